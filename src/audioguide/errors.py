@@ -1,0 +1,50 @@
+"""One exception tree for every expected failure.
+
+Everything derives from :class:`click.ClickException`, so the CLI prints a one-line message
+(``Error: <message>``) and exits with the exception's ``exit_code``, never a traceback.
+Input and usage problems exit 2; runtime failures (a voice that cannot run, a service that
+does not answer) exit 1. Messages say what went wrong, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+class AudioguideError(click.ClickException):
+    """Base of every error audioguide expects and reports without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: Path | str | None = None, fix: str | None = None):
+        parts = [f"{path}: {message}" if path else message]
+        if fix:
+            parts.append(fix)
+        super().__init__(" ".join(p.rstrip(".") + "." for p in parts))
+        self.path = path
+        self.fix = fix
+
+
+class InputError(AudioguideError):
+    """A bad article, episode script or command-line input (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(InputError):
+    """``audioguide.toml`` or front matter that does not validate; lists every problem at once."""
+
+    def __init__(self, problems: list[str], *, path: Path | str | None = None):
+        self.problems = problems
+        text = "; ".join(p.rstrip(".") for p in problems)
+        super().__init__(text, path=path)
+
+
+class EngineError(AudioguideError):
+    """A speech engine that is missing, misconfigured or failed (exit code 1)."""
+
+
+class BuildError(AudioguideError):
+    """A runtime failure while rendering or publishing (exit code 1)."""

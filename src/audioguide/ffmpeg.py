@@ -1,0 +1,82 @@
+"""Find the ffmpeg binary and hand it to pydub before pydub looks for one.
+
+Order: ``AUDIOGUIDE_FFMPEG`` (a path), then an ``ffmpeg`` on ``PATH``, then the static binary
+shipped by the ``imageio-ffmpeg`` package. pydub warns at import when it finds no ``ffmpeg``
+on ``PATH``; importing pydub through :func:`pydub_audio_segment` avoids that warning.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+from .errors import BuildError, EngineError
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary to run, resolved once per process."""
+    override = os.environ.get("AUDIOGUIDE_FFMPEG")
+    if override:
+        if not (Path(override).is_file() and os.access(override, os.X_OK)):
+            raise EngineError(
+                f"AUDIOGUIDE_FFMPEG points at {override!r}, which is not an executable file",
+                fix="Unset it to use the bundled ffmpeg, or point it at an ffmpeg binary",
+            )
+        return override
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path
+    try:
+        import imageio_ffmpeg
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise EngineError(
+            "no ffmpeg found", fix="pip install imageio-ffmpeg, or set AUDIOGUIDE_FFMPEG"
+        ) from exc
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@functools.cache
+def audio_segment_class():  # -> type[pydub.AudioSegment]
+    """pydub's ``AudioSegment``, configured to use :func:`ffmpeg_exe`, without the PATH warning."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
+        warnings.filterwarnings("ignore", message="Couldn't find ffprobe", category=RuntimeWarning)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_exe()
+    return AudioSegment
+
+
+def run(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> bytes:
+    """Run ffmpeg with ``args``; return stdout, raise :class:`BuildError` with its last error line."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
+    proc = subprocess.run(cmd, input=input, capture_output=True)
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BuildError(f"{what} failed: {lines[-1] if lines else 'exit code %d' % proc.returncode}")
+    return proc.stdout
+
+
+def run_with_log(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> str:
+    """Run ffmpeg at info log level and return what it printed on stderr (filter reports)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info", *args]
+    proc = subprocess.run(cmd, input=input, capture_output=True)
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        lines = err.strip().splitlines()
+        raise BuildError(f"{what} failed: {lines[-1] if lines else 'exit code %d' % proc.returncode}")
+    return err
+
+
+def last_json_object(text: str) -> dict:
+    """The last ``{...}`` block in ffmpeg's log (how ``loudnorm`` prints its measurements)."""
+    end = text.rfind("}")
+    start = text.rfind("{", 0, end)
+    if start < 0 or end < 0:
+        raise BuildError("ffmpeg printed no measurement")
+    return json.loads(text[start : end + 1])

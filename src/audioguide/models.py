@@ -1,0 +1,164 @@
+"""Typed data passed between the pipeline stages.
+
+article (readers) -> script (script) -> utterances (speech) -> mixed episode (mix) -> files (export)
+
+Every stage takes and returns these small frozen dataclasses; only the exporter, the
+script writer and the publishing code touch the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["paragraph", "item", "pause"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of an article section: a paragraph, a list item or (in scripts) a pause cue."""
+
+    kind: BlockKind
+    """``paragraph``, ``item`` (a list item) or ``pause`` (a cue in an episode script)."""
+    text: str = ""
+    """Plain text, inline markup already removed. Empty for pauses."""
+    number: int | None = None
+    """The item's number in an ordered list (``1.`` items), ``None`` for bullets and paragraphs."""
+    seconds: float = 0.0
+    """Length of a pause cue, in seconds."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of an article; the opening section before the first heading has no heading."""
+
+    heading: str | None
+    """The heading text, or ``None`` for the untitled opening section."""
+    blocks: tuple[Block, ...]
+    """Paragraphs and list items in reading order."""
+
+    @property
+    def chapter_title(self) -> str:
+        """The title this section gets as a chapter: its heading, or "Introduction"."""
+        return self.heading or "Introduction"
+
+
+@dataclass(frozen=True)
+class Article:
+    """What every reader produces, whatever the input format."""
+
+    title: str
+    """The article's title (first line, first ``#`` heading, or ``<h1>``/``<title>``)."""
+    sections: tuple[Section, ...]
+    """Sections in order; the first may be the untitled opening section."""
+    source: Path | None = None
+    """The file the article was read from, when it came from a file."""
+
+
+@dataclass(frozen=True)
+class EpisodeMeta:
+    """The front matter of an episode script."""
+
+    title: str
+    slug: str
+    date: dt.date
+    description: str = ""
+    source: str | None = None
+    """Path of the article the script was derived from, relative to the project."""
+    engine: str | None = None
+    """Speech engine override for this episode (``piper``, ``gtts``)."""
+    voice: str | None = None
+    """Voice override for this episode (an engine-specific name or a path)."""
+    kind: Literal["episode", "guide"] = "episode"
+    language: str | None = None
+    episode: int | None = None
+    """Explicit ``itunes:episode`` number; derived from date order when absent."""
+    guid: str | None = None
+    """Stable feed guid; derived from the slug when absent."""
+
+
+@dataclass(frozen=True)
+class Script:
+    """An episode script: front matter plus sections to speak, each one a chapter."""
+
+    meta: EpisodeMeta
+    sections: tuple[Section, ...]
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One sentence to synthesize, with the silence that follows it."""
+
+    section: int
+    """Index of the section (chapter) this sentence belongs to."""
+    text: str
+    """The text handed to the speech engine."""
+    pause_after: float
+    """Seconds of silence after the sentence."""
+    display: str = ""
+    """The sentence as written, for transcripts; defaults to ``text``."""
+
+    @property
+    def caption(self) -> str:
+        return self.display or self.text
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono 16-bit PCM in memory, as engines return it."""
+
+    pcm: bytes
+    """Little-endian signed 16-bit samples, one channel."""
+    sample_rate: int
+    """Samples per second."""
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / self.sample_rate
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of a rendered episode, times in seconds from the start of the file."""
+
+    title: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A transcript cue: one sentence and where it is heard in the rendered file."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """Measured loudness of a rendered file (EBU R128)."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    lra: float = 0.0
+
+
+@dataclass(frozen=True)
+class RenderedEpisode:
+    """What the exporter wrote for one episode."""
+
+    meta: EpisodeMeta
+    mp3: Path
+    duration: float
+    """Seconds of audio in the file."""
+    size: int
+    """Exact byte length of the MP3."""
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+    loudness: Loudness
+    extra: dict[str, Path] = field(default_factory=dict)
+    """Side files written next to the MP3 (transcripts, chapters JSON), by kind."""
