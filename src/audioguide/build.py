@@ -1,0 +1,222 @@
+"""``audioguide render``: the build, read like a table of contents.
+
+load config -> gather episode scripts -> plan speech -> synthesize -> mix -> master & encode
+-> tag -> write side files. One bad episode does not stop the others.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import master, mix, speech
+from . import script as scripts
+from .config import Config
+from .engines import Engine, EngineSettings, create_engine
+from .errors import AudioguideError, InputError
+from .models import Article, RenderedEpisode, Script, Utterance
+from .readers import read_article
+from .tags import Tags, write_tags
+from .writer import atomic_path, inside, write_text
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".markdown"}
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line choices that win over the config and the scripts' front matter."""
+
+    engine: str | None = None
+    voice: str | None = None
+    out: Path | None = None
+
+
+@dataclass
+class Report:
+    """What a render did: episodes written, failures, audio minutes and wall time."""
+
+    rendered: list[RenderedEpisode] = field(default_factory=list)
+    failures: list[tuple[str, AudioguideError]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def audio_minutes(self) -> float:
+        return sum(e.duration for e in self.rendered) / 60
+
+    def summary(self) -> str:
+        text = (f"Rendered {len(self.rendered)} episode{'s' if len(self.rendered) != 1 else ''}, "
+                f"{self.audio_minutes:.1f} min of audio, in {self.seconds:.1f} s")
+        if self.failures:
+            text += f"; {len(self.failures)} failed: " + ", ".join(name for name, _ in self.failures)
+        return text
+
+
+def is_script(path: Path) -> bool:
+    """Episode scripts are ``.md`` files that open with front matter."""
+    if path.suffix.lower() != ".md":
+        return False
+    with path.open("rb") as f:
+        return f.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+
+
+def gather(config: Config, paths: list[Path]) -> list[Path]:
+    """The inputs to render: the given paths, or every script in ``episodes/``."""
+    if paths:
+        for p in paths:
+            if not p.exists():
+                raise InputError("does not exist", path=p,
+                                 fix="Give an episode script in episodes/ or an article file")
+            if p.is_dir():
+                raise InputError("is a folder", path=p, fix="Give an episode script or article file")
+        return paths
+    found = sorted(config.episodes_dir.glob("*.md"))
+    if not found:
+        raise InputError("has no episode scripts", path=config.episodes_dir,
+                         fix="Create one with: audioguide import ARTICLE")
+    return found
+
+
+def load_input(path: Path, config: Config) -> Script:
+    """An episode script, or an article turned into one on the fly."""
+    if path.suffix.lower() in ARTICLE_SUFFIXES or (path.suffix.lower() == ".md" and not is_script(path)):
+        article: Article = read_article(path)
+        return scripts.derive(article, config.show, source=str(path))
+    return scripts.load(path)
+
+
+def number_episodes(items: list[Script]) -> dict[str, int]:
+    """Episode numbers: explicit ``episode:`` values, the rest by date then slug."""
+    ordered = sorted(items, key=lambda s: (s.meta.date, s.meta.slug))
+    return {s.meta.slug: s.meta.episode or i for i, s in enumerate(ordered, start=1)}
+
+
+class EnginePool:
+    """One engine instance per distinct engine and settings, shared across episodes."""
+
+    def __init__(self) -> None:
+        self._engines: dict[tuple[str, EngineSettings], Engine] = {}
+
+    def get(self, name: str, settings: EngineSettings) -> Engine:
+        key = (name, settings)
+        if key not in self._engines:
+            self._engines[key] = create_engine(name, settings)
+        return self._engines[key]
+
+
+def engine_choice(config: Config, script: Script, overrides: Overrides) -> tuple[str, EngineSettings]:
+    """Engine name and settings: command line, then front matter, then ``[voice]``."""
+    v = config.voice
+    name = overrides.engine or script.meta.engine or v.engine
+    voice = overrides.voice or script.meta.voice or v.voice or None
+    if (overrides.engine or script.meta.engine) and name != v.engine and not (overrides.voice or script.meta.voice):
+        voice = None  # a voice configured for another engine does not carry over
+    language = script.meta.language or config.show.language
+    return name, EngineSettings(voice=voice, language=language, rate=v.rate, tld=v.tld, slow=v.slow)
+
+
+def music_bed(config: Config) -> mix.MusicBed:
+    setting = config.audio.music.strip()
+    if setting.lower() == "none":
+        return mix.MusicBed.none()
+    if setting:
+        return mix.MusicBed.from_file(config.root / setting)
+    return mix.MusicBed.generated()
+
+
+def render_episode(config: Config, script: Script, utterances: list[Utterance], engine: Engine,
+                   bed: mix.MusicBed, *,
+                   out_dir: Path, number: int | None, total: int | None,
+                   progress: Callable[[int], None] | None = None) -> RenderedEpisode:
+    """Speak, mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3``."""
+    meta = script.meta
+    language = meta.language or config.show.language
+    where = str(script.path or meta.slug)
+    audios = speech.synthesize(engine, utterances, where=where, progress=progress)
+    mixed = mix.mix(utterances, audios, bed, [s.chapter_title for s in script.sections])
+    dest = inside(out_dir, "episodes", f"{meta.slug}.mp3")
+    cover = config.root / config.show.image if config.show.image else None
+    with atomic_path(dest) as tmp:
+        loudness = master.encode(mixed.audio.raw_data, tmp, target=config.audio.loudness,
+                                 ceiling=config.audio.true_peak, bitrate=config.audio.bitrate)
+        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
+                             date=meta.date, track=number, track_total=total,
+                             description=meta.description, language=language,
+                             cover=cover if cover and cover.is_file() else None), mixed.chapters)
+    episode = RenderedEpisode(meta=meta, mp3=dest, duration=mixed.duration, size=dest.stat().st_size,
+                              chapters=mixed.chapters, cues=mixed.cues, loudness=loudness)
+    write_text(dest.with_suffix(".json"), json.dumps(episode_record(episode, number), indent=2) + "\n")
+    return episode
+
+
+def episode_record(episode: RenderedEpisode, number: int | None) -> dict[str, object]:
+    """The facts publishing needs about a rendered episode, kept beside its MP3."""
+    m = episode.meta
+    return {
+        "slug": m.slug, "title": m.title, "date": m.date.isoformat(), "description": m.description,
+        "episode": number, "guid": m.guid, "kind": m.kind,
+        "mp3": episode.mp3.name, "size": episode.size, "duration": round(episode.duration, 3),
+        "loudness": {"integrated_lufs": episode.loudness.integrated_lufs,
+                     "true_peak_dbtp": episode.loudness.true_peak_dbtp},
+        "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in episode.chapters],
+        "cues": [{"text": c.text, "start": round(c.start, 3), "end": round(c.end, 3)}
+                 for c in episode.cues],
+    }
+
+
+def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(),
+           progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> Report:
+    """Render the given inputs (default: every script in ``episodes/``) into ``output/``."""
+    started = time.monotonic()
+    report = Report()
+    out_dir = overrides.out or config.output_dir
+    inputs = gather(config, list(paths or []))
+    loaded: list[tuple[Path, Script]] = []
+    for path in inputs:
+        try:
+            loaded.append((path, load_input(path, config)))
+        except AudioguideError as exc:
+            if len(inputs) == 1:
+                raise
+            report.failures.append((str(path), exc))
+    slugs: dict[str, Path] = {}
+    for path, s in list(loaded):
+        if s.meta.slug in slugs:
+            loaded.remove((path, s))
+            report.failures.append((str(path), InputError(
+                f"slug {s.meta.slug!r} is also used by {slugs[s.meta.slug]}", path=path,
+                fix="Give each episode its own slug in its front matter")))
+        slugs[s.meta.slug] = path
+    all_scripts = [s for _, s in loaded]
+    if config.episodes_dir.is_dir():
+        for p in config.episodes_dir.glob("*.md"):
+            if p not in slugs.values():
+                try:
+                    all_scripts.append(scripts.load(p))
+                except AudioguideError:
+                    pass
+    numbers = number_episodes(all_scripts)
+    plans = [(p, s, speech.plan(s, config.voice, s.meta.language or config.show.language))
+             for p, s in loaded]
+    progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
+    pool = EnginePool()
+    bed = music_bed(config) if loaded else mix.MusicBed.none()
+    for path, s, utterances in plans:
+        try:
+            name, settings = engine_choice(config, s, overrides)
+            engine = pool.get(name, settings)
+            report.rendered.append(render_episode(
+                config, replace(s, path=s.path or path), utterances, engine, bed, out_dir=out_dir,
+                number=numbers.get(s.meta.slug), total=None, progress=progress))
+            log.info("rendered %s", s.meta.slug)
+        except AudioguideError as exc:
+            if len(loaded) == 1 and not report.failures:
+                raise
+            report.failures.append((str(path), exc))
+    report.seconds = time.monotonic() - started
+    return report

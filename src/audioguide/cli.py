@@ -1,0 +1,141 @@
+"""The ``audioguide`` command line: parse options, load the config, call one function.
+
+Each command imports its work inside the command, so ``audioguide --help`` stays fast.
+Expected errors are :class:`~audioguide.errors.AudioguideError` (a ``ClickException``): one
+line, no traceback; exit 2 for input and usage errors, 1 for runtime failures.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+
+class Context:
+    """Options shared by every command."""
+
+    def __init__(self, project: Path | None) -> None:
+        self._project = project
+
+    def config(self) -> Any:
+        from .config import find_root, load_config
+
+        root = self._project.resolve() if self._project else find_root(Path.cwd())
+        return load_config(root)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="audioguide")
+@click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (default: the nearest folder with audioguide.toml).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> None:
+    """Turn written articles into podcast episodes and audio guides."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("audioguide").setLevel(level)
+    ctx.obj = Context(project)
+
+
+@cli.command("import")
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--slug", help="File name for the script (default: from the title).")
+@click.option("--force", is_flag=True, help="Overwrite an existing script with that slug.")
+@pass_ctx
+def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
+    """Derive an editable episode script from ARTICLE (.txt, .md, .html) into episodes/."""
+    from .errors import InputError
+    from .readers import read_article
+    from .script import derive, dumps
+    from .writer import inside, write_text
+
+    config = ctx.config()
+    parsed = read_article(article)
+    try:
+        source = str(article.resolve().relative_to(config.episodes_dir.resolve()))
+    except ValueError:
+        source = str(article)
+    script = derive(parsed, config.show, slug=slug, source=source)
+    dest = inside(config.episodes_dir, f"{script.meta.slug}.md")
+    if dest.exists() and not force:
+        raise InputError("already exists", path=dest,
+                         fix="Pass --force to overwrite it, or --slug to choose another name")
+    write_text(dest, dumps(script))
+    click.echo(f"Wrote {dest.relative_to(config.root) if dest.is_relative_to(config.root) else dest}")
+
+
+def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:
+    if not enabled:
+        return None
+
+    def factory(total: int) -> Callable[[int], None]:
+        bar = click.progressbar(length=total, label="Speaking", file=sys.stderr,
+                                show_eta=True, show_percent=True)
+        bar.__enter__()
+        done = [0]
+
+        def step(n: int) -> None:
+            bar.update(n)
+            done[0] += n
+            if done[0] >= total:
+                bar.__exit__(None, None, None)
+
+        return step
+
+    return factory
+
+
+@cli.command()
+@click.argument("episodes", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--engine", help="Speech engine for this run (piper, gtts).")
+@click.option("--voice", help="Voice for this run (engine-specific; a .onnx path for piper).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: output/ in the project).")
+@pass_ctx
+def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
+           out: Path | None) -> None:
+    """Render EPISODES (scripts or article files; default: all of episodes/) to MP3."""
+    from .build import Overrides
+    from .build import render as run_render
+
+    config = ctx.config()
+    report = run_render(config, list(episodes), Overrides(engine=engine, voice=voice, out=out),
+                        progress_factory=_progress_factory(sys.stderr.isatty()))
+    for name, error in report.failures:
+        click.echo(f"Failed: {error.format_message()}", err=True)
+    click.echo(report.summary())
+    if report.failures:
+        sys.exit(1)
+
+
+@cli.command()
+def voices() -> None:
+    """List the speech engines, whether each can run here, and why not."""
+    from .engines import available_engines
+
+    for name, ep in sorted(available_engines().items()):
+        try:
+            cls = ep.load()  # type: ignore[attr-defined]
+            status = cls.availability()
+            mark, detail = ("usable" if status.usable else "not usable"), status.detail
+        except Exception as exc:  # a third-party plugin that fails to import
+            mark, detail = "not usable", f"cannot be loaded: {exc}"
+        click.echo(f"{name:8} {mark:11} {detail}")
+
+
+def main() -> None:
+    """Entry point of the ``audioguide`` script."""
+    cli(prog_name="audioguide")

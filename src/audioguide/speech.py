@@ -1,0 +1,100 @@
+"""Speech planning and synthesis: script -> utterances (one per sentence) -> audio.
+
+Planning decides what is said and how long each silence is; synthesis hands every sentence to
+the engine. Headings are spoken as their own short utterances with a pause around them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+
+from .config import VoiceConfig
+from .engines import Engine
+from .errors import EngineError
+from .models import Audio, Block, Script, Utterance
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _segmenter(language: str):  # -> pysbd.Segmenter
+    import pysbd
+
+    code = language.split("-")[0].lower()
+    try:
+        return pysbd.Segmenter(language=code, clean=False)
+    except ValueError:
+        return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Sentences of ``text``, using pysbd's rule set for the language (English as fallback).
+
+    >>> split_sentences("Dr. Smith arrived. He was late!")
+    ['Dr. Smith arrived.', 'He was late!']
+    """
+    return [s.strip() for s in _segmenter(language).segment(text) if s.strip()]
+
+
+def block_text(block: Block) -> str:
+    """What is said for a block: list items keep their number as written."""
+    if block.kind == "item" and block.number is not None:
+        return f"{block.number}. {block.text}"
+    return block.text
+
+
+def plan(script: Script, voice: VoiceConfig, language: str = "en") -> list[Utterance]:
+    """Every sentence of the script, in order, with the silence that follows each.
+
+    Pause cues add their silence to the sentence before them (or stand alone as an empty
+    utterance when nothing precedes them).
+    """
+    out: list[Utterance] = []
+
+    def add_pause(section: int, seconds: float) -> None:
+        if out:
+            last = out[-1]
+            out[-1] = Utterance(last.section, last.text, last.pause_after + seconds, last.display)
+        else:
+            out.append(Utterance(section, "", seconds))
+
+    for index, section in enumerate(script.sections):
+        if section.heading:
+            out.append(Utterance(index, section.heading, voice.paragraph_pause))
+        for block in section.blocks:
+            if block.kind == "pause":
+                add_pause(index, block.seconds)
+                continue
+            sentences = split_sentences(block_text(block), language)
+            for n, sentence in enumerate(sentences):
+                last = n == len(sentences) - 1
+                out.append(
+                    Utterance(index, sentence, voice.paragraph_pause if last else voice.sentence_pause)
+                )
+        if out and index < len(script.sections) - 1:
+            last_u = out[-1]
+            out[-1] = Utterance(last_u.section, last_u.text,
+                                max(last_u.pause_after, voice.section_pause), last_u.display)
+    return out
+
+
+Progress = Callable[[int], None]
+
+
+def synthesize(engine: Engine, utterances: list[Utterance], *, where: str = "",
+               progress: Progress | None = None) -> Iterator[Audio]:
+    """Speak each utterance in order; an engine failure names the sentence it failed on."""
+    for utterance in utterances:
+        if not utterance.text:
+            yield Audio(b"", 22050)
+        else:
+            try:
+                yield engine.synthesize(utterance.text)
+            except EngineError as exc:
+                sentence = utterance.text if len(utterance.text) < 80 else utterance.text[:77] + "..."
+                prefix = f"{where}: " if where else ""
+                raise EngineError(f"{prefix}while speaking {sentence!r}: {exc.message}") from exc
+        if progress:
+            progress(1)

@@ -1,0 +1,117 @@
+"""The command line through click's runner: help, version, import, render errors, voices."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audioguide import __version__
+from audioguide.cli import cli
+
+from tests.conftest import REPO, SAMPLE_ARTICLE
+
+COMMANDS = sorted(cli.commands)
+
+
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+    runner = CliRunner(mix_stderr=False)
+    if cwd is None:
+        result = runner.invoke(cli, list(args))
+    else:
+        result = runner.invoke(cli, ["-C", str(cwd), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Usage:" in out
+    assert cli.commands[command].help
+    assert f"audioguide {command}" in (REPO / "README.md").read_text()
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+
+
+def test_import_writes_an_editable_script(project: Path) -> None:
+    code, out, err = run("import", str(SAMPLE_ARTICLE), "--slug", "copy", cwd=project)
+    assert code == 0, err
+    text = (project / "episodes" / "copy.md").read_text()
+    assert text.startswith("---\ntitle: Is getting a second interview a good sign?\nslug: copy\n")
+    assert "## Why Employers Conduct Second Interviews" in text
+    assert "\n1. Deeper Insight: The first interview" in text
+    # A second import does not overwrite the edited script.
+    code, _, err = run("import", str(SAMPLE_ARTICLE), "--slug", "copy", cwd=project)
+    assert code == 2 and "already exists" in err and "--force" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["import", "missing.txt"], "missing.txt"),
+        (["import", "notes.xyz"], "notes.xyz"),
+        (["render", "nope.md"], "nope.md"),
+    ],
+)
+def test_input_errors_are_one_line_exit_2(project: Path, args: list[str], needle: str) -> None:
+    (project / "notes.xyz").write_text("hello")
+    code, out, err = run(*args, cwd=project)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in err
+
+
+def test_bad_slug_is_refused(project: Path) -> None:
+    code, _, err = run("import", str(SAMPLE_ARTICLE), "--slug", "../evil", cwd=project)
+    assert code == 2 and "slug" in err
+    assert not (project / "evil.md").exists()
+
+
+def test_bad_config_lists_every_problem(project: Path) -> None:
+    (project / "audioguide.toml").write_text('[show]\ntitle = 5\n[voice]\nrate = 0\nbogus = 1\n')
+    code, _, err = run("render", cwd=project)
+    assert code == 2
+    assert "show.title" in err and "voice.rate" in err and "voice.bogus" in err
+    assert "audioguide.toml" in err and len(err.strip().splitlines()) == 1
+
+
+def test_unknown_engine(project: Path) -> None:
+    code, _, err = run("render", "--engine", "nope", cwd=project)
+    assert code == 1 and "nope" in err and "piper" in err
+
+
+def test_gtts_offline_is_one_clear_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With Google unreachable (a closed local port), render says so and names the fix."""
+    import socket
+
+    import gtts.tts
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(gtts.tts, "_translate_url",
+                        lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}")
+    code, out, err = run("render", "--engine", "gtts", cwd=project)
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "piper" in err
+    assert not (project / "output" / "episodes" / "second-interview.mp3").exists()
+
+
+def test_voices_lists_both_engines() -> None:
+    code, out, _ = run("voices")
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert "usable" in lines["piper"] and "not usable" not in lines["piper"]
+    assert "gtts" in lines
+
+
+def test_module_entry_point_runs() -> None:
+    proc = subprocess.run([sys.executable, "-m", "audioguide", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "render" in proc.stdout and proc.stderr == ""
