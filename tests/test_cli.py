@@ -115,3 +115,19 @@ def test_voices_lists_both_engines() -> None:
 def test_module_entry_point_runs() -> None:
     proc = subprocess.run([sys.executable, "-m", "audioguide", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "render" in proc.stdout and proc.stderr == ""
+
+
+def test_init_scaffolds_a_project_that_renders_its_config(tmp_path: Path) -> None:
+    target = tmp_path / "newshow"
+    code, out, err = run("init", str(target), "--title", "My New Show")
+    assert code == 0, err
+    toml = (target / "audioguide.toml").read_text()
+    assert 'title = "My New Show"' in toml and "# Speaking rate" in toml
+    assert (target / "episodes").is_dir()
+    assert "/output/" in (target / ".gitignore").read_text()
+    from audioguide.config import load_config
+
+    config = load_config(target)  # the scaffolded file is valid
+    assert config.show.title == "My New Show" and config.voice.engine == "piper"
+    code, _, err = run("init", str(target))
+    assert code == 2 and "already exists" in err

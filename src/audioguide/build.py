@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import master, mix, speech
+from . import master, mix, publish, speech
 from . import script as scripts
 from .config import Config
 from .engines import Engine, EngineSettings, create_engine
 from .errors import AudioguideError, InputError
-from .models import Article, RenderedEpisode, Script, Utterance
+from .models import Article, EpisodeRecord, RenderedEpisode, Script, Utterance
 from .readers import read_article
 from .tags import Tags, write_tags
 from .writer import atomic_path, inside, write_text
@@ -131,7 +131,7 @@ def music_bed(config: Config) -> mix.MusicBed:
 
 def render_episode(config: Config, script: Script, utterances: list[Utterance], engine: Engine,
                    bed: mix.MusicBed, *,
-                   out_dir: Path, number: int | None, total: int | None,
+                   out_dir: Path, number: int | None, total: int | None, cover: Path | None,
                    progress: Callable[[int], None] | None = None) -> RenderedEpisode:
     """Speak, mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3``."""
     meta = script.meta
@@ -140,33 +140,34 @@ def render_episode(config: Config, script: Script, utterances: list[Utterance], 
     audios = speech.synthesize(engine, utterances, where=where, progress=progress)
     mixed = mix.mix(utterances, audios, bed, [s.chapter_title for s in script.sections])
     dest = inside(out_dir, "episodes", f"{meta.slug}.mp3")
-    cover = config.root / config.show.image if config.show.image else None
     with atomic_path(dest) as tmp:
         loudness = master.encode(mixed.audio.raw_data, tmp, target=config.audio.loudness,
                                  ceiling=config.audio.true_peak, bitrate=config.audio.bitrate)
         write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
                              date=meta.date, track=number, track_total=total,
                              description=meta.description, language=language,
-                             cover=cover if cover and cover.is_file() else None), mixed.chapters)
+                             cover=cover), mixed.chapters)
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=mixed.duration, size=dest.stat().st_size,
                               chapters=mixed.chapters, cues=mixed.cues, loudness=loudness)
-    write_text(dest.with_suffix(".json"), json.dumps(episode_record(episode, number), indent=2) + "\n")
+    record = episode_record(episode, number)
+    write_text(dest.with_suffix(".json"), json.dumps(record.to_json(), indent=2) + "\n")
     return episode
 
 
-def episode_record(episode: RenderedEpisode, number: int | None) -> dict[str, object]:
+def episode_record(episode: RenderedEpisode, number: int | None) -> EpisodeRecord:
     """The facts publishing needs about a rendered episode, kept beside its MP3."""
     m = episode.meta
-    return {
-        "slug": m.slug, "title": m.title, "date": m.date.isoformat(), "description": m.description,
-        "episode": number, "guid": m.guid, "kind": m.kind,
-        "mp3": episode.mp3.name, "size": episode.size, "duration": round(episode.duration, 3),
-        "loudness": {"integrated_lufs": episode.loudness.integrated_lufs,
-                     "true_peak_dbtp": episode.loudness.true_peak_dbtp},
-        "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in episode.chapters],
-        "cues": [{"text": c.text, "start": round(c.start, 3), "end": round(c.end, 3)}
-                 for c in episode.cues],
-    }
+    return EpisodeRecord(
+        slug=m.slug, title=m.title, date=m.date, description=m.description, number=number,
+        guid=m.guid or stable_guid(m.slug), kind=m.kind, mp3=episode.mp3.name, size=episode.size,
+        duration=episode.duration, integrated_lufs=episode.loudness.integrated_lufs,
+        true_peak_dbtp=episode.loudness.true_peak_dbtp, chapters=episode.chapters, cues=episode.cues,
+    )
+
+
+def stable_guid(slug: str) -> str:
+    """A guid that depends only on the slug, so it never changes when anything else does."""
+    return f"audioguide:{slug}"
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(),
@@ -206,17 +207,19 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
     pool = EnginePool()
     bed = music_bed(config) if loaded else mix.MusicBed.none()
+    cover = publish.cover_path(config, out_dir)
     for path, s, utterances in plans:
         try:
             name, settings = engine_choice(config, s, overrides)
             engine = pool.get(name, settings)
             report.rendered.append(render_episode(
                 config, replace(s, path=s.path or path), utterances, engine, bed, out_dir=out_dir,
-                number=numbers.get(s.meta.slug), total=None, progress=progress))
+                number=numbers.get(s.meta.slug), total=None, cover=cover, progress=progress))
             log.info("rendered %s", s.meta.slug)
         except AudioguideError as exc:
             if len(loaded) == 1 and not report.failures:
                 raise
             report.failures.append((str(path), exc))
+    publish.publish(config, out_dir)
     report.seconds = time.monotonic() - started
     return report

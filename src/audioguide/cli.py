@@ -21,8 +21,9 @@ from . import __version__
 class Context:
     """Options shared by every command."""
 
-    def __init__(self, project: Path | None) -> None:
+    def __init__(self, project: Path | None, quiet: bool = False) -> None:
         self._project = project
+        self.quiet = quiet
 
     def config(self) -> Any:
         from .config import find_root, load_config
@@ -47,7 +48,7 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     logging.getLogger("audioguide").setLevel(level)
-    ctx.obj = Context(project)
+    ctx.obj = Context(project, quiet)
 
 
 @cli.command("import")
@@ -119,6 +120,62 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     click.echo(report.summary())
     if report.failures:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--title", help="Show title to put in audioguide.toml.")
+def init(directory: Path, title: str | None) -> None:
+    """Scaffold a new project in DIRECTORY: audioguide.toml with comments, episodes/, .gitignore."""
+    from .config import CONFIG_NAME, commented_template
+    from .errors import InputError
+    from .writer import write_text
+
+    config_path = directory / CONFIG_NAME
+    if config_path.exists():
+        raise InputError("already exists", path=config_path,
+                         fix="Edit it, or run audioguide init in an empty folder")
+    overrides = {"show": {"title": title}} if title else {}
+    write_text(config_path, commented_template(overrides))
+    (directory / "episodes").mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        write_text(ignore, "# audioguide: rendered audio and the site are rebuilt from episodes/\n"
+                           "/output/\n/.cache/\n")
+    click.echo(f"Created {config_path}, {directory / 'episodes'}/ and {ignore}.\n"
+               f"Next: audioguide -C {directory} import ARTICLE, then audioguide -C {directory} render")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 makes the site reachable from your network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve output/ over HTTP (byte ranges, HEAD, no listings) for browsers and podcast apps."""
+    from .serve import serve as run_server
+
+    config = ctx.config()
+    serve_log = logging.getLogger("audioguide.serve")
+    if not ctx.quiet and serve_log.getEffectiveLevel() > logging.INFO:
+        serve_log.setLevel(logging.INFO)  # where it listens, and one line per request
+    run_server(config.output_dir, host, port, base_url=config.show.base_url)
+
+
+@cli.command()
+@pass_ctx
+def check(ctx: Context) -> None:
+    """Validate the built site against Apple's and Podcasting 2.0's feed rules."""
+    from .check import check_site, format_problems
+
+    config = ctx.config()
+    problems = check_site(config.output_dir, base_url=config.show.base_url)
+    if problems:
+        click.echo(format_problems(problems), err=True)
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
+        sys.exit(1)
+    click.echo(f"{config.output_dir / 'feed.xml'}: no problems found.")
 
 
 @cli.command()

@@ -37,7 +37,7 @@ class ShowConfig:
     owner_name: str = _doc("Owner name for itunes:owner (not shown to listeners).", "")
     owner_email: str = _doc("Owner e-mail for itunes:owner.", "")
     language: str = _doc("Language code of the show and default for episodes (en, en-US, de).", "en")
-    categories: list[str] = _doc("Apple Podcasts categories, e.g. ['Business', 'Careers'].", [])
+    categories: list[str] = _doc("Apple Podcasts categories, 'Top' or 'Top/Sub', e.g. ['Business/Careers'].", [])
     explicit: bool = _doc("Whether the show contains explicit content.", False)
     base_url: str = _doc("Public URL where output/ is served; feed and enclosure URLs start here.",
                          "http://127.0.0.1:8000/")
@@ -156,8 +156,29 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append("audio.true_peak must be between -9 and -1 dBTP")
     if cfg.show.type not in ("episodic", "serial"):
         problems.append("show.type must be 'episodic' or 'serial'")
-    if not re.match(r"^https?://", cfg.show.base_url):
-        problems.append("show.base_url must start with http:// or https://")
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", cfg.show.base_url):
+        problems.append("show.base_url must be a URL starting with http:// or https://")
+    if cfg.show.owner_email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", cfg.show.owner_email):
+        problems.append(f"show.owner_email {cfg.show.owner_email!r} is not an e-mail address")
+    if not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", cfg.show.language):
+        problems.append(f"show.language {cfg.show.language!r} must be a language code such as en or en-US")
+    problems.extend(category_problems(cfg.show.categories))
+
+
+def category_problems(categories: list[str]) -> list[str]:
+    """Categories that are not in Apple Podcasts' list, each with the closest fix."""
+    from .check import APPLE_CATEGORIES
+
+    problems = []
+    for name in categories:
+        top, _, sub = (part.strip() for part in name.partition("/"))
+        if top not in APPLE_CATEGORIES:
+            problems.append(f"show.categories: {top!r} is not an Apple Podcasts category "
+                            f"(choose from {', '.join(sorted(APPLE_CATEGORIES))})")
+        elif sub and sub not in APPLE_CATEGORIES[top]:
+            subs = ", ".join(sorted(APPLE_CATEGORIES[top])) or "none"
+            problems.append(f"show.categories: {sub!r} is not a subcategory of {top} (choose from {subs})")
+    return problems
 
 
 def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> Config:
@@ -170,6 +191,8 @@ def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> 
             continue
         sections[name] = _build_section(name, SECTIONS[name], raw, problems)
     cfg = Config(root=root, **sections)
+    if not cfg.show.base_url.endswith("/"):
+        cfg = dataclasses.replace(cfg, show=dataclasses.replace(cfg.show, base_url=cfg.show.base_url + "/"))
     _validate(cfg, problems)
     if problems:
         raise ConfigError(problems, path=path)
@@ -195,3 +218,29 @@ def find_root(start: Path) -> Path:
         if (folder / CONFIG_NAME).is_file():
             return folder
     return start
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def commented_template(overrides: dict[str, dict[str, Any]] | None = None) -> str:
+    """A complete ``audioguide.toml`` with every setting, its default and its documentation."""
+    overrides = overrides or {}
+    lines = ["# audioguide project settings. Every key is optional; the values shown are the defaults.",
+             "# Documentation: the README's 'Settings' section.", ""]
+    for name, cls in SECTIONS.items():
+        lines += [f"# {(cls.__doc__ or '').replace('``', '')}", f"[{name}]"]
+        default = cls()
+        for f in dataclasses.fields(cls):
+            value = overrides.get(name, {}).get(f.name, getattr(default, f.name))
+            lines.append(f"# {f.metadata['doc']}")
+            lines.append(f"{f.name} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)

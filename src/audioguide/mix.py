@@ -90,6 +90,16 @@ def to_rate(audio: Audio) -> bytes:
     return np.asarray(soxr.resample(samples, audio.sample_rate, RATE, quality="HQ"), dtype="<i2").tobytes()
 
 
+def audible_span(pcm: bytes, threshold: float = 0.02) -> tuple[int, int]:
+    """First and last sample (end exclusive) louder than ``threshold`` of full scale: engines
+    pad sentences with silence, and transcript cues should start when the words are heard."""
+    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
+    loud = np.flatnonzero(samples > threshold * 32768)
+    if loud.size == 0:
+        return 0, len(samples)
+    return int(loud[0]), int(loud[-1]) + 1
+
+
 def _ducked(intro: bytes, speech_at: float) -> Any:
     """The intro music at full level until the voice comes in, then dipped under it."""
     seg = _segment(intro)
@@ -113,9 +123,10 @@ def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
         pcm = to_rate(audio)
         n = len(pcm) // 2
         if utterance.text:
-            start = lead + pos / RATE
+            first, last = audible_span(pcm)
+            start = lead + (pos + first) / RATE
             section_starts.setdefault(utterance.section, start)
-            cues.append(Cue(utterance.caption, start, start + n / RATE))
+            cues.append(Cue(utterance.caption, start, lead + (pos + last) / RATE))
         parts.append(pcm)
         pause = int(round(utterance.pause_after * RATE))
         parts.append(bytes(2 * pause))

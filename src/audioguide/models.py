@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 BlockKind = Literal["paragraph", "item", "pause"]
 
@@ -162,3 +162,55 @@ class RenderedEpisode:
     loudness: Loudness
     extra: dict[str, Path] = field(default_factory=dict)
     """Side files written next to the MP3 (transcripts, chapters JSON), by kind."""
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    """What publishing knows about a rendered episode: ``output/episodes/<slug>.json``.
+
+    Written by the render next to the MP3; the feed, the site and ``check`` read only this and
+    the files it names, so publishing never needs to re-render or re-decode audio.
+    """
+
+    slug: str
+    title: str
+    date: dt.date
+    description: str
+    number: int | None
+    """The ``itunes:episode`` number."""
+    guid: str
+    """Stable feed guid: the front matter's ``guid``, else derived from the slug once."""
+    kind: str
+    mp3: str
+    """File name of the MP3 inside ``output/episodes/``."""
+    size: int
+    """Exact byte length of the MP3."""
+    duration: float
+    """Seconds."""
+    integrated_lufs: float
+    true_peak_dbtp: float
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "slug": self.slug, "title": self.title, "date": self.date.isoformat(),
+            "description": self.description, "number": self.number, "guid": self.guid,
+            "kind": self.kind, "mp3": self.mp3, "size": self.size, "duration": round(self.duration, 3),
+            "integrated_lufs": self.integrated_lufs, "true_peak_dbtp": self.true_peak_dbtp,
+            "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in self.chapters],
+            "cues": [{"text": c.text, "start": round(c.start, 3), "end": round(c.end, 3)}
+                     for c in self.cues],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> EpisodeRecord:
+        d: dict[str, Any] = dict(data)
+        return cls(
+            slug=d["slug"], title=d["title"], date=dt.date.fromisoformat(d["date"]),
+            description=d["description"], number=d["number"], guid=d["guid"], kind=d["kind"],
+            mp3=d["mp3"], size=int(d["size"]), duration=float(d["duration"]),
+            integrated_lufs=float(d["integrated_lufs"]), true_peak_dbtp=float(d["true_peak_dbtp"]),
+            chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
+            cues=tuple(Cue(c["text"], float(c["start"]), float(c["end"])) for c in d["cues"]),
+        )

@@ -1,0 +1,118 @@
+"""Publishing: after the audio, make ``output/`` a complete podcast site.
+
+cover -> per-episode transcripts (WebVTT, SRT) and chapters JSON -> feed.xml -> web pages.
+Everything is read from the episode records (``output/episodes/<slug>.json``) and written
+through :mod:`audioguide.writer`, so unchanged files keep their timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from . import artwork
+from .config import Config
+from .errors import BuildError
+from .feed import build_feed, timestamp
+from .models import Cue, EpisodeRecord
+from .writer import atomic_path, write_bytes, write_text
+
+log = logging.getLogger(__name__)
+
+GUIDS = ".audioguide-guids.json"
+"""Slug -> guid of everything ever published from this output folder (for ``check``)."""
+
+
+def cover_path(config: Config, out_dir: Path) -> Path:
+    """Write (or copy) the show cover into ``out_dir``; return its path there."""
+    if config.show.image:
+        source = config.root / config.show.image
+        ext = artwork.check_cover(source)
+        dest = out_dir / f"cover.{ext}"
+        if not dest.is_file() or dest.read_bytes() != source.read_bytes():
+            with atomic_path(dest) as tmp:
+                shutil.copyfile(source, tmp)
+        return dest
+    dest = out_dir / "cover.jpg"
+    stamp = out_dir / ".cover-source.json"
+    wanted = json.dumps({"title": config.show.title, "author": config.show.author, "v": 1})
+    if not (dest.is_file() and stamp.is_file() and stamp.read_text() == wanted):
+        write_bytes(dest, artwork.generate_cover(config.show.title, config.show.author))
+        write_text(stamp, wanted)
+    return dest
+
+
+def load_records(out_dir: Path) -> list[EpisodeRecord]:
+    """Every rendered episode whose MP3 is present, from its side record."""
+    records = []
+    for path in sorted((out_dir / "episodes").glob("*.json")):
+        if path.name.endswith(".chapters.json"):
+            continue
+        try:
+            record = EpisodeRecord.from_json(json.loads(path.read_text("utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BuildError(f"{path}: episode record is damaged ({exc})",
+                             fix="Delete it and run audioguide render again") from exc
+        if (path.parent / record.mp3).is_file():
+            records.append(record)
+    return records
+
+
+def webvtt(cues: tuple[Cue, ...]) -> str:
+    """WebVTT captions, one cue per sentence."""
+    blocks = [f"{i}\n{timestamp(c.start)} --> {timestamp(c.end)}\n{c.text}"
+              for i, c in enumerate(cues, start=1)]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def srt(cues: tuple[Cue, ...]) -> str:
+    """SubRip captions, one cue per sentence."""
+    blocks = [f"{i}\n{timestamp(c.start, ',')} --> {timestamp(c.end, ',')}\n{c.text}"
+              for i, c in enumerate(cues, start=1)]
+    return "\n\n".join(blocks) + "\n"
+
+
+def chapters_json(record: EpisodeRecord, cover_url: str) -> str:
+    """Podcasting 2.0 JSON chapters."""
+    data = {
+        "version": "1.2.0",
+        "title": record.title,
+        "chapters": [{"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title,
+                      "img": cover_url} for c in record.chapters],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
+    path = out_dir / GUIDS
+    known: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
+    for r in records:
+        known.setdefault(r.slug, r.guid)
+    write_text(path, json.dumps(dict(sorted(known.items())), indent=2) + "\n")
+
+
+def publish(config: Config, out_dir: Path) -> list[EpisodeRecord]:
+    """Write cover, transcripts, chapters, feed and pages for every rendered episode."""
+    base = config.show.base_url
+    cover = cover_path(config, out_dir)
+    cover_url = base + cover.name
+    records = load_records(out_dir)
+    urls = {r.slug: f"{base}episodes/{r.mp3}" for r in records}
+    for r in records:
+        stem = out_dir / "episodes" / r.slug
+        write_text(stem.with_suffix(".vtt"), webvtt(r.cues))
+        write_text(stem.with_suffix(".srt"), srt(r.cues))
+        write_text(stem.parent / f"{r.slug}.chapters.json", chapters_json(r, cover_url))
+    write_bytes(out_dir / "feed.xml", build_feed(config, records, cover_url=cover_url, urls=urls))
+    _remember_guids(out_dir, records)
+    try:
+        from .site import build_site
+    except ImportError:  # pragma: no cover - the site module ships with the package
+        log.warning("site pages not built: audioguide.site is missing")
+    else:
+        newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
+                              reverse=config.show.type == "episodic")
+        build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + "feed.xml")
+    return records

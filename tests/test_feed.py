@@ -1,0 +1,206 @@
+"""The feed, transcripts, chapters and artwork, read back by real podcast clients' parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+
+import feedparser
+import numpy as np
+import podcastparser
+import pytest
+from lxml import etree
+from mutagen.id3 import ID3
+from PIL import Image
+
+from audioguide.artwork import check_cover, generate_cover
+from audioguide.config import parse_config
+from audioguide.errors import ConfigError, InputError
+from audioguide.feed import build_feed, podcast_guid
+from audioguide.models import Chapter, Cue, EpisodeRecord
+from tests.conftest import Rendered, decode
+
+GOLDEN = Path(__file__).parent / "data" / "golden" / "feed.xml"
+
+
+def small_config(tmp_path: Path, **show: object):
+    data = {"show": {"title": "Tiny & <Show>", "description": "A fixed show for golden tests.",
+                     "author": "Ada", "owner_name": "Ada", "owner_email": "ada@example.org",
+                     "categories": ["Education/Courses", "Technology"], "explicit": False,
+                     "base_url": "https://pods.example.org/tiny/", "copyright": "© 2026 Ada", **show}}
+    return parse_config(data, tmp_path)
+
+
+def record(slug: str, day: int, number: int, title: str | None = None) -> EpisodeRecord:
+    return EpisodeRecord(
+        slug=slug, title=title or f"Episode {number}", date=dt.date(2026, 1, day),
+        description=f"About {slug}.", number=number, guid=f"audioguide:{slug}", kind="episode",
+        mp3=f"{slug}.mp3", size=1000 + number, duration=61.4 + number,
+        integrated_lufs=-16.0, true_peak_dbtp=-1.5,
+        chapters=(Chapter("Introduction", 0.0, 30.0), Chapter("Part two", 30.0, 62.4 + number)),
+        cues=(Cue("Hello.", 2.4, 3.0),),
+    )
+
+
+def golden_feed(tmp_path: Path) -> bytes:
+    config = small_config(tmp_path)
+    records = [record("one", 5, 1), record("two", 12, 2)]
+    base = config.show.base_url
+    return build_feed(config, records, cover_url=base + "cover.jpg",
+                      urls={r.slug: f"{base}episodes/{r.mp3}" for r in records})
+
+
+def test_golden_feed(tmp_path: Path) -> None:
+    """A fixed small project gives exactly the committed feed (UPDATE_GOLDEN=1 rewrites it)."""
+    data = golden_feed(tmp_path)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_bytes(data)
+    assert data.decode() == GOLDEN.read_text()
+
+
+def test_feed_channel_and_items_as_podcast_apps_read_them(tmp_path: Path) -> None:
+    data = golden_feed(tmp_path)
+    parsed = podcastparser.parse("https://pods.example.org/tiny/feed.xml", io.BytesIO(data))
+    assert parsed["title"] == "Tiny & <Show>"
+    assert [e["title"] for e in parsed["episodes"]] == ["Episode 2", "Episode 1"]  # newest first
+    assert parsed["episodes"][0]["enclosures"][0]["file_size"] == 1002
+    assert parsed["episodes"][0]["total_time"] == 63
+    assert [c["title"] for c in parsed["episodes"][0]["chapters"]] == ["Introduction", "Part two"]
+    root = etree.fromstring(data)
+    ns = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+          "podcast": "https://podcastindex.org/namespace/1.0"}
+    channel = root.find("channel")
+    assert channel.findtext("itunes:explicit", namespaces=ns) == "false"
+    assert channel.findtext("podcast:guid", namespaces=ns) == podcast_guid("https://pods.example.org/tiny/feed.xml")
+    assert [c.get("text") for c in channel.findall("itunes:category", ns)] == ["Education", "Technology"]
+    assert channel.find("itunes:category", ns).find("itunes:category", ns).get("text") == "Courses"
+    item = channel.find("item")
+    types = sorted(t.get("type") for t in item.findall("podcast:transcript", ns))
+    assert types == ["application/x-subrip", "text/vtt"]
+    assert item.find("podcast:chapters", ns).get("url").endswith("/episodes/two.chapters.json")
+
+
+def test_podcast_guid_follows_the_podcasting_2_0_example() -> None:
+    # The spec's own example: podcastindex.org/namespace/1.0 guid section.
+    assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+
+
+def test_hostile_titles_stay_text(tmp_path: Path) -> None:
+    config = small_config(tmp_path, title="<script>alert(1)</script> ]]> & co")
+    evil = record("evil", 3, 1, title='Bad ]]> <b>"title"</b> & more')
+    data = build_feed(config, [evil], cover_url="https://x/cover.jpg", urls={"evil": "https://x/e.mp3"})
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo
+    assert parsed.feed.title == "<script>alert(1)</script> ]]> & co"
+    assert parsed.entries[0].title == 'Bad ]]> <b>"title"</b> & more'
+
+
+def test_explicit_is_spelled_as_apple_asks(tmp_path: Path) -> None:
+    data = build_feed(small_config(tmp_path, explicit=True), [], cover_url="https://x/c.jpg", urls={})
+    assert b"<itunes:explicit>true</itunes:explicit>" in data
+
+
+def test_bad_show_settings_reported_together(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        small_config(tmp_path, categories=["Cooking", "Business/Knitting"], owner_email="nope",
+                     base_url="ftp://x", type="weekly")
+    text = " ".join(info.value.problems)
+    assert len(info.value.problems) == 5
+    for needle in ("Cooking", "Knitting", "owner_email", "base_url", "show.type"):
+        assert needle in text
+
+
+def test_generated_cover_is_apple_compliant() -> None:
+    data = generate_cover("Career Conversations", "Someone")
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "JPEG" and img.mode == "RGB" and img.size == (3000, 3000)
+        # The title is drawn: the middle band has bright text pixels on the dark gradient.
+        band = np.asarray(img.convert("L").crop((300, 1200, 2700, 1800)))
+        assert (band > 240).mean() > 0.01
+    assert data == generate_cover("Career Conversations", "Someone")
+
+
+@pytest.mark.parametrize(("size", "mode", "fmt", "needle"), [
+    ((1400, 1200), "RGB", "JPEG", "not square"),
+    ((1000, 1000), "RGB", "PNG", "1400-3000"),
+    ((1400, 1400), "RGBA", "PNG", "RGB"),
+    ((1400, 1400), "CMYK", "JPEG", "RGB"),
+    ((1400, 1400), "RGB", "GIF", "GIF"),
+])
+def test_configured_cover_is_checked(tmp_path: Path, size, mode, fmt, needle) -> None:
+    path = tmp_path / f"cover.{fmt.lower()}"
+    Image.new(mode, size).save(path, format=fmt)
+    with pytest.raises(InputError, match=needle):
+        check_cover(path)
+
+
+# --- the rendered sample -------------------------------------------------------------------
+
+def test_sample_feed_read_by_podcastparser_and_feedparser(rendered_sample: Rendered) -> None:
+    out = rendered_sample.config.output_dir
+    feed_path = out / "feed.xml"
+    [rec] = [json.loads(p.read_text()) for p in (out / "episodes").glob("second-interview.json")]
+    size = (out / "episodes" / "second-interview.mp3").stat().st_size
+    with feed_path.open("rb") as f:
+        parsed = podcastparser.parse("http://127.0.0.1:8000/feed.xml", f)
+    [episode] = parsed["episodes"]
+    assert episode["title"] == "Is getting a second interview a good sign?"
+    [enclosure] = episode["enclosures"]
+    assert enclosure["url"] == "http://127.0.0.1:8000/episodes/second-interview.mp3"
+    assert enclosure["file_size"] == size
+    assert episode["total_time"] == round(rec["duration"])
+    assert [c["title"] for c in episode["chapters"]] == [c["title"] for c in rec["chapters"]]
+    fp = feedparser.parse(feed_path.read_bytes())
+    assert not fp.bozo
+    [entry] = fp.entries
+    assert int(entry.enclosures[0].length) == size
+    assert entry.itunes_duration == str(round(rec["duration"]))
+    assert fp.feed.image.href == "http://127.0.0.1:8000/cover.jpg"
+
+
+def test_sample_cover_is_embedded_and_referenced(rendered_sample: Rendered) -> None:
+    out = rendered_sample.config.output_dir
+    cover = (out / "cover.jpg").read_bytes()
+    [apic] = ID3(rendered_sample.mp3).getall("APIC")
+    assert apic.data == cover and apic.mime == "image/jpeg"
+
+
+def test_transcript_cues_start_where_the_sentence_is_heard(rendered_sample: Rendered) -> None:
+    """Each VTT cue starts within 50 ms of the speech onset measured in the decoded MP3."""
+    out = rendered_sample.config.output_dir
+    vtt = (out / "episodes" / "second-interview.vtt").read_text()
+    assert vtt.startswith("WEBVTT\n\n1\n00:00:02.")
+    [episode] = rendered_sample.report.rendered
+    samples = decode(rendered_sample.mp3)
+    frame = 441  # 10 ms
+    rms = np.sqrt(np.convolve(samples**2, np.ones(frame) / frame, mode="same"))
+    errors = []
+    for cue in episode.cues[1:]:  # the first sentence starts over the intro music
+        lo = int((cue.start - 0.25) * 44100)
+        window = rms[lo : lo + int(0.5 * 44100)]
+        onset = lo + int(np.argmax(window > 0.02))
+        errors.append(abs(onset / 44100 - cue.start))
+    assert max(errors) < 0.05, max(errors)
+    srt = (out / "episodes" / "second-interview.srt").read_text()
+    assert srt.count(" --> ") == len(episode.cues) and "," in srt.split("\n")[1]
+
+
+def test_sample_chapters_json(rendered_sample: Rendered) -> None:
+    data = json.loads((rendered_sample.config.output_dir / "episodes" / "second-interview.chapters.json").read_text())
+    assert data["version"] == "1.2.0"
+    starts = [c["startTime"] for c in data["chapters"]]
+    assert starts == sorted(starts) and starts[0] == 0
+    assert data["chapters"][-1]["title"] == "Conclusion"
+
+
+def test_check_passes_on_the_rendered_sample(rendered_sample: Rendered) -> None:
+    from click.testing import CliRunner
+
+    from audioguide.cli import cli
+
+    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(rendered_sample.config.root), "check"])
+    assert result.exit_code == 0, result.stderr
+    assert "no problems" in result.stdout
