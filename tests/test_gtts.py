@@ -96,6 +96,12 @@ def test_long_sentence_is_split_into_several_requests(fake, engine):
     assert rms(audio) > 300
 
 
+def test_rate_speeds_google_audio_up_with_atempo(fake, engine, delays):
+    normal = engine.synthesize(SHORT)
+    faster = GTTSEngine(EngineSettings(language="en", rate=1.5)).synthesize(SHORT)
+    assert faster.seconds == pytest.approx(normal.seconds / 1.5, rel=0.1)
+
+
 def test_slow_and_tld_reach_gtts(fake, delays):
     engine = GTTSEngine(EngineSettings(language="en", slow=True, tld="co.uk"))
     engine.synthesize(SHORT)
@@ -239,6 +245,7 @@ def test_identity():
         "lang": "en",
         "tld": "com.au",
         "slow": False,
+        "rate": 1.0,
         "gtts": gtts.__version__,
     }
 

@@ -17,6 +17,8 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 from .errors import InputError
 
 SIZE = 3000
+STYLE = 2
+"""Bumped whenever the generated design changes, so existing covers are redrawn."""
 MIN_SIZE, MAX_SIZE = 1400, 3000
 
 _PALETTES = [

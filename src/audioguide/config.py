@@ -143,8 +143,8 @@ def _build_section(name: str, cls: type, raw: Any, problems: list[str]) -> Any:
 
 def _validate(cfg: Config, problems: list[str]) -> None:
     """Cross-field rules that types alone cannot express."""
-    if cfg.voice.rate <= 0.2 or cfg.voice.rate > 4:
-        problems.append("voice.rate must be between 0.2 and 4 (1.0 is normal speed)")
+    if not 0.5 <= cfg.voice.rate <= 2.0:
+        problems.append("voice.rate must be between 0.5 and 2.0 (1.0 is normal speed)")
     for key in ("sentence_pause", "paragraph_pause", "section_pause"):
         if not 0 <= getattr(cfg.voice, key) <= 10:
             problems.append(f"voice.{key} must be between 0 and 10 seconds")

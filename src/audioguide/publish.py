@@ -37,7 +37,8 @@ def cover_path(config: Config, out_dir: Path) -> Path:
         return dest
     dest = out_dir / "cover.jpg"
     stamp = out_dir / ".cover-source.json"
-    wanted = json.dumps({"title": config.show.title, "author": config.show.author, "v": 1})
+    wanted = json.dumps({"title": config.show.title, "author": config.show.author,
+                         "style": artwork.STYLE})
     if not (dest.is_file() and stamp.is_file() and stamp.read_text() == wanted):
         write_bytes(dest, artwork.generate_cover(config.show.title, config.show.author))
         write_text(stamp, wanted)

@@ -246,8 +246,11 @@ class GTTSEngine:
         if not mp3:  # nothing speakable (blank or bare punctuation): no request, no sound
             return Audio(pcm=b"", sample_rate=SAMPLE_RATE)
         try:
+            # Google has no speaking rate (only "slow"); ffmpeg's atempo changes it without pitch.
+            tempo = ["-af", f"atempo={self.settings.rate:.4f}"] if self.settings.rate != 1.0 else []
             pcm = run_ffmpeg(
-                ["-f", "mp3", "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1"],
+                ["-f", "mp3", "-i", "pipe:0", *tempo, "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE),
+                 "pipe:1"],
                 input=mp3,
                 what="decoding gTTS audio",
             )
@@ -268,6 +271,7 @@ class GTTSEngine:
             "lang": self.lang,
             "tld": self.settings.tld,
             "slow": self.settings.slow,
+            "rate": self.settings.rate,
             "gtts": gtts.__version__,
         }
 
