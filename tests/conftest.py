@@ -53,3 +53,23 @@ def rendered_sample(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     root = copy_project(tmp_path_factory.mktemp("sample") / "project")
     config = load_config(root)
     return Rendered(config, render(config))
+
+
+@dataclass
+class RenderedGuide:
+    config: Config
+    report: Report
+
+    @property
+    def folder(self) -> Path:
+        return self.config.output_dir / "guides" / "second-interview"
+
+
+@pytest.fixture(scope="session")
+def rendered_guide(tmp_path_factory: pytest.TempPathFactory) -> RenderedGuide:
+    """The sample rendered once as an audio guide (``render --guide``)."""
+    from audioguide.build import Overrides
+
+    root = copy_project(tmp_path_factory.mktemp("guide") / "project")
+    config = load_config(root)
+    return RenderedGuide(config, render(config, overrides=Overrides(guide=True)))

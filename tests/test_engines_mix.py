@@ -110,3 +110,10 @@ def test_render_accepts_an_article_directly(project: Path) -> None:
     assert mp3.is_file() and "Rendered 1 episode" in result.stdout
     assert len(decode(mp3)) / 44100 > 3
     assert not list((project / "episodes").glob("quick-notes*"))  # no script written
+
+
+def test_piper_variation_zero_repeats_exactly() -> None:
+    steady = create_engine("piper", EngineSettings(variation=0.0))
+    text = "Repeatable renders help caching and comparisons."
+    assert steady.synthesize(text).pcm == steady.synthesize(text).pcm
+    assert steady.identity()["variation"] == 0.0

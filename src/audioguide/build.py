@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import master, mix, publish, speech
+from . import guide, master, mix, publish, speech
 from . import script as scripts
-from .config import Config
+from .config import Config, VoiceConfig
 from .engines import Engine, EngineSettings, create_engine
 from .errors import AudioguideError, InputError
-from .models import Article, EpisodeRecord, RenderedEpisode, Script, Utterance
+from .models import Article, EpisodeRecord, GuideRecord, RenderedEpisode, Script, Utterance
 from .readers import read_article
 from .tags import Tags, write_tags
 from .writer import atomic_path, inside, write_text
@@ -35,6 +35,8 @@ class Overrides:
     engine: str | None = None
     voice: str | None = None
     out: Path | None = None
+    guide: bool = False
+    """Render every selected script as an audio guide (as front matter ``kind: guide`` does)."""
 
 
 @dataclass
@@ -42,16 +44,20 @@ class Report:
     """What a render did: episodes written, failures, audio minutes and wall time."""
 
     rendered: list[RenderedEpisode] = field(default_factory=list)
+    guides: list[GuideRecord] = field(default_factory=list)
     failures: list[tuple[str, AudioguideError]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def audio_minutes(self) -> float:
-        return sum(e.duration for e in self.rendered) / 60
+        return (sum(e.duration for e in self.rendered) + sum(g.full_duration for g in self.guides)) / 60
 
     def summary(self) -> str:
-        text = (f"Rendered {len(self.rendered)} episode{'s' if len(self.rendered) != 1 else ''}, "
-                f"{self.audio_minutes:.1f} min of audio, in {self.seconds:.1f} s")
+        n = len(self.rendered)
+        text = f"Rendered {n} episode{'s' if n != 1 else ''}"
+        if self.guides:
+            text += f" and {len(self.guides)} guide{'s' if len(self.guides) != 1 else ''}"
+        text += f", {self.audio_minutes:.1f} min of audio, in {self.seconds:.1f} s"
         if self.failures:
             text += f"; {len(self.failures)} failed: " + ", ".join(name for name, _ in self.failures)
         return text
@@ -90,6 +96,11 @@ def load_input(path: Path, config: Config) -> Script:
     return scripts.load(path)
 
 
+def as_guide(script: Script, overrides: Overrides) -> bool:
+    """Whether this script renders as an audio guide rather than an episode."""
+    return overrides.guide or script.meta.kind == "guide"
+
+
 def number_episodes(items: list[Script]) -> dict[str, int]:
     """Episode numbers: explicit ``episode:`` values, the rest by date then slug."""
     ordered = sorted(items, key=lambda s: (s.meta.date, s.meta.slug))
@@ -109,15 +120,30 @@ class EnginePool:
         return self._engines[key]
 
 
+def episode_voice(config: Config, script: Script) -> VoiceConfig:
+    """``[voice]`` with the episode's own ``rate`` and pause lengths from its front matter."""
+    return replace(config.voice, **dict(script.meta.voice_settings))
+
+
+def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[Utterance]:
+    """What is said in an episode (or guide), sentence by sentence."""
+    name, _ = engine_choice(config, script, overrides)
+    return speech.plan(script, episode_voice(config, script),
+                       script.meta.language or config.show.language,
+                       heading=guide.announce if as_guide(script, overrides) else speech.spoken_heading,
+                       lexicon=config.lexicon.merged(script.meta.lexicon), phonemes=name == "piper")
+
+
 def engine_choice(config: Config, script: Script, overrides: Overrides) -> tuple[str, EngineSettings]:
     """Engine name and settings: command line, then front matter, then ``[voice]``."""
-    v = config.voice
+    v = episode_voice(config, script)
     name = overrides.engine or script.meta.engine or v.engine
     voice = overrides.voice or script.meta.voice or v.voice or None
     if (overrides.engine or script.meta.engine) and name != v.engine and not (overrides.voice or script.meta.voice):
         voice = None  # a voice configured for another engine does not carry over
     language = script.meta.language or config.show.language
-    return name, EngineSettings(voice=voice, language=language, rate=v.rate, tld=v.tld, slow=v.slow)
+    return name, EngineSettings(voice=voice, language=language, rate=v.rate, tld=v.tld, slow=v.slow,
+                                variation=v.variation)
 
 
 def music_bed(config: Config) -> mix.MusicBed:
@@ -142,7 +168,7 @@ def render_episode(config: Config, script: Script, utterances: list[Utterance], 
     dest = inside(out_dir, "episodes", f"{meta.slug}.mp3")
     with atomic_path(dest) as tmp:
         loudness = master.encode(mixed.audio.raw_data, tmp, target=config.audio.loudness,
-                                 ceiling=config.audio.true_peak, bitrate=config.audio.bitrate)
+                                 ceiling=config.audio.true_peak, bitrate=config.audio.bitrate).loudness
         write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
                              date=meta.date, track=number, track_total=total,
                              description=meta.description, language=language,
@@ -202,8 +228,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
                 except AudioguideError:
                     pass
     numbers = number_episodes(all_scripts)
-    plans = [(p, s, speech.plan(s, config.voice, s.meta.language or config.show.language))
-             for p, s in loaded]
+    plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
     pool = EnginePool()
     bed = music_bed(config) if loaded else mix.MusicBed.none()
@@ -212,6 +237,11 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
         try:
             name, settings = engine_choice(config, s, overrides)
             engine = pool.get(name, settings)
+            if as_guide(s, overrides):
+                report.guides.append(guide.render_guide(
+                    config, replace(s, path=s.path or path), utterances, engine, out_dir=out_dir,
+                    cover=cover, progress=progress))
+                continue
             report.rendered.append(render_episode(
                 config, replace(s, path=s.path or path), utterances, engine, bed, out_dir=out_dir,
                 number=numbers.get(s.meta.slug), total=None, cover=cover, progress=progress))

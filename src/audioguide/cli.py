@@ -105,15 +105,17 @@ def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] |
 @click.option("--voice", help="Voice for this run (engine-specific; a .onnx path for piper).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: output/ in the project).")
+@click.option("--guide", is_flag=True,
+              help="Render as audio guides: one numbered track per section, into output/guides/.")
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
-           out: Path | None) -> None:
+           out: Path | None, guide: bool) -> None:
     """Render EPISODES (scripts or article files; default: all of episodes/) to MP3."""
     from .build import Overrides
     from .build import render as run_render
 
     config = ctx.config()
-    report = run_render(config, list(episodes), Overrides(engine=engine, voice=voice, out=out),
+    report = run_render(config, list(episodes), Overrides(engine=engine, voice=voice, out=out, guide=guide),
                         progress_factory=_progress_factory(sys.stderr.isatty()))
     for name, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
@@ -164,18 +166,50 @@ def serve(ctx: Context, host: str, port: int) -> None:
 
 
 @cli.command()
+@click.option("--speech", is_flag=True,
+              help="Also transcribe each rendered episode offline and report word recall per section.")
+@click.option("--min-recall", default=0.75, show_default=True, type=click.FloatRange(0, 1),
+              help="With --speech: fail when an episode's overall recall is below this.")
+@click.argument("slugs", nargs=-1)
 @pass_ctx
-def check(ctx: Context) -> None:
-    """Validate the built site against Apple's and Podcasting 2.0's feed rules."""
+def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...]) -> None:
+    """Validate the built site against Apple's and Podcasting 2.0's feed rules.
+
+    With --speech, also check that the rendered speech is intelligible (SLUGS limits it to
+    those episodes).
+    """
     from .check import check_site, format_problems
 
     config = ctx.config()
+    if speech:
+        _check_speech(config, slugs, min_recall)
     problems = check_site(config.output_dir, base_url=config.show.base_url)
     if problems:
         click.echo(format_problems(problems), err=True)
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
         sys.exit(1)
     click.echo(f"{config.output_dir / 'feed.xml'}: no problems found.")
+
+
+def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:
+    from .errors import InputError
+    from .intelligibility import episode_report, format_report, overall
+    from .publish import load_records
+
+    records = [r for r in load_records(config.output_dir) if not slugs or r.slug in slugs]
+    if not records:
+        raise InputError("has no rendered episodes to check", path=config.output_dir / "episodes",
+                         fix="Run audioguide render first, or check the slugs you gave")
+    failed = []
+    for record in records:
+        report = episode_report(config.output_dir / "episodes" / record.mp3, record)
+        click.echo(f"{record.slug}: word recall per section")
+        click.echo(format_report(report))
+        if overall(report) < min_recall:
+            failed.append(record.slug)
+    if failed:
+        click.echo(f"Speech check: recall below {min_recall:.2f} in {', '.join(failed)}.", err=True)
+        sys.exit(1)
 
 
 @cli.command()

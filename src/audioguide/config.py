@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .lexicon import Lexicon, parse_lexicon
 
 CONFIG_NAME = "audioguide.toml"
 
@@ -58,6 +59,8 @@ class VoiceConfig:
     engine: str = _doc("Speech engine: piper (offline) or gtts (needs Google's servers).", "piper")
     voice: str = _doc("Engine voice: for piper a .onnx path, empty for the bundled en_US-joe-medium.", "")
     rate: float = _doc("Speaking rate; 1.0 is normal, 1.1 is ten per cent faster.", 1.0)
+    variation: float = _doc("Piper: how much the delivery varies between renders (1.0 = the voice's "
+                            "default, 0 = identical audio every time).", 1.0)
     tld: str = _doc("gTTS accent: Google host domain (com, co.uk, com.au, ca, co.in).", "com")
     slow: bool = _doc("gTTS slow reading.", False)
     sentence_pause: float = _doc("Seconds of silence after each sentence.", 0.3)
@@ -82,6 +85,8 @@ class Config:
     show: ShowConfig = field(default_factory=ShowConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    """``[lexicon]``: word = "respelling" (or { say, piper }), applied for every engine."""
     root: Path = field(default=Path("."))
     """Project folder (where audioguide.toml lives)."""
 
@@ -143,6 +148,8 @@ def _build_section(name: str, cls: type, raw: Any, problems: list[str]) -> Any:
 
 def _validate(cfg: Config, problems: list[str]) -> None:
     """Cross-field rules that types alone cannot express."""
+    if not 0.0 <= cfg.voice.variation <= 1.5:
+        problems.append("voice.variation must be between 0 (repeatable) and 1.5")
     if not 0.5 <= cfg.voice.rate <= 2.0:
         problems.append("voice.rate must be between 0.5 and 2.0 (1.0 is normal speed)")
     for key in ("sentence_pause", "paragraph_pause", "section_pause"):
@@ -186,8 +193,11 @@ def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> 
     problems: list[str] = []
     sections: dict[str, Any] = {}
     for name, raw in data.items():
+        if name == "lexicon":
+            sections[name] = parse_lexicon(raw, "lexicon", problems)
+            continue
         if name not in SECTIONS:
-            problems.append(f"[{name}] is not a section (known: {', '.join(SECTIONS)})")
+            problems.append(f"[{name}] is not a section (known: {', '.join(SECTIONS)}, lexicon)")
             continue
         sections[name] = _build_section(name, SECTIONS[name], raw, problems)
     cfg = Config(root=root, **sections)
@@ -243,4 +253,7 @@ def commented_template(overrides: dict[str, dict[str, Any]] | None = None) -> st
             lines.append(f"# {f.metadata['doc']}")
             lines.append(f"{f.name} = {_toml_value(value)}")
         lines.append("")
+    lines += ["# Pronunciation lexicon: word or phrase = \"respelling\", for every engine. Lowercase keys",
+              "# match any capitalisation; keys with capitals match exactly. For Piper, phonemes:",
+              "# gif = { say = \"jif\", piper = \"dʒˈɪf\" }", "[lexicon]", ""]
     return "\n".join(lines)

@@ -39,10 +39,17 @@ class MusicBed:
 
     intro: bytes
     outro: bytes
+    lead: float = MUSIC_LEAD
+    """Seconds of intro music alone before the first word."""
 
     @classmethod
     def generated(cls) -> MusicBed:
         return cls(music.intro_sting(), music.outro_sting())
+
+    @classmethod
+    def stop_chime(cls) -> MusicBed:
+        """The short sting that opens each stop of an audio guide."""
+        return cls(music.stop_chime(), b"", lead=1.3)
 
     @classmethod
     def none(cls) -> MusicBed:
@@ -114,7 +121,7 @@ def _ducked(intro: bytes, speech_at: float) -> Any:
 def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
         chapter_titles: list[str]) -> Mix:
     """Lay the sentences out on one timeline with their pauses, and the music around them."""
-    lead = MUSIC_LEAD if bed.intro else 0.5
+    lead = bed.lead if bed.intro else 0.5
     parts: list[bytes] = []
     pos = 0  # samples from the start of the speech track
     cues: list[Cue] = []
@@ -126,7 +133,7 @@ def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
             first, last = audible_span(pcm)
             start = lead + (pos + first) / RATE
             section_starts.setdefault(utterance.section, start)
-            cues.append(Cue(utterance.caption, start, lead + (pos + last) / RATE))
+            cues.append(Cue(utterance.caption, start, lead + (pos + last) / RATE, utterance.text))
         parts.append(pcm)
         pause = int(round(utterance.pause_after * RATE))
         parts.append(bytes(2 * pause))

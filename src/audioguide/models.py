@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .lexicon import Lexicon
+
 BlockKind = Literal["paragraph", "item", "pause"]
 
 
@@ -77,6 +79,10 @@ class EpisodeMeta:
     """Explicit ``itunes:episode`` number; derived from date order when absent."""
     guid: str | None = None
     """Stable feed guid; derived from the slug when absent."""
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    """Pronunciations for this episode only (``lexicon:``), added to the show's."""
+    voice_settings: tuple[tuple[str, float], ...] = ()
+    """Per-episode ``rate`` and pause lengths, overriding ``[voice]``."""
 
 
 @dataclass(frozen=True)
@@ -134,8 +140,22 @@ class Cue:
     """A transcript cue: one sentence and where it is heard in the rendered file."""
 
     text: str
+    """The sentence as written (what captions show)."""
     start: float
     end: float
+    spoken: str = ""
+    """The normalised text the engine spoke (the reference for the intelligibility check)."""
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"text": self.text, "start": round(self.start, 3),
+                                   "end": round(self.end, 3)}
+        if self.spoken and self.spoken != self.text:
+            data["spoken"] = self.spoken
+        return data
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Cue:
+        return cls(d["text"], float(d["start"]), float(d["end"]), d.get("spoken", d["text"]))
 
 
 @dataclass(frozen=True)
@@ -199,8 +219,7 @@ class EpisodeRecord:
             "kind": self.kind, "mp3": self.mp3, "size": self.size, "duration": round(self.duration, 3),
             "integrated_lufs": self.integrated_lufs, "true_peak_dbtp": self.true_peak_dbtp,
             "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in self.chapters],
-            "cues": [{"text": c.text, "start": round(c.start, 3), "end": round(c.end, 3)}
-                     for c in self.cues],
+            "cues": [c.to_json() for c in self.cues],
         }
 
     @classmethod
@@ -212,5 +231,70 @@ class EpisodeRecord:
             mp3=d["mp3"], size=int(d["size"]), duration=float(d["duration"]),
             integrated_lufs=float(d["integrated_lufs"]), true_peak_dbtp=float(d["true_peak_dbtp"]),
             chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
-            cues=tuple(Cue(c["text"], float(c["start"]), float(c["end"])) for c in d["cues"]),
+            cues=tuple(Cue.from_json(c) for c in d["cues"]),
+        )
+
+
+@dataclass(frozen=True)
+class StopRecord:
+    """One stop of a rendered audio guide: ``output/guides/<slug>/NN-<stop>.mp3``."""
+
+    number: int
+    """1-based stop number, as announced ("Stop 2: …") and printed on placards."""
+    title: str
+    file: str
+    """File name of the stop's MP3 inside the guide folder."""
+    size: int
+    duration: float
+    cues: tuple[Cue, ...]
+    """Sentence cues, times relative to the start of the stop's own file."""
+
+
+@dataclass(frozen=True)
+class GuideRecord:
+    """What the render wrote for a guide: ``output/guides/<slug>/guide.json``."""
+
+    slug: str
+    title: str
+    description: str
+    language: str
+    date: dt.date
+    stops: tuple[StopRecord, ...]
+    full_mp3: str
+    """The whole guide as one MP3 with a chapter per stop."""
+    full_m4b: str
+    """The whole guide as an M4B audiobook with chapters."""
+    full_duration: float
+    chapters: tuple[Chapter, ...]
+    """Chapters of the full MP3/M4B: one per stop."""
+    playlist: str
+    """M3U8 playlist of the stop files, in order."""
+    archive: str
+    """ZIP of every stop (and the playlist) for offline download."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "slug": self.slug, "title": self.title, "description": self.description,
+            "language": self.language, "date": self.date.isoformat(),
+            "stops": [{"number": s.number, "title": s.title, "file": s.file, "size": s.size,
+                       "duration": round(s.duration, 3),
+                       "cues": [c.to_json() for c in s.cues]} for s in self.stops],
+            "full_mp3": self.full_mp3, "full_m4b": self.full_m4b,
+            "full_duration": round(self.full_duration, 3),
+            "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in self.chapters],
+            "playlist": self.playlist, "archive": self.archive,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> GuideRecord:
+        d: dict[str, Any] = dict(data)
+        return cls(
+            slug=d["slug"], title=d["title"], description=d["description"], language=d["language"],
+            date=dt.date.fromisoformat(d["date"]),
+            stops=tuple(StopRecord(int(s["number"]), s["title"], s["file"], int(s["size"]),
+                                   float(s["duration"]),
+                                   tuple(Cue.from_json(c) for c in s["cues"])) for s in d["stops"]),
+            full_mp3=d["full_mp3"], full_m4b=d["full_m4b"], full_duration=float(d["full_duration"]),
+            chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
+            playlist=d["playlist"], archive=d["archive"],
         )

@@ -16,6 +16,8 @@ _INTRO_PHRASE = [(0, 3, 2), (0.5, 10, 2), (1, 15, 2), (1.5, 19, 3), (2.5, 17, 2)
 _OUTRO_PHRASE = [(0, 15, 2), (0.5, 10, 2), (1, 7, 2), (1.5, 3, 4)]
 _INTRO_PAD = [(0, [3, 10, 15], 4), (2, [1, 8, 13], 5)]
 _OUTRO_PAD = [(0, [3, 10, 15], 4.5)]
+_CHIME_PHRASE = [(0, 10, 2), (0.5, 15, 3)]
+_CHIME_PAD = [(0, [3, 10], 2.5)]
 _BEAT = 0.42  # seconds
 
 
@@ -74,3 +76,8 @@ def intro_sting() -> bytes:
 def outro_sting() -> bytes:
     """About 3.5 s of closing music: mono 16-bit PCM at 44.1 kHz."""
     return _to_pcm(_render(_OUTRO_PHRASE, _OUTRO_PAD, 3.5))
+
+
+def stop_chime() -> bytes:
+    """About 2 s: the two-note sting that opens each stop of an audio guide."""
+    return _to_pcm(_render(_CHIME_PHRASE, _CHIME_PAD, 2.2))

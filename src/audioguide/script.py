@@ -23,18 +23,20 @@ import yaml
 
 from .config import ShowConfig
 from .errors import ConfigError, InputError
+from .lexicon import parse_lexicon
 from .models import Article, Block, EpisodeMeta, Script, Section
 from .readers import markdown_blocks
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 PAUSE_CUE = re.compile(r"^\[pause(?:\s+(\d+(?:\.\d+)?)\s*(s|ms|sec|seconds)?)?\]$", re.IGNORECASE)
 DEFAULT_PAUSE = 1.0
+VOICE_KEYS = ("rate", "variation", "sentence_pause", "paragraph_pause", "section_pause")
 META_KEYS = {"title", "slug", "date", "source", "description", "engine", "voice", "language",
-             "kind", "episode", "guid"}
+             "kind", "episode", "guid", "lexicon", *VOICE_KEYS}
 
 
-def slugify(text: str) -> str:
-    """A file-safe slug: ASCII letters, digits and single hyphens, at most 60 characters.
+def slugify(text: str, limit: int = 60) -> str:
+    """A file-safe slug: ASCII letters, digits and single hyphens, cut at a word, at most ``limit`` chars.
 
     >>> slugify("Is getting a second interview a good sign?")
     'is-getting-a-second-interview-a-good-sign'
@@ -44,7 +46,7 @@ def slugify(text: str) -> str:
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > 60:
+        if len(candidate) > limit:
             break
         slug = candidate
     return slug or "episode"
@@ -119,6 +121,10 @@ def dumps(script: Script) -> str:
             front[key] = getattr(m, key)
     if m.kind != "episode":
         front["kind"] = m.kind
+    front.update(dict(m.voice_settings))
+    if m.lexicon:
+        front["lexicon"] = {e.key: ({"say": e.say, "piper": e.phonemes} if e.phonemes else e.say)
+                            for e in m.lexicon.entries}
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100).strip()
     examples = {"engine": "gtts", "voice": "path/to/voice.onnx"}
     hints = [f"# {k}: {v}  (uncomment to override audioguide.toml for this episode)"
@@ -166,13 +172,23 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
     episode = data.get("episode")
     if episode is not None and (not isinstance(episode, int) or episode < 1):
         problems.append("episode must be a whole number from 1")
+    lexicon = parse_lexicon(data.get("lexicon"), "lexicon", problems)
+    voice_settings = []
+    for key in VOICE_KEYS:
+        if key in data:
+            value = data[key]
+            limits = {"rate": (0.5, 2.0), "variation": (0.0, 1.5)}.get(key, (0.0, 10.0))
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not limits[0] <= value <= limits[1]:
+                problems.append(f"{key} must be a number from {limits[0]:g} to {limits[1]:g}")
+            else:
+                voice_settings.append((key, float(value)))
     if problems:
         raise ConfigError(problems, path=path)
     return EpisodeMeta(
         title=str(title).strip(), slug=str(slug), date=date, kind=kind,
         description=str(data.get("description") or "").strip(), source=data.get("source"),
         engine=data.get("engine"), voice=data.get("voice"), language=data.get("language"),
-        episode=episode, guid=data.get("guid"),
+        episode=episode, guid=data.get("guid"), lexicon=lexicon, voice_settings=tuple(voice_settings),
     )
 
 

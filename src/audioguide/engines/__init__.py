@@ -27,6 +27,8 @@ class EngineSettings:
     """Language code of the text (``en``, ``en-US``, ``de``)."""
     rate: float = 1.0
     """Speaking rate: 1.0 is the voice's normal speed, 1.2 is 20 % faster."""
+    variation: float = 1.0
+    """Piper only: scales the voice's noise settings; 0 gives the same samples on every run."""
     tld: str = "com"
     """gTTS only: Google host top-level domain, which selects the accent (``co.uk``, ``com.au``)."""
     slow: bool = False

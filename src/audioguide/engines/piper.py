@@ -114,7 +114,14 @@ class PiperEngine:
                 download_dir=self.model_path.parent,
             )
             # Sentences are peak-normalised by Piper; keep headroom so nothing clips before mastering.
-            self._syn_config = SynthesisConfig(length_scale=1.0 / self.settings.rate, volume=0.7)
+            inference = self.voice_config.get("inference", {})
+            variation = self.settings.variation
+            self._syn_config = SynthesisConfig(
+                length_scale=float(inference.get("length_scale", 1.0)) / self.settings.rate,
+                noise_scale=float(inference.get("noise_scale", 0.667)) * variation,
+                noise_w_scale=float(inference.get("noise_w", 0.8)) * variation,
+                volume=0.7,
+            )
             self._voice = voice
         return self._voice
 
@@ -135,6 +142,7 @@ class PiperEngine:
             "voice": self.model_path.name,
             "model": _file_digest(self.model_path, st.st_size, st.st_mtime),
             "rate": self.settings.rate,
+            "variation": self.settings.variation,
         }
 
     @classmethod

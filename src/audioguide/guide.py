@@ -1,0 +1,178 @@
+"""Audio guides: one episode script rendered as a numbered tour, one track per section ("stop").
+
+speak every sentence once -> per stop: chime + "Stop N. Title." + text, mastered and tagged
+-> the whole guide as one MP3 and one M4B with a chapter per stop -> M3U8 playlist, ZIP,
+per-stop transcripts, a serial feed, ``guide.json`` and the guide page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import logging
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from . import master, mix, publish, speech
+from .config import Config
+from .engines import Engine
+from .errors import InputError
+from .feed import build_feed
+from .models import (
+    Audio,
+    Chapter,
+    EpisodeRecord,
+    GuideRecord,
+    Script,
+    Section,
+    StopRecord,
+    Utterance,
+)
+from .script import slugify
+from .tags import Tags, write_tags
+from .writer import atomic_path, inside, write_bytes, write_text
+
+log = logging.getLogger(__name__)
+
+STOP_GAP = 1.5
+"""Seconds of silence between stops in the full-length guide."""
+
+
+def announce(index: int, section: Section) -> str:
+    """What opens a stop: its number and title."""
+    return f"Stop {index + 1}. {section.chapter_title}."
+
+
+def _stops(script: Script, utterances: list[Utterance], audios: list[Audio]
+           ) -> list[tuple[str, list[Utterance], list[Audio]]]:
+    """Utterances and audio grouped by section; sections with nothing to say are skipped."""
+    groups = []
+    for index, section in enumerate(script.sections):
+        picked = [k for k, u in enumerate(utterances) if u.section == index and u.text]
+        if not picked:
+            continue
+        first, last = picked[0], picked[-1]
+        us = [dataclasses.replace(u, section=0) for u in utterances[first:last + 1]]
+        us[-1] = dataclasses.replace(us[-1], pause_after=0.6)
+        groups.append((section.chapter_title, us, audios[first:last + 1]))
+    return groups
+
+
+def _playlist(guide_title: str, stops: list[StopRecord]) -> str:
+    lines = ["#EXTM3U", f"#PLAYLIST:{guide_title}"]
+    for s in stops:
+        lines += [f"#EXTINF:{int(round(s.duration))},{s.number}. {s.title}", s.file]
+    return "\n".join(lines) + "\n"
+
+
+def _archive(guide_dir: Path, files: list[str], date: dt.date) -> bytes:
+    """A ZIP of the stop files with fixed timestamps, so an unchanged guide gives the same bytes."""
+    buf = io.BytesIO()
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, (guide_dir / name).read_bytes())
+    return buf.getvalue()
+
+
+def render_guide(config: Config, script: Script, utterances: list[Utterance], engine: Engine, *,
+                 out_dir: Path, cover: Path | None,
+                 progress: Callable[[int], None] | None = None) -> GuideRecord:
+    """Render ``script`` as an audio guide into ``out_dir/guides/<slug>/``.
+
+    ``utterances`` is the script planned with :func:`announce` as its headings.
+    """
+    meta = script.meta
+    language = meta.language or config.show.language
+    where = str(script.path or meta.slug)
+    audios = list(speech.synthesize(engine, utterances, where=where, progress=progress))
+    groups = _stops(script, utterances, audios)
+    if not groups:
+        raise InputError("the script has no stops to speak", path=script.path)
+    guide_dir = inside(out_dir, "guides", meta.slug)
+    bed = mix.MusicBed.stop_chime()
+    a = config.audio
+    stops: list[StopRecord] = []
+    full_parts: list[bytes] = []
+    chapters: list[Chapter] = []
+    position = 0.0
+    for number, (title, us, au) in enumerate(groups, start=1):
+        mixed = mix.mix(us, au, bed, [title])
+        name = f"{number:02d}-{slugify(title, limit=40)}.mp3"
+        dest = guide_dir / name
+        with atomic_path(dest) as tmp:
+            master.encode(mixed.audio.raw_data, tmp, target=a.loudness, ceiling=a.true_peak,
+                          bitrate=a.bitrate)
+            write_tags(tmp, Tags(title=f"{number}. {title}", artist=config.show.author,
+                                 album=meta.title, date=meta.date, track=number,
+                                 track_total=len(groups), description=meta.description,
+                                 language=language, cover=cover), ())
+        stops.append(StopRecord(number, title, name, dest.stat().st_size, mixed.duration,
+                                mixed.cues))
+        chapters.append(Chapter(title, round(position, 3), round(position + mixed.duration, 3)))
+        full_parts += [mixed.audio.raw_data, bytes(2 * int(STOP_GAP * mix.RATE))]
+        position += mixed.duration + STOP_GAP
+    full_pcm = b"".join(full_parts[:-1])
+    full_duration = len(full_pcm) / 2 / mix.RATE
+    chapters[-1] = dataclasses.replace(chapters[-1], end=round(full_duration, 3))
+    full_mp3, full_m4b = f"{meta.slug}.mp3", f"{meta.slug}.m4b"
+    tags = Tags(title=meta.title, artist=config.show.author, album=meta.title, date=meta.date,
+                description=meta.description, language=language, cover=cover, genre="Audiobook")
+    with atomic_path(guide_dir / full_mp3) as tmp:
+        mastered = master.encode(full_pcm, tmp, target=a.loudness, ceiling=a.true_peak,
+                                 bitrate=a.bitrate)
+        write_tags(tmp, tags, tuple(chapters))
+    with atomic_path(guide_dir / full_m4b) as tmp:
+        master.encode_m4b(mastered.pcm, tmp, title=meta.title, artist=config.show.author,
+                          album=meta.title, chapters=tuple(chapters), ceiling=a.true_peak)
+    playlist, archive = f"{meta.slug}.m3u8", f"{meta.slug}.zip"
+    write_text(guide_dir / playlist, _playlist(meta.title, stops))
+    write_bytes(guide_dir / archive, _archive(guide_dir, [s.file for s in stops] + [playlist], meta.date))
+    record = GuideRecord(slug=meta.slug, title=meta.title, description=meta.description,
+                         language=language, date=meta.date, stops=tuple(stops), full_mp3=full_mp3,
+                         full_m4b=full_m4b, full_duration=full_duration, chapters=tuple(chapters),
+                         playlist=playlist, archive=archive)
+    write_text(guide_dir / "guide.json", json.dumps(record.to_json(), indent=2) + "\n")
+    publish_guide(config, record, guide_dir, cover or publish.cover_path(config, out_dir))
+    return record
+
+
+def stop_episode(guide: GuideRecord, stop: StopRecord) -> EpisodeRecord:
+    """A stop as a feed item: serial episodes in stop order."""
+    return EpisodeRecord(
+        slug=Path(stop.file).stem, title=f"{stop.number}. {stop.title}", date=guide.date,
+        description=f"Stop {stop.number} of {guide.title}.", number=stop.number,
+        guid=f"audioguide:{guide.slug}:stop:{stop.number}", kind="stop", mp3=stop.file,
+        size=stop.size, duration=stop.duration, integrated_lufs=0.0, true_peak_dbtp=0.0,
+        chapters=(Chapter(stop.title, 0.0, round(stop.duration, 3)),), cues=stop.cues,
+    )
+
+
+def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Path) -> None:
+    """Per-stop transcripts and chapters, the guide's serial feed, and its page."""
+    base = config.show.base_url
+    guide_url = f"{base}guides/{guide.slug}/"
+    cover_url = base + cover.name
+    items = [stop_episode(guide, s) for s in guide.stops]
+    for item in items:
+        stem = guide_dir / item.slug
+        write_text(stem.with_suffix(".vtt"), publish.webvtt(item.cues))
+        write_text(stem.with_suffix(".srt"), publish.srt(item.cues))
+        write_text(guide_dir / f"{item.slug}.chapters.json", publish.chapters_json(item, cover_url))
+    show = dataclasses.replace(config.show, title=guide.title, type="serial",
+                               description=guide.description or guide.title, base_url=guide_url,
+                               link=guide_url)
+    feed = build_feed(dataclasses.replace(config, show=show), items, cover_url=cover_url,
+                      urls={i.slug: guide_url + i.mp3 for i in items})
+    write_bytes(guide_dir / "feed.xml", feed)
+    try:
+        from .guide_site import build_guide_page
+    except ImportError:  # pragma: no cover - ships with the package
+        log.warning("guide page not built: audioguide.guide_site is missing")
+        return
+    build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}")

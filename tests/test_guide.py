@@ -1,0 +1,101 @@
+"""The sample rendered as an audio guide: stops, full MP3 and M4B with chapters, playlist, ZIP, feed."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import podcastparser
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from audioguide import ffmpeg
+from audioguide.build import Overrides, as_guide
+from audioguide.master import measure_file
+from audioguide.models import GuideRecord
+from tests.conftest import RenderedGuide, decode
+from tests.test_render import HEADINGS
+
+
+def test_five_numbered_stops_with_tags(rendered_guide: RenderedGuide) -> None:
+    folder = rendered_guide.folder
+    files = sorted(p.name for p in folder.glob("[0-9][0-9]-*.mp3"))
+    assert [f[:3] for f in files] == ["01-", "02-", "03-", "04-", "05-"]
+    for n, (name, heading) in enumerate(zip(files, HEADINGS), start=1):
+        tags = ID3(folder / name)
+        assert str(tags["TRCK"]) == f"{n}/5"
+        assert str(tags["TALB"]) == "Is getting a second interview a good sign?"
+        assert str(tags["TIT2"]) == f"{n}. {heading}"
+        assert tags.getall("APIC")
+
+
+def test_each_stop_opens_with_a_chime_and_its_announcement(rendered_guide: RenderedGuide) -> None:
+    [guide] = rendered_guide.report.guides
+    for stop in guide.stops:
+        assert stop.cues[0].text == f"Stop {stop.number}. {stop.title}."
+        samples = decode(rendered_guide.folder / stop.file)
+        chime = samples[int(0.1 * 44100) : int(1.0 * 44100)]
+        assert (chime**2).mean() ** 0.5 > 0.02  # the sting plays before the first word
+        assert 1.0 < stop.cues[0].start < 1.6
+
+
+def test_every_file_meets_the_loudness_targets(rendered_guide: RenderedGuide) -> None:
+    folder = rendered_guide.folder
+    for path in [*sorted(folder.glob("[0-9][0-9]-*.mp3")), folder / "second-interview.mp3",
+                 folder / "second-interview.m4b"]:
+        measured = measure_file(path)
+        assert abs(measured.integrated_lufs + 16) <= 1.0, path.name
+        assert measured.true_peak_dbtp <= -1.0, path.name
+
+
+def test_full_mp3_and_m4b_have_a_chapter_per_stop(rendered_guide: RenderedGuide) -> None:
+    folder = rendered_guide.folder
+    chaps = sorted(ID3(folder / "second-interview.mp3").getall("CHAP"), key=lambda c: c.start_time)
+    assert [str(c.sub_frames["TIT2"]) for c in chaps] == HEADINGS
+    meta = ffmpeg.run(["-i", str(folder / "second-interview.m4b"), "-f", "ffmetadata", "-"]).decode()
+    titles = [line[6:] for line in meta.splitlines() if line.startswith("title=")][1:]
+    assert titles == HEADINGS
+    assert "genre=Audiobook" in meta
+    full = MP3(folder / "second-interview.mp3").info.length
+    assert abs(len(decode(folder / "second-interview.m4b")) / 44100 - full) < 0.2
+    [guide] = rendered_guide.report.guides
+    assert abs(sum(s.duration for s in guide.stops) + 4 * 1.5 - full) < 0.2
+
+
+def test_playlist_zip_and_record(rendered_guide: RenderedGuide) -> None:
+    folder = rendered_guide.folder
+    record = GuideRecord.from_json(json.loads((folder / "guide.json").read_text()))
+    assert record.to_json() == rendered_guide.report.guides[0].to_json()
+    lines = (folder / record.playlist).read_text().splitlines()
+    assert lines[0] == "#EXTM3U"
+    assert [line for line in lines if not line.startswith("#")] == [s.file for s in record.stops]
+    with zipfile.ZipFile(folder / record.archive) as zf:
+        assert zf.namelist() == [s.file for s in record.stops] + [record.playlist]
+        for stop in record.stops:
+            assert zf.read(stop.file) == (folder / stop.file).read_bytes()
+
+
+def test_guide_feed_is_a_serial_podcast_in_stop_order(rendered_guide: RenderedGuide) -> None:
+    folder = rendered_guide.folder
+    data = (folder / "feed.xml").read_bytes()
+    parsed = podcastparser.parse("http://127.0.0.1:8000/guides/second-interview/feed.xml", io.BytesIO(data))
+    assert parsed["type"] == "serial"
+    episodes = parsed["episodes"]
+    assert [e["number"] for e in episodes] == [1, 2, 3, 4, 5]
+    for episode, stop in zip(episodes, rendered_guide.report.guides[0].stops):
+        [enclosure] = episode["enclosures"]
+        assert enclosure["url"].endswith(f"/guides/second-interview/{stop.file}")
+        assert enclosure["file_size"] == (folder / stop.file).stat().st_size
+    assert (folder / "01-introduction.vtt").read_text().startswith("WEBVTT")
+
+
+def test_kind_guide_in_front_matter_selects_guide_rendering(tmp_path) -> None:
+    from audioguide import script as scripts
+
+    path = tmp_path / "tour.md"
+    path.write_text("---\ntitle: Tour\nkind: guide\n---\n\nHello.\n")
+    assert as_guide(scripts.load(path), Overrides())
+    path.write_text("---\ntitle: Tour\n---\n\nHello.\n")
+    assert not as_guide(scripts.load(path), Overrides())
+    assert as_guide(scripts.load(path), Overrides(guide=True))
