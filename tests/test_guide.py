@@ -99,3 +99,25 @@ def test_kind_guide_in_front_matter_selects_guide_rendering(tmp_path) -> None:
     path.write_text("---\ntitle: Tour\n---\n\nHello.\n")
     assert not as_guide(scripts.load(path), Overrides())
     assert as_guide(scripts.load(path), Overrides(guide=True))
+
+
+def test_guide_page_of_the_rendered_sample(rendered_guide: RenderedGuide) -> None:
+    """The real render's page: every stop, its QR code decoding to that stop's URL; the show
+    page links the guide."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_guide_site import decode_qr, rasterize_qr
+
+    page = BeautifulSoup((rendered_guide.folder / "index.html").read_text(), "html.parser")
+    [guide] = rendered_guide.report.guides
+    base = rendered_guide.config.show.base_url
+    for stop in guide.stops:
+        article = page.select_one(f"#stop-{stop.number}")
+        assert stop.title in article.get_text()
+        assert article.select_one("audio")["src"] == stop.file
+        url = f"{base}guides/second-interview/#stop-{stop.number}"
+        assert decode_qr(rasterize_qr(article.select_one("svg"))) == [url]
+    assert (rendered_guide.folder / "sw.js").is_file()
+    assert (rendered_guide.folder / "manifest.webmanifest").is_file()
+    show = (rendered_guide.config.output_dir / "index.html").read_text()
+    assert 'href="guides/second-interview/"' in show and "5 stops" in show

@@ -16,7 +16,7 @@ from . import artwork
 from .config import Config
 from .errors import BuildError
 from .feed import build_feed, timestamp
-from .models import Cue, EpisodeRecord
+from .models import Cue, EpisodeRecord, GuideRecord
 from .writer import atomic_path, write_bytes, write_text
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,18 @@ def load_records(out_dir: Path) -> list[EpisodeRecord]:
         if (path.parent / record.mp3).is_file():
             records.append(record)
     return records
+
+
+def load_guides(out_dir: Path) -> list[GuideRecord]:
+    """Every rendered audio guide, from ``guides/<slug>/guide.json``."""
+    guides = []
+    for path in sorted((out_dir / "guides").glob("*/guide.json")):
+        try:
+            guides.append(GuideRecord.from_json(json.loads(path.read_text("utf-8"))))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BuildError(f"{path}: guide record is damaged ({exc})",
+                             fix="Delete the guide's folder and run audioguide render --guide again") from exc
+    return guides
 
 
 def webvtt(cues: tuple[Cue, ...]) -> str:
@@ -115,5 +127,6 @@ def publish(config: Config, out_dir: Path) -> list[EpisodeRecord]:
     else:
         newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
                               reverse=config.show.type == "episodic")
-        build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + "feed.xml")
+        build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + "feed.xml",
+                   guides=load_guides(out_dir))
     return records

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,7 @@ from urllib.parse import quote
 import jinja2
 
 from .config import Config
-from .models import Chapter, Cue, EpisodeRecord
+from .models import Chapter, Cue, EpisodeRecord, GuideRecord
 from .writer import inside, write_text
 
 STATIC_FILES: tuple[str, ...] = ("style.css", "site.js")
@@ -197,8 +198,15 @@ def _static(name: str) -> str:
 # The build
 # --------------------------------------------------------------------------------------------
 
+def guide_view(guide: GuideRecord) -> dict[str, object]:
+    """What the show page lists for an audio guide."""
+    return {"slug": guide.slug, "title": guide.title, "description": guide.description,
+            "stops": len(guide.stops), "duration_text": clock(guide.full_duration),
+            "duration_iso": iso_duration(guide.full_duration)}
+
+
 def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, cover: str,
-               feed_url: str) -> list[Path]:
+               feed_url: str, guides: Sequence[GuideRecord] = ()) -> list[Path]:
     """Write the show page, one page per episode, and the stylesheet and script into ``out_dir``.
 
     ``records`` are listed in the order given (newest first for episodic shows). ``cover`` is the
@@ -226,7 +234,8 @@ def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, c
         emit(inside(out_dir, name), _static(name))
 
     index = env.get_template("index.html").render(
-        **common, root="", episodes=episodes, podcast_url=podcast_url(feed_url))
+        **common, root="", episodes=episodes, podcast_url=podcast_url(feed_url),
+        guides=[guide_view(g) for g in guides])
     emit(inside(out_dir, "index.html"), index)
 
     page = env.get_template("episode.html")
