@@ -82,8 +82,8 @@ def test_user_music_is_used_and_ducked(tmp_path: Path) -> None:
     bed = mix.MusicBed.from_file(song)
     speech = Audio((np.ones(22050, dtype="<i2") * 8000).tobytes(), 22050)  # 1 s of "voice"
     utterances = [Utterance(0, "Hi.", 0.5)]
-    result = mix.mix(utterances, [speech], bed, ["Introduction"])
-    samples = np.frombuffer(result.audio.raw_data, dtype="<i2") / 32768.0
+    result = mix.mix(utterances, [speech], bed, ["Introduction"], tmp_path / "mix.raw")
+    samples = np.frombuffer(result.path.read_bytes(), dtype="<i2") / 32768.0
     before = samples[int(0.5 * 44100) : int(1.5 * 44100)]
     # after the voice ends, the music carries on ducked, not stopped
     after = samples[int((mix.MUSIC_LEAD + 1.2) * 44100) : int((mix.MUSIC_LEAD + 1.7) * 44100)]

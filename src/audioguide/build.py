@@ -6,8 +6,13 @@ load config -> gather episode scripts -> plan speech -> synthesize -> mix -> mas
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import json
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,12 +21,17 @@ from pathlib import Path
 from . import guide, master, mix, publish, speech
 from . import script as scripts
 from .config import Config, VoiceConfig
-from .engines import Engine, EngineSettings, create_engine
+from .cache import SentenceCache
+from .engines import EngineSettings
 from .errors import AudioguideError, InputError
 from .models import Article, EpisodeRecord, GuideRecord, RenderedEpisode, Script, Utterance
 from .readers import read_article
 from .tags import Tags, write_tags
+from .synth import Synthesizer
 from .writer import atomic_path, inside, write_text
+
+BUILD_FORMAT = 1
+"""Bumped when the way files are made changes, so old outputs are rebuilt."""
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +47,8 @@ class Overrides:
     out: Path | None = None
     guide: bool = False
     """Render every selected script as an audio guide (as front matter ``kind: guide`` does)."""
+    jobs: int | None = None
+    """Sentences synthesized at once (default: the number of CPU cores)."""
 
 
 @dataclass
@@ -45,6 +57,10 @@ class Report:
 
     rendered: list[RenderedEpisode] = field(default_factory=list)
     guides: list[GuideRecord] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    """Slugs whose output was already up to date (nothing synthesized, nothing written)."""
+    synthesized: int = 0
+    """Sentences sent to a speech engine (the rest came from the cache)."""
     failures: list[tuple[str, AudioguideError]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -58,6 +74,9 @@ class Report:
         if self.guides:
             text += f" and {len(self.guides)} guide{'s' if len(self.guides) != 1 else ''}"
         text += f", {self.audio_minutes:.1f} min of audio, in {self.seconds:.1f} s"
+        if self.unchanged:
+            text += f"; {len(self.unchanged)} already up to date"
+        text += f"; {self.synthesized} sentence{'s' if self.synthesized != 1 else ''} synthesized"
         if self.failures:
             text += f"; {len(self.failures)} failed: " + ", ".join(name for name, _ in self.failures)
         return text
@@ -107,17 +126,58 @@ def number_episodes(items: list[Script]) -> dict[str, int]:
     return {s.meta.slug: s.meta.episode or i for i, s in enumerate(ordered, start=1)}
 
 
-class EnginePool:
-    """One engine instance per distinct engine and settings, shared across episodes."""
+class SynthPool:
+    """One :class:`Synthesizer` per distinct engine and settings, sharing the sentence cache."""
 
-    def __init__(self) -> None:
-        self._engines: dict[tuple[str, EngineSettings], Engine] = {}
+    def __init__(self, cache: SentenceCache, jobs: int) -> None:
+        self.cache = cache
+        self.jobs = jobs
+        self._synths: dict[tuple[str, EngineSettings], Synthesizer] = {}
 
-    def get(self, name: str, settings: EngineSettings) -> Engine:
+    def get(self, name: str, settings: EngineSettings) -> Synthesizer:
         key = (name, settings)
-        if key not in self._engines:
-            self._engines[key] = create_engine(name, settings)
-        return self._engines[key]
+        if key not in self._synths:
+            self._synths[key] = Synthesizer(name, settings, self.cache, self.jobs)
+        return self._synths[key]
+
+    @property
+    def synthesized(self) -> int:
+        return sum(s.synthesized for s in self._synths.values())
+
+
+def _file_digest(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_key(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
+              *, number: int | None, cover: Path | None, guide_mode: bool) -> str:
+    """Everything an episode's files depend on: when it is unchanged, nothing is redone."""
+    music = config.audio.music.strip()
+    data = {
+        "format": BUILD_FORMAT,
+        "guide": guide_mode,
+        "sentences": [[k, round(u.pause_after, 4), u.section, u.caption]
+                      for k, u in zip(synth.keys(utterances), utterances)],
+        "chapters": [s.chapter_title for s in script.sections],
+        "audio": dataclasses.asdict(config.audio),
+        "music": _file_digest(config.root / music) if music and music.lower() != "none" else music,
+        "meta": [script.meta.title, script.meta.slug, script.meta.date.isoformat(),
+                 script.meta.description, script.meta.guid, script.meta.language, number],
+        "show": [config.show.title, config.show.author, config.show.language],
+        "cover": _file_digest(cover),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, object]], list[Path]]) -> bool:
+    """Whether ``record_path`` was written for ``key`` and every file it names is still there."""
+    try:
+        data = json.loads(record_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data.get("build_key") == key and all(p.is_file() for p in media(data))
 
 
 def episode_voice(config: Config, script: Script) -> VoiceConfig:
@@ -155,28 +215,30 @@ def music_bed(config: Config) -> mix.MusicBed:
     return mix.MusicBed.generated()
 
 
-def render_episode(config: Config, script: Script, utterances: list[Utterance], engine: Engine,
-                   bed: mix.MusicBed, *,
-                   out_dir: Path, number: int | None, total: int | None, cover: Path | None,
-                   progress: Callable[[int], None] | None = None) -> RenderedEpisode:
+def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
+                   bed: mix.MusicBed, *, out_dir: Path, number: int | None, cover: Path | None,
+                   key: str = "", progress: Callable[[int], None] | None = None) -> RenderedEpisode:
     """Speak, mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3``."""
     meta = script.meta
     language = meta.language or config.show.language
-    where = str(script.path or meta.slug)
-    audios = speech.synthesize(engine, utterances, where=where, progress=progress)
-    mixed = mix.mix(utterances, audios, bed, [s.chapter_title for s in script.sections])
+    synth.prepare(utterances, where=str(script.path or meta.slug), progress=progress)
     dest = inside(out_dir, "episodes", f"{meta.slug}.mp3")
-    with atomic_path(dest) as tmp:
-        loudness = master.encode(mixed.audio.raw_data, tmp, target=config.audio.loudness,
-                                 ceiling=config.audio.true_peak, bitrate=config.audio.bitrate).loudness
-        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
-                             date=meta.date, track=number, track_total=total,
-                             description=meta.description, language=language,
-                             cover=cover), mixed.chapters)
-    episode = RenderedEpisode(meta=meta, mp3=dest, duration=mixed.duration, size=dest.stat().st_size,
+    with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
+        mixed = mix.mix(utterances, (synth.audio(u) for u in utterances), bed,
+                        [s.chapter_title for s in script.sections], Path(work) / "mix.raw")
+        duration = mixed.duration
+        with atomic_path(dest) as tmp:
+            loudness = master.encode(mixed.path, tmp, target=config.audio.loudness,
+                                     ceiling=config.audio.true_peak,
+                                     bitrate=config.audio.bitrate).loudness
+            write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
+                                 date=meta.date, track=number, description=meta.description,
+                                 language=language, cover=cover), mixed.chapters)
+    episode = RenderedEpisode(meta=meta, mp3=dest, duration=duration, size=dest.stat().st_size,
                               chapters=mixed.chapters, cues=mixed.cues, loudness=loudness)
     record = episode_record(episode, number)
-    write_text(dest.with_suffix(".json"), json.dumps(record.to_json(), indent=2) + "\n")
+    data = {**record.to_json(), "build_key": key}
+    write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
     return episode
 
 
@@ -230,26 +292,79 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     numbers = number_episodes(all_scripts)
     plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
-    pool = EnginePool()
-    bed = music_bed(config) if loaded else mix.MusicBed.none()
+    pool = SynthPool(SentenceCache(cache_dir(config)), overrides.jobs or os.cpu_count() or 1)
+    bed = functools.cache(lambda: music_bed(config))
     cover = publish.cover_path(config, out_dir)
     for path, s, utterances in plans:
+        s = replace(s, path=s.path or path)
         try:
             name, settings = engine_choice(config, s, overrides)
-            engine = pool.get(name, settings)
-            if as_guide(s, overrides):
-                report.guides.append(guide.render_guide(
-                    config, replace(s, path=s.path or path), utterances, engine, out_dir=out_dir,
-                    cover=cover, progress=progress))
-                continue
-            report.rendered.append(render_episode(
-                config, replace(s, path=s.path or path), utterances, engine, bed, out_dir=out_dir,
-                number=numbers.get(s.meta.slug), total=None, cover=cover, progress=progress))
-            log.info("rendered %s", s.meta.slug)
+            synth = pool.get(name, settings)
+            number = numbers.get(s.meta.slug)
+            guide_mode = as_guide(s, overrides)
+            key = build_key(config, s, utterances, synth, number=number, cover=cover,
+                            guide_mode=guide_mode)
+            if guide_mode:
+                folder = inside(out_dir, "guides", s.meta.slug)
+                if up_to_date(folder / "guide.json", key, lambda d: guide.media_files(folder, d)):
+                    report.unchanged.append(s.meta.slug)
+                    report.guides.append(guide.load_record(folder))
+                else:
+                    report.guides.append(guide.render_guide(
+                        config, s, utterances, synth, out_dir=out_dir, cover=cover, key=key,
+                        progress=progress))
+            else:
+                record = inside(out_dir, "episodes", f"{s.meta.slug}.json")
+                if up_to_date(record, key, lambda d: [record.with_name(str(d["mp3"]))]):
+                    report.unchanged.append(s.meta.slug)
+                else:
+                    report.rendered.append(render_episode(
+                        config, s, utterances, synth, bed(), out_dir=out_dir, number=number,
+                        cover=cover, key=key, progress=progress))
+                    log.info("rendered %s", s.meta.slug)
+            if progress and s.meta.slug in report.unchanged:
+                progress(len(utterances))
         except AudioguideError as exc:
             if len(loaded) == 1 and not report.failures:
                 raise
             report.failures.append((str(path), exc))
+    report.synthesized = pool.synthesized
     publish.publish(config, out_dir)
     report.seconds = time.monotonic() - started
     return report
+
+
+def cache_dir(config: Config) -> Path:
+    """The sentence cache: ``AUDIOGUIDE_CACHE``, else ``[cache] dir`` (relative to the project)."""
+    override = os.environ.get("AUDIOGUIDE_CACHE")
+    return Path(override) if override else config.root / config.cache.dir
+
+
+@dataclass(frozen=True)
+class CacheUsage:
+    path: Path
+    entries: int
+    bytes: int
+    used: int
+    episodes: int
+    pruned: int = 0
+    pruned_bytes: int = 0
+
+
+def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
+    """What the sentence cache holds and how much of it the episode scripts use (as episodes
+    and as guides); with ``prune``, delete the rest."""
+    cache = SentenceCache(cache_dir(config))
+    scripts_found = [scripts.load(p) for p in sorted(config.episodes_dir.glob("*.md"))]
+    pool = SynthPool(cache, 1)
+    used: set[str] = set()
+    for s in scripts_found:
+        for guide_mode in (False, True):
+            overrides = Overrides(guide=guide_mode)
+            name, settings = engine_choice(config, s, overrides)
+            used.update(k for k in pool.get(name, settings).keys(episode_plan(config, s, overrides)) if k)
+    before = cache.stats()
+    removed = cache.prune(used) if prune else None
+    present = set(cache.keys())
+    return CacheUsage(cache.root, before.entries, before.bytes, len(used & present), len(scripts_found),
+                      removed.entries if removed else 0, removed.bytes if removed else 0)

@@ -107,15 +107,17 @@ def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] |
               help="Output folder (default: output/ in the project).")
 @click.option("--guide", is_flag=True,
               help="Render as audio guides: one numbered track per section, into output/guides/.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64),
+              help="Sentences synthesized at once (default: number of CPU cores).")
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
-           out: Path | None, guide: bool) -> None:
+           out: Path | None, guide: bool, jobs: int | None) -> None:
     """Render EPISODES (scripts or article files; default: all of episodes/) to MP3."""
     from .build import Overrides
     from .build import render as run_render
 
     config = ctx.config()
-    report = run_render(config, list(episodes), Overrides(engine=engine, voice=voice, out=out, guide=guide),
+    report = run_render(config, list(episodes), Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs),
                         progress_factory=_progress_factory(sys.stderr.isatty()))
     for name, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
@@ -210,6 +212,21 @@ def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> Non
     if failed:
         click.echo(f"Speech check: recall below {min_recall:.2f} in {', '.join(failed)}.", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--prune", is_flag=True, help="Delete the entries no episode in episodes/ uses.")
+@pass_ctx
+def cache(ctx: Context, prune: bool) -> None:
+    """Show the sentence cache (entries, size); --prune removes what no episode uses."""
+    from .build import cache_usage
+
+    config = ctx.config()
+    usage = cache_usage(config, prune=prune)
+    click.echo(f"{usage.path}: {usage.entries} sentences, {usage.bytes / 1e6:.1f} MB; "
+               f"{usage.used} used by {usage.episodes} episode scripts")
+    if prune:
+        click.echo(f"Pruned {usage.pruned} unused sentences ({usage.pruned_bytes / 1e6:.1f} MB).")
 
 
 @cli.command()

@@ -79,12 +79,21 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    """``[cache]``: where synthesized sentences are kept between renders."""
+
+    dir: str = _doc("Sentence cache folder, relative to the project (AUDIOGUIDE_CACHE overrides; "
+                    "a folder every machine sees can be shared).", ".cache/audioguide")
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole ``audioguide.toml``."""
 
     show: ShowConfig = field(default_factory=ShowConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
     lexicon: Lexicon = field(default_factory=Lexicon)
     """``[lexicon]``: word = "respelling" (or { say, piper }), applied for every engine."""
     root: Path = field(default=Path("."))
@@ -99,7 +108,8 @@ class Config:
         return self.root / "output"
 
 
-SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig}
+SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig,
+                             "cache": CacheConfig}
 
 _BITRATE = re.compile(r"^(32|40|48|56|64|80|96|112|128|160|192|224|256|320)k$")
 

@@ -12,17 +12,17 @@ import datetime as dt
 import io
 import json
 import logging
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from . import master, mix, publish, speech
+from . import master, mix, publish
 from .config import Config
-from .engines import Engine
+from .synth import Synthesizer
 from .errors import InputError
-from .feed import build_feed
 from .models import (
-    Audio,
     Chapter,
     EpisodeRecord,
     GuideRecord,
@@ -46,9 +46,8 @@ def announce(index: int, section: Section) -> str:
     return f"Stop {index + 1}. {section.chapter_title}."
 
 
-def _stops(script: Script, utterances: list[Utterance], audios: list[Audio]
-           ) -> list[tuple[str, list[Utterance], list[Audio]]]:
-    """Utterances and audio grouped by section; sections with nothing to say are skipped."""
+def _stops(script: Script, utterances: list[Utterance]) -> list[tuple[str, list[Utterance]]]:
+    """Utterances grouped by section; sections with nothing to say are skipped."""
     groups = []
     for index, section in enumerate(script.sections):
         picked = [k for k, u in enumerate(utterances) if u.section == index and u.text]
@@ -57,7 +56,7 @@ def _stops(script: Script, utterances: list[Utterance], audios: list[Audio]
         first, last = picked[0], picked[-1]
         us = [dataclasses.replace(u, section=0) for u in utterances[first:last + 1]]
         us[-1] = dataclasses.replace(us[-1], pause_after=0.6)
-        groups.append((section.chapter_title, us, audios[first:last + 1]))
+        groups.append((section.chapter_title, us))
     return groups
 
 
@@ -80,8 +79,19 @@ def _archive(guide_dir: Path, files: list[str], date: dt.date) -> bytes:
     return buf.getvalue()
 
 
-def render_guide(config: Config, script: Script, utterances: list[Utterance], engine: Engine, *,
-                 out_dir: Path, cover: Path | None,
+def media_files(folder: Path, data: dict[str, object]) -> list[Path]:
+    """Every audio file a ``guide.json`` names."""
+    stops = data.get("stops", [])
+    names = [str(s["file"]) for s in stops] if isinstance(stops, list) else []
+    return [folder / n for n in [*names, str(data.get("full_mp3")), str(data.get("full_m4b"))]]
+
+
+def load_record(folder: Path) -> GuideRecord:
+    return GuideRecord.from_json(json.loads((folder / "guide.json").read_text("utf-8")))
+
+
+def render_guide(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer, *,
+                 out_dir: Path, cover: Path | None, key: str = "",
                  progress: Callable[[int], None] | None = None) -> GuideRecord:
     """Render ``script`` as an audio guide into ``out_dir/guides/<slug>/``.
 
@@ -89,47 +99,52 @@ def render_guide(config: Config, script: Script, utterances: list[Utterance], en
     """
     meta = script.meta
     language = meta.language or config.show.language
-    where = str(script.path or meta.slug)
-    audios = list(speech.synthesize(engine, utterances, where=where, progress=progress))
-    groups = _stops(script, utterances, audios)
+    synth.prepare(utterances, where=str(script.path or meta.slug), progress=progress)
+    groups = _stops(script, utterances)
     if not groups:
         raise InputError("the script has no stops to speak", path=script.path)
     guide_dir = inside(out_dir, "guides", meta.slug)
     bed = mix.MusicBed.stop_chime()
     a = config.audio
     stops: list[StopRecord] = []
-    full_parts: list[bytes] = []
     chapters: list[Chapter] = []
     position = 0.0
-    for number, (title, us, au) in enumerate(groups, start=1):
-        mixed = mix.mix(us, au, bed, [title])
-        name = f"{number:02d}-{slugify(title, limit=40)}.mp3"
-        dest = guide_dir / name
-        with atomic_path(dest) as tmp:
-            master.encode(mixed.audio.raw_data, tmp, target=a.loudness, ceiling=a.true_peak,
-                          bitrate=a.bitrate)
-            write_tags(tmp, Tags(title=f"{number}. {title}", artist=config.show.author,
-                                 album=meta.title, date=meta.date, track=number,
-                                 track_total=len(groups), description=meta.description,
-                                 language=language, cover=cover), ())
-        stops.append(StopRecord(number, title, name, dest.stat().st_size, mixed.duration,
-                                mixed.cues))
-        chapters.append(Chapter(title, round(position, 3), round(position + mixed.duration, 3)))
-        full_parts += [mixed.audio.raw_data, bytes(2 * int(STOP_GAP * mix.RATE))]
-        position += mixed.duration + STOP_GAP
-    full_pcm = b"".join(full_parts[:-1])
-    full_duration = len(full_pcm) / 2 / mix.RATE
-    chapters[-1] = dataclasses.replace(chapters[-1], end=round(full_duration, 3))
-    full_mp3, full_m4b = f"{meta.slug}.mp3", f"{meta.slug}.m4b"
-    tags = Tags(title=meta.title, artist=config.show.author, album=meta.title, date=meta.date,
-                description=meta.description, language=language, cover=cover, genre="Audiobook")
-    with atomic_path(guide_dir / full_mp3) as tmp:
-        mastered = master.encode(full_pcm, tmp, target=a.loudness, ceiling=a.true_peak,
-                                 bitrate=a.bitrate)
-        write_tags(tmp, tags, tuple(chapters))
-    with atomic_path(guide_dir / full_m4b) as tmp:
-        master.encode_m4b(mastered.pcm, tmp, title=meta.title, artist=config.show.author,
-                          album=meta.title, chapters=tuple(chapters), ceiling=a.true_peak)
+    with tempfile.TemporaryDirectory(prefix="audioguide-") as work_dir:
+        work = Path(work_dir)
+        full_raw = work / "full.raw"
+        with full_raw.open("wb") as full:
+            for number, (title, us) in enumerate(groups, start=1):
+                mixed = mix.mix(us, (synth.audio(u) for u in us), bed, [title], work / f"{number}.raw")
+                name = f"{number:02d}-{slugify(title, limit=40)}.mp3"
+                dest = guide_dir / name
+                with atomic_path(dest) as tmp:
+                    master.encode(mixed.path, tmp, target=a.loudness, ceiling=a.true_peak,
+                                  bitrate=a.bitrate, mastered=work / "stop.mastered")
+                    write_tags(tmp, Tags(title=f"{number}. {title}", artist=config.show.author,
+                                         album=meta.title, date=meta.date, track=number,
+                                         track_total=len(groups), description=meta.description,
+                                         language=language, cover=cover), ())
+                duration = mixed.duration
+                stops.append(StopRecord(number, title, name, dest.stat().st_size, duration, mixed.cues))
+                chapters.append(Chapter(title, round(position, 3), round(position + duration, 3)))
+                if number > 1:
+                    full.write(bytes(2 * int(STOP_GAP * mix.RATE)))
+                with mixed.path.open("rb") as part:
+                    shutil.copyfileobj(part, full)
+                mixed.path.unlink()
+                position += duration + STOP_GAP
+        full_duration = full_raw.stat().st_size / 2 / mix.RATE
+        chapters[-1] = dataclasses.replace(chapters[-1], end=round(full_duration, 3))
+        full_mp3, full_m4b = f"{meta.slug}.mp3", f"{meta.slug}.m4b"
+        tags = Tags(title=meta.title, artist=config.show.author, album=meta.title, date=meta.date,
+                    description=meta.description, language=language, cover=cover, genre="Audiobook")
+        with atomic_path(guide_dir / full_mp3) as tmp:
+            mastered = master.encode(full_raw, tmp, target=a.loudness, ceiling=a.true_peak,
+                                     bitrate=a.bitrate, mastered=work / "full.mastered")
+            write_tags(tmp, tags, tuple(chapters))
+        with atomic_path(guide_dir / full_m4b) as tmp:
+            master.encode_m4b(mastered.pcm, tmp, title=meta.title, artist=config.show.author,
+                              album=meta.title, chapters=tuple(chapters), ceiling=a.true_peak)
     playlist, archive = f"{meta.slug}.m3u8", f"{meta.slug}.zip"
     write_text(guide_dir / playlist, _playlist(meta.title, stops))
     write_bytes(guide_dir / archive, _archive(guide_dir, [s.file for s in stops] + [playlist], meta.date))
@@ -137,8 +152,8 @@ def render_guide(config: Config, script: Script, utterances: list[Utterance], en
                          language=language, date=meta.date, stops=tuple(stops), full_mp3=full_mp3,
                          full_m4b=full_m4b, full_duration=full_duration, chapters=tuple(chapters),
                          playlist=playlist, archive=archive)
-    write_text(guide_dir / "guide.json", json.dumps(record.to_json(), indent=2) + "\n")
     publish_guide(config, record, guide_dir, cover or publish.cover_path(config, out_dir))
+    write_text(guide_dir / "guide.json", json.dumps({**record.to_json(), "build_key": key}, indent=2) + "\n")
     return record
 
 
@@ -155,6 +170,8 @@ def stop_episode(guide: GuideRecord, stop: StopRecord) -> EpisodeRecord:
 
 def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Path) -> None:
     """Per-stop transcripts and chapters, the guide's serial feed, and its page."""
+    from .feed import build_feed
+
     base = config.show.base_url
     guide_url = f"{base}guides/{guide.slug}/"
     cover_url = base + cover.name

@@ -26,13 +26,18 @@ LOUDNESS_TOLERANCE = 0.3
 """How far (LU) the measured loudness may sit from the target before a corrective pass."""
 COMPRESSOR_ABOVE = 10.0
 """The compressor starts working this many dB above the mix's integrated loudness."""
-PCM_INPUT = ["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "pipe:0"]
+PCM = ["-f", "s16le", "-ar", str(RATE), "-ac", "1"]
+"""How raw PCM files (mixes, mastered audio) are described to ffmpeg."""
 
 
-def measure_pcm(pcm: bytes) -> float:
-    """Integrated loudness (LUFS) of the mix, before any gain."""
-    text = ffmpeg.run_with_log([*PCM_INPUT, "-af", "ebur128=framelog=quiet", "-f", "null", "-"],
-                               input=pcm, what="loudness analysis")
+def pcm_input(path: Path) -> list[str]:
+    return [*PCM, "-i", str(path)]
+
+
+def measure_pcm(path: Path) -> float:
+    """Integrated loudness (LUFS) of a raw PCM file."""
+    text = ffmpeg.run_with_log([*pcm_input(path), "-af", "ebur128=framelog=quiet", "-f", "null", "-"],
+                               what="loudness analysis")
     return _summary(text, "mix").integrated_lufs
 
 
@@ -73,9 +78,9 @@ def _chain(gain: float, limit_db: float, threshold_db: float) -> str:
             f"aresample={RATE}:resampler=soxr")
 
 
-def _process(pcm: bytes, gain: float, limit_db: float, threshold_db: float) -> bytes:
-    return ffmpeg.run([*PCM_INPUT, "-af", _chain(gain, limit_db, threshold_db), "-f", "s16le",
-                       "-ar", str(RATE), "-ac", "1", "pipe:1"], input=pcm, what="mastering")
+def _process(raw: Path, out: Path, gain: float, limit_db: float, threshold_db: float) -> None:
+    ffmpeg.run([*pcm_input(raw), "-af", _chain(gain, limit_db, threshold_db), *PCM, "-y", str(out)],
+               what="mastering")
 
 
 @dataclass(frozen=True)
@@ -83,19 +88,22 @@ class Mastered:
     """The result of mastering: the loudness measured on the written file, and the PCM encoded."""
 
     loudness: Loudness
-    pcm: bytes
-    """Mono s16le at 44.1 kHz, after compression, gain and limiting (for other containers)."""
+    pcm: Path
+    """Raw mono s16le at 44.1 kHz after compression, gain and limiting (for other containers)."""
 
 
-def encode(pcm: bytes, dest: Path, *, target: float = -16.0, ceiling: float = -1.0,
-           bitrate: str = "96k") -> Mastered:
-    """Normalise ``pcm`` (mono s16le, 44.1 kHz) and encode it to ``dest`` as MP3.
+def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.0,
+           bitrate: str = "96k", mastered: Path | None = None) -> Mastered:
+    """Normalise the raw PCM file ``raw`` (mono s16le, 44.1 kHz) and encode it to ``dest`` as MP3.
+
+    The mastered PCM is written to ``mastered`` (default: next to ``raw``, ``.mastered``).
 
     Returns the loudness measured on the written file and the mastered PCM. ``dest`` is written
     in place: the
     caller writes to a temporary name and renames it when everything succeeded.
     """
-    measured = measure_pcm(pcm)
+    mastered = mastered or raw.with_suffix(".mastered")
+    measured = measure_pcm(raw)
     if measured == float("-inf"):
         raise BuildError("the mix is silent: nothing to normalise")
     limit_db = ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
@@ -104,15 +112,14 @@ def encode(pcm: bytes, dest: Path, *, target: float = -16.0, ceiling: float = -1
     gain = target - measured
     result = Loudness(measured, 0.0)
     for _attempt in range(8):
-        mastered = _process(pcm, gain, limit_db, measured + COMPRESSOR_ABOVE)
+        _process(raw, mastered, gain, limit_db, measured + COMPRESSOR_ABOVE)
         level = measure_pcm(mastered)
         tried.append((gain, level))
         if abs(level - aim) > 0.15:
             gain = _next_gain(tried, aim)
             continue
-        ffmpeg.run([*PCM_INPUT, "-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "0",
-                    "-write_xing", "1", "-f", "mp3", "-y", str(dest)], input=mastered,
-                   what="MP3 encoding")
+        ffmpeg.run([*pcm_input(mastered), "-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version",
+                    "0", "-write_xing", "1", "-f", "mp3", "-y", str(dest)], what="MP3 encoding")
         result = measure_file(dest)
         log.debug("mastered %s: %.2f LUFS, %.2f dBTP (gain %.2f dB, limit %.2f dB)", dest.name,
                   result.integrated_lufs, result.true_peak_dbtp, gain, limit_db)
@@ -156,7 +163,7 @@ def _ffmetadata(title: str, artist: str, album: str, chapters: tuple[Chapter, ..
     return "\n".join(lines) + "\n"
 
 
-def encode_m4b(mastered: bytes, dest: Path, *, title: str, artist: str, album: str,
+def encode_m4b(mastered: Path, dest: Path, *, title: str, artist: str, album: str,
                chapters: tuple[Chapter, ...], ceiling: float = -1.0) -> Loudness:
     """Already-mastered PCM as an AAC audiobook (``.m4b``) with chapters; returns its loudness.
 
@@ -170,10 +177,10 @@ def encode_m4b(mastered: bytes, dest: Path, *, title: str, artist: str, album: s
         meta.write_text(_ffmetadata(title, artist, album, chapters), encoding="utf-8")
         for _attempt in range(3):
             gain = ["-af", f"volume={trim:.2f}dB"] if trim else []
-            ffmpeg.run([*PCM_INPUT, "-f", "ffmetadata", "-i", str(meta), "-map", "0:a",
+            ffmpeg.run([*pcm_input(mastered), "-f", "ffmetadata", "-i", str(meta), "-map", "0:a",
                         "-map_metadata", "1", "-map_chapters", "1", *gain, "-c:a", "aac",
                         "-q:a", "1.5", "-movflags", "+faststart", "-f", "ipod", "-y", str(dest)],
-                       input=mastered, what="M4B encoding")
+                       what="M4B encoding")
             result = measure_file(dest)
             if result.true_peak_dbtp <= ceiling:
                 return result

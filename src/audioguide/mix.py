@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import soxr
-
-from . import ffmpeg, music
+from . import ffmpeg
 from .errors import InputError
 from .models import Audio, Chapter, Cue, Utterance
 
@@ -44,11 +41,15 @@ class MusicBed:
 
     @classmethod
     def generated(cls) -> MusicBed:
+        from . import music
+
         return cls(music.intro_sting(), music.outro_sting())
 
     @classmethod
     def stop_chime(cls) -> MusicBed:
         """The short sting that opens each stop of an audio guide."""
+        from . import music
+
         return cls(music.stop_chime(), b"", lead=1.3)
 
     @classmethod
@@ -74,14 +75,14 @@ class MusicBed:
 class Mix:
     """The mixed episode, not yet loudness-normalised or encoded."""
 
-    audio: Any
-    """pydub ``AudioSegment``: mono, 16-bit, 44.1 kHz."""
+    path: Path
+    """Raw PCM on disk: mono, signed 16-bit little-endian, 44.1 kHz."""
     chapters: tuple[Chapter, ...]
     cues: tuple[Cue, ...]
 
     @property
     def duration(self) -> float:
-        return len(self.audio.raw_data) / 2 / RATE
+        return self.path.stat().st_size / 2 / RATE
 
 
 def _segment(pcm: bytes) -> Any:
@@ -91,6 +92,9 @@ def _segment(pcm: bytes) -> Any:
 
 def to_rate(audio: Audio) -> bytes:
     """Engine audio resampled to 44.1 kHz (high-quality soxr) as 16-bit PCM."""
+    import numpy as np
+    import soxr
+
     samples = np.frombuffer(audio.pcm, dtype="<i2")
     if audio.sample_rate == RATE or samples.size == 0:
         return samples.tobytes()
@@ -100,6 +104,8 @@ def to_rate(audio: Audio) -> bytes:
 def audible_span(pcm: bytes, threshold: float = 0.02) -> tuple[int, int]:
     """First and last sample (end exclusive) louder than ``threshold`` of full scale: engines
     pad sentences with silence, and transcript cues should start when the words are heard."""
+    import numpy as np
+
     samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
     loud = np.flatnonzero(samples > threshold * 32768)
     if loud.size == 0:
@@ -119,44 +125,80 @@ def _ducked(intro: bytes, speech_at: float) -> Any:
 
 
 def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
-        chapter_titles: list[str]) -> Mix:
-    """Lay the sentences out on one timeline with their pauses, and the music around them."""
+        chapter_titles: list[str], dest: Path) -> Mix:
+    """Lay the sentences out on one timeline with their pauses, and the music around them.
+
+    The result is streamed into ``dest`` as it is made: only the opening seconds (where the
+    intro music is overlaid with pydub) and the closing seconds (the outro) are held in memory,
+    so memory does not grow with the episode's length.
+    """
     lead = bed.lead if bed.intro else 0.5
-    parts: list[bytes] = []
-    pos = 0  # samples from the start of the speech track
+    intro = _ducked(bed.intro, lead) if bed.intro else None
+    head_samples = int(len(bed.intro) // 2) if bed.intro else 0
     cues: list[Cue] = []
     section_starts: dict[int, float] = {}
-    for utterance, audio in zip(utterances, audios, strict=True):
-        pcm = to_rate(audio)
-        n = len(pcm) // 2
-        if utterance.text:
-            first, last = audible_span(pcm)
-            start = lead + (pos + first) / RATE
-            section_starts.setdefault(utterance.section, start)
-            cues.append(Cue(utterance.caption, start, lead + (pos + last) / RATE, utterance.text))
-        parts.append(pcm)
-        pause = int(round(utterance.pause_after * RATE))
-        parts.append(bytes(2 * pause))
-        pos += n + pause
-    if not cues:
-        raise InputError("the script has nothing to say", fix="Add some text under its headings")
-    speech = _segment(b"".join(parts))
-    speech_end = lead + (pos / RATE)
-    outro_at = cues[-1].end + 0.6 if bed.outro else speech_end
-    outro = _segment(bed.outro) if bed.outro else None
-    total = max(speech_end, outro_at + (len(outro) / 1000 if outro else 0)) + 0.5
-    AudioSegment = ffmpeg.audio_segment_class()
-    out = AudioSegment.silent(duration=int(total * 1000) + 1, frame_rate=RATE).set_sample_width(2)
-    if bed.intro:
-        out = out.overlay(_ducked(bed.intro, lead), position=0)
-    out = out.overlay(speech, position=int(round(lead * 1000)))
-    if outro is not None:
-        out = out.overlay(outro, position=int(round(outro_at * 1000)))
-    duration = len(out.raw_data) / 2 / RATE
+    pos = int(round(lead * RATE))  # samples from the start of the file
+    speech_end = pos
+    head: list[bytes] | None = [bytes(2 * pos)]
+
+    with dest.open("wb") as out:
+
+        def emit(pcm: bytes) -> None:
+            if head is None:
+                out.write(pcm)
+                return
+            head.append(pcm)
+            if sum(len(b) for b in head) // 2 >= head_samples:
+                flush_head()
+
+        def flush_head() -> None:
+            nonlocal head
+            assert head is not None
+            segment = _segment(b"".join(head))
+            if intro is not None:
+                if len(segment.raw_data) // 2 < head_samples:
+                    segment += _segment(bytes(2 * (head_samples - len(segment.raw_data) // 2)))
+                segment = segment.overlay(intro, position=0)
+            out.write(segment.raw_data)
+            head = None
+
+        for utterance, audio in zip(utterances, audios, strict=True):
+            pcm = to_rate(audio)
+            n = len(pcm) // 2
+            if utterance.text:
+                first, last = audible_span(pcm)
+                start = (pos + first) / RATE
+                section_starts.setdefault(utterance.section, start)
+                cues.append(Cue(utterance.caption, start, (pos + last) / RATE, utterance.text))
+            pause = int(round(utterance.pause_after * RATE))
+            emit(pcm)
+            pos += n
+            speech_end = pos
+            if pause:
+                emit(bytes(2 * pause))
+            pos += pause
+        if not cues:
+            raise InputError("the script has nothing to say", fix="Add some text under its headings")
+        if head is not None:
+            flush_head()
+            pos = max(pos, head_samples)
+        if bed.outro:
+            # the outro starts 0.6 s after the last word (not after the last pause)
+            outro_at = max(int((cues[-1].end + 0.6) * RATE), speech_end)
+            if outro_at < pos:  # drop the part of the last pause the outro replaces
+                out.seek(2 * outro_at)
+                out.truncate()
+            else:
+                out.write(bytes(2 * (outro_at - pos)))
+            out.write(_segment(bed.outro).raw_data)
+            pos = outro_at + len(bed.outro) // 2
+        out.write(bytes(2 * int(0.5 * RATE)))
+        pos += int(0.5 * RATE)
+    duration = pos / RATE
     starts = sorted(section_starts.items())
     chapters = []
     for i, (section, start) in enumerate(starts):
         begin = 0.0 if i == 0 else max(0.0, start - CHAPTER_PREROLL)
         end = max(0.0, starts[i + 1][1] - CHAPTER_PREROLL) if i + 1 < len(starts) else duration
         chapters.append(Chapter(chapter_titles[section], round(begin, 3), round(end, 3)))
-    return Mix(out, tuple(chapters), tuple(cues))
+    return Mix(dest, tuple(chapters), tuple(cues))

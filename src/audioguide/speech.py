@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from .config import VoiceConfig
-from .engines import Engine
 from .lexicon import Lexicon
-from .errors import EngineError
-from .models import Audio, Block, Script, Section, Utterance
+from .models import Block, Script, Section, Utterance
 from .normalize import heading_text, is_english, list_item_text, normalize
 
 log = logging.getLogger(__name__)
@@ -123,23 +121,3 @@ def plan(script: Script, voice: VoiceConfig, language: str = "en",
             out[-1] = Utterance(last_u.section, last_u.text,
                                 max(last_u.pause_after, voice.section_pause), last_u.display)
     return out
-
-
-Progress = Callable[[int], None]
-
-
-def synthesize(engine: Engine, utterances: list[Utterance], *, where: str = "",
-               progress: Progress | None = None) -> Iterator[Audio]:
-    """Speak each utterance in order; an engine failure names the sentence it failed on."""
-    for utterance in utterances:
-        if not utterance.text:
-            yield Audio(b"", 22050)
-        else:
-            try:
-                yield engine.synthesize(utterance.text)
-            except EngineError as exc:
-                sentence = utterance.text if len(utterance.text) < 80 else utterance.text[:77] + "..."
-                prefix = f"{where}: " if where else ""
-                raise EngineError(f"{prefix}while speaking {sentence!r}: {exc.message}") from exc
-        if progress:
-            progress(1)

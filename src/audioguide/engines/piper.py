@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,22 @@ class PiperVoiceLanguageError(EngineError):
     """The voice speaks another language than the episode."""
 
 
+_ESPEAK_LOCK = threading.Lock()
+"""espeak-ng (Piper's phonemizer) keeps global state: one phonemization at a time."""
+
+
 class PiperEngine:
-    """Speech from a local Piper ONNX voice, one sentence at a time."""
+    """Speech from a local Piper ONNX voice, one sentence at a time.
+
+    Safe to call from several threads: phonemization is serialised, and the ONNX session
+    (thread-safe for concurrent runs) does the heavy work in parallel, one core per call.
+    """
 
     name = "piper"
-    threads: int = 2
-    """ONNX Runtime intra-op threads per voice session."""
+    threads: int = 1
+    """ONNX Runtime intra-op threads per run; parallelism comes from concurrent calls."""
+    concurrency: int = 2
+    """How many sentences may be synthesized at once (set from ``--jobs``)."""
 
     def __init__(self, settings: EngineSettings):
         self.settings = settings
@@ -90,6 +101,7 @@ class PiperEngine:
             )
         self._voice: Any = None
         self._syn_config: Any = None
+        self._load_lock = threading.Lock()
 
     def _load(self) -> Any:
         if self._voice is None:
@@ -126,14 +138,26 @@ class PiperEngine:
         return self._voice
 
     def synthesize(self, text: str) -> Audio:
-        voice = self._load()
+        import numpy as np
+
+        with self._load_lock:
+            voice = self._load()
+        cfg = self._syn_config
         try:
-            pcm = b"".join(
-                chunk.audio_int16_bytes for chunk in voice.synthesize(text, self._syn_config)
-            )
+            with _ESPEAK_LOCK:
+                sentences = voice.phonemize(text)
+            parts = []
+            for phonemes in sentences:
+                if not phonemes:
+                    continue
+                audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), cfg)
+                peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+                if peak > 1e-8:  # Piper's own per-sentence peak normalisation, then our headroom
+                    audio = audio / peak * cfg.volume
+                parts.append((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
         except Exception as exc:  # onnxruntime and espeak raise assorted types
             raise EngineError(f"Piper failed to speak the sentence: {exc}") from exc
-        return Audio(pcm=pcm, sample_rate=self.sample_rate)
+        return Audio(pcm=b"".join(parts), sample_rate=self.sample_rate)
 
     def identity(self) -> dict[str, object]:
         st = self.model_path.stat()
