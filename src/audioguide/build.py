@@ -223,21 +223,28 @@ def render_episode(config: Config, script: Script, utterances: list[Utterance], 
     language = meta.language or config.show.language
     synth.prepare(utterances, where=str(script.path or meta.slug), progress=progress)
     dest = inside(out_dir, "episodes", f"{meta.slug}.mp3")
+    try:  # how the previous version was mastered is the best first guess
+        previous = json.loads(dest.with_suffix(".json").read_text())["master"]
+        first_gain, first_aim = float(previous["gain"]), float(previous["aim"])
+    except (OSError, ValueError, KeyError, TypeError):
+        first_gain = first_aim = None
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
         mixed = mix.mix(utterances, (synth.audio(u) for u in utterances), bed,
                         [s.chapter_title for s in script.sections], Path(work) / "mix.raw")
         duration = mixed.duration
         with atomic_path(dest) as tmp:
-            loudness = master.encode(mixed.path, tmp, target=config.audio.loudness,
-                                     ceiling=config.audio.true_peak,
-                                     bitrate=config.audio.bitrate).loudness
+            mastered = master.encode(mixed.path, tmp, target=config.audio.loudness,
+                                     ceiling=config.audio.true_peak, bitrate=config.audio.bitrate,
+                                     first_gain=first_gain, first_aim=first_aim)
+            loudness = mastered.loudness
             write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
                                  date=meta.date, track=number, description=meta.description,
                                  language=language, cover=cover), mixed.chapters)
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=duration, size=dest.stat().st_size,
                               chapters=mixed.chapters, cues=mixed.cues, loudness=loudness)
     record = episode_record(episode, number)
-    data = {**record.to_json(), "build_key": key}
+    data = {**record.to_json(), "build_key": key,
+            "master": {"gain": round(mastered.gain, 3), "aim": round(mastered.aim, 3)}}
     write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
     return episode
 

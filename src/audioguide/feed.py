@@ -36,11 +36,8 @@ def podcast_guid(feed_url: str) -> str:
 
 def timestamp(seconds: float, sep: str = ".") -> str:
     """``HH:MM:SS.mmm`` (``sep`` is ``,`` for SRT)."""
-    ms = int(round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+    ms = round(seconds * 1000)
+    return "%02d:%02d:%02d%s%03d" % (ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60, sep, ms % 1000)
 
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]

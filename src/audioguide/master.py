@@ -88,15 +88,22 @@ class Mastered:
     """The result of mastering: the loudness measured on the written file, and the PCM encoded."""
 
     loudness: Loudness
+    gain: float
+    """The gain (dB) that reached the target: a good first guess when the episode is re-rendered."""
+    aim: float
+    """The pre-encoding loudness that gave the target after MP3 encoding (also a first guess)."""
     pcm: Path
     """Raw mono s16le at 44.1 kHz after compression, gain and limiting (for other containers)."""
 
 
 def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.0,
-           bitrate: str = "96k", mastered: Path | None = None) -> Mastered:
+           bitrate: str = "96k", mastered: Path | None = None,
+           first_gain: float | None = None, first_aim: float | None = None) -> Mastered:
     """Normalise the raw PCM file ``raw`` (mono s16le, 44.1 kHz) and encode it to ``dest`` as MP3.
 
     The mastered PCM is written to ``mastered`` (default: next to ``raw``, ``.mastered``).
+    ``first_gain`` and ``first_aim`` (from an earlier render of the same episode) save the
+    search for the gain.
 
     Returns the loudness measured on the written file and the mastered PCM. ``dest`` is written
     in place: the
@@ -107,9 +114,9 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
     if measured == float("-inf"):
         raise BuildError("the mix is silent: nothing to normalise")
     limit_db = ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
-    aim = target  # loudness to reach before encoding; MP3 encoding shifts it a little
+    aim = first_aim if first_aim is not None else target  # MP3 encoding shifts loudness a little
     tried: list[tuple[float, float]] = []  # (gain, resulting loudness) at the current limit
-    gain = target - measured
+    gain = first_gain if first_gain is not None else target - measured
     result = Loudness(measured, 0.0)
     for _attempt in range(8):
         _process(raw, mastered, gain, limit_db, measured + COMPRESSOR_ABOVE)
@@ -126,7 +133,7 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
         peak_ok = result.true_peak_dbtp <= ceiling
         level_ok = abs(result.integrated_lufs - target) <= LOUDNESS_TOLERANCE
         if peak_ok and level_ok:
-            return Mastered(result, mastered)
+            return Mastered(result, gain, aim, mastered)
         if not peak_ok:
             limit_db -= max(0.3, result.true_peak_dbtp - ceiling + 0.2)
             tried.clear()

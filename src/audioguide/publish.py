@@ -7,12 +7,14 @@ through :mod:`audioguide.writer`, so unchanged files keep their timestamps.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import shutil
+from importlib import resources
 from pathlib import Path
 
-from . import artwork
+from . import __version__, artwork
 from .config import Config
 from .errors import BuildError
 from .feed import build_feed, timestamp
@@ -95,7 +97,7 @@ def chapters_json(record: EpisodeRecord, cover_url: str) -> str:
         "chapters": [{"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title,
                       "img": cover_url} for c in record.chapters],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
@@ -106,27 +108,68 @@ def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
     write_text(path, json.dumps(dict(sorted(known.items())), indent=2) + "\n")
 
 
-def publish(config: Config, out_dir: Path) -> list[EpisodeRecord]:
-    """Write cover, transcripts, chapters, feed and pages for every rendered episode."""
+STATE = ".publish-state.json"
+"""What the last publish was made from: a digest of the settings and of each record."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _settings_digest(config: Config, cover: Path) -> str:
+    """Everything besides the records that the feed and pages depend on."""
+    package = resources.files("audioguide")
+    parts = [repr(config.show), __version__, cover.name, str(cover.stat().st_size)]
+    for folder in ("templates", "static"):
+        for item in sorted((package / folder).iterdir(), key=lambda t: t.name):
+            parts.append(item.name + _digest(item.read_bytes()))
+    return _digest("\n".join(parts).encode())
+
+
+def publish(config: Config, out_dir: Path) -> None:
+    """Write cover, transcripts, chapters, feed and pages for every rendered episode.
+
+    Only what changed is redone: per-episode files when that episode's record changed, and the
+    feed and show page when any record or the show's settings changed.
+    """
     base = config.show.base_url
     cover = cover_path(config, out_dir)
     cover_url = base + cover.name
+    record_files = sorted(p for p in (out_dir / "episodes").glob("*.json")
+                          if not p.name.endswith(".chapters.json"))
+    guide_files = sorted((out_dir / "guides").glob("*/guide.json"))
+    digests = {str(p.relative_to(out_dir)): _digest(p.read_bytes()) for p in [*record_files, *guide_files]}
+    settings = _settings_digest(config, cover)
+    state_path = out_dir / STATE
+    try:
+        state = json.loads(state_path.read_text())
+    except (OSError, ValueError):
+        state = {}
+    same_settings = state.get("settings") == settings
+    if same_settings and state.get("records") == digests and (out_dir / "feed.xml").is_file() \
+            and (out_dir / "index.html").is_file():
+        log.debug("feed and site are up to date")
+        return
     records = load_records(out_dir)
+    changed = {r.slug for r in records
+               if not same_settings or state.get("records", {}).get(f"episodes/{r.slug}.json")
+               != digests.get(f"episodes/{r.slug}.json")
+               or not (out_dir / "episodes" / f"{r.slug}.html").is_file()}
     urls = {r.slug: f"{base}episodes/{r.mp3}" for r in records}
     for r in records:
+        if r.slug not in changed:
+            continue
         stem = out_dir / "episodes" / r.slug
         write_text(stem.with_suffix(".vtt"), webvtt(r.cues))
         write_text(stem.with_suffix(".srt"), srt(r.cues))
         write_text(stem.parent / f"{r.slug}.chapters.json", chapters_json(r, cover_url))
-    write_bytes(out_dir / "feed.xml", build_feed(config, records, cover_url=cover_url, urls=urls))
+    write_bytes(out_dir / "feed.xml", build_feed(config, records, cover_url=cover_url, urls=urls),
+                durable=True)
     _remember_guids(out_dir, records)
-    try:
-        from .site import build_site
-    except ImportError:  # pragma: no cover - the site module ships with the package
-        log.warning("site pages not built: audioguide.site is missing")
-    else:
-        newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
-                              reverse=config.show.type == "episodic")
-        build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + "feed.xml",
-                   guides=load_guides(out_dir))
-    return records
+    from .site import build_site
+
+    newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
+                          reverse=config.show.type == "episodic")
+    build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + "feed.xml",
+               guides=load_guides(out_dir), pages_for=changed)
+    write_text(state_path, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")

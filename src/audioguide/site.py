@@ -165,8 +165,9 @@ def _cue_views(cues: tuple[Cue, ...], chapters: tuple[Chapter, ...]) -> tuple[Cu
                  for c in cues)
 
 
-def episode_view(record: EpisodeRecord) -> EpisodeView:
-    """Everything the templates show about ``record``, formatted once."""
+def episode_view(record: EpisodeRecord, *, cues: bool = True) -> EpisodeView:
+    """Everything the templates show about ``record``, formatted once (the show page, which
+    lists episodes, does not need their cues)."""
     slug = quote(record.slug)
     return EpisodeView(
         slug=record.slug, title=record.title, description=record.description,
@@ -174,7 +175,8 @@ def episode_view(record: EpisodeRecord) -> EpisodeView:
         duration_iso=iso_duration(record.duration), duration_text=clock(record.duration),
         mp3=quote(record.mp3), mp3_size=file_size(record.size), page=f"{slug}.html",
         vtt=f"{slug}.vtt", srt=f"{slug}.srt", chapters_json=f"{slug}.chapters.json",
-        chapters=_chapter_views(record.chapters), cues=_cue_views(record.cues, record.chapters),
+        chapters=_chapter_views(record.chapters),
+        cues=_cue_views(record.cues, record.chapters) if cues else (),
     )
 
 
@@ -206,17 +208,19 @@ def guide_view(guide: GuideRecord) -> dict[str, object]:
 
 
 def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, cover: str,
-               feed_url: str, guides: Sequence[GuideRecord] = ()) -> list[Path]:
+               feed_url: str, guides: Sequence[GuideRecord] = (),
+               pages_for: set[str] | None = None) -> list[Path]:
     """Write the show page, one page per episode, and the stylesheet and script into ``out_dir``.
 
     ``records`` are listed in the order given (newest first for episodic shows). ``cover`` is the
     cover's file name relative to ``out_dir``; ``feed_url`` the feed's absolute URL. Returns every
     file that makes up the site, in a stable order; files whose content did not change are left
-    untouched on disk (and still listed).
+    untouched on disk (and still listed). ``pages_for`` limits the episode pages rendered to
+    those slugs (the publisher passes the episodes whose records changed).
     """
     env = environment()
     show = config.show
-    episodes = [episode_view(r) for r in records]
+    episodes = [episode_view(r, cues=False) for r in records]
     common = {
         "show": show,
         "lang": show.language or "en",
@@ -239,7 +243,10 @@ def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, c
     emit(inside(out_dir, "index.html"), index)
 
     page = env.get_template("episode.html")
-    for view in episodes:
-        html = page.render(**common, root="../", episode=view)
-        emit(inside(out_dir, "episodes", f"{view.slug}.html"), html)
+    for record in records:
+        dest = inside(out_dir, "episodes", f"{record.slug}.html")
+        if pages_for is not None and record.slug not in pages_for:
+            written.append(dest)
+            continue
+        emit(dest, page.render(**common, root="../", episode=episode_view(record)))
     return written

