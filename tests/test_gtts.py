@@ -270,3 +270,21 @@ def test_live_google_tts():
     assert audio.sample_rate == 24000
     assert 0.3 < audio.seconds < 10
     assert rms(audio) > 300
+
+
+def test_synthesizer_sends_gtts_requests_concurrently_into_the_cache(fake, delays, tmp_path):
+    """Through the sentence cache: every sentence requested once, in parallel, then cached."""
+    from audioguide.cache import SentenceCache
+    from audioguide.models import Utterance
+    from audioguide.synth import Synthesizer
+
+    synth = Synthesizer("gtts", EngineSettings(language="en"), SentenceCache(tmp_path), jobs=1)
+    assert synth._concurrency() == 4
+    texts = [f"Sentence number {n} of the test." for n in ("one", "two", "three", "four", "five")]
+    utterances = [Utterance(0, t, 0.3) for t in [*texts, texts[0]]]
+    synth.prepare(utterances)
+    assert sorted(fake.texts) == sorted(t.rstrip(".") for t in texts) and synth.synthesized == 5
+    assert all(synth.audio(u).seconds > 0.3 for u in utterances)
+    fake.reset()
+    synth.prepare(utterances)  # all cached now
+    assert fake.texts == []

@@ -137,6 +137,8 @@ class GTTSEngine:
     """Speech from Google Translate's TTS service (needs the internet)."""
 
     name = "gtts"
+    concurrency: int = 4
+    """Requests in flight at once: a polite limit for a free service that rate-limits."""
 
     max_attempts: int = 4
     """Requests per sentence before giving up on transient failures."""
