@@ -13,6 +13,8 @@ from audioguide import ffmpeg
 from audioguide.build import Report, render
 from audioguide.config import Config, load_config
 
+pytest_plugins = ["tests.browser"]  # the headless Chromium fixture
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_ARTICLE = REPO / "episodes" / "sources" / "second-interview.txt"
 SAMPLE_SCRIPT = REPO / "episodes" / "second-interview.md"

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from tests.browser import page_errors
 from audioguide.config import Config, parse_config
 from audioguide.ffmpeg import run
 from audioguide.guide_site import (
@@ -43,10 +44,6 @@ from audioguide.serve import create_server
 
 SLUG = "old-town"
 HOSTILE = '<script>alert(1)</script> & "]]>'
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--autoplay-policy=no-user-gesture-required"]
 TONES = ((1, "Welcome to the Old Town", 440, 4.0),
          (2, f"The Market Hall {HOSTILE}", 660, 3.0),
          (3, "The River Gate", 880, 5.0))
@@ -379,28 +376,6 @@ def test_output_is_deterministic_and_rerender_keeps_files(guide: Guide, tmp_path
 # A real Chromium
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _errors(page: Any) -> list[str]:
-    """Console errors and uncaught exceptions of ``page``, collected as they happen."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-    return errors
-
-
 def _load_metadata(page: Any, number: int) -> None:
     """Have stop ``number``'s player (``preload="none"``) fetch its metadata."""
     page.evaluate("n => { const a = document.querySelector(`#stop-${n} audio`);"
@@ -422,7 +397,7 @@ def _wait_playing(page: Any, number: int) -> None:
 @pytest.mark.browser
 def test_browser_lists_stops_and_loads_their_audio(browser: Any, guide: Guide) -> None:
     page = browser.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(guide.url, wait_until="load")
     assert page.locator("article.stop").count() == 3
     for stop in guide.record.stops:
@@ -453,7 +428,7 @@ def test_browser_qr_codes_decode_from_screenshots(browser: Any, guide: Guide) ->
 @pytest.mark.browser
 def test_browser_next_stop_and_playing_in_order(browser: Any, guide: Guide) -> None:
     page = browser.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(guide.url, wait_until="load")
     page.evaluate("localStorage.clear()")
     # (c) "Next stop" on stop 1 goes to #stop-2 and plays it.
@@ -492,7 +467,7 @@ def test_browser_next_stop_and_playing_in_order(browser: Any, guide: Guide) -> N
 @pytest.mark.browser
 def test_browser_direct_link_highlights_the_stop(browser: Any, guide: Guide) -> None:
     page = browser.new_page(viewport={"width": 1000, "height": 800})
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(guide.url + "#stop-3", wait_until="load")
     assert page.evaluate("document.activeElement.id") == "stop-3"
     assert page.evaluate("document.querySelector('#stop-3').classList.contains('is-current')")
@@ -550,7 +525,7 @@ def test_browser_offline_after_the_first_visit(browser: Any, guide: Guide) -> No
         server.shutdown()
         server.server_close()
     context.set_offline(True)
-    errors = _errors(page)
+    errors = page_errors(page)
     page.reload(wait_until="load")
     assert page.locator("article.stop").count() == 3
     assert page.evaluate("getComputedStyle(document.querySelector('.stop-number')).color") != \
@@ -630,7 +605,7 @@ def test_browser_phone_width_and_dark_mode(browser: Any, guide: Guide) -> None:
         context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2,
                                       color_scheme=scheme)
         page = context.new_page()
-        errors = _errors(page)
+        errors = page_errors(page)
         page.goto(guide.url + "#stop-2", wait_until="load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, scheme
         page.screenshot(path=str(guide.shots / f"guide-375-{scheme}.png"), full_page=True)

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from tests.browser import page_errors
 from audioguide.config import Config, ShowConfig
 from audioguide.errors import InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
@@ -33,10 +34,6 @@ from audioguide.site import build_site, clock, iso_duration, long_date, podcast_
 
 HOSTILE = '<script>alert(1)</script> & "]]>'
 FEED_URL = "https://pods.example.org/show/feed.xml"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--autoplay-policy=no-user-gesture-required"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -398,27 +395,6 @@ def served(rendered_sample: Any, tmp_path_factory: pytest.TempPathFactory) -> It
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _errors(page: Any) -> list[str]:
-    """Console errors and uncaught exceptions of ``page``, collected as they happen."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
 def _wait_for_metadata(page: Any) -> None:
     page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=10_000)
 
@@ -428,7 +404,7 @@ def test_show_page_lists_episode_and_copies_feed(browser: Any, served: Served) -
     context = browser.new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url.rstrip("/"))
     page = context.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(served.url + "index.html", wait_until="load")
     assert served.record.title in page.inner_text("ol.episode-list")
     assert page.input_value("#feed-url") == served.feed_url
@@ -443,7 +419,7 @@ def test_show_page_lists_episode_and_copies_feed(browser: Any, served: Served) -
 @pytest.mark.browser
 def test_episode_audio_chapters_and_transcript(browser: Any, served: Served) -> None:
     page = browser.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(served.episode_url(), wait_until="load")
     _wait_for_metadata(page)
     assert abs(page.evaluate("player.duration") - served.record.duration) < 0.5
