@@ -131,3 +131,13 @@ def test_init_scaffolds_a_project_that_renders_its_config(tmp_path: Path) -> Non
     assert config.show.title == "My New Show" and config.voice.engine == "piper"
     code, _, err = run("init", str(target))
     assert code == 2 and "already exists" in err
+
+
+def test_duplicate_slugs_fail_that_episode_only(project: Path) -> None:
+    """Two scripts with one slug: the second is reported, the exit code is 1, no traceback."""
+    original = project / "episodes" / "second-interview.md"
+    (project / "episodes" / "zz-copy.md").write_text(original.read_text())
+    code, out, err = run("render", str(original), str(project / "episodes" / "zz-copy.md"), cwd=project)
+    assert code == 1
+    assert "zz-copy.md" in err and "also used by" in err and "Traceback" not in err
+    assert "Rendered 1 episode" in out

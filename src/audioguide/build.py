@@ -1,7 +1,8 @@
 """``audioguide render``: the build, read like a table of contents.
 
-load config -> gather episode scripts -> plan speech -> synthesize -> mix -> master & encode
--> tag -> write side files. One bad episode does not stop the others.
+load config -> gather episode scripts -> plan speech -> skip what is up to date -> synthesize
+what the sentence cache lacks -> mix -> master & encode -> tag -> write side files -> publish.
+One bad episode does not stop the others.
 """
 
 from __future__ import annotations
@@ -287,6 +288,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
             report.failures.append((str(path), InputError(
                 f"slug {s.meta.slug!r} is also used by {slugs[s.meta.slug]}", path=path,
                 fix="Give each episode its own slug in its front matter")))
+            continue
         slugs[s.meta.slug] = path
     all_scripts = [s for _, s in loaded]
     if config.episodes_dir.is_dir():
