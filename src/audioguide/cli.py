@@ -109,16 +109,34 @@ def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] |
               help="Render as audio guides: one numbered track per section, into output/guides/.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64),
               help="Sentences synthesized at once (default: number of CPU cores).")
+@click.option("--wait", "wait", default=0.0, show_default=True, type=click.FloatRange(0),
+              metavar="SECONDS",
+              help="If another render of this project is running, wait this long for it "
+                   "(default: fail at once).")
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
-           out: Path | None, guide: bool, jobs: int | None) -> None:
-    """Render EPISODES (scripts or article files; default: all of episodes/) to MP3."""
+           out: Path | None, guide: bool, jobs: int | None, wait: float) -> None:
+    """Render EPISODES (scripts or article files; default: all of episodes/) to MP3.
+
+    One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
+    as it was for the episode in progress (exit 130), and the next run reuses what was spoken.
+    """
     from .build import Overrides
     from .build import render as run_render
+    from .lock import render_lock
+    from .writer import output_root
 
     config = ctx.config()
-    report = run_render(config, list(episodes), Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs),
-                        progress_factory=_progress_factory(sys.stderr.isatty()))
+    try:
+        with render_lock(config.root, wait=wait), output_root(out or config.output_dir):
+            report = run_render(config, list(episodes),
+                                Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs),
+                                progress_factory=_progress_factory(sys.stderr.isatty()))
+    except KeyboardInterrupt:
+        click.echo(f"{chr(10) if sys.stderr.isatty() else ''}Interrupted: {out or 'output/'} is unchanged for the episode in progress; "
+                   "run audioguide render again to finish (finished sentences are cached).",
+                   err=True)
+        sys.exit(130)
     for name, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())
@@ -145,7 +163,7 @@ def init(directory: Path, title: str | None) -> None:
     ignore = directory / ".gitignore"
     if not ignore.exists():
         write_text(ignore, "# audioguide: rendered audio and the site are rebuilt from episodes/\n"
-                           "/output/\n/.cache/\n")
+                           "/output/\n/.cache/\n/.*.staging/\n")
     click.echo(f"Created {config_path}, {directory / 'episodes'}/ and {ignore}.\n"
                f"Next: audioguide -C {directory} import ARTICLE, then audioguide -C {directory} render")
 

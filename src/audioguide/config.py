@@ -179,6 +179,12 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"show.owner_email {cfg.show.owner_email!r} is not an e-mail address")
     if not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", cfg.show.language):
         problems.append(f"show.language {cfg.show.language!r} must be a language code such as en or en-US")
+    for key in ("intro", "outro"):
+        try:
+            getattr(cfg.show, key).format(show="Show", title="Title")
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            problems.append(f"show.{key} {getattr(cfg.show, key)!r} may only use {{show}} and {{title}} "
+                            f"(write {{{{ and }}}} for literal braces; {type(exc).__name__}: {exc})")
     problems.extend(category_problems(cfg.show.categories))
 
 

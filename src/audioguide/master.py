@@ -118,7 +118,7 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
     tried: list[tuple[float, float]] = []  # (gain, resulting loudness) at the current limit
     gain = first_gain if first_gain is not None else target - measured
     result = Loudness(measured, 0.0)
-    for _attempt in range(8):
+    for _attempt in range(12):
         _process(raw, mastered, gain, limit_db, measured + COMPRESSOR_ABOVE)
         level = measure_pcm(mastered)
         tried.append((gain, level))
@@ -135,7 +135,7 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
         if peak_ok and level_ok:
             return Mastered(result, gain, aim, mastered)
         if not peak_ok:
-            limit_db -= max(0.3, result.true_peak_dbtp - ceiling + 0.2)
+            limit_db -= max(0.5, 1.5 * (result.true_peak_dbtp - ceiling) + 0.3)
             tried.clear()
         if not level_ok:
             aim += target - result.integrated_lufs

@@ -60,7 +60,8 @@ def _first_sentences(article: Article, limit: int = 280) -> str:
         for block in section.blocks:
             if block.kind == "paragraph" and block.text:
                 out = ""
-                for sentence in split_sentences(block.text):
+                # Only the opening text: sentence splitting is quadratic on very long blocks.
+                for sentence in split_sentences(block.text[: limit * 4]):
                     if out and len(out) + len(sentence) + 1 > limit:
                         break
                     out = f"{out} {sentence}".strip()
@@ -170,7 +171,7 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key} must be text")
     episode = data.get("episode")
-    if episode is not None and (not isinstance(episode, int) or episode < 1):
+    if episode is not None and (isinstance(episode, bool) or not isinstance(episode, int) or episode < 1):
         problems.append("episode must be a whole number from 1")
     lexicon = parse_lexicon(data.get("lexicon"), "lexicon", problems)
     voice_settings = []
@@ -206,6 +207,10 @@ def parse(text: str, path: Path) -> Script:
     except yaml.YAMLError as exc:
         raise InputError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})", path=path,
                          fix="Fix the lines between the --- markers") from exc
+    except (ValueError, TypeError) as exc:  # an impossible date (2020-13-45), a key that is not text
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"front matter has a value YAML cannot read ({reason})", path=path,
+                         fix="Fix the lines between the --- markers: text keys, dates as YYYY-MM-DD") from exc
     meta = _meta(dict(post.metadata), path)
     sections: list[Section] = []
     for heading, blocks in markdown_blocks(post.content):

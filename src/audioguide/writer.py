@@ -1,19 +1,47 @@
 """The one place that writes into ``output/`` (and ``episodes/``): atomically, inside the root.
 
-Every file is written under a temporary name in its destination folder and renamed into place,
-so a reader (a podcast app, ``audioguide serve``) sees the old file or the new one, never half
-of one. Paths that would leave the root are refused.
+Every file is written under a temporary name and renamed into place (``os.replace``), so a
+reader (a podcast app, ``audioguide serve``) sees the old file or the new one, never half of
+one, and a killed process leaves the tree as it was before or after each file. Paths that
+would leave the root are refused.
+
+Where the temporary files go (the *staging* rule). A file inside an *output root* is staged
+outside that root, in the hidden sibling folder ``<root's parent>/.<root's name>.staging/``,
+so nothing partial ever appears under the root, even after ``SIGKILL``. The output root of a
+destination is, in this order:
+
+1. the innermost folder registered with :func:`output_root` that contains it (the ``render``
+   command registers ``output/`` or its ``--out`` folder), else
+2. the top-level folder of the project it is in: the nearest ancestor whose parent holds
+   ``audioguide.toml`` (``<project>/output/``, ``<project>/episodes/``), else
+3. none: the file is staged beside its destination under a hidden name, as before.
+
+If the staging folder turns out to be on another filesystem than the destination (``output/``
+is a mount point), the file is staged beside its destination too, since a rename across
+filesystems is not atomic. Temporary files are named ``.<name>.<pid>-<n>.part``; the first
+write of a process to a staging folder deletes the ones left there by processes that no longer
+run (a killed render).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
+import re
+import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import InputError
+
+PROJECT_MARKER = "audioguide.toml"
+"""A folder holding this file is a project; its top-level folders are output roots."""
+
+STAGING_SUFFIX = ".staging"
+_PART = re.compile(r"^\..*\.(\d+)-\d+\.part$")
 
 
 def inside(root: Path, *parts: str) -> Path:
@@ -27,28 +55,149 @@ def inside(root: Path, *parts: str) -> Path:
 
 
 _counter = itertools.count()
+_roots: list[Path] = []
+_lock = threading.Lock()
+_ready: dict[Path, bool] = {}
+"""Staging folder -> whether it is usable (same filesystem); filled once per process."""
+
+
+@contextlib.contextmanager
+def output_root(path: Path) -> Iterator[Path]:
+    """Register ``path`` as an output root for the duration of the block (see the module doc)."""
+    root = Path(os.path.abspath(path))
+    with _lock:
+        _roots.append(root)
+    try:
+        yield root
+    finally:
+        with _lock:
+            _roots.remove(root)
+
+
+def root_of(dest: Path) -> Path | None:
+    """The output root ``dest`` belongs to, or ``None`` (rules 1-3 of the module doc)."""
+    dest = Path(os.path.abspath(dest))
+    with _lock:
+        registered = [r for r in _roots if r in dest.parents]
+    if registered:
+        return max(registered, key=lambda r: len(r.parts))
+    for folder in dest.parents:
+        if folder.parent == folder:
+            break
+        if (folder.parent / PROJECT_MARKER).is_file():
+            return folder
+    return None
+
+
+def staging_dir(root: Path) -> Path:
+    """The hidden sibling folder where files bound for ``root`` are written first."""
+    return root.parent / f".{root.name}{STAGING_SUFFIX}"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def clean_staging(folder: Path) -> int:
+    """Delete the temporary files in ``folder`` whose writer no longer runs; return how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _PART.match(entry.name)
+        if match and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def _temp_folder(dest: Path) -> Path:
+    """Where the temporary file for ``dest`` is created (``dest.parent`` exists)."""
+    root = root_of(dest)
+    if root is None:
+        return dest.parent
+    folder = staging_dir(root)
+    with _lock:
+        usable = _ready.get(folder)
+    if usable is None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            usable = folder.stat().st_dev == dest.parent.stat().st_dev
+        except OSError:
+            usable = False
+        if usable:
+            clean_staging(folder)
+        with _lock:
+            _ready[folder] = usable
+    elif usable and not folder.is_dir():  # deleted since: make it again
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return dest.parent
+    return folder if usable else dest.parent
 
 
 @contextlib.contextmanager
 def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
-    """Yield a temporary path next to ``dest``; rename it onto ``dest`` if the block succeeds.
+    """Yield a temporary path for ``dest``; rename it onto ``dest`` if the block succeeds.
 
-    The temporary name is hidden (``.name.<pid>-<n>.part``), so servers never show it. With
-    ``durable`` the data is flushed to disk before the rename, so even a power cut leaves the
-    old file or the new one; small derived files (pages, transcripts) skip that cost, since a
-    killed process already cannot leave them half written.
+    The temporary file lives in the staging folder of ``dest``'s output root (module doc), or
+    beside ``dest`` under a hidden name, and is named ``.name.<pid>-<n>.part`` either way, so
+    its suffix never looks like the destination's. With ``durable`` the data (and then the
+    rename) is flushed to disk, so even a power cut leaves the old file or the new one; small
+    derived files (pages, transcripts) skip that cost, since a killed process already cannot
+    leave them half written.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = dest.with_name(f".{dest.name}.{os.getpid()}-{next(_counter)}.part")
+    folder = _temp_folder(dest)
+    tmp_path = folder / f".{dest.name}.{os.getpid()}-{next(_counter)}.part"
     try:
         yield tmp_path
         if durable:
             with open(tmp_path, "rb+") as f:
                 os.fsync(f.fileno())
         os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, dest)
+        try:
+            os.replace(tmp_path, dest)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV or folder == dest.parent:
+                raise
+            # the staging folder became another filesystem: stage beside dest after all
+            beside = dest.with_name(tmp_path.name)
+            try:
+                _copy(tmp_path, beside)
+                os.replace(beside, dest)
+            finally:
+                beside.unlink(missing_ok=True)
+        if durable:
+            _fsync_dir(dest.parent)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _copy(src: Path, dst: Path) -> None:
+    shutil.copyfile(src, dst)
+    os.chmod(dst, 0o644)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_bytes(dest: Path, data: bytes, *, durable: bool = False) -> bool:

@@ -1,0 +1,243 @@
+"""Bad and unusual inputs through the CLI: each one either imports with sensible text, or fails
+with exit code 2, one line on stderr naming the file (or key or slug), no traceback, and no file
+under the project written or changed.
+
+Inputs live in ``tests/data/bad/``; large and binary ones are generated here. Audio is never
+rendered: ``render`` is only used for inputs that fail before speech synthesis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audioguide.cli import cli
+from audioguide.readers import read_article
+from audioguide.script import load
+
+from tests.conftest import SAMPLE_ARTICLE
+
+DATA = Path(__file__).parent / "data" / "bad"
+INBOX = "inbox"
+"""Folder inside the project copy where a case puts its input file."""
+
+Setup = Callable[[Path], list[str]]
+"""Prepare the project (write an input) and return the CLI arguments to run."""
+
+
+def _copy(name: str, command: str = "import", *extra: str) -> Setup:
+    def setup(project: Path) -> list[str]:
+        dest = project / INBOX / name
+        dest.parent.mkdir(exist_ok=True)
+        shutil.copy(DATA / name, dest)
+        return [command, str(dest), *extra]
+    return setup
+
+
+def _write(name: str, data: bytes | Callable[[], bytes], command: str = "import") -> Setup:
+    def setup(project: Path) -> list[str]:
+        dest = project / INBOX / name
+        dest.parent.mkdir(exist_ok=True)
+        dest.write_bytes(data() if callable(data) else data)
+        return [command, str(dest)]
+    return setup
+
+
+def _config(name: str, command: str = "render") -> Setup:
+    def setup(project: Path) -> list[str]:
+        shutil.copy(DATA / name, project / "audioguide.toml")
+        return [command, str(SAMPLE_ARTICLE)] if command == "import" else [command]
+    return setup
+
+
+def _args(*args: str) -> Setup:
+    def setup(project: Path) -> list[str]:
+        return [a.replace("{project}", str(project)) for a in args]
+    return setup
+
+
+def _big_line() -> bytes:
+    sentence = "This sentence repeats to fill one enormous line of text. "
+    return b"A five megabyte line\n\n" + (sentence * (5_000_000 // len(sentence) + 1)).encode()
+
+
+def _nested_html() -> bytes:
+    return ("<html><body>" + "<div>" * 5000 + "<p>Deep inside five thousand divs.</p>"
+            + "</div>" * 5000 + "</body></html>").encode()
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00" + b"\x00" * 200
+
+
+@dataclass(frozen=True)
+class Bad:
+    """An input that must fail: exit 2, one stderr line containing ``needle``."""
+
+    id: str
+    setup: Setup
+    needle: str
+    root_ok: bool = True
+    """False when the case cannot work as root (file permissions are not enforced)."""
+
+
+@dataclass(frozen=True)
+class Good:
+    """An input that must import: one new script, and the article text checked by ``expect``."""
+
+    id: str
+    setup: Setup
+    expect: Callable[[str], bool]
+    """Called with the article's title and text joined."""
+    slug: str | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+def _unreadable(project: Path) -> list[str]:
+    dest = project / INBOX / "locked.txt"
+    dest.parent.mkdir(exist_ok=True)
+    dest.write_text("Locked\n\nYou cannot read this.\n")
+    dest.chmod(0)
+    return ["import", str(dest)]
+
+
+def _duplicate_slug(project: Path) -> list[str]:
+    dest = project / INBOX / "twice.txt"
+    dest.parent.mkdir(exist_ok=True)
+    dest.write_text("Imported twice\n\nThe second import finds the first script.\n")
+    assert _run(project, ["import", str(dest)])[0] == 0
+    return ["import", str(dest)]
+
+
+def _duplicate_explicit(project: Path) -> list[str]:
+    dest = project / INBOX / "other.txt"
+    dest.parent.mkdir(exist_ok=True)
+    dest.write_text("Another article\n\nWith its own words.\n")
+    return ["import", str(dest), "--slug", "second-interview"]
+
+
+BAD: list[Bad] = [
+    Bad("empty", _copy("empty.txt"), "empty.txt"),
+    Bad("whitespace-only", _copy("whitespace-only.txt"), "whitespace-only.txt"),
+    Bad("binary-png", _write("picture.txt", PNG), "picture.txt"),
+    Bad("binary-png-as-md", _write("picture.md", PNG), "picture.md"),
+    Bad("utf16-bad-body", _write("broken16.txt", b"\xff\xfe\x00"), "broken16.txt"),
+    Bad("scripts-and-styles-only", _copy("scripts-and-styles-only.html"), "scripts-and-styles-only.html"),
+    Bad("markdown-code-only", _copy("code-only.md"), "code-only.md"),
+    Bad("unknown-extension", _copy("notes.xyz"), "notes.xyz"),
+    Bad("no-extension", _write("README", b"Title\n\nText.\n"), "README"),
+    Bad("missing-import", _args("import", "{project}/nowhere/missing.txt"), "missing.txt"),
+    Bad("missing-render", _args("render", "{project}/nowhere/missing.md"), "missing.md"),
+    Bad("directory-import", _args("import", "{project}/episodes"), "episodes"),
+    Bad("directory-render", _args("render", "{project}/episodes/sources"), "sources"),
+    Bad("unreadable", _unreadable, "locked.txt", root_ok=False),
+    Bad("duplicate-slug", _duplicate_slug, "imported-twice.md"),
+    Bad("duplicate-explicit-slug", _duplicate_explicit, "second-interview.md"),
+    Bad("slug-parent", _args("import", str(SAMPLE_ARTICLE), "--slug", "../../x"), "../../x"),
+    Bad("slug-absolute", _args("import", str(SAMPLE_ARTICLE), "--slug", "/etc"), "/etc"),
+    Bad("slug-absolute-deep", _args("import", str(SAMPLE_ARTICLE), "--slug", "/tmp/evil"), "/tmp/evil"),
+    Bad("slug-dot", _args("import", str(SAMPLE_ARTICLE), "--slug", "."), "'.'"),
+    Bad("slug-empty-ish", _args("import", str(SAMPLE_ARTICLE), "--slug", "-"), "'-'"),
+    Bad("fm-slug-parent", _copy("fm-slug-parent.md", "render"), "../evil"),
+    Bad("fm-slug-absolute", _copy("fm-slug-absolute.md", "render"), "/etc"),
+    Bad("fm-bad-yaml", _copy("fm-bad-yaml.md", "render"), "fm-bad-yaml.md"),
+    Bad("fm-not-a-mapping", _copy("fm-not-a-mapping.md", "render"), "fm-not-a-mapping.md"),
+    Bad("fm-wrong-types", _copy("fm-wrong-types.md", "render"), "fm-wrong-types.md"),
+    Bad("fm-impossible-date", _copy("fm-impossible-date.md", "render"), "fm-impossible-date.md"),
+    Bad("fm-number-key", _copy("fm-number-key.md", "render"), "fm-number-key.md"),
+    Bad("fm-unknown-key", _copy("fm-unknown-key.md", "render"), "speaker"),
+    Bad("fm-no-text", _copy("fm-no-text.md", "render"), "fm-no-text.md"),
+    Bad("config-bad-toml", _config("config-bad-toml.toml"), "audioguide.toml"),
+    Bad("config-bad-toml-import", _config("config-bad-toml.toml", "import"), "audioguide.toml"),
+    Bad("config-wrong-types", _config("config-wrong-types.toml"), "show.title"),
+    Bad("config-unknown-keys", _config("config-unknown-keys.toml"), "show.titel"),
+    Bad("config-bad-intro", _config("config-bad-intro.toml"), "show.intro"),
+    Bad("config-not-a-table", _config("config-not-a-table.toml"), "[show]"),
+]
+
+GOOD: list[Good] = [
+    Good("latin1", _copy("latin1.txt"), lambda t: "Café société" in t and "crème brûlée" in t),
+    Good("utf16-bom", _copy("utf16-bom.txt"), lambda t: "Ünïcode in UTF-16" in t and "\x00" not in t),
+    Good("utf16-bom-generated", _write("sixteen.md", "# Sixteen\n\nBig-endian text.\n".encode("utf-16-be")
+                                        .join([b"\xfe\xff", b""])), lambda t: "Big-endian text." in t),
+    Good("emoji", _copy("emoji.md"), lambda t: "Launch day" in t and "pizza" in t, slug="launch-day"),
+    Good("emoji-only-title", _copy("emoji-only-title.md"), lambda t: "Text after emoji." in t),
+    Good("rtl", _copy("rtl-hebrew-arabic.txt"), lambda t: "שלום עולם" in t and "مرحبا بالعالم" in t),
+    Good("xml-special-title-txt", _copy("xml-special-title.txt"), lambda t: t.startswith('<script>&"]]>')),
+    Good("xml-special-title-html", _copy("xml-special-title.html"), lambda t: t.startswith('<script>&"]]>')),
+    Good("front-matter-slug-ignored", _copy("front-matter-slug-in-article.md"),
+         lambda t: "Front matter article" in t, slug="front-matter-article"),
+    Good("huge-title", _write("huge.txt", ("Word " * 2000).encode() + b"\n\nA short body.\n"),
+         lambda t: len(t) > 9000 and "A short body." in t),
+    Good("five-mb-line", _write("big.txt", _big_line), lambda t: len(t) > 5_000_000,
+         slug="a-five-megabyte-line"),
+    Good("nested-html", _write("nested.html", _nested_html), lambda t: "Deep inside five thousand divs." in t),
+    Good("crlf-and-bom", _write("crlf.txt", b"\xef\xbb\xbfWindows title\r\n\r\nLine ends.\r\n"),
+         lambda t: t.startswith("Windows title") and "\r" not in t, slug="windows-title"),
+]
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    """Every file under ``episodes/`` and ``output/`` and a hash of its bytes."""
+    out: dict[str, str] = {}
+    for folder in ("episodes", "output"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def _run(project: Path, args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(project), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c.id for c in BAD])
+def test_bad_input_fails_cleanly(project: Path, case: Bad) -> None:
+    if not case.root_ok and os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from reading the file")
+    args = case.setup(project)
+    before = _snapshot(project)
+    code, _, err = _run(project, args)
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert len(lines) == 1, err
+    assert case.needle in lines[0]
+    assert _snapshot(project) == before
+    assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize("case", GOOD, ids=[c.id for c in GOOD])
+def test_unusual_input_imports(project: Path, case: Good) -> None:
+    args = case.setup(project) + case.extra
+    article = read_article(Path(args[1]))
+    text = "\n".join([article.title] + [b.text for s in article.sections for b in s.blocks])
+    assert case.expect(text), text[:300]
+    before = _snapshot(project)
+    code, out, err = _run(project, args)
+    assert code == 0, err
+    assert "Traceback" not in err
+    after = _snapshot(project)
+    new = set(after) - set(before)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing else changed
+    assert len(new) == 1, new
+    (name,) = new
+    assert Path(name).parent == Path("episodes")
+    if case.slug:
+        assert name == f"episodes/{case.slug}.md"
+    script = load(project / name)  # the written script reads back
+    assert script.meta.title == article.title
+
+
+def test_count_of_bad_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    total = len(BAD) + len(GOOD)
+    with capsys.disabled():
+        print(f"\nbad inputs tried: {total} ({len(BAD)} refused cleanly, {len(GOOD)} imported)")
+    assert total >= 40
