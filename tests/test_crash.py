@@ -127,9 +127,10 @@ def timed_run(project: Path) -> tuple[float, str]:
     return time.monotonic() - started, proc.stdout
 
 
-def kill_at(project: Path, when: float | str) -> float:
+def kill_at(project: Path, when: float | str) -> float | None:
     """Start a render in ``project`` and SIGKILL it ``when`` seconds later, or at an event:
-    ``"staged"`` (the MP3's temporary file exists) or ``"renamed"`` (the new MP3 is in place)."""
+    ``"staged"`` (the MP3's temporary file exists) or ``"renamed"`` (the new MP3 is in place).
+    Returns when it was killed, or ``None`` if a timed render finished first (timing varies)."""
     staging = writer.staging_dir(project / "output")
     mp3 = project / "output" / MP3
     inode = mp3.stat().st_ino
@@ -156,6 +157,8 @@ def kill_at(project: Path, when: float | str) -> float:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    if proc.returncode == 0 and isinstance(when, float):
+        return None
     assert proc.returncode == -signal.SIGKILL, f"render finished before the kill at {when}"
     return time.monotonic() - started
 
@@ -180,7 +183,7 @@ def test_kill_at_any_point_leaves_before_or_after(rendered_sample: Rendered,
     points: list[tuple[str, float | str, bool]] = [
         ("synthesis", 0.15 * t_fresh, False),
         ("synthesis/mixing", 0.3 * t_fresh, False),
-        *((f"{f:.0%} of a re-render", f * t_seeded, True) for f in (0.45, 0.7, 0.85, 0.95)),
+        *((f"{f:.0%} of a re-render", f * t_seeded, True) for f in (0.45, 0.6, 0.75, 0.85)),
         ("MP3 staged", "staged", True),
         ("MP3 renamed in", "renamed", True),
     ]
@@ -190,6 +193,10 @@ def test_kill_at_any_point_leaves_before_or_after(rendered_sample: Rendered,
         killed = kill_at(project, when)
         out_dir = project / "output"
         check_before_or_after(out_dir, before, after, label)
+        if killed is None:  # this run was quicker than the reference: it simply finished
+            assert snapshot(out_dir) == after.hashes or not seed, label
+            report.append(f"{label} (finished first)")
+            continue
         # the next render finishes the job, reusing what was spoken, and cleans the staging area
         _, out = timed_run(project)
         assert synthesized(out) <= 1 < cold
@@ -199,9 +206,10 @@ def test_kill_at_any_point_leaves_before_or_after(rendered_sample: Rendered,
             State.of(out_dir)
         assert not [p for p in writer.staging_dir(out_dir).iterdir() if p.name.endswith(".part")]
         report.append(f"{label} ({killed:.1f} s)")
-    print(f"\n{len(points)} kill points, re-render {t_fresh:.1f} s fresh / {t_seeded:.1f} s cached: "
-          + "; ".join(report))
-    assert len(points) >= 6
+    kills = sum(1 for r in report if "finished first" not in r)
+    print(f"\n{kills} of {len(points)} kill points hit, re-render {t_fresh:.1f} s fresh / "
+          f"{t_seeded:.1f} s cached: " + "; ".join(report))
+    assert kills >= 6
 
 
 def test_staging_is_outside_the_output_root(tmp_path: Path) -> None:
