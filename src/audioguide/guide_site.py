@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from .config import Config
 from .models import GuideRecord, StopRecord
+from .script import leading_words
 from .site import CueView, clock, environment, file_size, floor_clock, iso_duration, long_date
 from .site import podcast_url, seconds_attr
 from .writer import inside, write_text
@@ -96,14 +97,7 @@ def qr_svg(data: str, label: str) -> Markup:
 
 def short_name(title: str, limit: int = 12) -> str:
     """A name for the home screen: the title's leading words that fit ``limit`` characters."""
-    words = title.split()
-    name = ""
-    for word in words:
-        candidate = f"{name} {word}" if name else word
-        if len(candidate) > limit:
-            break
-        name = candidate
-    return name or (title.strip()[:limit].rstrip() or "Guide")
+    return leading_words(title.split(), limit) or (title.strip()[:limit].rstrip() or "Guide")
 
 
 def _normal(text: str) -> str:

@@ -42,14 +42,22 @@ def slugify(text: str, limit: int = 60) -> str:
     'is-getting-a-second-interview-a-good-sign'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
+    return leading_words(re.findall(r"[a-z0-9]+", ascii_text.lower()), limit, "-") or "episode"
+
+
+def leading_words(words: list[str], limit: int, sep: str = " ") -> str:
+    """The leading ``words`` joined by ``sep``, as many as fit in ``limit`` characters.
+
+    >>> leading_words(["Old", "Town", "Walk"], 8)
+    'Old Town'
+    """
+    out = ""
     for word in words:
-        candidate = f"{slug}-{word}" if slug else word
+        candidate = f"{out}{sep}{word}" if out else word
         if len(candidate) > limit:
             break
-        slug = candidate
-    return slug or "episode"
+        out = candidate
+    return out
 
 
 def _first_sentences(article: Article, limit: int = 280) -> str:
