@@ -40,8 +40,6 @@ PODCAST_NS = ("https://podcastindex.org/namespace/1.0",
 """The Podcasting 2.0 namespace URI, and the older one some feeds still declare."""
 ATOM_NS = "http://www.w3.org/2005/Atom"
 PSC_NS = "http://podlove.org/simple-chapters"
-GUIDS_RECORD = GUIDS
-"""File in the site root that remembers each published episode's guid, by slug."""
 
 LOUDNESS_TARGET = -16.0
 LOUDNESS_TOLERANCE = 1.0
@@ -470,18 +468,18 @@ class _SiteChecker:
                 self.check_loudness(slug)
 
     def read_guid_record(self) -> dict[str, str]:
-        path = self.root / GUIDS_RECORD
+        path = self.root / GUIDS
         if not path.is_file():
             return {}
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            self.add(GUIDS_RECORD, f"is not valid JSON ({exc})",
+            self.add(GUIDS, f"is not valid JSON ({exc})",
                      "Restore it from your backup or version control: it keeps published guids")
             return {}
         if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                  for k, v in data.items()):
-            self.add(GUIDS_RECORD, "is not a JSON object of slug -> guid",
+            self.add(GUIDS, "is not a JSON object of slug -> guid",
                      "Restore it from your backup or version control: it keeps published guids")
             return {}
         return data
