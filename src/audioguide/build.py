@@ -13,13 +13,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import guide, master, mix, publish, speech
+from . import guide, mix, produce, publish, speech
 from . import script as scripts
 from .config import Config, VoiceConfig
 from .cache import SentenceCache
@@ -50,6 +49,8 @@ class Overrides:
     """Render every selected script as an audio guide (as front matter ``kind: guide`` does)."""
     jobs: int | None = None
     """Sentences synthesized at once (default: the number of CPU cores)."""
+    cluster: str | None = None
+    """Dask scheduler address (or ``local:N``) to render on; ``none`` renders here."""
 
 
 @dataclass
@@ -216,36 +217,51 @@ def music_bed(config: Config) -> mix.MusicBed:
     return mix.MusicBed.generated()
 
 
-def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
-                   bed: mix.MusicBed, *, out_dir: Path, number: int | None, cover: Path | None,
-                   key: str = "", progress: Callable[[int], None] | None = None) -> RenderedEpisode:
-    """Speak, mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3``."""
-    meta = script.meta
-    language = meta.language or config.show.language
-    synth.prepare(utterances, where=str(script.path or meta.slug), progress=progress)
-    dest = inside(out_dir, "episodes", f"{meta.slug}.mp3")
-    try:  # how the previous version was mastered is the best first guess
+def episode_job(config: Config, script: Script, utterances: list[Utterance], bed: mix.MusicBed,
+                dest: Path) -> produce.EpisodeJob:
+    """What :func:`produce.make_episode_audio` needs, with the previous render's mastering as
+    the first guess."""
+    try:
         previous = json.loads(dest.with_suffix(".json").read_text())["master"]
         first_gain, first_aim = float(previous["gain"]), float(previous["aim"])
     except (OSError, ValueError, KeyError, TypeError):
         first_gain = first_aim = None
-    with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
-        mixed = mix.mix(utterances, (synth.audio(u) for u in utterances), bed,
-                        [s.chapter_title for s in script.sections], Path(work) / "mix.raw")
-        duration = mixed.duration
-        with atomic_path(dest) as tmp:
-            mastered = master.encode(mixed.path, tmp, target=config.audio.loudness,
-                                     ceiling=config.audio.true_peak, bitrate=config.audio.bitrate,
-                                     first_gain=first_gain, first_aim=first_aim)
-            loudness = mastered.loudness
-            write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
-                                 date=meta.date, track=number, description=meta.description,
-                                 language=language, cover=cover), mixed.chapters)
-    episode = RenderedEpisode(meta=meta, mp3=dest, duration=duration, size=dest.stat().st_size,
-                              chapters=mixed.chapters, cues=mixed.cues, loudness=loudness)
+    a = config.audio
+    return produce.EpisodeJob(tuple(utterances), tuple(s.chapter_title for s in script.sections), bed,
+                              a.loudness, a.true_peak, a.bitrate, first_gain, first_aim)
+
+
+def episode_dest(out_dir: Path, script: Script) -> Path:
+    return inside(out_dir, "episodes", f"{script.meta.slug}.mp3")
+
+
+def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
+                   bed: mix.MusicBed, *, out_dir: Path, number: int | None, cover: Path | None,
+                   key: str = "", progress: Callable[[int], None] | None = None) -> RenderedEpisode:
+    """Speak, mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3``."""
+    synth.prepare(utterances, where=str(script.path or script.meta.slug), progress=progress)
+    dest = episode_dest(out_dir, script)
+    job = episode_job(config, script, utterances, bed, dest)
+    return write_episode(config, script, lambda tmp: produce.make_episode_audio(job, synth.audio, tmp),
+                         dest=dest, number=number, cover=cover, key=key)
+
+
+def write_episode(config: Config, script: Script, make: Callable[[Path], produce.EpisodeAudio], *,
+                  dest: Path, number: int | None, cover: Path | None, key: str) -> RenderedEpisode:
+    """Have ``make`` write the untagged MP3 to a temporary name, tag it, move it into place, and
+    write its record (``<slug>.json``) beside it."""
+    meta = script.meta
+    with atomic_path(dest) as tmp:
+        made = make(tmp)
+        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
+                             date=meta.date, track=number, description=meta.description,
+                             language=meta.language or config.show.language, cover=cover),
+                   made.chapters)
+    episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
+                              chapters=made.chapters, cues=made.cues, loudness=made.loudness)
     record = episode_record(episode, number)
     data = {**record.to_json(), "build_key": key,
-            "master": {"gain": round(mastered.gain, 3), "aim": round(mastered.aim, 3)}}
+            "master": {"gain": round(made.gain, 3), "aim": round(made.aim, 3)}}
     write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
     return episode
 
@@ -302,45 +318,108 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
     pool = SynthPool(SentenceCache(cache_dir(config)), overrides.jobs or os.cpu_count() or 1)
-    bed = functools.cache(lambda: music_bed(config))
-    cover = publish.cover_path(config, out_dir)
+    batch = Batch(config, out_dir, publish.cover_path(config, out_dir),
+                  functools.cache(lambda: music_bed(config)), report, single=len(loaded) == 1,
+                  progress=progress)
+    pending: list[Pending] = []
     for path, s, utterances in plans:
         s = replace(s, path=s.path or path)
         try:
             name, settings = engine_choice(config, s, overrides)
             synth = pool.get(name, settings)
             number = numbers.get(s.meta.slug)
-            guide_mode = as_guide(s, overrides)
-            key = build_key(config, s, utterances, synth, number=number, cover=cover,
-                            guide_mode=guide_mode)
-            if guide_mode:
+            work = Pending(path, s, utterances, synth, number, as_guide(s, overrides), "")
+            work.key = build_key(config, s, utterances, synth, number=number, cover=batch.cover,
+                                 guide_mode=work.guide)
+            if work.guide:
                 folder = inside(out_dir, "guides", s.meta.slug)
-                if up_to_date(folder / "guide.json", key, lambda d: guide.media_files(folder, d)):
-                    report.unchanged.append(s.meta.slug)
-                    report.guides.append(guide.load_record(folder))
-                else:
-                    report.guides.append(guide.render_guide(
-                        config, s, utterances, synth, out_dir=out_dir, cover=cover, key=key,
-                        progress=progress))
+                done = up_to_date(folder / "guide.json", work.key, lambda d: guide.media_files(folder, d))
             else:
                 record = inside(out_dir, "episodes", f"{s.meta.slug}.json")
-                if up_to_date(record, key, lambda d: [record.with_name(str(d["mp3"]))]):
-                    report.unchanged.append(s.meta.slug)
-                else:
-                    report.rendered.append(render_episode(
-                        config, s, utterances, synth, bed(), out_dir=out_dir, number=number,
-                        cover=cover, key=key, progress=progress))
-                    log.info("rendered %s", s.meta.slug)
-            if progress and s.meta.slug in report.unchanged:
+                done = up_to_date(record, work.key, lambda d: [record.with_name(str(d["mp3"]))])
+            if not done:
+                pending.append(work)
+                continue
+            report.unchanged.append(s.meta.slug)
+            if work.guide:
+                report.guides.append(guide.load_record(folder))
+            if progress:
                 progress(len(utterances))
         except AudioguideError as exc:
-            if len(loaded) == 1 and not report.failures:
-                raise
-            report.failures.append((str(path), exc))
-    report.synthesized = pool.synthesized
+            batch.fail(path, exc)
+    address = cluster_address(config, overrides)
+    if pending and address:
+        from . import cluster  # Dask is imported only when a cluster is asked for
+
+        cluster.render(address, batch, pending, timeout=config.cluster.timeout)
+    else:
+        for work in pending:
+            batch.render_here(work)
+    report.synthesized = pool.synthesized + report.synthesized
     publish.publish(config, out_dir)
     report.seconds = time.monotonic() - started
     return report
+
+
+@dataclass
+class Pending:
+    """An episode or guide whose files are out of date, with what rendering it needs."""
+
+    path: Path
+    script: Script
+    utterances: list[Utterance]
+    synth: Synthesizer
+    number: int | None
+    guide: bool
+    key: str
+
+
+@dataclass
+class Batch:
+    """One render's shared state: where files go, the music, the report and its failures."""
+
+    config: Config
+    out_dir: Path
+    cover: Path | None
+    bed: Callable[[], mix.MusicBed]
+    report: Report
+    single: bool
+    """Rendering a single input: its failure is the command's failure, raised as it is."""
+    progress: Callable[[int], None] | None = None
+
+    def fail(self, path: Path, exc: AudioguideError) -> None:
+        """Record a failed input and go on with the others (or raise, for a single input)."""
+        if self.single and not self.report.failures:
+            raise exc
+        self.report.failures.append((str(path), exc))
+
+    def render_here(self, work: Pending) -> None:
+        """Render one episode or guide on this machine."""
+        try:
+            if work.guide:
+                self.report.guides.append(guide.render_guide(
+                    self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
+                    cover=self.cover, key=work.key, progress=self.progress))
+            else:
+                self.report.rendered.append(render_episode(
+                    self.config, work.script, work.utterances, work.synth, self.bed(),
+                    out_dir=self.out_dir, number=work.number, cover=self.cover, key=work.key,
+                    progress=self.progress))
+                log.info("rendered %s", work.script.meta.slug)
+        except AudioguideError as exc:
+            self.fail(work.path, exc)
+
+
+CLUSTER_ENV = "AUDIOGUIDE_CLUSTER"
+
+
+def cluster_address(config: Config, overrides: Overrides) -> str:
+    """The Dask cluster to render on: ``--cluster``, else ``AUDIOGUIDE_CLUSTER``, else
+    ``[cluster] address``; empty (or ``none``) renders on this machine."""
+    for value in (overrides.cluster, os.environ.get(CLUSTER_ENV), config.cluster.address):
+        if value is not None and value.strip():
+            return "" if value.strip().lower() == "none" else value.strip()
+    return ""
 
 
 def cache_dir(config: Config) -> Path:

@@ -109,13 +109,17 @@ def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] |
               help="Render as audio guides: one numbered track per section, into output/guides/.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64),
               help="Sentences synthesized at once (default: number of CPU cores).")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Render on a Dask cluster: a scheduler address (tcp://host:8786), or local:N for "
+                   "N worker processes here; 'none' renders here. Default: AUDIOGUIDE_CLUSTER, "
+                   "else [cluster] address.")
 @click.option("--wait", "wait", default=0.0, show_default=True, type=click.FloatRange(0),
               metavar="SECONDS",
               help="If another render of this project is running, wait this long for it "
                    "(default: fail at once).")
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
-           out: Path | None, guide: bool, jobs: int | None, wait: float) -> None:
+           out: Path | None, guide: bool, jobs: int | None, cluster: str | None, wait: float) -> None:
     """Render EPISODES (scripts or article files; default: all of episodes/) to MP3.
 
     One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
@@ -130,7 +134,8 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     try:
         with render_lock(config.root, wait=wait), output_root(out or config.output_dir):
             report = run_render(config, list(episodes),
-                                Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs),
+                                Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
+                                          cluster=cluster),
                                 progress_factory=_progress_factory(sys.stderr.isatty()))
     except KeyboardInterrupt:
         click.echo(f"{chr(10) if sys.stderr.isatty() else ''}Interrupted: {out or 'output/'} is unchanged for the episode in progress; "

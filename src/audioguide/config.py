@@ -82,8 +82,19 @@ class AudioConfig:
 class CacheConfig:
     """``[cache]``: where synthesized sentences are kept between renders."""
 
-    dir: str = _doc("Sentence cache folder, relative to the project (AUDIOGUIDE_CACHE overrides; "
-                    "a folder every machine sees can be shared).", ".cache/audioguide")
+    dir: str = _doc("Sentence cache: a folder relative to the project, or an fsspec URL such as "
+                    "s3://bucket/audioguide-cache (AUDIOGUIDE_CACHE overrides). A Dask cluster's "
+                    "workers must all see it.", ".cache/audioguide")
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """``[cluster]``: render on a Dask cluster (pip install 'audioguide[cluster]')."""
+
+    address: str = _doc("Dask scheduler address such as tcp://10.0.0.5:8786, or local:4 for 4 worker "
+                        "processes on this machine; empty renders here (--cluster and "
+                        "AUDIOGUIDE_CLUSTER override).", "")
+    timeout: float = _doc("Seconds to wait for the scheduler and its first worker.", 30.0)
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,7 @@ class Config:
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
     lexicon: Lexicon = field(default_factory=Lexicon)
     """``[lexicon]``: word = "respelling" (or { say, piper }), applied for every engine."""
     root: Path = field(default=Path("."))
@@ -109,8 +121,10 @@ class Config:
 
 
 SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig,
-                             "cache": CacheConfig}
+                             "cache": CacheConfig, "cluster": ClusterConfig}
 
+CLUSTER_ADDRESS = re.compile(r"^(none|local(:\d+)?|(tcp|tls|ucx|inproc|ws|wss)://\S+|[\w.-]+:\d+)$", re.I)
+"""A Dask scheduler address, ``local`` or ``local:N`` (worker processes here), or ``none``."""
 _BITRATE = re.compile(r"^(32|40|48|56|64|80|96|112|128|160|192|224|256|320)k$")
 
 
@@ -171,6 +185,11 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append("audio.loudness must be between -30 and -9 LUFS (podcasts use -16)")
     if cfg.audio.true_peak > -1.0 or cfg.audio.true_peak < -9:
         problems.append("audio.true_peak must be between -9 and -1 dBTP")
+    if not 1 <= cfg.cluster.timeout <= 3600:
+        problems.append("cluster.timeout must be between 1 and 3600 seconds")
+    if cfg.cluster.address.strip() and not CLUSTER_ADDRESS.match(cfg.cluster.address.strip()):
+        problems.append(f"cluster.address {cfg.cluster.address!r} must be a Dask scheduler address "
+                        "such as tcp://host:8786, or local:N")
     if cfg.show.type not in ("episodic", "serial"):
         problems.append("show.type must be 'episodic' or 'serial'")
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", cfg.show.base_url):

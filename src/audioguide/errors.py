@@ -26,6 +26,17 @@ class AudioguideError(click.ClickException):
         self.path = path
         self.fix = fix
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by message, so an error raised on a Dask worker reaches the CLI intact."""
+        return _restore, (type(self), self.message, self.exit_code)
+
+
+def _restore(cls: type[AudioguideError], message: str, exit_code: int) -> AudioguideError:
+    error = cls.__new__(cls)
+    click.ClickException.__init__(error, message)
+    error.exit_code, error.path, error.fix = exit_code, None, None
+    return error
+
 
 class InputError(AudioguideError):
     """A bad article, episode script or command-line input (exit code 2)."""

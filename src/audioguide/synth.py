@@ -62,7 +62,7 @@ class Synthesizer:
                 continue
             key = self.key(u.text)
             counts[key] = counts.get(key, 0) + 1
-            if key not in todo and not self.cache.path(key).is_file():
+            if key not in todo and key not in self.cache:
                 todo[key] = u.text
             elif key not in todo:
                 done += 1
@@ -76,15 +76,8 @@ class Synthesizer:
                  self._concurrency())
 
         def speak(item: tuple[str, str]) -> str:
-            key, text = item
-            try:
-                audio = self.engine.synthesize(text)
-            except EngineError as exc:
-                sentence = text if len(text) < 80 else text[:77] + "..."
-                prefix = f"{where}: " if where else ""
-                raise EngineError(f"{prefix}while speaking {sentence!r}: {exc.message}") from exc
-            self.cache.put(key, audio)
-            return key
+            self.speak(*item, where=where)
+            return item[0]
 
         workers = self._concurrency()
         if workers == 1 or len(todo) == 1:
@@ -99,6 +92,21 @@ class Synthesizer:
                 self.synthesized += 1
                 if progress:
                     progress(counts[key])
+
+    def speak(self, key: str, text: str, *, where: str = "") -> None:
+        """Synthesize one sentence into the cache; a failure names the episode and the sentence."""
+        try:
+            audio = self.engine.synthesize(text)
+        except EngineError as exc:
+            sentence = text if len(text) < 80 else text[:77] + "..."
+            prefix = f"{where}: " if where else ""
+            raise EngineError(f"{prefix}while speaking {sentence!r}: {exc.message}") from exc
+        self.cache.put(key, audio)
+
+    @property
+    def identity(self) -> dict[str, object]:
+        """The engine's identity (what the cache keys are made from)."""
+        return self._identity
 
     def audio(self, utterance: Utterance) -> Audio:
         """The audio of one prepared sentence, read from the cache."""
