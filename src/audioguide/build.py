@@ -21,7 +21,7 @@ from pathlib import Path
 from . import guide, mix, produce, publish, speech
 from . import script as scripts
 from .config import Config, VoiceConfig
-from .cache import SentenceCache
+from .cache import SentenceCache, is_url
 from .engines import EngineSettings
 from .errors import AudioguideError, InputError
 from .models import Article, EpisodeRecord, GuideRecord, RenderedEpisode, Script, Utterance
@@ -422,15 +422,19 @@ def cluster_address(config: Config, overrides: Overrides) -> str:
     return ""
 
 
-def cache_dir(config: Config) -> Path:
-    """The sentence cache: ``AUDIOGUIDE_CACHE``, else ``[cache] dir`` (relative to the project)."""
+def cache_dir(config: Config) -> Path | str:
+    """The sentence cache: ``AUDIOGUIDE_CACHE``, else ``[cache] dir`` (a folder relative to the
+    project, or an fsspec URL such as ``s3://bucket/cache``, kept as it is)."""
     override = os.environ.get("AUDIOGUIDE_CACHE")
-    return Path(override) if override else config.root / config.cache.dir
+    location = override or config.cache.dir
+    if is_url(location):
+        return location
+    return Path(override) if override else config.root / location
 
 
 @dataclass(frozen=True)
 class CacheUsage:
-    path: Path
+    location: str
     entries: int
     bytes: int
     used: int
@@ -454,5 +458,5 @@ def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
     before = cache.stats()
     removed = cache.prune(used) if prune else None
     present = set(cache.keys())
-    return CacheUsage(cache.root, before.entries, before.bytes, len(used & present), len(scripts_found),
+    return CacheUsage(cache.location, before.entries, before.bytes, len(used & present), len(scripts_found),
                       removed.entries if removed else 0, removed.bytes if removed else 0)

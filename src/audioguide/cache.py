@@ -70,6 +70,9 @@ class SentenceCache:
                 raise ConfigError([f"cache location {root} cannot be opened ({exc}); install the "
                                    "fsspec driver for it (s3fs for s3://, gcsfs for gs://)"]) from exc
             self.root = Path(self._base)
+            protocols = {self._fs.protocol} if isinstance(self._fs.protocol, str) else set(self._fs.protocol)
+            if protocols & {"file", "local"}:  # file:// is a folder: use it as one (atomic renames)
+                self._fs = None
         else:
             self.root = Path(root)
         self.hits = 0
@@ -122,7 +125,12 @@ class SentenceCache:
             w.setframerate(audio.sample_rate)
             w.writeframes(audio.pcm)
         if self._fs is not None:  # object stores make an upload visible whole or not at all
-            self._fs.pipe_file(self._where(key), buf.getvalue())
+            where = self._where(key)
+            try:
+                self._fs.pipe_file(where, buf.getvalue())
+            except FileNotFoundError:  # a file system with real folders (sftp, smb…)
+                self._fs.makedirs(where.rsplit("/", 1)[0], exist_ok=True)
+                self._fs.pipe_file(where, buf.getvalue())
             return
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -246,7 +246,7 @@ def cache(ctx: Context, prune: bool) -> None:
 
     config = ctx.config()
     usage = cache_usage(config, prune=prune)
-    click.echo(f"{usage.path}: {usage.entries} sentences, {usage.bytes / 1e6:.1f} MB; "
+    click.echo(f"{usage.location}: {usage.entries} sentences, {usage.bytes / 1e6:.1f} MB; "
                f"{usage.used} used by {usage.episodes} episode scripts")
     if prune:
         click.echo(f"Pruned {usage.pruned} unused sentences ({usage.pruned_bytes / 1e6:.1f} MB).")

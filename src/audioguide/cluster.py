@@ -112,9 +112,11 @@ def speak_sentence(voice: Voice, key: str, text: str, where: str) -> bool:
 def master_episode(voice: Voice, job: EpisodeJob, *_sentences: bool) -> tuple[EpisodeAudio, bytes]:
     """Task: mix, master and encode one episode from the cache; the untagged MP3 comes back."""
     synth = _worker_synth(voice)
+    log.debug("mastering %d sentences", len(job.utterances))
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
         dest = Path(work) / "episode.mp3"
         made = make_episode_audio(job, synth.audio, dest)
+        log.debug("mastered %.1f s", made.duration)
         return made, dest.read_bytes()
 
 
