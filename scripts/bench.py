@@ -7,6 +7,7 @@ Prints, measured in one run on this machine:
   4. a one-sentence edit, and its share of the cold render
   5. a two-hour episode (about 20,000 words): time and peak memory
   6. feed and site for 5,000 episodes
+  7. a batch of articles rendered with --jobs 2 and on a local Dask cluster of worker processes
 """
 
 from __future__ import annotations
@@ -110,14 +111,48 @@ def many_episodes(out: Path, count: int) -> None:
         (episodes / f"{slug}.json").write_text(json.dumps(record.to_json()))
 
 
+def batch_project(parent: Path, name: str, count: int) -> Path:
+    """``count`` episodes that each speak the sample with their own voice variation, so every
+    sentence of every episode is synthesized (no two share a cache entry)."""
+    root = fresh_project(parent, name)
+    source = (root / "episodes" / f"{SAMPLE}.md").read_text()
+    (root / "episodes" / f"{SAMPLE}.md").unlink()
+    for i in range(1, count + 1):
+        text = source.replace(f"slug: {SAMPLE}", f"slug: batch-{i:02d}").replace(
+            "\n---\n", f"\nvariation: {0.5 + i / 100:.2f}\n---\n", 1)
+        (root / "episodes" / f"batch-{i:02d}.md").write_text(text)
+    return root
+
+
+def cluster_batch(tmp: Path, count: int) -> None:
+    """Throughput of a batch: one process with --jobs 2 against a local cluster of processes."""
+    workers = os.cpu_count() or 2
+    print(f"\nbatch of {count} episodes (each the sample with its own voice variation, so every "
+          f"sentence is synthesized):")
+    for label, args in ((f"--jobs {workers} (one process)", ["--jobs", str(workers)]),
+                        (f"--cluster local:{workers} ({workers} Dask worker processes)",
+                         ["--cluster", f"local:{workers}"])):
+        root = batch_project(tmp, f"batch-{args[0].strip('-')}", count)
+        seconds, peak = timed_with_peak([*AUDIOGUIDE, "render", *args], root)
+        audio = sum(json.loads(p.read_text())["duration"] for p in (root / "output" / "episodes").glob("*.json"))
+        print(f"  {label:44s} {seconds:6.1f} s for {audio / 60:.1f} min of audio = "
+              f"{audio / seconds:.1f}x real time; peak memory of the largest process {peak:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-long", action="store_true", help="skip the two-hour episode")
+    parser.add_argument("--batch", type=int, default=6, metavar="N",
+                        help="episodes in the --jobs / --cluster batch (0 skips it)")
+    parser.add_argument("--only-batch", action="store_true", help="measure only the batch")
     args = parser.parse_args()
     env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     print(f"audioguide benchmark ({env_note}); every figure measured in this run\n")
     with tempfile.TemporaryDirectory(prefix="audioguide-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
+        if args.only_batch:
+            cluster_batch(tmp, args.batch)
+            return
         root = fresh_project(tmp, "sample")
         raw = raw_piper(spoken_text(root), tmp / "raw.wav")
         with wave.open(str(tmp / "raw.wav")) as w:
@@ -159,6 +194,8 @@ def main() -> None:
                                       capture_output=True, text=True).stdout)
         print(f"feed and site for 5,000 episodes:     {first:6.2f} s first, {second:.2f} s unchanged "
               f"(target <= 5 s)")
+        if args.batch:
+            cluster_batch(tmp, args.batch)
 
 
 if __name__ == "__main__":
