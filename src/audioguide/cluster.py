@@ -9,9 +9,9 @@ The workers do the heavy lifting; the machine running ``render`` keeps the proje
 2. every episode becomes one task that depends on its sentences: a worker mixes, masters and
    encodes it (:mod:`audioguide.produce`) and sends back the MP3 and its facts. Episode tasks
    go first once their sentences are ready, so mastering overlaps the synthesis of later
-   episodes;
-3. here, each MP3 is tagged and moved into ``output/`` as it arrives. Audio guides have their
-   sentences spoken on the cluster and are then assembled here from the cache.
+   episodes.
+   Audio guides are one task too: every stop mastered, then the whole guide as MP3 and M4B;
+3. here, each file is tagged and moved into ``output/`` as it arrives, and its record written.
 
 When a worker dies, Dask runs its tasks again elsewhere. Finished sentences are already in the
 cache, and a sentence task first looks there, so only the sentences being synthesized at that
@@ -38,14 +38,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, guide
 from .build import Batch, Pending, episode_dest, episode_job, write_episode
 from .cache import SentenceCache
 from .config import CLUSTER_ADDRESS
 from .engines import EngineSettings
 from .errors import AudioguideError, BuildError, ConfigError, EngineError
 from .models import Audio
-from .produce import EpisodeAudio, EpisodeJob, make_episode_audio
+from .produce import EpisodeAudio, EpisodeJob, GuideAudio, GuideJob, make_episode_audio, make_guide_audio
 from .synth import Synthesizer
 
 if TYPE_CHECKING:
@@ -118,6 +118,16 @@ def master_episode(voice: Voice, job: EpisodeJob, *_sentences: bool) -> tuple[Ep
         made = make_episode_audio(job, synth.audio, dest)
         log.debug("mastered %.1f s", made.duration)
         return made, dest.read_bytes()
+
+
+def master_guide(voice: Voice, job: GuideJob, *_sentences: bool) -> tuple[GuideAudio, dict[str, bytes]]:
+    """Task: master a guide's stops and the whole guide; the untagged files come back by name."""
+    synth = _worker_synth(voice)
+    log.debug("mastering a guide of %d stops", len(job.stops))
+    with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
+        made = make_guide_audio(job, synth.audio, Path(work))
+        log.debug("mastered %.1f s", made.full_duration)
+        return made, {p.name: p.read_bytes() for p in Path(work).iterdir()}
 
 
 def _sees(location: str, key: str) -> bool:
@@ -204,8 +214,7 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                  len(client.scheduler_info()["workers"]))
         sentences: dict[str, Any] = {}  # cache key -> task
         uses: dict[str, int] = {}  # cache key -> utterances waiting for it (progress)
-        episodes: dict[Any, tuple[Pending, Path]] = {}
-        guides: list[tuple[Pending, list[Any]]] = []
+        jobs: dict[Any, Pending] = {}  # episode or guide task -> what it renders
         for work in pending:
             voice = Voice.of(work.synth, location)
             where = str(work.script.path or work.script.meta.slug)
@@ -223,54 +232,60 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                     ready += 1
             if batch.progress and ready:
                 batch.progress(ready)
-            if work.guide:
-                guides.append((work, needs))
+            name = f"audioguide-{'guide' if work.guide else 'episode'}-{work.script.meta.slug}-{uuid.uuid4().hex[:8]}"
+            try:
+                if work.guide:
+                    job: EpisodeJob | GuideJob = guide.guide_job(batch.config, work.script, work.utterances)
+                    task = master_guide
+                else:
+                    job = episode_job(batch.config, work.script, work.utterances, batch.bed(),
+                                      episode_dest(batch.out_dir, work.script))
+                    task = master_episode
+            except AudioguideError as exc:
+                batch.fail(work.path, exc)
                 continue
-            dest = episode_dest(batch.out_dir, work.script)
-            job = episode_job(batch.config, work.script, work.utterances, batch.bed(), dest)
-            task = client.submit(master_episode, voice, job, *dict.fromkeys(needs),
-                                 key=f"audioguide-episode-{work.script.meta.slug}-{uuid.uuid4().hex[:8]}",
-                                 priority=EPISODE_PRIORITY)
-            episodes[task] = (work, dest)
-        for task in as_completed([*sentences.values(), *episodes], loop=client.loop):
-            if task in episodes:
-                work, dest = episodes.pop(task)
-                _write(batch, work, dest, task)
+            jobs[client.submit(task, voice, job, *dict.fromkeys(needs), key=name,
+                               priority=EPISODE_PRIORITY)] = work
+        for task in as_completed([*sentences.values(), *jobs], loop=client.loop):
+            if task in jobs:
+                _write(batch, jobs.pop(task), task)
                 continue
             key = task.key.removeprefix("audioguide-speak-")
             if task.status == "finished":
                 batch.report.synthesized += int(task.result())
                 if batch.progress:
                     batch.progress(uses[key])
-        for work, needs in guides:  # sentences are in the cache now: assemble here
-            failed = next((t for t in needs if t.status != "finished"), None)
-            if failed is not None:
-                batch.fail(work.path, _failure(work, failed.exception()))
-            else:
-                batch.render_here(work)
     finally:
         client.close()
         if local is not None:
             local.close()
 
 
-def _write(batch: Batch, work: Pending, dest: Path, task: Any) -> None:
-    """Tag a finished episode's MP3 and move it into place (or record why it failed)."""
+def _write(batch: Batch, work: Pending, task: Any) -> None:
+    """Tag a finished episode's or guide's audio and move it into place (or record why it
+    failed)."""
     try:
-        made, mp3 = task.result()
-    except Exception as exc:  # noqa: BLE001 - any task failure becomes this episode's failure
+        made, files = task.result()
+    except Exception as exc:  # noqa: BLE001 - any task failure becomes this item's failure
         batch.fail(work.path, _failure(work, exc))
         return
     task.release()
-
-    def place(tmp: Path) -> EpisodeAudio:
-        tmp.write_bytes(mp3)
-        return made
-
     try:
-        batch.report.rendered.append(write_episode(batch.config, work.script, place, dest=dest,
-                                                   number=work.number, cover=batch.cover,
-                                                   key=work.key))
+        if work.guide:
+            with tempfile.TemporaryDirectory(prefix="audioguide-") as folder:
+                for name, data in files.items():
+                    (Path(folder) / name).write_bytes(data)
+                batch.report.guides.append(guide.write_guide(
+                    batch.config, work.script, made, Path(folder), out_dir=batch.out_dir,
+                    cover=batch.cover, key=work.key))
+        else:
+            def place(tmp: Path) -> EpisodeAudio:
+                tmp.write_bytes(files)
+                return made
+
+            batch.report.rendered.append(write_episode(
+                batch.config, work.script, place, dest=episode_dest(batch.out_dir, work.script),
+                number=work.number, cover=batch.cover, key=work.key))
         log.info("rendered %s on the cluster", work.script.meta.slug)
     except AudioguideError as exc:
         batch.fail(work.path, exc)

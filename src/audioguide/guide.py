@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from . import master, mix, publish
+from . import produce, publish
 from .config import Config
 from .synth import Synthesizer
 from .errors import InputError
@@ -36,10 +36,6 @@ from .tags import Tags, write_tags
 from .writer import atomic_path, inside, write_bytes, write_text
 
 log = logging.getLogger(__name__)
-
-STOP_GAP = 1.5
-"""Seconds of silence between stops in the full-length guide."""
-
 
 def announce(index: int, section: Section) -> str:
     """What opens a stop: its number and title."""
@@ -90,6 +86,16 @@ def load_record(folder: Path) -> GuideRecord:
     return GuideRecord.from_json(json.loads((folder / "guide.json").read_text("utf-8")))
 
 
+def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> produce.GuideJob:
+    """The stops to master, from ``utterances`` (the script planned with :func:`announce`)."""
+    groups = _stops(script, utterances)
+    if not groups:
+        raise InputError("the script has no stops to speak", path=script.path)
+    a = config.audio
+    return produce.GuideJob(tuple((title, tuple(us)) for title, us in groups), script.meta.title,
+                            config.show.author, a.loudness, a.true_peak, a.bitrate)
+
+
 def render_guide(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer, *,
                  out_dir: Path, cover: Path | None, key: str = "",
                  progress: Callable[[int], None] | None = None) -> GuideRecord:
@@ -97,60 +103,45 @@ def render_guide(config: Config, script: Script, utterances: list[Utterance], sy
 
     ``utterances`` is the script planned with :func:`announce` as its headings.
     """
+    synth.prepare(utterances, where=str(script.path or script.meta.slug), progress=progress)
+    job = guide_job(config, script, utterances)
+    with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
+        made = produce.make_guide_audio(job, synth.audio, Path(work))
+        return write_guide(config, script, made, Path(work), out_dir=out_dir, cover=cover, key=key)
+
+
+def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: Path, *,
+                out_dir: Path, cover: Path | None, key: str) -> GuideRecord:
+    """Tag the guide's audio from ``work`` and move it into ``out_dir/guides/<slug>/``; write the
+    playlist, the archive, the transcripts, the feed, the page and ``guide.json``."""
     meta = script.meta
     language = meta.language or config.show.language
-    synth.prepare(utterances, where=str(script.path or meta.slug), progress=progress)
-    groups = _stops(script, utterances)
-    if not groups:
-        raise InputError("the script has no stops to speak", path=script.path)
     guide_dir = inside(out_dir, "guides", meta.slug)
-    bed = mix.MusicBed.stop_chime()
-    a = config.audio
     stops: list[StopRecord] = []
-    chapters: list[Chapter] = []
-    position = 0.0
-    with tempfile.TemporaryDirectory(prefix="audioguide-") as work_dir:
-        work = Path(work_dir)
-        full_raw = work / "full.raw"
-        with full_raw.open("wb") as full:
-            for number, (title, us) in enumerate(groups, start=1):
-                mixed = mix.mix(us, (synth.audio(u) for u in us), bed, [title], work / f"{number}.raw")
-                name = f"{number:02d}-{slugify(title, limit=40)}.mp3"
-                dest = guide_dir / name
-                with atomic_path(dest) as tmp:
-                    master.encode(mixed.path, tmp, target=a.loudness, ceiling=a.true_peak,
-                                  bitrate=a.bitrate, mastered=work / "stop.mastered")
-                    write_tags(tmp, Tags(title=f"{number}. {title}", artist=config.show.author,
-                                         album=meta.title, date=meta.date, track=number,
-                                         track_total=len(groups), description=meta.description,
-                                         language=language, cover=cover), ())
-                duration = mixed.duration
-                stops.append(StopRecord(number, title, name, dest.stat().st_size, duration, mixed.cues))
-                chapters.append(Chapter(title, round(position, 3), round(position + duration, 3)))
-                if number > 1:
-                    full.write(bytes(2 * int(STOP_GAP * mix.RATE)))
-                with mixed.path.open("rb") as part:
-                    shutil.copyfileobj(part, full)
-                mixed.path.unlink()
-                position += duration + STOP_GAP
-        full_duration = full_raw.stat().st_size / 2 / mix.RATE
-        chapters[-1] = dataclasses.replace(chapters[-1], end=round(full_duration, 3))
-        full_mp3, full_m4b = f"{meta.slug}.mp3", f"{meta.slug}.m4b"
-        tags = Tags(title=meta.title, artist=config.show.author, album=meta.title, date=meta.date,
-                    description=meta.description, language=language, cover=cover, genre="Audiobook")
-        with atomic_path(guide_dir / full_mp3) as tmp:
-            mastered = master.encode(full_raw, tmp, target=a.loudness, ceiling=a.true_peak,
-                                     bitrate=a.bitrate, mastered=work / "full.mastered")
-            write_tags(tmp, tags, tuple(chapters))
-        with atomic_path(guide_dir / full_m4b) as tmp:
-            master.encode_m4b(mastered.pcm, tmp, title=meta.title, artist=config.show.author,
-                              album=meta.title, chapters=tuple(chapters), ceiling=a.true_peak)
+    for number, stop in enumerate(made.stops, start=1):
+        name = f"{number:02d}-{slugify(stop.title, limit=40)}.mp3"
+        dest = guide_dir / name
+        with atomic_path(dest) as tmp:
+            shutil.copyfile(work / stop.file, tmp)
+            write_tags(tmp, Tags(title=f"{number}. {stop.title}", artist=config.show.author,
+                                 album=meta.title, date=meta.date, track=number,
+                                 track_total=len(made.stops), description=meta.description,
+                                 language=language, cover=cover), ())
+        stops.append(StopRecord(number, stop.title, name, dest.stat().st_size, stop.duration, stop.cues))
+    full_mp3, full_m4b = f"{meta.slug}.mp3", f"{meta.slug}.m4b"
+    with atomic_path(guide_dir / full_mp3) as tmp:
+        shutil.copyfile(work / produce.FULL_MP3, tmp)
+        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=meta.title,
+                             date=meta.date, description=meta.description, language=language,
+                             cover=cover, genre="Audiobook"), made.chapters)
+    with atomic_path(guide_dir / full_m4b) as tmp:
+        shutil.copyfile(work / produce.FULL_M4B, tmp)
     playlist, archive = f"{meta.slug}.m3u8", f"{meta.slug}.zip"
     write_text(guide_dir / playlist, _playlist(meta.title, stops))
     write_bytes(guide_dir / archive, _archive(guide_dir, [s.file for s in stops] + [playlist], meta.date))
     record = GuideRecord(slug=meta.slug, title=meta.title, description=meta.description,
                          language=language, date=meta.date, stops=tuple(stops), full_mp3=full_mp3,
-                         full_m4b=full_m4b, full_duration=full_duration, chapters=tuple(chapters),
+                         full_m4b=full_m4b, full_duration=made.full_duration, chapters=made.chapters,
                          playlist=playlist, archive=archive)
     publish_guide(config, record, guide_dir, cover or publish.cover_path(config, out_dir))
     write_text(guide_dir / "guide.json", json.dumps({**record.to_json(), "build_key": key}, indent=2) + "\n")
