@@ -130,11 +130,12 @@ def cluster_batch(tmp: Path, count: int) -> None:
     print(f"\nbatch of {count} episodes (each the sample with its own voice variation, so every "
           f"sentence is synthesized):")
     for label, args in ((f"--jobs {workers} (one process)", ["--jobs", str(workers)]),
+                        ("--cluster local:1 (1 Dask worker process)", ["--cluster", "local:1"]),
                         (f"--cluster local:{workers} ({workers} Dask worker processes)",
                          ["--cluster", f"local:{workers}"])):
-        root = batch_project(tmp, f"batch-{args[0].strip('-')}", count)
+        root = batch_project(tmp, f"batch-{args[0].strip('-')}-{args[1].replace(':', '')}", count)
         seconds, peak = timed_with_peak([*AUDIOGUIDE, "render", *args], root)
-        audio = sum(json.loads(p.read_text())["duration"] for p in (root / "output" / "episodes").glob("*.json"))
+        audio = sum(json.loads(p.read_text())["duration"] for p in (root / "output" / "episodes").glob("batch-??.json"))
         print(f"  {label:44s} {seconds:6.1f} s for {audio / 60:.1f} min of audio = "
               f"{audio / seconds:.1f}x real time; peak memory of the largest process {peak:.0f} MB")
 

@@ -363,3 +363,16 @@ def test_a_worker_with_another_voice_refuses_to_speak() -> None:
     voice = Voice("piper", EngineSettings(variation=0.0), "memory://x", json.dumps({"model": "other"}))
     with pytest.raises(EngineError, match="different piper voice.*same voice packages"):
         _worker_synth(voice)
+
+
+def test_a_cache_bucket_that_does_not_exist_is_one_line_and_not_created(s3: str, tmp_path: Path) -> None:
+    import s3fs
+
+    root = make_archive(tmp_path / "project", cache="s3://no-such-bucket/sentences")
+    result = render_cli(root, str(root / "episodes" / "harbour-walk.md"))
+    assert result.returncode == 1
+    err = result.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "sentence cache s3://no-such-bucket/sentences does not exist" in err and "Create the bucket" in err
+    assert not s3fs.S3FileSystem(skip_instance_cache=True).exists("no-such-bucket")
+    assert not (root / "output" / "episodes").exists()

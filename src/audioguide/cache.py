@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import BuildError, ConfigError
 from .models import Audio
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ def sentence_key(identity: dict[str, object], text: str) -> str:
 class CacheStats:
     entries: int
     bytes: int
+
+
+OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "abfs", "az", "abfss", "oss", "r2"}
+"""fsspec protocols of object stores: an upload appears whole, and there are no folders."""
 
 
 def is_url(location: str | Path) -> bool:
@@ -70,8 +74,9 @@ class SentenceCache:
                 raise ConfigError([f"cache location {root} cannot be opened ({exc}); install the "
                                    "fsspec driver for it (s3fs for s3://, gcsfs for gs://)"]) from exc
             self.root = Path(self._base)
-            protocols = {self._fs.protocol} if isinstance(self._fs.protocol, str) else set(self._fs.protocol)
-            if protocols & {"file", "local"}:  # file:// is a folder: use it as one (atomic renames)
+            proto = self._fs.protocol
+            self._protocols = {proto} if isinstance(proto, str) else set(proto)
+            if self._protocols & {"file", "local"}:  # file:// is a folder: use it as one (atomic renames)
                 self._fs = None
         else:
             self.root = Path(root)
@@ -82,6 +87,18 @@ class SentenceCache:
     def remote(self) -> bool:
         return self._fs is not None
 
+    def _remote(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the fsspec file system; a missing entry stays ``FileNotFoundError``, anything
+        else (credentials, network, a missing bucket) becomes one line naming the cache."""
+        try:
+            return getattr(self._fs, method)(*args, **kwargs)
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - drivers raise their own types (botocore, aiohttp…)
+            raise BuildError(f"sentence cache {self.location}: {type(exc).__name__}: {exc}",
+                             fix="Check the storage's address and credentials (for s3://, the "
+                                 "AWS_* environment or ~/.aws on every machine)") from exc
+
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.wav"
 
@@ -90,13 +107,13 @@ class SentenceCache:
 
     def __contains__(self, key: str) -> bool:
         if self._fs is not None:
-            return bool(self._fs.exists(self._where(key)))
+            return bool(self._remote("exists", self._where(key)))
         return self.path(key).is_file()
 
     def get(self, key: str) -> Audio | None:
         try:
             if self._fs is not None:
-                data = self._fs.cat_file(self._where(key))
+                data = self._remote("cat_file", self._where(key))
             else:
                 data = self.path(key).read_bytes()
         except FileNotFoundError:
@@ -127,10 +144,13 @@ class SentenceCache:
         if self._fs is not None:  # object stores make an upload visible whole or not at all
             where = self._where(key)
             try:
-                self._fs.pipe_file(where, buf.getvalue())
-            except FileNotFoundError:  # a file system with real folders (sftp, smb…)
-                self._fs.makedirs(where.rsplit("/", 1)[0], exist_ok=True)
-                self._fs.pipe_file(where, buf.getvalue())
+                self._remote("pipe_file", where, buf.getvalue())
+            except FileNotFoundError as exc:
+                if self._protocols & OBJECT_STORES:  # never create a bucket behind the user's back
+                    raise BuildError(f"sentence cache {self.location} does not exist",
+                                     fix="Create the bucket, or correct [cache] dir / AUDIOGUIDE_CACHE") from exc
+                self._remote("makedirs", where.rsplit("/", 1)[0], exist_ok=True)  # sftp, smb…
+                self._remote("pipe_file", where, buf.getvalue())
             return
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +166,7 @@ class SentenceCache:
     def delete(self, key: str) -> None:
         if self._fs is not None:
             try:
-                self._fs.rm_file(self._where(key))
+                self._remote("rm_file", self._where(key))
             except FileNotFoundError:
                 pass
         else:
@@ -156,7 +176,7 @@ class SentenceCache:
         """Every entry's key and size in bytes."""
         if self._fs is not None:
             try:
-                found = self._fs.find(self._base, detail=True)
+                found = self._remote("find", self._base, detail=True)
             except FileNotFoundError:
                 return {}
             return {Path(name).stem: int(info.get("size") or 0) for name, info in found.items()

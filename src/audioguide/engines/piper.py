@@ -69,6 +69,38 @@ _ESPEAK_LOCK = threading.Lock()
 """espeak-ng (Piper's phonemizer) keeps global state: one phonemization at a time."""
 
 
+_VOICES_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
+    try:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+        from piper.voice import ESPEAK_DATA_DIR
+    except ImportError as exc:
+        raise EngineError("the Piper engine is not installed", fix="pip install 'audioguide[piper]'") from exc
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return PiperVoice(
+        config=PiperConfig.from_dict(json.loads(voice_config)),
+        session=onnxruntime.InferenceSession(str(model_path), sess_options=options,
+                                             providers=["CPUExecutionProvider"]),
+        espeak_data_dir=Path(ESPEAK_DATA_DIR),
+        download_dir=model_path.parent,
+    )
+
+
+def _loaded_voice(model_path: Path, voice_config: str, threads: int) -> Any:
+    """One loaded voice (ONNX session, about 180 MB) per model, shared by every engine that
+    uses it: episodes with their own rate or variation differ only in the synthesis settings,
+    and an ONNX session runs concurrent calls safely."""
+    with _VOICES_LOCK:
+        return _cached_voice(model_path, voice_config, threads)
+
+
 class PiperEngine:
     """Speech from a local Piper ONNX voice, one sentence at a time.
 
@@ -105,26 +137,10 @@ class PiperEngine:
 
     def _load(self) -> Any:
         if self._voice is None:
-            try:
-                import onnxruntime
-                from piper import PiperVoice, SynthesisConfig
-                from piper.config import PiperConfig
-                from piper.voice import ESPEAK_DATA_DIR
-            except ImportError as exc:
-                raise EngineError(
-                    "the Piper engine is not installed", fix="pip install 'audioguide[piper]'"
-                ) from exc
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            voice = PiperVoice(
-                config=PiperConfig.from_dict(self.voice_config),
-                session=onnxruntime.InferenceSession(
-                    str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-                ),
-                espeak_data_dir=Path(ESPEAK_DATA_DIR),
-                download_dir=self.model_path.parent,
-            )
+            from piper import SynthesisConfig
+
+            voice = _loaded_voice(self.model_path, json.dumps(self.voice_config, sort_keys=True),
+                                  self.threads)
             # Sentences are peak-normalised by Piper; keep headroom so nothing clips before mastering.
             inference = self.voice_config.get("inference", {})
             variation = self.settings.variation
