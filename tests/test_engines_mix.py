@@ -37,6 +37,15 @@ def test_piper_rate_changes_the_length(piper) -> None:
     assert fast.seconds < piper.synthesize(text).seconds * 0.8
 
 
+def test_piper_engines_with_other_settings_share_one_loaded_voice() -> None:
+    """Episodes with their own rate or variation must not each load the 180 MB model."""
+    slow = create_engine("piper", EngineSettings(rate=0.8, variation=0.0))
+    fast = create_engine("piper", EngineSettings(rate=1.25, variation=0.0))
+    a, b = slow.synthesize("One shared voice."), fast.synthesize("One shared voice.")
+    assert slow._voice is fast._voice  # type: ignore[attr-defined]
+    assert len(a.pcm) > len(b.pcm) * 1.3  # each still speaks at its own rate
+
+
 def test_piper_identity_names_the_model_and_rate() -> None:
     ident = create_engine("piper", EngineSettings(rate=1.25)).identity()
     assert ident["engine"] == "piper" and ident["rate"] == 1.25 and len(str(ident["model"])) == 16
