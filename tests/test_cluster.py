@@ -270,6 +270,12 @@ def test_sentence_cache_on_s3_is_shared_by_workers_and_reused_anywhere(
     assert local.returncode == 0, local.stderr
     assert "0 sentences synthesized" in local.stdout
     assert_same_output(elsewhere, reference)
+    usage = subprocess.run([sys.executable, "-m", "audioguide", "-C", str(elsewhere), "cache"],
+                           capture_output=True, text=True, timeout=300)
+    entries = bucket.stats().entries
+    assert usage.returncode == 0 and usage.stdout.startswith(
+        f"{s3}: {entries} sentences"), usage.stdout + usage.stderr
+    assert f"{entries} used by 4 episode scripts" in usage.stdout
 
 
 def test_a_cache_the_workers_cannot_see_is_refused_before_any_work(client: Client,
@@ -376,3 +382,23 @@ def test_a_cache_bucket_that_does_not_exist_is_one_line_and_not_created(s3: str,
     assert "sentence cache s3://no-such-bucket/sentences does not exist" in err and "Create the bucket" in err
     assert not s3fs.S3FileSystem(skip_instance_cache=True).exists("no-such-bucket")
     assert not (root / "output" / "episodes").exists()
+
+
+def test_items_enter_the_cluster_a_window_at_a_time(cluster: LocalCluster, client: Client,
+                                                    reference: Path, speech_log: Path,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive is not dumped on the scheduler at once: with one item per worker in flight,
+    the later items' sentences are only submitted once an earlier item has been mastered."""
+    from audioguide import cluster as cluster_module
+    from audioguide.build import render
+
+    monkeypatch.setattr(cluster_module, "WINDOW_PER_WORKER", 1)
+    root = make_archive(tmp_path / "project")
+    report = render(load_config(root), overrides=Overrides(cluster=cluster.scheduler_address))
+    assert not report.failures and len(report.rendered) == 3 and len(report.guides) == 1
+    assert_same_output(root, reference)
+    events = [event for _, event, _ in read_log(speech_log)]
+    first_done = events.index("mastered")
+    assert "speaking" in events[first_done:], "later items waited for room in the window"
+    assert events.count("mastered") == 4

@@ -2,7 +2,8 @@
 
 load config -> gather episode scripts -> plan speech -> skip what is up to date -> synthesize
 what the sentence cache lacks -> mix -> master & encode -> tag -> write side files -> publish.
-One bad episode does not stop the others.
+One bad episode does not stop the others. With a Dask cluster (``--cluster``), synthesis
+and each episode's mixing and mastering run on its workers instead (:mod:`audioguide.cluster`).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ import socket
 import tempfile
 import threading
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WINDOW_PER_WORKER = 4
+"""Episodes (with their sentences) in flight per worker: enough to keep every worker busy, few
+enough that an archive of thousands of scripts never sits in the scheduler at once."""
 EPISODE_PRIORITY = 10
 """Episode tasks run before waiting sentences, so finished episodes leave the cluster early."""
 
@@ -210,51 +214,68 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
         cache = pending[0].synth.cache
         location = _shared_location(cache)
         check_cache_shared(client, cache)
-        log.info("rendering %d item(s) on %s (%d workers)", len(pending), address,
-                 len(client.scheduler_info()["workers"]))
-        sentences: dict[str, Any] = {}  # cache key -> task
+        workers = len(client.scheduler_info()["workers"])
+        window = max(2, WINDOW_PER_WORKER * workers)
+        log.info("rendering %d item(s) on %s (%d workers, up to %d items at a time)",
+                 len(pending), address, workers, window)
+        sentences: dict[str, Any] = {}  # cache key -> its task, until it has finished
         uses: dict[str, int] = {}  # cache key -> utterances waiting for it (progress)
         jobs: dict[Any, Pending] = {}  # episode or guide task -> what it renders
-        for work in pending:
-            voice = Voice.of(work.synth, location)
-            where = str(work.script.path or work.script.meta.slug)
-            needs = []
-            ready = 0
-            for u in work.utterances:
-                key = work.synth.key(u.text) if u.text else ""
-                if key and (key in sentences or key not in cache):
-                    if key not in sentences:
-                        sentences[key] = client.submit(speak_sentence, voice, key, u.text, where,
-                                                       key=f"audioguide-speak-{key}")
-                    uses[key] = uses.get(key, 0) + 1
-                    needs.append(sentences[key])
-                else:
-                    ready += 1
-            if batch.progress and ready:
-                batch.progress(ready)
-            name = f"audioguide-{'guide' if work.guide else 'episode'}-{work.script.meta.slug}-{uuid.uuid4().hex[:8]}"
-            try:
-                if work.guide:
-                    job: EpisodeJob | GuideJob = guide.guide_job(batch.config, work.script, work.utterances)
-                    task = master_guide
-                else:
-                    job = episode_job(batch.config, work.script, work.utterances, batch.bed(),
-                                      episode_dest(batch.out_dir, work.script))
-                    task = master_episode
-            except AudioguideError as exc:
-                batch.fail(work.path, exc)
-                continue
-            jobs[client.submit(task, voice, job, *dict.fromkeys(needs), key=name,
-                               priority=EPISODE_PRIORITY)] = work
-        for task in as_completed([*sentences.values(), *jobs], loop=client.loop):
+        waiting = deque(pending)
+        running = as_completed(loop=client.loop)
+
+        def admit() -> None:
+            """Submit items (their missing sentences, then their audio) while the window has room."""
+            while waiting and len(jobs) < window:
+                work = waiting.popleft()
+                voice = Voice.of(work.synth, location)
+                where = str(work.script.path or work.script.meta.slug)
+                needs = []
+                ready = 0
+                for u in work.utterances:
+                    key = work.synth.key(u.text) if u.text else ""
+                    if key and (key in sentences or key not in cache):
+                        if key not in sentences:
+                            sentences[key] = client.submit(speak_sentence, voice, key, u.text, where,
+                                                           key=f"audioguide-speak-{key}")
+                            running.add(sentences[key])
+                        uses[key] = uses.get(key, 0) + 1
+                        needs.append(sentences[key])
+                    else:
+                        ready += 1
+                if batch.progress and ready:
+                    batch.progress(ready)
+                kind = "guide" if work.guide else "episode"
+                name = f"audioguide-{kind}-{work.script.meta.slug}-{uuid.uuid4().hex[:8]}"
+                try:
+                    if work.guide:
+                        job: EpisodeJob | GuideJob = guide.guide_job(batch.config, work.script,
+                                                                     work.utterances)
+                        task = master_guide
+                    else:
+                        job = episode_job(batch.config, work.script, work.utterances, batch.bed(),
+                                          episode_dest(batch.out_dir, work.script))
+                        task = master_episode
+                except AudioguideError as exc:
+                    batch.fail(work.path, exc)
+                    continue
+                future = client.submit(task, voice, job, *dict.fromkeys(needs), key=name,
+                                       priority=EPISODE_PRIORITY)
+                jobs[future] = work
+                running.add(future)
+
+        admit()
+        for task in running:
             if task in jobs:
                 _write(batch, jobs.pop(task), task)
+                admit()
                 continue
             key = task.key.removeprefix("audioguide-speak-")
+            sentences.pop(key, None)  # in the cache now (or failed: its items fail with it)
             if task.status == "finished":
                 batch.report.synthesized += int(task.result())
                 if batch.progress:
-                    batch.progress(uses[key])
+                    batch.progress(uses.pop(key, 0))
     finally:
         client.close()
         if local is not None:

@@ -137,10 +137,10 @@ class PiperEngine:
 
     def _load(self) -> Any:
         if self._voice is None:
-            from piper import SynthesisConfig
-
             voice = _loaded_voice(self.model_path, json.dumps(self.voice_config, sort_keys=True),
                                   self.threads)
+            from piper import SynthesisConfig  # importable: _loaded_voice checked piper is there
+
             # Sentences are peak-normalised by Piper; keep headroom so nothing clips before mastering.
             inference = self.voice_config.get("inference", {})
             variation = self.settings.variation
