@@ -402,3 +402,37 @@ def test_items_enter_the_cluster_a_window_at_a_time(cluster: LocalCluster, clien
     first_done = events.index("mastered")
     assert "speaking" in events[first_done:], "later items waited for room in the window"
     assert events.count("mastered") == 4
+
+
+def test_the_readme_deployment_scheduler_and_workers_as_commands(reference: Path, tmp_path: Path) -> None:
+    """`dask scheduler` and `dask worker` started as separate commands, as the README says."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).with_name("dask"))
+    logs = (tmp_path / "scheduler.log").open("w"), (tmp_path / "worker.log").open("w")
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], stdout=logs[0], stderr=subprocess.STDOUT)
+    workers = subprocess.Popen([dask, "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                "--no-dashboard"], stdout=logs[1], stderr=subprocess.STDOUT)
+    try:
+        root = make_archive(tmp_path / "project")
+        episode = root / "episodes" / "harbour-walk.md"
+        result = render_cli(root, str(episode), env={"AUDIOGUIDE_CLUSTER": address})
+        assert result.returncode == 0, result.stderr
+        assert "Rendered 1 episode" in result.stdout
+        for name in ("harbour-walk.mp3", "harbour-walk.json"):
+            ours = (root / "output" / "episodes" / name).read_bytes()
+            assert ours == (reference / "output" / "episodes" / name).read_bytes(), name
+    finally:
+        for process in (workers, scheduler):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for f in logs:
+            f.close()
