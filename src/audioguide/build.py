@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -354,8 +355,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
 
         cluster.render(address, batch, pending, timeout=config.cluster.timeout)
     else:
-        for work in pending:
-            batch.render_here(work)
+        batch.render_all_here(pending)
     report.synthesized = pool.synthesized + report.synthesized
     publish.publish(config, out_dir)
     report.seconds = time.monotonic() - started
@@ -394,21 +394,41 @@ class Batch:
             raise exc
         self.report.failures.append((str(path), exc))
 
-    def render_here(self, work: Pending) -> None:
-        """Render one episode or guide on this machine."""
+    def render_all_here(self, pending: list[Pending]) -> None:
+        """Render on this machine, mixing and mastering each item in a second thread while the
+        next one is synthesized (as a cluster overlaps them across workers)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as masterer:
+            previous: tuple[Pending, Future[None]] | None = None
+            for work in pending:
+                try:
+                    work.synth.prepare(work.utterances, where=str(work.script.path or work.script.meta.slug),
+                                       progress=self.progress)
+                except AudioguideError as exc:
+                    self.fail(work.path, exc)
+                    continue
+                if previous is not None:  # one item in the masterer at a time
+                    self._collect(*previous)
+                previous = work, masterer.submit(self.render_here, work)
+            if previous is not None:
+                self._collect(*previous)
+
+    def _collect(self, work: Pending, done: Future[None]) -> None:
         try:
-            if work.guide:
-                self.report.guides.append(guide.render_guide(
-                    self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
-                    cover=self.cover, key=work.key, progress=self.progress))
-            else:
-                self.report.rendered.append(render_episode(
-                    self.config, work.script, work.utterances, work.synth, self.bed(),
-                    out_dir=self.out_dir, number=work.number, cover=self.cover, key=work.key,
-                    progress=self.progress))
-                log.info("rendered %s", work.script.meta.slug)
+            done.result()
         except AudioguideError as exc:
             self.fail(work.path, exc)
+
+    def render_here(self, work: Pending) -> None:
+        """Render one episode or guide on this machine (its sentences are usually cached by now)."""
+        if work.guide:
+            self.report.guides.append(guide.render_guide(
+                self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
+                cover=self.cover, key=work.key))
+        else:
+            self.report.rendered.append(render_episode(
+                self.config, work.script, work.utterances, work.synth, self.bed(),
+                out_dir=self.out_dir, number=work.number, cover=self.cover, key=work.key))
+            log.info("rendered %s", work.script.meta.slug)
 
 
 CLUSTER_ENV = "AUDIOGUIDE_CLUSTER"
