@@ -278,6 +278,13 @@ def test_sentence_cache_on_s3_is_shared_by_workers_and_reused_anywhere(
     assert usage.returncode == 0 and usage.stdout.startswith(
         f"{s3}: {entries} sentences"), usage.stdout + usage.stderr
     assert f"{entries} used by 4 episode scripts" in usage.stdout
+    # and a third checkout through the cluster: the bucket is listed once, nothing is spoken
+    spoken_before = len(read_log(speech_log))
+    third = make_archive(tmp_path / "third", cache=s3)
+    again = render_cli(third, "--cluster", cluster.scheduler_address)
+    assert again.returncode == 0 and "0 sentences synthesized" in again.stdout, again.stderr
+    assert not [e for _, e, _ in read_log(speech_log)[spoken_before:] if e == "speaking"]
+    assert_same_output(third, reference)
 
 
 def test_a_cache_the_workers_cannot_see_is_refused_before_any_work(client: Client,

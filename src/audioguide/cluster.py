@@ -223,6 +223,12 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
         jobs: dict[Any, Pending] = {}  # episode or guide task -> what it renders
         waiting = deque(pending)
         running = as_completed(loop=client.loop)
+        # what the cache holds: one listing for remote storage instead of a request per sentence
+        # (a sentence added meanwhile is still found by its task, which looks before speaking)
+        listed = set(cache.keys()) if cache.remote else None
+
+        def cached(key: str) -> bool:
+            return key in listed if listed is not None else key in cache
 
         def admit() -> None:
             """Submit items (their missing sentences, then their audio) while the window has room."""
@@ -234,7 +240,7 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                 ready = 0
                 for u in work.utterances:
                     key = work.synth.key(u.text) if u.text else ""
-                    if key and (key in sentences or key not in cache):
+                    if key and (key in sentences or not cached(key)):
                         if key not in sentences:
                             sentences[key] = client.submit(speak_sentence, voice, key, u.text, where,
                                                            key=f"audioguide-speak-{key}")
@@ -273,6 +279,8 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
             key = task.key.removeprefix("audioguide-speak-")
             sentences.pop(key, None)  # in the cache now (or failed: its items fail with it)
             if task.status == "finished":
+                if listed is not None:
+                    listed.add(key)
                 batch.report.synthesized += int(task.result())
                 if batch.progress:
                     batch.progress(uses.pop(key, 0))
