@@ -9,9 +9,12 @@ The workers do the heavy lifting; the machine running ``render`` keeps the proje
 2. every episode becomes one task that depends on its sentences: a worker mixes, masters and
    encodes it (:mod:`audioguide.produce`) and sends back the MP3 and its facts. Episode tasks
    go first once their sentences are ready, so mastering overlaps the synthesis of later
-   episodes.
-   Audio guides are one task too: every stop mastered, then the whole guide as MP3 and M4B;
+   episodes. An audio guide is one such task too: every stop, then the whole guide as MP3
+   and M4B;
 3. here, each file is tagged and moved into ``output/`` as it arrives, and its record written.
+
+Items enter a window at a time (:data:`WINDOW_PER_WORKER` per worker), the next as one finishes,
+so an archive of thousands of scripts never sits in the scheduler at once.
 
 When a worker dies, Dask runs its tasks again elsewhere. Finished sentences are already in the
 cache, and a sentence task first looks there, so only the sentences being synthesized at that
