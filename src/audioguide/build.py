@@ -239,9 +239,9 @@ def episode_dest(out_dir: Path, script: Script) -> Path:
 
 def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
                    bed: mix.MusicBed, *, out_dir: Path, number: int | None, cover: Path | None,
-                   key: str = "", progress: Callable[[int], None] | None = None) -> RenderedEpisode:
-    """Speak, mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3``."""
-    synth.prepare(utterances, where=str(script.path or script.meta.slug), progress=progress)
+                   key: str = "") -> RenderedEpisode:
+    """Mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3`` from its sentences,
+    which ``synth.prepare`` has put into the cache."""
     dest = episode_dest(out_dir, script)
     job = episode_job(config, script, utterances, bed, dest)
     return write_episode(config, script, lambda tmp: produce.make_episode_audio(job, synth.audio, tmp),
@@ -419,7 +419,7 @@ class Batch:
             self.fail(work.path, exc)
 
     def render_here(self, work: Pending) -> None:
-        """Render one episode or guide on this machine (its sentences are usually cached by now)."""
+        """Mix, master and write one episode or guide whose sentences are in the cache."""
         if work.guide:
             self.report.guides.append(guide.render_guide(
                 self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,

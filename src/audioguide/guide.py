@@ -1,6 +1,6 @@
 """Audio guides: one episode script rendered as a numbered tour, one track per section ("stop").
 
-speak every sentence once -> per stop: chime + "Stop N. Title." + text, mastered and tagged
+(sentences spoken once, into the cache) -> per stop: chime + "Stop N. Title." + text, mastered and tagged
 -> the whole guide as one MP3 and one M4B with a chapter per stop -> M3U8 playlist, ZIP,
 per-stop transcripts, a serial feed, ``guide.json`` and the guide page.
 """
@@ -15,7 +15,6 @@ import logging
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from . import produce, publish
@@ -97,13 +96,12 @@ def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> pr
 
 
 def render_guide(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer, *,
-                 out_dir: Path, cover: Path | None, key: str = "",
-                 progress: Callable[[int], None] | None = None) -> GuideRecord:
-    """Render ``script`` as an audio guide into ``out_dir/guides/<slug>/``.
+                 out_dir: Path, cover: Path | None, key: str = "") -> GuideRecord:
+    """Render ``script`` as an audio guide into ``out_dir/guides/<slug>/`` from its sentences,
+    which ``synth.prepare`` has put into the cache.
 
     ``utterances`` is the script planned with :func:`announce` as its headings.
     """
-    synth.prepare(utterances, where=str(script.path or script.meta.slug), progress=progress)
     job = guide_job(config, script, utterances)
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
         made = produce.make_guide_audio(job, synth.audio, Path(work))
