@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from audioguide import ffmpeg
-from audioguide.build import Report, render
 from audioguide.config import Config, load_config
+from audioguide.render.build import Report, render
 
 pytest_plugins = ["tests.browser"]  # the headless Chromium fixture
 
@@ -70,7 +70,7 @@ class RenderedGuide:
 @pytest.fixture(scope="session")
 def rendered_guide(tmp_path_factory: pytest.TempPathFactory) -> RenderedGuide:
     """The sample rendered once as an audio guide (``render --guide``)."""
-    from audioguide.build import Overrides
+    from audioguide.render.build import Overrides
 
     root = copy_project(tmp_path_factory.mktemp("guide") / "project")
     config = load_config(root)

@@ -19,9 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from audioguide.cli import cli
-from audioguide.readers import read_article
-from audioguide.script import load
-
+from audioguide.ingest.readers import read_article
+from audioguide.ingest.script import load
 from tests.conftest import SAMPLE_ARTICLE
 
 DATA = Path(__file__).parent / "data" / "bad"
@@ -194,7 +193,7 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 
 def _run(project: Path, args: list[str]) -> tuple[int, str, str]:
-    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(project), *args])
+    result = CliRunner().invoke(cli, ["-C", str(project), *args])
     return result.exit_code, result.stdout, result.stderr
 
 

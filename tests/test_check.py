@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from audioguide.check import APPLE_CATEGORIES, Problem, check_site, format_problems, podcast_guid
 from audioguide.errors import InputError
 from audioguide.ffmpeg import run
 from audioguide.models import Chapter, Cue, EpisodeRecord
+from audioguide.verify.check import (
+    APPLE_CATEGORIES,
+    Problem,
+    check_site,
+    format_problems,
+    podcast_guid,
+)
 
 BASE = "https://example.com/show/"
 SPEC_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -313,7 +319,7 @@ def test_missing_feed_is_an_input_error(tmp_path: Path) -> None:
 
 def test_what_publish_writes_passes_the_check(tmp_path: Path, sine_mp3: Path) -> None:
     """End to end with the real publisher: an episode record and its MP3 in, a clean site out."""
-    publish_module = pytest.importorskip("audioguide.publish")
+    publish_module = pytest.importorskip("audioguide.publish.publish")
     from audioguide.config import parse_config
 
     config = parse_config({"show": {

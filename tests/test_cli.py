@@ -11,14 +11,13 @@ from click.testing import CliRunner
 
 from audioguide import __version__
 from audioguide.cli import cli
-
 from tests.conftest import REPO, SAMPLE_ARTICLE
 
 COMMANDS = sorted(cli.commands)
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    runner = CliRunner(mix_stderr=False)
+    runner = CliRunner()
     if cwd is None:
         result = runner.invoke(cli, list(args))
     else:

@@ -28,11 +28,11 @@ from click.testing import CliRunner
 from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from audioguide.build import Overrides, cluster_address
-from audioguide.cache import SentenceCache
 from audioguide.cli import cli
 from audioguide.config import load_config
 from audioguide.models import Audio
+from audioguide.render.build import Overrides, cluster_address
+from audioguide.speech.cache import SentenceCache
 
 from .conftest import decode
 
@@ -117,7 +117,7 @@ class SpeechLog(WorkerPlugin):
     def setup(self, worker: object) -> None:
         handler = logging.FileHandler(self.path)
         handler.setFormatter(logging.Formatter(f"{os.getpid()} %(message)s"))
-        logger = logging.getLogger("audioguide.cluster")
+        logger = logging.getLogger("audioguide.render.cluster")
         logger.handlers = [h for h in logger.handlers if not getattr(h, "_audioguide_test", False)]
         handler._audioguide_test = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
@@ -330,7 +330,7 @@ def test_the_cluster_address_comes_from_flag_then_environment_then_config(
     assert cluster_address(config, Overrides(cluster="local:2")) == "local:2"
     assert cluster_address(config, Overrides(cluster="none")) == ""
     (root / "audioguide.toml").write_text('[cluster]\naddress = "somewhere"\ntimeout = 0\n')
-    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(root), "render"])
+    result = CliRunner().invoke(cli, ["-C", str(root), "render"])
     assert result.exit_code == 2
     assert "cluster.address 'somewhere'" in result.stderr and "cluster.timeout" in result.stderr
 
@@ -371,9 +371,9 @@ def test_sentence_cache_through_fsspec(location: str, tmp_path: Path) -> None:
 
 
 def test_a_worker_with_another_voice_refuses_to_speak() -> None:
-    from audioguide.cluster import Voice, _worker_synth
-    from audioguide.engines import EngineSettings
     from audioguide.errors import EngineError
+    from audioguide.render.cluster import Voice, _worker_synth
+    from audioguide.speech.engines import EngineSettings
 
     voice = Voice("piper", EngineSettings(variation=0.0), "memory://x", json.dumps({"model": "other"}))
     with pytest.raises(EngineError, match="different piper voice.*same voice packages"):
@@ -399,8 +399,8 @@ def test_items_enter_the_cluster_a_window_at_a_time(cluster: LocalCluster, clien
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """An archive is not dumped on the scheduler at once: with one item per worker in flight,
     the later items' sentences are only submitted once an earlier item has been mastered."""
-    from audioguide import cluster as cluster_module
-    from audioguide.build import render
+    from audioguide.render import cluster as cluster_module
+    from audioguide.render.build import render
 
     monkeypatch.setattr(cluster_module, "WINDOW_PER_WORKER", 1)
     root = make_archive(tmp_path / "project")

@@ -24,7 +24,7 @@ import pytest
 from lxml import etree
 
 from audioguide import writer
-from audioguide.lock import render_lock
+from audioguide.render.lock import render_lock
 from tests.conftest import Rendered, copy_project, decode
 
 SLUG = "second-interview"
@@ -261,7 +261,7 @@ def test_lock_dies_with_its_holder_and_waiting_succeeds(rendered_sample: Rendere
     shutil.copytree(rendered_sample.config.root, project)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from audioguide.lock import render_lock\n"
+         "from audioguide.render.lock import render_lock\n"
          "with render_lock(Path(sys.argv[1])):\n print('held', flush=True); time.sleep(60)",
          str(project)], stdout=subprocess.PIPE, text=True)
     try:
@@ -297,7 +297,7 @@ def test_ctrl_c_exits_130_with_one_line_and_output_unchanged(rendered_sample: Re
                                                              tmp_path: Path) -> None:
     project = make_copy(rendered_sample.config.root, tmp_path / "p")
     before = snapshot(project / "output")
-    lock_file = project / ".cache" / "audioguide.lock"
+    lock_file = project / ".cache" / "audioguide.render.lock"
     proc = subprocess.Popen(command(), cwd=project, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audioguide.cache import SentenceCache
 from audioguide.cli import cli
-from audioguide.engines.piper import PiperEngine
 from audioguide.errors import EngineError
+from audioguide.speech.cache import SentenceCache
+from audioguide.speech.engines.piper import PiperEngine
 
 
 def test_piper_failure_names_the_sentence_and_keeps_the_cache(project: Path,
@@ -24,7 +24,7 @@ def test_piper_failure_names_the_sentence_and_keeps_the_cache(project: Path,
         return real(self, text)
 
     monkeypatch.setattr(PiperEngine, "synthesize", flaky)
-    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(project), "render", "--jobs", "1"])
+    result = CliRunner().invoke(cli, ["-C", str(project), "render", "--jobs", "1"])
     assert result.exit_code == 1
     err = result.stderr.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from audioguide import ffmpeg, mix
+from audioguide import ffmpeg
+from audioguide.audio import mix
 from audioguide.cli import cli
-from audioguide.engines import EngineSettings, create_engine
 from audioguide.errors import EngineError, InputError
 from audioguide.models import Audio, Utterance
-
+from audioguide.speech.engines import EngineSettings, create_engine
 from tests.conftest import decode
 
 
@@ -113,7 +113,7 @@ def test_render_accepts_an_article_directly(project: Path) -> None:
                        "<h2>Second part</h2><p>And one more sentence.</p></article></body></html>")
     (project / "audioguide.toml").write_text(
         (project / "audioguide.toml").read_text().replace('bitrate = "96k"', 'bitrate = "64k"\nmusic = "none"'))
-    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(project), "render", str(article)])
+    result = CliRunner().invoke(cli, ["-C", str(project), "render", str(article)])
     assert result.exit_code == 0, result.stderr
     mp3 = project / "output" / "episodes" / "quick-notes.mp3"
     assert mp3.is_file() and "Rendered 1 episode" in result.stdout

@@ -16,11 +16,11 @@ from lxml import etree
 from mutagen.id3 import ID3
 from PIL import Image
 
-from audioguide.artwork import check_cover, generate_cover
 from audioguide.config import parse_config
 from audioguide.errors import ConfigError, InputError
-from audioguide.feed import build_feed, podcast_guid
 from audioguide.models import Chapter, Cue, EpisodeRecord
+from audioguide.publish.artwork import check_cover, generate_cover
+from audioguide.publish.feed import build_feed, podcast_guid
 from tests.conftest import Rendered, decode
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "feed.xml"
@@ -201,6 +201,6 @@ def test_check_passes_on_the_rendered_sample(rendered_sample: Rendered) -> None:
 
     from audioguide.cli import cli
 
-    result = CliRunner(mix_stderr=False).invoke(cli, ["-C", str(rendered_sample.config.root), "check"])
+    result = CliRunner().invoke(cli, ["-C", str(rendered_sample.config.root), "check"])
     assert result.exit_code == 0, result.stderr
     assert "no problems" in result.stdout

@@ -11,11 +11,17 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from audioguide import script
 from audioguide.config import ShowConfig, parse_config
 from audioguide.errors import AudioguideError
+from audioguide.ingest import script
+from audioguide.ingest.readers import (
+    decode_bytes,
+    parse_html,
+    parse_markdown,
+    parse_text,
+    read_article,
+)
 from audioguide.models import Article, Script
-from audioguide.readers import decode_bytes, parse_html, parse_markdown, parse_text, read_article
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 READERS = [parse_text, parse_markdown, parse_html]

@@ -15,12 +15,12 @@ import time
 import numpy as np
 import pytest
 from gtts import gTTS
-from tests.gtts_fake import FakeGoogleTTS, load_piper_voice
 
-from audioguide.engines import Availability, EngineSettings
-from audioguide.engines.gtts import GTTSEngine
 from audioguide.errors import EngineError
 from audioguide.models import Audio
+from audioguide.speech.engines import Availability, EngineSettings
+from audioguide.speech.engines.gtts import GTTSEngine
+from tests.gtts_fake import FakeGoogleTTS, load_piper_voice
 
 SHORT = "The museum opens at nine in the morning."
 LONG = (
@@ -274,9 +274,9 @@ def test_live_google_tts():
 
 def test_synthesizer_sends_gtts_requests_concurrently_into_the_cache(fake, delays, tmp_path):
     """Through the sentence cache: every sentence requested once, in parallel, then cached."""
-    from audioguide.cache import SentenceCache
     from audioguide.models import Utterance
-    from audioguide.synth import Synthesizer
+    from audioguide.speech.cache import SentenceCache
+    from audioguide.speech.synth import Synthesizer
 
     synth = Synthesizer("gtts", EngineSettings(language="en"), SentenceCache(tmp_path), jobs=1)
     assert synth._concurrency() == 4

@@ -11,9 +11,9 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from audioguide import ffmpeg
-from audioguide.build import Overrides, as_guide
-from audioguide.master import measure_file
+from audioguide.audio.master import measure_file
 from audioguide.models import GuideRecord
+from audioguide.render.build import Overrides, as_guide
 from tests.conftest import RenderedGuide, decode
 from tests.test_render import HEADINGS
 
@@ -91,7 +91,7 @@ def test_guide_feed_is_a_serial_podcast_in_stop_order(rendered_guide: RenderedGu
 
 
 def test_kind_guide_in_front_matter_selects_guide_rendering(tmp_path) -> None:
-    from audioguide import script as scripts
+    from audioguide.ingest import script as scripts
 
     path = tmp_path / "tour.md"
     path.write_text("---\ntitle: Tour\nkind: guide\n---\n\nHello.\n")

@@ -2,7 +2,7 @@
 
 One guide is built once for the module: three stops whose MP3s are short, distinct tones made with
 ffmpeg, a 1400 px cover at the output root, and a hand-made :class:`GuideRecord`. The output root
-is served by :func:`audioguide.serve.create_server` on a port picked before the build, so the QR
+is served by :func:`audioguide.publish.serve.create_server` on a port picked before the build, so the QR
 codes point at that server. The unit tests parse the HTML (and rasterize the inline QR SVGs
 themselves); the browser tests drive headless Chromium with Playwright, including the service
 worker with the network switched off and the server stopped.
@@ -29,10 +29,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from tests.browser import page_errors
 from audioguide.config import Config, parse_config
 from audioguide.ffmpeg import run
-from audioguide.guide_site import (
+from audioguide.guide.page import (
     build_guide_page,
     cache_version,
     qr_svg,
@@ -40,7 +39,8 @@ from audioguide.guide_site import (
     stop_url,
 )
 from audioguide.models import Chapter, Cue, GuideRecord, StopRecord
-from audioguide.serve import create_server
+from audioguide.publish.serve import create_server
+from tests.browser import page_errors
 
 SLUG = "old-town"
 HOSTILE = '<script>alert(1)</script> & "]]>'

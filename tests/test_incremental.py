@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audioguide.build import Overrides, render
-from audioguide.cache import SentenceCache, sentence_key
 from audioguide.cli import cli
 from audioguide.config import load_config
 from audioguide.models import Audio
+from audioguide.render.build import Overrides, render
+from audioguide.speech.cache import SentenceCache, sentence_key
 from tests.conftest import Rendered, copy_project
 
 
@@ -86,7 +86,7 @@ def test_cache_command_and_prune(warm_project: Path) -> None:
     cache = SentenceCache(warm_project / ".cache" / "audioguide")
     stray = sentence_key({"engine": "old"}, "Gone.")
     cache.put(stray, Audio(b"\x00\x00" * 10, 22050))
-    runner = CliRunner(mix_stderr=False)
+    runner = CliRunner()
     result = runner.invoke(cli, ["-C", str(warm_project), "cache"])
     assert result.exit_code == 0 and "sentences" in result.stdout and "MB" in result.stdout
     result = runner.invoke(cli, ["-C", str(warm_project), "cache", "--prune"])
@@ -114,7 +114,7 @@ def test_parallel_synthesis_matches_serial(tmp_path: Path) -> None:
 
 
 def test_cache_location_can_be_overridden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from audioguide.build import cache_dir
+    from audioguide.render.build import cache_dir
 
     root = copy_project(tmp_path / "p")
     assert cache_dir(load_config(root)) == root / ".cache" / "audioguide"

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 import soxr
 
-from audioguide import intelligibility as intel
-from audioguide.engines import EngineSettings, create_engine
 from audioguide.errors import EngineError
 from audioguide.ffmpeg import run
-from audioguide.intelligibility import (
+from audioguide.models import Chapter, Cue, EpisodeRecord
+from audioguide.speech.engines import EngineSettings, create_engine
+from audioguide.verify import intelligibility as intel
+from audioguide.verify.intelligibility import (
     SectionRecall,
     chapter_references,
     compare,
@@ -28,7 +29,6 @@ from audioguide.intelligibility import (
     word_recall,
     words,
 )
-from audioguide.models import Chapter, Cue, EpisodeRecord
 
 SENTENCES = [
     "The museum opens at nine in the morning and closes at six in the evening.",

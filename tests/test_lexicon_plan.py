@@ -6,14 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from audioguide import script as scripts
-from audioguide.build import Overrides, episode_plan, engine_choice, episode_voice
 from audioguide.config import VoiceConfig, parse_config
-from audioguide.engines import EngineSettings, create_engine
 from audioguide.errors import ConfigError
+from audioguide.ingest import script as scripts
 from audioguide.lexicon import Entry, Lexicon
 from audioguide.models import Block, EpisodeMeta, Script, Section
-from audioguide.speech import plan
+from audioguide.render.build import (
+    Overrides,
+    engine_choice,
+    episode_plan,
+    episode_voice,
+)
+from audioguide.speech.engines import EngineSettings, create_engine
+from audioguide.speech.plan import plan
 
 
 @pytest.mark.parametrize(("entries", "text", "expected"), [

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from audioguide import normalize as nz
-from audioguide.normalize import (
+from audioguide.speech import normalize as nz
+from audioguide.speech.normalize import (
     ENGLISH_STEPS,
     NEUTRAL_STEPS,
     Step,

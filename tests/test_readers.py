@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from audioguide.errors import InputError
-from audioguide.models import Article, Block
-from audioguide.readers import (
+from audioguide.ingest.readers import (
     READERS,
     decode_bytes,
     parse_html,
@@ -17,6 +16,7 @@ from audioguide.readers import (
     parse_text,
     read_article,
 )
+from audioguide.models import Article, Block
 
 SAMPLE = Path(__file__).parents[1] / "episodes/sources/second-interview.txt"
 

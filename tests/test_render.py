@@ -9,8 +9,7 @@ import pyloudnorm
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from audioguide.master import measure_file
-
+from audioguide.audio.master import measure_file
 from tests.conftest import Rendered, decode
 
 HEADINGS = [

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from audioguide import serve as serve_module
 from audioguide.errors import BuildError, InputError
-from audioguide.serve import create_server, make_app, mime_type, serve
+from audioguide.publish import serve as serve_module
+from audioguide.publish.serve import create_server, make_app, mime_type, serve
 
 MP3_SIZE = 5000
 SECRET = b"TOP-SECRET-do-not-serve-" + os.urandom(16).hex().encode()
@@ -215,10 +215,10 @@ def test_only_get_and_head(site: Site) -> None:
 
 
 def test_access_log(site: Site, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="audioguide.serve"):
+    with caplog.at_level(logging.INFO, logger="audioguide.publish.serve"):
         site.request("GET", "/feed.xml")
         site.request("GET", "/missing")
-    lines = [r.getMessage() for r in caplog.records if r.name == "audioguide.serve"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "audioguide.publish.serve"]
     assert any('"GET /feed.xml" 200' in line for line in lines)
     assert any('"GET /missing" 404' in line for line in lines)
 
@@ -265,7 +265,7 @@ def test_serve_logs_and_stops_on_ctrl_c(tmp_path: Path, monkeypatch: pytest.Monk
     root, _ = build_site(tmp_path)
     fake = _FakeServer()
     monkeypatch.setattr(serve_module, "create_server", lambda *a, **k: fake)
-    with caplog.at_level(logging.INFO, logger="audioguide.serve"):
+    with caplog.at_level(logging.INFO, logger="audioguide.publish.serve"):
         serve(root, host, 8123, base_url="http://127.0.0.1:8123/")  # returns, no traceback
     assert fake.closed
     text = "\n".join(r.getMessage() for r in caplog.records)

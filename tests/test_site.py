@@ -26,11 +26,18 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from tests.browser import page_errors
 from audioguide.config import Config, ShowConfig
 from audioguide.errors import InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
-from audioguide.site import build_site, clock, iso_duration, long_date, podcast_url, seconds_attr
+from audioguide.publish.site import (
+    build_site,
+    clock,
+    iso_duration,
+    long_date,
+    podcast_url,
+    seconds_attr,
+)
+from tests.browser import page_errors
 
 HOSTILE = '<script>alert(1)</script> & "]]>'
 FEED_URL = "https://pods.example.org/show/feed.xml"
@@ -327,9 +334,9 @@ class _RangeHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def _start_server(root: Path) -> Any:
-    """``audioguide.serve.create_server`` when it exists, else the small handler above."""
+    """``audioguide.publish.serve.create_server`` when it exists, else the small handler above."""
     try:
-        from audioguide.serve import create_server  # type: ignore[attr-defined]
+        from audioguide.publish.serve import create_server  # type: ignore[attr-defined]
     except ImportError:
         handler = functools.partial(_RangeHandler, directory=str(root))
         server: Any = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -8,10 +8,10 @@ import soxr
 from click.testing import CliRunner
 
 from audioguide.cli import cli
-from audioguide.engines import EngineSettings, create_engine
-from audioguide.intelligibility import compare, transcribe
-from audioguide.normalize import normalize
-from audioguide.publish import load_records
+from audioguide.publish.publish import load_records
+from audioguide.speech.engines import EngineSettings, create_engine
+from audioguide.speech.normalize import normalize
+from audioguide.verify.intelligibility import compare, transcribe
 from tests.conftest import Rendered
 
 # One sentence per normalisation class: (written, the words normalisation must make heard).
@@ -80,7 +80,7 @@ def test_rendered_sample_recall_at_least_0_80(rendered_sample: Rendered) -> None
     """``audioguide check --speech`` on the rendered sample: recall per section, overall ≥ 0.80."""
     out = rendered_sample.config.output_dir
     [record] = load_records(out)
-    result = CliRunner(mix_stderr=False).invoke(
+    result = CliRunner().invoke(
         cli, ["-C", str(rendered_sample.config.root), "check", "--speech", "--min-recall", "0.80"])
     print("\n" + result.stdout)
     assert result.exit_code == 0, result.stderr

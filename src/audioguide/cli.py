@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from audioguide import __version__
 
 
 class Context:
@@ -26,7 +26,7 @@ class Context:
         self.quiet = quiet
 
     def config(self) -> Any:
-        from .config import find_root, load_config
+        from audioguide.config import find_root, load_config
 
         root = self._project.resolve() if self._project else find_root(Path.cwd())
         return load_config(root)
@@ -58,10 +58,10 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> 
 @pass_ctx
 def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
     """Derive an editable episode script from ARTICLE (.txt, .md, .html) into episodes/."""
-    from .errors import InputError
-    from .readers import read_article
-    from .script import derive, dumps
-    from .writer import inside, write_text
+    from audioguide.errors import InputError
+    from audioguide.ingest.readers import read_article
+    from audioguide.ingest.script import derive, dumps
+    from audioguide.writer import inside, write_text
 
     config = ctx.config()
     parsed = read_article(article)
@@ -125,10 +125,10 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
     as it was for the episode in progress (exit 130), and the next run reuses what was spoken.
     """
-    from .build import Overrides
-    from .build import render as run_render
-    from .lock import render_lock
-    from .writer import output_root
+    from audioguide.render.build import Overrides
+    from audioguide.render.build import render as run_render
+    from audioguide.render.lock import render_lock
+    from audioguide.writer import output_root
 
     config = ctx.config()
     try:
@@ -154,9 +154,9 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
 @click.option("--title", help="Show title to put in audioguide.toml.")
 def init(directory: Path, title: str | None) -> None:
     """Scaffold a new project in DIRECTORY: audioguide.toml with comments, episodes/, .gitignore."""
-    from .config import CONFIG_NAME, commented_template
-    from .errors import InputError
-    from .writer import write_text
+    from audioguide.config import CONFIG_NAME, commented_template
+    from audioguide.errors import InputError
+    from audioguide.writer import write_text
 
     config_path = directory / CONFIG_NAME
     if config_path.exists():
@@ -181,10 +181,10 @@ def init(directory: Path, title: str | None) -> None:
 @pass_ctx
 def serve(ctx: Context, host: str, port: int) -> None:
     """Serve output/ over HTTP (byte ranges, HEAD, no listings) for browsers and podcast apps."""
-    from .serve import serve as run_server
+    from audioguide.publish.serve import serve as run_server
 
     config = ctx.config()
-    serve_log = logging.getLogger("audioguide.serve")
+    serve_log = logging.getLogger("audioguide.publish.serve")
     if not ctx.quiet and serve_log.getEffectiveLevel() > logging.INFO:
         serve_log.setLevel(logging.INFO)  # where it listens, and one line per request
     run_server(config.output_dir, host, port, base_url=config.show.base_url)
@@ -203,7 +203,7 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
     With --speech, also check that the rendered speech is intelligible (SLUGS limits it to
     those episodes).
     """
-    from .check import check_site, format_problems
+    from audioguide.verify.check import check_site, format_problems
 
     config = ctx.config()
     if speech:
@@ -217,9 +217,9 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
 
 
 def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:
-    from .errors import InputError
-    from .intelligibility import episode_report, format_report, overall
-    from .publish import load_records
+    from audioguide.errors import InputError
+    from audioguide.publish.publish import load_records
+    from audioguide.verify.intelligibility import episode_report, format_report, overall
 
     records = [r for r in load_records(config.output_dir) if not slugs or r.slug in slugs]
     if not records:
@@ -242,7 +242,7 @@ def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> Non
 @pass_ctx
 def cache(ctx: Context, prune: bool) -> None:
     """Show the sentence cache (entries, size); --prune removes what no episode uses."""
-    from .build import cache_usage
+    from audioguide.render.build import cache_usage
 
     config = ctx.config()
     usage = cache_usage(config, prune=prune)
@@ -255,7 +255,7 @@ def cache(ctx: Context, prune: bool) -> None:
 @cli.command()
 def voices() -> None:
     """List the speech engines, whether each can run here, and why not."""
-    from .engines import available_engines
+    from audioguide.speech.engines import available_engines
 
     for name, ep in sorted(available_engines().items()):
         try:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .lexicon import Lexicon, parse_lexicon
+from audioguide.errors import ConfigError
+from audioguide.lexicon import Lexicon, parse_lexicon
 
 CONFIG_NAME = "audioguide.toml"
 
@@ -209,7 +209,7 @@ def _validate(cfg: Config, problems: list[str]) -> None:
 
 def category_problems(categories: list[str]) -> list[str]:
     """Categories that are not in Apple Podcasts' list, each with the closest fix."""
-    from .check import APPLE_CATEGORIES
+    from audioguide.verify.check import APPLE_CATEGORIES
 
     problems = []
     for name in categories:

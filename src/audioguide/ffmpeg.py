@@ -15,7 +15,7 @@ import subprocess
 import warnings
 from pathlib import Path
 
-from .errors import BuildError, EngineError
+from audioguide.errors import BuildError, EngineError
 
 
 @functools.cache

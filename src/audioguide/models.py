@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .lexicon import Lexicon
+from audioguide.lexicon import Lexicon
 
 BlockKind = Literal["paragraph", "item", "pause"]
 

@@ -35,7 +35,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputError
+from audioguide.errors import InputError
 
 PROJECT_MARKER = "audioguide.toml"
 """A folder holding this file is a project; its top-level folders are output roots."""

@@ -1,0 +1,204 @@
+"""Mixing with pydub: speech, pauses, intro music ducking under the first words, outro.
+
+Input: the utterances and the audio the engine made for each. Output: one mono 44.1 kHz
+``AudioSegment`` plus the chapter and sentence (cue) times measured on that very timeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audioguide import ffmpeg
+from audioguide.errors import InputError
+from audioguide.models import Audio, Chapter, Cue, Utterance
+
+log = logging.getLogger(__name__)
+
+RATE = 44100
+MUSIC_LEAD = 2.4
+"""Seconds of music alone before the first word."""
+DUCK_DB = -16.0
+"""Music gain under speech, relative to its level alone."""
+DUCK_RAMP = 0.6
+"""Seconds over which the music dips as the voice comes in."""
+CHAPTER_PREROLL = 0.2
+"""Chapters start this long before their first word, so a seek does not clip it."""
+MAX_USER_MUSIC = 20.0
+
+
+@dataclass(frozen=True)
+class MusicBed:
+    """Intro and outro music as mono 16-bit PCM at 44.1 kHz (empty bytes for none)."""
+
+    intro: bytes
+    outro: bytes
+    lead: float = MUSIC_LEAD
+    """Seconds of intro music alone before the first word."""
+
+    @classmethod
+    def generated(cls) -> MusicBed:
+        from audioguide.audio import music
+
+        return cls(music.intro_sting(), music.outro_sting())
+
+    @classmethod
+    def stop_chime(cls) -> MusicBed:
+        """The short sting that opens each stop of an audio guide."""
+        from audioguide.audio import music
+
+        return cls(music.stop_chime(), b"", lead=1.3)
+
+    @classmethod
+    def none(cls) -> MusicBed:
+        return cls(b"", b"")
+
+    @classmethod
+    def from_file(cls, path: Path) -> MusicBed:
+        """A user's music file (any format ffmpeg reads), cut to 20 s and faded, for both ends."""
+        if not path.is_file():
+            raise InputError("intro music file does not exist", path=path,
+                             fix="Fix audio.music in audioguide.toml, or leave it empty for the generated sting")
+        pcm = ffmpeg.run(["-i", str(path), "-t", str(MAX_USER_MUSIC), "-f", "s16le", "-ac", "1",
+                          "-ar", str(RATE), "pipe:1"], what=f"reading music {path}")
+        if not pcm:
+            raise InputError("intro music file has no audio", path=path,
+                             fix="Use an MP3, WAV, FLAC or OGG file with sound in it")
+        seg = _segment(pcm).fade_out(min(1500, len(_segment(pcm)) // 3))
+        return cls(seg.raw_data, seg[-min(len(seg), 4000):].fade_in(300).raw_data)
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The mixed episode, not yet loudness-normalised or encoded."""
+
+    path: Path
+    """Raw PCM on disk: mono, signed 16-bit little-endian, 44.1 kHz."""
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+
+    @property
+    def duration(self) -> float:
+        return self.path.stat().st_size / 2 / RATE
+
+
+def _segment(pcm: bytes) -> Any:
+    AudioSegment = ffmpeg.audio_segment_class()
+    return AudioSegment(data=pcm, sample_width=2, frame_rate=RATE, channels=1)
+
+
+def to_rate(audio: Audio) -> bytes:
+    """Engine audio resampled to 44.1 kHz (high-quality soxr) as 16-bit PCM."""
+    import numpy as np
+    import soxr
+
+    samples = np.frombuffer(audio.pcm, dtype="<i2")
+    if audio.sample_rate == RATE or samples.size == 0:
+        return samples.tobytes()
+    return np.asarray(soxr.resample(samples, audio.sample_rate, RATE, quality="HQ"), dtype="<i2").tobytes()
+
+
+def audible_span(pcm: bytes, threshold: float = 0.02) -> tuple[int, int]:
+    """First and last sample (end exclusive) louder than ``threshold`` of full scale: engines
+    pad sentences with silence, and transcript cues should start when the words are heard."""
+    import numpy as np
+
+    samples = np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32))
+    loud = np.flatnonzero(samples > threshold * 32768)
+    if loud.size == 0:
+        return 0, len(samples)
+    return int(loud[0]), int(loud[-1]) + 1
+
+
+def _ducked(intro: bytes, speech_at: float) -> Any:
+    """The intro music at full level until the voice comes in, then dipped under it."""
+    seg = _segment(intro)
+    start = max(0, int((speech_at - DUCK_RAMP / 2) * 1000))
+    end = min(len(seg), start + int(DUCK_RAMP * 1000))
+    if start >= len(seg):
+        return seg
+    ramp = seg[start:end].fade(to_gain=DUCK_DB, start=0, end=len(seg[start:end]))
+    return seg[:start] + ramp + seg[end:].apply_gain(DUCK_DB)
+
+
+def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
+        chapter_titles: list[str], dest: Path) -> Mix:
+    """Lay the sentences out on one timeline with their pauses, and the music around them.
+
+    The result is streamed into ``dest`` as it is made: only the opening seconds (where the
+    intro music is overlaid with pydub) and the closing seconds (the outro) are held in memory,
+    so memory does not grow with the episode's length.
+    """
+    lead = bed.lead if bed.intro else 0.5
+    intro = _ducked(bed.intro, lead) if bed.intro else None
+    head_samples = int(len(bed.intro) // 2) if bed.intro else 0
+    cues: list[Cue] = []
+    section_starts: dict[int, float] = {}
+    pos = int(round(lead * RATE))  # samples from the start of the file
+    speech_end = pos
+    head: list[bytes] | None = [bytes(2 * pos)]
+
+    with dest.open("wb") as out:
+
+        def emit(pcm: bytes) -> None:
+            if head is None:
+                out.write(pcm)
+                return
+            head.append(pcm)
+            if sum(len(b) for b in head) // 2 >= head_samples:
+                flush_head()
+
+        def flush_head() -> None:
+            nonlocal head
+            assert head is not None
+            segment = _segment(b"".join(head))
+            if intro is not None:
+                if len(segment.raw_data) // 2 < head_samples:
+                    segment += _segment(bytes(2 * (head_samples - len(segment.raw_data) // 2)))
+                segment = segment.overlay(intro, position=0)
+            out.write(segment.raw_data)
+            head = None
+
+        for utterance, audio in zip(utterances, audios, strict=True):
+            pcm = to_rate(audio)
+            n = len(pcm) // 2
+            if utterance.text:
+                first, last = audible_span(pcm)
+                start = (pos + first) / RATE
+                section_starts.setdefault(utterance.section, start)
+                cues.append(Cue(utterance.caption, start, (pos + last) / RATE, utterance.text))
+            pause = int(round(utterance.pause_after * RATE))
+            emit(pcm)
+            pos += n
+            speech_end = pos
+            if pause:
+                emit(bytes(2 * pause))
+            pos += pause
+        if not cues:
+            raise InputError("the script has nothing to say", fix="Add some text under its headings")
+        if head is not None:
+            flush_head()
+            pos = max(pos, head_samples)
+        if bed.outro:
+            # the outro starts 0.6 s after the last word (not after the last pause)
+            outro_at = max(int((cues[-1].end + 0.6) * RATE), speech_end)
+            if outro_at < pos:  # drop the part of the last pause the outro replaces
+                out.seek(2 * outro_at)
+                out.truncate()
+            else:
+                out.write(bytes(2 * (outro_at - pos)))
+            out.write(_segment(bed.outro).raw_data)
+            pos = outro_at + len(bed.outro) // 2
+        out.write(bytes(2 * int(0.5 * RATE)))
+        pos += int(0.5 * RATE)
+    duration = pos / RATE
+    starts = sorted(section_starts.items())
+    chapters = []
+    for i, (section, start) in enumerate(starts):
+        begin = 0.0 if i == 0 else max(0.0, start - CHAPTER_PREROLL)
+        end = max(0.0, starts[i + 1][1] - CHAPTER_PREROLL) if i + 1 < len(starts) else duration
+        chapters.append(Chapter(chapter_titles[section], round(begin, 3), round(end, 3)))
+    return Mix(dest, tuple(chapters), tuple(cues))

@@ -1,0 +1,112 @@
+"""Show artwork: a generated square cover, or the user's image checked against Apple's rules.
+
+Apple Podcasts wants a square RGB JPEG or PNG between 1400 and 3000 pixels. Without a configured
+image, audioguide draws one (3000 x 3000 JPEG): a calm two-colour gradient chosen from the
+show title, and the title set large in Pillow's bundled font, so it stays legible as a thumbnail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import textwrap
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from audioguide.errors import InputError
+
+SIZE = 3000
+STYLE = 2
+"""Bumped whenever the generated design changes, so existing covers are redrawn."""
+MIN_SIZE, MAX_SIZE = 1400, 3000
+
+_PALETTES = [
+    ((24, 40, 72), (46, 110, 142)),
+    ((58, 28, 72), (168, 72, 96)),
+    ((20, 60, 48), (64, 140, 100)),
+    ((72, 40, 20), (196, 120, 52)),
+    ((30, 30, 40), (90, 90, 130)),
+]
+
+
+def _gradient(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
+    column = Image.new("RGB", (1, SIZE))
+    for y in range(SIZE):
+        t = y / (SIZE - 1)
+        column.putpixel((0, y), tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+    return column.resize((SIZE, SIZE))
+
+
+def _wrap(draw: ImageDraw.ImageDraw, words: list[str], font: ImageFont.FreeTypeFont,
+          width: float) -> list[str] | None:
+    """Greedy line breaks at word boundaries, measured in pixels; None if a word cannot fit."""
+    lines: list[str] = []
+    for word in words:
+        if draw.textlength(word, font=font) > width:
+            return None
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit_title(draw: ImageDraw.ImageDraw, title: str) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    """The largest font size whose word-wrapped title fits the cover's text box."""
+    box = SIZE * 0.8
+    words = title.split()
+    for size in range(380, 60, -20):
+        font = ImageFont.load_default(size=size)
+        lines = _wrap(draw, words, font, box)
+        if lines is not None and len(lines) * size * 1.2 <= SIZE * 0.6:
+            return lines, font
+    font = ImageFont.load_default(size=60)  # a pathological title: cut it rather than overflow
+    return textwrap.wrap(title, width=80)[:20], font
+
+
+def generate_cover(title: str, author: str = "") -> bytes:
+    """A 3000 x 3000 RGB JPEG with the show title; the same title always gives the same bytes."""
+    pick = int(hashlib.sha256(title.encode()).hexdigest(), 16) % len(_PALETTES)
+    image = _gradient(*_PALETTES[pick])
+    draw = ImageDraw.Draw(image)
+    lines, font = _fit_title(draw, title.strip() or "Podcast")
+    line_height = font.size * 1.2
+    y = (SIZE - line_height * len(lines)) / 2 - SIZE * 0.04
+    for line in lines:
+        width = draw.textlength(line, font=font)
+        draw.text(((SIZE - width) / 2, y), line, font=font, fill=(255, 255, 255))
+        y += line_height
+    draw.rectangle([SIZE * 0.42, y + SIZE * 0.03, SIZE * 0.58, y + SIZE * 0.03 + 18], fill=(255, 255, 255))
+    if author:
+        small = ImageFont.load_default(size=110)
+        width = draw.textlength(author, font=small)
+        draw.text(((SIZE - width) / 2, SIZE * 0.86), author, font=small, fill=(230, 230, 235))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=88, optimize=True)
+    return out.getvalue()
+
+
+def check_cover(path: Path) -> str:
+    """Validate a configured cover; return its format (``jpg`` or ``png``) or raise one error."""
+    fix = "Use a square RGB JPEG or PNG of 1400-3000 px, or leave show.image empty to generate one"
+    if not path.is_file():
+        raise InputError("cover image does not exist", path=path, fix=fix)
+    try:
+        with Image.open(path) as img:
+            fmt, mode, (w, h) = img.format, img.mode, img.size
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError("cover image cannot be read as an image", path=path, fix=fix) from exc
+    problems = []
+    if fmt not in ("JPEG", "PNG"):
+        problems.append(f"is {fmt}, not JPEG or PNG")
+    if w != h:
+        problems.append(f"is {w}x{h}, not square")
+    if not MIN_SIZE <= w <= MAX_SIZE:
+        problems.append(f"is {w} px wide, not 1400-3000")
+    if mode != "RGB":
+        problems.append(f"uses colour mode {mode}, not RGB")
+    if problems:
+        raise InputError("cover image " + ", ".join(problems), path=path, fix=fix)
+    return "png" if fmt == "PNG" else "jpg"

@@ -1,0 +1,161 @@
+"""The podcast feed: feedgen and its podcast extension, plus our own extension for the rest.
+
+feedgen covers RSS and most ``itunes:`` tags. Our :class:`ShowExtension` and
+:class:`EpisodeExtension` add what it lacks: ``itunes:explicit`` spelled ``true``/``false`` as
+Apple asks (feedgen only accepts yes/no/clean), ``podcast:guid``, ``podcast:locked``,
+``podcast:transcript``, ``podcast:chapters`` and Podlove Simple Chapters (``psc:chapters``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from audioguide import __version__
+from audioguide.config import Config
+from audioguide.models import EpisodeRecord
+
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+PSC_NS = "http://podlove.org/simple-chapters"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+"""The Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 of the feed URL)."""
+
+
+def podcast_guid(feed_url: str) -> str:
+    """``podcast:guid`` for a feed URL: UUIDv5 of the URL without scheme and trailing slashes."""
+    bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def timestamp(seconds: float, sep: str = ".") -> str:
+    """``HH:MM:SS.mmm`` (``sep`` is ``,`` for SRT)."""
+    ms = round(seconds * 1000)
+    return "%02d:%02d:%02d%s%03d" % (ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60, sep, ms % 1000)
+
+
+class ShowExtension(BaseExtension):  # type: ignore[misc]
+    """Channel tags feedgen does not write (or spells differently from Apple)."""
+
+    def __init__(self) -> None:
+        self.explicit = False
+        self.guid = ""
+        self.locked = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS, "psc": PSC_NS, "itunes": ITUNES_NS}
+
+    def extend_rss(self, rss: etree._Element) -> etree._Element:
+        channel = rss.find("channel")
+        etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if self.explicit else "false"
+        etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = self.guid
+        etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "yes" if self.locked else "no"
+        return rss
+
+
+@dataclass
+class EpisodeLinks:
+    """URLs of an episode's side files."""
+
+    vtt: str
+    srt: str
+    chapters: str
+
+
+class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
+    """Item tags for transcripts and chapters."""
+
+    def __init__(self) -> None:
+        self.links: EpisodeLinks | None = None
+        self.chapters: list[tuple[float, str]] = []
+        self.language = "en"
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS, "psc": PSC_NS}
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        if self.links:
+            for url, mime in ((self.links.vtt, "text/vtt"), (self.links.srt, "application/x-subrip")):
+                etree.SubElement(item, f"{{{PODCAST_NS}}}transcript", url=url, type=mime,
+                                 language=self.language, rel="captions")
+            etree.SubElement(item, f"{{{PODCAST_NS}}}chapters", url=self.links.chapters,
+                             type="application/json+chapters")
+        if self.chapters:
+            psc = etree.SubElement(item, f"{{{PSC_NS}}}chapters", version="1.2")
+            for start, title in self.chapters:
+                etree.SubElement(psc, f"{{{PSC_NS}}}chapter", start=timestamp(start), title=title)
+        return item
+
+
+def _published(date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.timezone.utc)
+
+
+def _categories(names: list[str]) -> list[dict[str, str]]:
+    out = []
+    for name in names:
+        top, _, sub = (part.strip() for part in name.partition("/"))
+        out.append({"cat": top, "sub": sub} if sub else {"cat": top})
+    return out
+
+
+def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
+               urls: dict[str, str]) -> bytes:
+    """The RSS document for ``records``. ``urls`` maps each slug to its MP3 URL; side-file URLs
+    sit beside it. The same inputs give the same bytes (no build timestamps)."""
+    show = config.show
+    base = show.base_url
+    feed_url = base + "feed.xml"
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.register_extension("audioguide", ShowExtension, EpisodeExtension)
+    fg.title(show.title)
+    fg.link(href=feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=show.link or base, rel="alternate")
+    fg.description(show.description or show.title)
+    fg.language(show.language)
+    fg.generator("audioguide", version=__version__)
+    if show.copyright:
+        fg.copyright(show.copyright)
+    fg.image(url=cover_url, title=show.title, link=show.link or base)
+    fg.podcast.itunes_image(cover_url)
+    if show.author:
+        fg.podcast.itunes_author(show.author)
+    if show.owner_name or show.owner_email:
+        fg.podcast.itunes_owner(name=show.owner_name or show.author, email=show.owner_email)
+    if show.categories:
+        fg.podcast.itunes_category(_categories(show.categories))
+    fg.podcast.itunes_type(show.type)
+    fg.podcast.itunes_summary(show.description or show.title)
+    ext: ShowExtension = fg.audioguide
+    ext.explicit, ext.guid = show.explicit, podcast_guid(feed_url)
+    if records:
+        fg.lastBuildDate(max(_published(r.date) for r in records))
+    ordered = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
+                     reverse=show.type == "episodic")
+    for record in ordered:
+        mp3_url = urls[record.slug]
+        stem = mp3_url.rsplit(".", 1)[0]
+        fe = fg.add_entry(order="append")
+        fe.title(record.title)
+        fe.guid(record.guid, permalink=False)
+        fe.description(record.description or record.title)
+        fe.published(_published(record.date))
+        fe.link(href=f"{stem}.html")
+        fe.enclosure(mp3_url, str(record.size), "audio/mpeg")
+        fe.podcast.itunes_duration(int(round(record.duration)))
+        if record.number:
+            fe.podcast.itunes_episode(record.number)
+        fe.podcast.itunes_episode_type("full")
+        fe.podcast.itunes_image(cover_url)
+        item_ext: EpisodeExtension = fe.audioguide
+        item_ext.language = show.language
+        item_ext.links = EpisodeLinks(f"{stem}.vtt", f"{stem}.srt", f"{stem}.chapters.json")
+        item_ext.chapters = [(c.start, c.title) for c in record.chapters]
+    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

