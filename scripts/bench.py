@@ -67,8 +67,8 @@ def raw_piper(text: str, dest: Path) -> float:
 
 def spoken_text(root: Path) -> str:
     """The text the render speaks (the script's sentences), so both sides say the same."""
-    from audioguide import script as scripts
-    from audioguide.build import Overrides, episode_plan
+    from audioguide.ingest import script as scripts
+    from audioguide.render.build import Overrides, episode_plan
     from audioguide.config import load_config
 
     config = load_config(root)
@@ -187,7 +187,7 @@ def main() -> None:
         many_episodes(site / "output", 5000)
         probe = ("import time, sys; t = time.perf_counter(); "
                  "from pathlib import Path; from audioguide.config import load_config; "
-                 "from audioguide.publish import publish; "
+                 "from audioguide.publish.publish import publish; "
                  "publish(load_config(Path('.')), Path('output')); print(time.perf_counter() - t)")
         first = float(subprocess.run([sys.executable, "-c", probe], cwd=site, check=True,
                                      capture_output=True, text=True).stdout)

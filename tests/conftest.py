@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from audioguide import ffmpeg
-from audioguide.config import Config, load_config
+from audioguide.config import load_config
+from audioguide.settings import Config
 from audioguide.render.build import Report, render
 
 pytest_plugins = ["tests.browser"]  # the headless Chromium fixture

@@ -11,7 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from audioguide.config import ShowConfig, parse_config
+from audioguide.config import parse_config
+from audioguide.settings import ShowConfig
 from audioguide.errors import AudioguideError
 from audioguide.ingest import script
 from audioguide.ingest.readers import (

@@ -29,7 +29,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from audioguide.config import Config, parse_config
+from audioguide.config import parse_config
+from audioguide.settings import Config
 from audioguide.ffmpeg import run
 from audioguide.guide.page import (
     build_guide_page,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.config import VoiceConfig, parse_config
+from audioguide.config import parse_config
+from audioguide.settings import VoiceConfig
 from audioguide.errors import ConfigError
 from audioguide.ingest import script as scripts
 from audioguide.lexicon import Entry, Lexicon

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.config import ShowConfig, load_config
+from audioguide.config import load_config
+from audioguide.settings import ShowConfig
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import read_article

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from audioguide.config import Config, ShowConfig
+from audioguide.settings import Config, ShowConfig
 from audioguide.errors import InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
 from audioguide.publish.site import (

@@ -154,8 +154,9 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
 @click.option("--title", help="Show title to put in audioguide.toml.")
 def init(directory: Path, title: str | None) -> None:
     """Scaffold a new project in DIRECTORY: audioguide.toml with comments, episodes/, .gitignore."""
-    from audioguide.config import CONFIG_NAME, commented_template
+    from audioguide.config import commented_template
     from audioguide.errors import InputError
+    from audioguide.layout import CONFIG_NAME
     from audioguide.writer import write_text
 
     config_path = directory / CONFIG_NAME

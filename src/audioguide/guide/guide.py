@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 from audioguide.audio.tags import Tags, write_tags
-from audioguide.config import Config
 from audioguide.errors import InputError
 from audioguide.ingest.script import slugify
 from audioguide.models import (
@@ -32,6 +31,7 @@ from audioguide.models import (
 )
 from audioguide.publish import publish
 from audioguide.render import work as produce
+from audioguide.settings import Config
 from audioguide.speech.synth import Synthesizer
 from audioguide.writer import atomic_path, inside, write_bytes, write_text
 

@@ -32,7 +32,6 @@ from urllib.parse import quote
 import segno
 from markupsafe import Markup
 
-from audioguide.config import Config
 from audioguide.ingest.script import leading_words
 from audioguide.models import GuideRecord, StopRecord
 from audioguide.publish.site import (
@@ -46,6 +45,7 @@ from audioguide.publish.site import (
     podcast_url,
     seconds_attr,
 )
+from audioguide.settings import Config
 from audioguide.writer import inside, write_text
 
 GUIDE_STATIC: tuple[str, ...] = ("style.css", "guide.css", "guide.js")

@@ -21,18 +21,17 @@ from typing import Any
 import frontmatter
 import yaml
 
-from audioguide.config import ShowConfig
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest.readers import markdown_blocks
 from audioguide.lexicon import parse_lexicon
 from audioguide.models import Article, Block, EpisodeMeta, Script, Section
+from audioguide.settings import VOICE_LIMITS, ShowConfig, voice_value_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 PAUSE_CUE = re.compile(r"^\[pause(?:\s+(\d+(?:\.\d+)?)\s*(s|ms|sec|seconds)?)?\]$", re.IGNORECASE)
 DEFAULT_PAUSE = 1.0
-VOICE_KEYS = ("rate", "variation", "sentence_pause", "paragraph_pause", "section_pause")
 META_KEYS = {"title", "slug", "date", "source", "description", "engine", "voice", "language",
-             "kind", "episode", "guid", "lexicon", *VOICE_KEYS}
+             "kind", "episode", "guid", "lexicon", *VOICE_LIMITS}
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -183,12 +182,12 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
         problems.append("episode must be a whole number from 1")
     lexicon = parse_lexicon(data.get("lexicon"), "lexicon", problems)
     voice_settings = []
-    for key in VOICE_KEYS:
+    for key in VOICE_LIMITS:
         if key in data:
             value = data[key]
-            limits = {"rate": (0.5, 2.0), "variation": (0.0, 1.5)}.get(key, (0.0, 10.0))
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not limits[0] <= value <= limits[1]:
-                problems.append(f"{key} must be a number from {limits[0]:g} to {limits[1]:g}")
+            problem = voice_value_problem(key, value)
+            if problem:
+                problems.append(problem)
             else:
                 voice_settings.append((key, float(value)))
     if problems:

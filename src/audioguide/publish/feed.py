@@ -18,14 +18,14 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from audioguide import __version__
-from audioguide.config import Config
 from audioguide.models import EpisodeRecord
-
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-PSC_NS = "http://podlove.org/simple-chapters"
-ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-"""The Podcasting 2.0 namespace for ``podcast:guid`` (UUIDv5 of the feed URL)."""
+from audioguide.publish.podcast import (
+    ITUNES_NS,
+    PODCAST_GUID_NAMESPACE,
+    PODCAST_NS,
+    PSC_NS,
+)
+from audioguide.settings import Config
 
 
 def podcast_guid(feed_url: str) -> str:

@@ -15,11 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 from audioguide import __version__
-from audioguide.config import Config
 from audioguide.errors import BuildError
 from audioguide.models import Cue, EpisodeRecord, GuideRecord
 from audioguide.publish import artwork
 from audioguide.publish.feed import build_feed, timestamp
+from audioguide.settings import Config
 from audioguide.writer import atomic_path, write_bytes, write_text
 
 log = logging.getLogger(__name__)

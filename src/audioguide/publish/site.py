@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 import jinja2
 
-from audioguide.config import Config
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord
+from audioguide.settings import Config
 from audioguide.writer import inside, write_text
 
 STATIC_FILES: tuple[str, ...] = ("style.css", "site.js")

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from audioguide.audio import mix
 from audioguide.audio.tags import Tags, write_tags
-from audioguide.config import Config, VoiceConfig
 from audioguide.errors import AudioguideError, InputError
 from audioguide.guide import guide
 from audioguide.ingest import script as scripts
@@ -37,6 +36,7 @@ from audioguide.models import (
 )
 from audioguide.publish import publish
 from audioguide.render import work as produce
+from audioguide.settings import Config, VoiceConfig
 from audioguide.speech import plan as speech
 from audioguide.speech.cache import SentenceCache, is_url
 from audioguide.speech.engines import EngineSettings

@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audioguide import __version__
-from audioguide.config import CLUSTER_ADDRESS
 from audioguide.errors import AudioguideError, BuildError, ConfigError, EngineError
 from audioguide.guide import guide
 from audioguide.models import Audio
@@ -62,6 +61,7 @@ from audioguide.render.work import (
     make_episode_audio,
     make_guide_audio,
 )
+from audioguide.settings import CLUSTER_ADDRESS
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import EngineSettings
 from audioguide.speech.synth import Synthesizer

@@ -10,9 +10,9 @@ import functools
 import logging
 from collections.abc import Callable
 
-from audioguide.config import VoiceConfig
 from audioguide.lexicon import Lexicon
 from audioguide.models import Block, Script, Section, Utterance
+from audioguide.settings import VoiceConfig
 from audioguide.speech.normalize import (
     heading_text,
     is_english,

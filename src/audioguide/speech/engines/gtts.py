@@ -22,10 +22,10 @@ import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from audioguide.speech.engines import Availability, EngineSettings
 from audioguide.errors import BuildError, EngineError
 from audioguide.ffmpeg import run as run_ffmpeg
 from audioguide.models import Audio
+from audioguide.speech.engines import Availability, EngineSettings
 
 SAMPLE_RATE = 24000
 """Google serves 24 kHz mono MP3; the PCM keeps that rate."""

@@ -13,9 +13,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from audioguide.speech.engines import Availability, EngineSettings
 from audioguide.errors import EngineError
 from audioguide.models import Audio
+from audioguide.speech.engines import Availability, EngineSettings
 
 BUNDLED = "en_US-joe-medium"
 

@@ -1,0 +1,81 @@
+"""Where everything lives: the project's folders and every file audioguide writes, named once.
+
+Rendering writes audio and records into ``output/``; publishing, guides, ``check`` and the CLI
+read and write beside them. All of them take the names from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_NAME = "audioguide.toml"
+EPISODES_DIR = "episodes"
+OUTPUT_DIR = "output"
+
+FEED = "feed.xml"
+INDEX = "index.html"
+GUIDS = ".audioguide-guids.json"
+"""Slug -> guid of everything ever published from this output folder (for ``check``)."""
+PUBLISH_STATE = ".publish-state.json"
+"""Digests of the records and settings the feed and pages were last built from."""
+COVER_STAMP = ".cover-source.json"
+"""What the generated cover was drawn from."""
+GUIDE_RECORD = "guide.json"
+
+
+@dataclass(frozen=True)
+class Output:
+    """Paths inside one output folder (``output/`` or ``--out``)."""
+
+    root: Path
+
+    @property
+    def episodes(self) -> Path:
+        return self.root / "episodes"
+
+    @property
+    def guides(self) -> Path:
+        return self.root / "guides"
+
+    @property
+    def feed(self) -> Path:
+        return self.root / FEED
+
+    @property
+    def index(self) -> Path:
+        return self.root / INDEX
+
+    @property
+    def guids(self) -> Path:
+        return self.root / GUIDS
+
+    @property
+    def publish_state(self) -> Path:
+        return self.root / PUBLISH_STATE
+
+    @property
+    def cover_stamp(self) -> Path:
+        return self.root / COVER_STAMP
+
+    def cover(self, ext: str = "jpg") -> Path:
+        return self.root / f"cover.{ext}"
+
+    def episode(self, slug: str, suffix: str) -> Path:
+        """``episodes/<slug><suffix>``: ``.mp3``, ``.json`` (the record), ``.vtt``, ``.srt``,
+        ``.chapters.json``, ``.html``."""
+        return self.episodes / f"{slug}{suffix}"
+
+    def guide(self, slug: str) -> Path:
+        """The folder of one audio guide."""
+        return self.guides / slug
+
+    def guide_record(self, slug: str) -> Path:
+        return self.guide(slug) / GUIDE_RECORD
+
+    def episode_records(self) -> list[Path]:
+        """Every episode record (``episodes/*.json`` without the chapter files), sorted."""
+        return sorted(p for p in self.episodes.glob("*.json") if not p.name.endswith(".chapters.json"))
+
+    def guide_records(self) -> list[Path]:
+        return sorted(self.guides.glob(f"*/{GUIDE_RECORD}"))

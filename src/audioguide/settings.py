@@ -1,0 +1,156 @@
+"""Typed settings: every section of ``audioguide.toml`` as a frozen dataclass with defaults and a
+doc on every field, and the limits each value must respect (defined once: the config loader and
+an episode's front matter both check against them).
+
+Stages receive the section they use (:class:`VoiceConfig`, :class:`AudioConfig`,
+:class:`ShowConfig`); :mod:`audioguide.config` reads the file into a :class:`Config`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audioguide.layout import EPISODES_DIR, OUTPUT_DIR
+from audioguide.lexicon import Lexicon
+
+
+def _doc(text: str, default: Any = dataclasses.MISSING, **kw: Any) -> Any:
+    """A dataclass field with documentation kept in its metadata."""
+    if isinstance(default, (list, dict)):
+        value = default
+        return field(default_factory=lambda: type(value)(value), metadata={"doc": text}, **kw)
+    return field(default=default, metadata={"doc": text}, **kw)
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    """``[show]``: the podcast as a whole."""
+
+    title: str = _doc("Show title, used in the feed, tags (album) and the intro line.", "Untitled show")
+    description: str = _doc("One or two sentences about the show.", "")
+    author: str = _doc("Author shown by podcast apps and written as the MP3 artist.", "")
+    owner_name: str = _doc("Owner name for itunes:owner (not shown to listeners).", "")
+    owner_email: str = _doc("Owner e-mail for itunes:owner.", "")
+    language: str = _doc("Language code of the show and default for episodes (en, en-US, de).", "en")
+    categories: list[str] = _doc("Apple Podcasts categories, 'Top' or 'Top/Sub', e.g. ['Business/Careers'].", [])
+    explicit: bool = _doc("Whether the show contains explicit content.", False)
+    base_url: str = _doc("Public URL where output/ is served; feed and enclosure URLs start here.",
+                         "http://127.0.0.1:8000/")
+    link: str = _doc("The show's website; defaults to base_url.", "")
+    copyright: str = _doc("Copyright line.", "")
+    image: str = _doc("Cover art path (square JPEG/PNG, 1400-3000 px); generated when empty.", "")
+    type: str = _doc("episodic (newest first) or serial (in order).", "episodic")
+    intro: str = _doc("Spoken before each episode; {show} and {title} are filled in.",
+                      "{show}. {title}")
+    outro: str = _doc("Spoken after each episode; {show} and {title} are filled in.",
+                      "Thanks for listening to {show}.")
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    """``[voice]``: which engine speaks and how."""
+
+    engine: str = _doc("Speech engine: piper (offline) or gtts (needs Google's servers).", "piper")
+    voice: str = _doc("Engine voice: for piper a .onnx path, empty for the bundled en_US-joe-medium.", "")
+    rate: float = _doc("Speaking rate; 1.0 is normal, 1.1 is ten per cent faster.", 1.0)
+    variation: float = _doc("Piper: how much the delivery varies between renders (1.0 = the voice's "
+                            "default, 0 = identical audio every time).", 1.0)
+    tld: str = _doc("gTTS accent: Google host domain (com, co.uk, com.au, ca, co.in).", "com")
+    slow: bool = _doc("gTTS slow reading.", False)
+    sentence_pause: float = _doc("Seconds of silence after each sentence.", 0.3)
+    paragraph_pause: float = _doc("Seconds of silence after each paragraph or list item.", 0.6)
+    section_pause: float = _doc("Seconds of silence between sections (chapters).", 1.2)
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """``[audio]``: mixing and encoding."""
+
+    bitrate: str = _doc("MP3 bitrate (64k-320k); 96k mono suits speech with music.", "96k")
+    music: str = _doc("Intro music file; empty for the generated sting, 'none' for no music.", "")
+    loudness: float = _doc("Target integrated loudness in LUFS (-16 is the podcast norm).", -16.0)
+    true_peak: float = _doc("Highest allowed true peak in dBTP (at most -1).", -1.0)
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    """``[cache]``: where synthesized sentences are kept between renders."""
+
+    dir: str = _doc("Sentence cache: a folder relative to the project, or an fsspec URL such as "
+                    "s3://bucket/audioguide-cache (AUDIOGUIDE_CACHE overrides). A Dask cluster's "
+                    "workers must all see it.", ".cache/audioguide")
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """``[cluster]``: render on a Dask cluster (pip install 'audioguide[cluster]')."""
+
+    address: str = _doc("Dask scheduler address such as tcp://10.0.0.5:8786, or local:4 for 4 worker "
+                        "processes on this machine; empty renders here (--cluster and "
+                        "AUDIOGUIDE_CLUSTER override).", "")
+    timeout: float = _doc("Seconds to wait for the scheduler and its first worker.", 30.0)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole ``audioguide.toml``."""
+
+    show: ShowConfig = field(default_factory=ShowConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    """``[lexicon]``: word = "respelling" (or { say, piper }), applied for every engine."""
+    root: Path = field(default=Path("."))
+    """Project folder (where audioguide.toml lives)."""
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / EPISODES_DIR
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / OUTPUT_DIR
+
+
+SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig,
+                             "cache": CacheConfig, "cluster": ClusterConfig}
+
+CLUSTER_ADDRESS = re.compile(r"^(none|local(:\d+)?|(tcp|tls|ucx|inproc|ws|wss)://\S+|[\w.-]+:\d+)$", re.I)
+"""A Dask scheduler address, ``local`` or ``local:N`` (worker processes here), or ``none``."""
+
+
+
+VOICE_LIMITS: dict[str, tuple[float, float, str]] = {
+    "rate": (0.5, 2.0, " (1.0 is normal speed)"),
+    "variation": (0.0, 1.5, " (0 repeats exactly)"),
+    "sentence_pause": (0.0, 10.0, " seconds"),
+    "paragraph_pause": (0.0, 10.0, " seconds"),
+    "section_pause": (0.0, 10.0, " seconds"),
+}
+"""Voice settings an episode may override in its front matter, with their allowed ranges."""
+
+
+def voice_value_problem(key: str, value: Any, *, where: str = "") -> str | None:
+    """Why ``value`` is not allowed for the voice setting ``key`` (``None`` when it is).
+
+    >>> voice_value_problem("rate", 3, where="voice.")
+    'voice.rate must be a number from 0.5 to 2 (1.0 is normal speed)'
+    """
+    low, high, note = VOICE_LIMITS[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        return f"{where}{key} must be a number from {low:g} to {high:g}{note}"
+    return None
+
+
+MP3_BITRATE = re.compile(r"^(32|40|48|56|64|80|96|112|128|160|192|224|256|320)k$")
+"""Bitrates an MP3 may be encoded at."""
+LOUDNESS_RANGE = (-30.0, -9.0)
+"""Integrated loudness targets allowed, in LUFS."""
+TRUE_PEAK_RANGE = (-9.0, -1.0)
+"""True-peak ceilings allowed, in dBTP."""
