@@ -68,7 +68,7 @@ def raw_piper(text: str, dest: Path) -> float:
 def spoken_text(root: Path) -> str:
     """The text the render speaks (the script's sentences), so both sides say the same."""
     from audioguide.ingest import script as scripts
-    from audioguide.render.build import Overrides, episode_plan
+    from audioguide.render.inputs import Overrides, episode_plan
     from audioguide.config import load_config
 
     config = load_config(root)

@@ -12,7 +12,8 @@ import pytest
 from audioguide import ffmpeg
 from audioguide.config import load_config
 from audioguide.settings import Config
-from audioguide.render.build import Report, render
+from audioguide.pipeline import render
+from audioguide.render.items import Report
 
 pytest_plugins = ["tests.browser"]  # the headless Chromium fixture
 
@@ -71,7 +72,7 @@ class RenderedGuide:
 @pytest.fixture(scope="session")
 def rendered_guide(tmp_path_factory: pytest.TempPathFactory) -> RenderedGuide:
     """The sample rendered once as an audio guide (``render --guide``)."""
-    from audioguide.render.build import Overrides
+    from audioguide.render.inputs import Overrides
 
     root = copy_project(tmp_path_factory.mktemp("guide") / "project")
     config = load_config(root)

@@ -13,7 +13,7 @@ from mutagen.mp3 import MP3
 from audioguide import ffmpeg
 from audioguide.audio.master import measure_file
 from audioguide.models import GuideRecord
-from audioguide.render.build import Overrides, as_guide
+from audioguide.render.inputs import Overrides, as_guide
 from tests.conftest import RenderedGuide, decode
 from tests.test_render import HEADINGS
 

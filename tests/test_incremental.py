@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from audioguide.cli import cli
 from audioguide.config import load_config
 from audioguide.models import Audio
-from audioguide.render.build import Overrides, render
+from audioguide.pipeline import render
+from audioguide.render.inputs import Overrides
 from audioguide.speech.cache import SentenceCache, sentence_key
 from tests.conftest import Rendered, copy_project
 

@@ -12,7 +12,7 @@ from audioguide.errors import ConfigError
 from audioguide.ingest import script as scripts
 from audioguide.lexicon import Entry, Lexicon
 from audioguide.models import Block, EpisodeMeta, Script, Section
-from audioguide.render.build import (
+from audioguide.render.inputs import (
     Overrides,
     engine_choice,
     episode_plan,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from audioguide.writer import inside
+
 CONFIG_NAME = "audioguide.toml"
 EPISODES_DIR = "episodes"
 OUTPUT_DIR = "output"
@@ -22,6 +24,16 @@ PUBLISH_STATE = ".publish-state.json"
 COVER_STAMP = ".cover-source.json"
 """What the generated cover was drawn from."""
 GUIDE_RECORD = "guide.json"
+
+
+@dataclass(frozen=True)
+class GuideNames:
+    """File names inside a guide's folder (besides one MP3 per stop)."""
+
+    full_mp3: str
+    full_m4b: str
+    playlist: str
+    archive: str
 
 
 @dataclass(frozen=True)
@@ -63,12 +75,16 @@ class Output:
 
     def episode(self, slug: str, suffix: str) -> Path:
         """``episodes/<slug><suffix>``: ``.mp3``, ``.json`` (the record), ``.vtt``, ``.srt``,
-        ``.chapters.json``, ``.html``."""
-        return self.episodes / f"{slug}{suffix}"
+        ``.chapters.json``, ``.html``; refused if the slug would lead outside the folder."""
+        return inside(self.root, "episodes", f"{slug}{suffix}")
 
     def guide(self, slug: str) -> Path:
-        """The folder of one audio guide."""
-        return self.guides / slug
+        """The folder of one audio guide; refused if the slug would lead outside."""
+        return inside(self.root, "guides", slug)
+
+    @staticmethod
+    def guide_names(slug: str) -> GuideNames:
+        return GuideNames(f"{slug}.mp3", f"{slug}.m4b", f"{slug}.m3u8", f"{slug}.zip")
 
     def guide_record(self, slug: str) -> Path:
         return self.guide(slug) / GUIDE_RECORD

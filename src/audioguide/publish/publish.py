@@ -16,16 +16,16 @@ from pathlib import Path
 
 from audioguide import __version__
 from audioguide.errors import BuildError
-from audioguide.models import Cue, EpisodeRecord, GuideRecord
+from audioguide.layout import FEED, Output
+from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish import artwork
-from audioguide.publish.feed import build_feed, timestamp
+from audioguide.publish.feed import build_feed
+from audioguide.publish.site import build_site
+from audioguide.publish.transcripts import chapters_json, srt, webvtt
 from audioguide.settings import Config
 from audioguide.writer import atomic_path, write_bytes, write_text
 
 log = logging.getLogger(__name__)
-
-GUIDS = ".audioguide-guids.json"
-"""Slug -> guid of everything ever published from this output folder (for ``check``)."""
 
 
 def cover_path(config: Config, out_dir: Path) -> Path:
@@ -33,13 +33,13 @@ def cover_path(config: Config, out_dir: Path) -> Path:
     if config.show.image:
         source = config.root / config.show.image
         ext = artwork.check_cover(source)
-        dest = out_dir / f"cover.{ext}"
+        dest = Output(out_dir).cover(ext)
         if not dest.is_file() or dest.read_bytes() != source.read_bytes():
             with atomic_path(dest) as tmp:
                 shutil.copyfile(source, tmp)
         return dest
-    dest = out_dir / "cover.jpg"
-    stamp = out_dir / ".cover-source.json"
+    dest = Output(out_dir).cover()
+    stamp = Output(out_dir).cover_stamp
     wanted = json.dumps({"title": config.show.title, "author": config.show.author,
                          "style": artwork.STYLE})
     if not (dest.is_file() and stamp.is_file() and stamp.read_text() == wanted):
@@ -51,9 +51,7 @@ def cover_path(config: Config, out_dir: Path) -> Path:
 def load_records(out_dir: Path) -> list[EpisodeRecord]:
     """Every rendered episode whose MP3 is present, from its side record."""
     records = []
-    for path in sorted((out_dir / "episodes").glob("*.json")):
-        if path.name.endswith(".chapters.json"):
-            continue
+    for path in Output(out_dir).episode_records():
         try:
             record = EpisodeRecord.from_json(json.loads(path.read_text("utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
@@ -67,7 +65,7 @@ def load_records(out_dir: Path) -> list[EpisodeRecord]:
 def load_guides(out_dir: Path) -> list[GuideRecord]:
     """Every rendered audio guide, from ``guides/<slug>/guide.json``."""
     guides = []
-    for path in sorted((out_dir / "guides").glob("*/guide.json")):
+    for path in Output(out_dir).guide_records():
         try:
             guides.append(GuideRecord.from_json(json.loads(path.read_text("utf-8"))))
         except (ValueError, KeyError, TypeError) as exc:
@@ -76,41 +74,14 @@ def load_guides(out_dir: Path) -> list[GuideRecord]:
     return guides
 
 
-def webvtt(cues: tuple[Cue, ...]) -> str:
-    """WebVTT captions, one cue per sentence."""
-    blocks = [f"{i}\n{timestamp(c.start)} --> {timestamp(c.end)}\n{c.text}"
-              for i, c in enumerate(cues, start=1)]
-    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
-
-
-def srt(cues: tuple[Cue, ...]) -> str:
-    """SubRip captions, one cue per sentence."""
-    blocks = [f"{i}\n{timestamp(c.start, ',')} --> {timestamp(c.end, ',')}\n{c.text}"
-              for i, c in enumerate(cues, start=1)]
-    return "\n\n".join(blocks) + "\n"
-
-
-def chapters_json(record: EpisodeRecord, cover_url: str) -> str:
-    """Podcasting 2.0 JSON chapters."""
-    data = {
-        "version": "1.2.0",
-        "title": record.title,
-        "chapters": [{"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title,
-                      "img": cover_url} for c in record.chapters],
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
-    path = out_dir / GUIDS
+    path = Output(out_dir).guids
     known: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
     for r in records:
         known.setdefault(r.slug, r.guid)
     write_text(path, json.dumps(dict(sorted(known.items())), indent=2) + "\n")
 
 
-STATE = ".publish-state.json"
-"""What the last publish was made from: a digest of the settings and of each record."""
 
 
 def _digest(data: bytes) -> str:
@@ -133,44 +104,41 @@ def publish(config: Config, out_dir: Path) -> None:
     Only what changed is redone: per-episode files when that episode's record changed, and the
     feed and show page when any record or the show's settings changed.
     """
+    out = Output(out_dir)
     base = config.show.base_url
     cover = cover_path(config, out_dir)
     cover_url = base + cover.name
-    record_files = sorted(p for p in (out_dir / "episodes").glob("*.json")
-                          if not p.name.endswith(".chapters.json"))
-    guide_files = sorted((out_dir / "guides").glob("*/guide.json"))
-    digests = {str(p.relative_to(out_dir)): _digest(p.read_bytes()) for p in [*record_files, *guide_files]}
+    digests = {str(p.relative_to(out_dir)): _digest(p.read_bytes())
+               for p in [*out.episode_records(), *out.guide_records()]}
     settings = _settings_digest(config, cover)
-    state_path = out_dir / STATE
+    state_path = out.publish_state
     try:
         state = json.loads(state_path.read_text())
     except (OSError, ValueError):
         state = {}
     same_settings = state.get("settings") == settings
-    if same_settings and state.get("records") == digests and (out_dir / "feed.xml").is_file() \
-            and (out_dir / "index.html").is_file():
+    if same_settings and state.get("records") == digests and out.feed.is_file() and out.index.is_file():
         log.debug("feed and site are up to date")
         return
     records = load_records(out_dir)
+    def record_key(slug: str) -> str:
+        return str(out.episode(slug, ".json").relative_to(out_dir))
+
     changed = {r.slug for r in records
-               if not same_settings or state.get("records", {}).get(f"episodes/{r.slug}.json")
-               != digests.get(f"episodes/{r.slug}.json")
-               or not (out_dir / "episodes" / f"{r.slug}.html").is_file()}
+               if not same_settings or state.get("records", {}).get(record_key(r.slug))
+               != digests.get(record_key(r.slug)) or not out.episode(r.slug, ".html").is_file()}
     urls = {r.slug: f"{base}episodes/{r.mp3}" for r in records}
     for r in records:
         if r.slug not in changed:
             continue
-        stem = out_dir / "episodes" / r.slug
-        write_text(stem.with_suffix(".vtt"), webvtt(r.cues))
-        write_text(stem.with_suffix(".srt"), srt(r.cues))
-        write_text(stem.parent / f"{r.slug}.chapters.json", chapters_json(r, cover_url))
-    write_bytes(out_dir / "feed.xml", build_feed(config, records, cover_url=cover_url, urls=urls),
-                durable=True)
+        write_text(out.episode(r.slug, ".vtt"), webvtt(r.cues))
+        write_text(out.episode(r.slug, ".srt"), srt(r.cues))
+        write_text(out.episode(r.slug, ".chapters.json"), chapters_json(r, cover_url))
+    write_bytes(out.feed, build_feed(config, records, cover_url=cover_url, urls=urls), durable=True)
     _remember_guids(out_dir, records)
-    from audioguide.publish.site import build_site
 
     newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
                           reverse=config.show.type == "episodic")
-    build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + "feed.xml",
+    build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + FEED,
                guides=load_guides(out_dir), pages_for=changed)
     write_text(state_path, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")

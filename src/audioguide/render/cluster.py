@@ -7,7 +7,7 @@ The workers do the heavy lifting; the machine running ``render`` keeps the proje
    worker synthesizes it and writes it to the cache. A sentence used by several episodes is
    one task;
 2. every episode becomes one task that depends on its sentences: a worker mixes, masters and
-   encodes it (:mod:`audioguide.produce`) and sends back the MP3 and its facts. Episode tasks
+   encodes it (:mod:`audioguide.render.work`) and sends back the MP3 and its facts. Episode tasks
    go first once their sentences are ready, so mastering overlaps the synthesis of later
    episodes. An audio guide is one such task too: every stop, then the whole guide as MP3
    and M4B;
@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING, Any
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError, BuildError, ConfigError, EngineError
-from audioguide.guide import guide
 from audioguide.models import Audio
-from audioguide.render.build import (
-    Batch,
+from audioguide.render import guides
+from audioguide.render.batch import Batch
+from audioguide.render.items import (
     Pending,
     episode_dest,
     episode_job,
@@ -272,7 +272,7 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                 name = f"audioguide-{kind}-{work.script.meta.slug}-{uuid.uuid4().hex[:8]}"
                 try:
                     if work.guide:
-                        job: EpisodeJob | GuideJob = guide.guide_job(batch.config, work.script,
+                        job: EpisodeJob | GuideJob = guides.guide_job(batch.config, work.script,
                                                                      work.utterances)
                         task = master_guide
                     else:
@@ -321,9 +321,9 @@ def _write(batch: Batch, work: Pending, task: Any) -> None:
             with tempfile.TemporaryDirectory(prefix="audioguide-") as folder:
                 for name, data in files.items():
                     (Path(folder) / name).write_bytes(data)
-                batch.report.guides.append(guide.write_guide(
+                batch.report.guides.append(guides.write_guide(
                     batch.config, work.script, made, Path(folder), out_dir=batch.out_dir,
-                    cover=batch.cover, key=work.key))
+                    cover=batch.cover, publish=batch.publish_guide, key=work.key))
         else:
             def place(tmp: Path) -> EpisodeAudio:
                 tmp.write_bytes(files)

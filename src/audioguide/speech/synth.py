@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from audioguide.errors import EngineError
 from audioguide.models import Audio, Utterance
 from audioguide.speech.cache import SentenceCache, sentence_key
-from audioguide.speech.engines import Engine, EngineSettings, create_engine
+from audioguide.speech.engines import (
+    Capabilities,
+    Engine,
+    EngineSettings,
+    create_engine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +52,7 @@ class Synthesizer:
         return [self.key(u.text) if u.text else "" for u in utterances]
 
     def _concurrency(self) -> int:
-        allowed = int(getattr(self.engine, "concurrency", 1))
-        return max(1, min(self.jobs, allowed) if self.name == "piper" else allowed)
+        return Capabilities.of(self.engine).workers(self.jobs)
 
     def prepare(self, utterances: list[Utterance], *, where: str = "",
                 progress: Progress | None = None) -> None:
@@ -70,8 +74,6 @@ class Synthesizer:
             progress(done)
         if not todo:
             return
-        if hasattr(self.engine, "concurrency") and self.name == "piper":
-            self.engine.concurrency = self._concurrency()  # type: ignore[attr-defined]
         log.info("synthesizing %d of %d sentences (%d at a time)", len(todo), len(utterances),
                  self._concurrency())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from audioguide.errors import EngineError
 from audioguide.models import Audio
@@ -48,6 +48,13 @@ class Engine(Protocol):
     """What audioguide needs from a speech engine."""
 
     name: str
+    speaks_phonemes: ClassVar[bool]
+    """Capability: text may carry espeak phonemes in ``[[ … ]]`` (lexicon entries for Piper)."""
+    concurrency: ClassVar[int]
+    """Capability: how many sentences may be synthesized at once."""
+    cpu_bound: ClassVar[bool]
+    """Capability: synthesis uses this machine's cores, so ``--jobs`` limits the concurrency too
+    (a network engine is limited only by its own politeness)."""
 
     def __init__(self, settings: EngineSettings) -> None: ...
 
@@ -63,6 +70,34 @@ class Engine(Protocol):
     def availability(cls) -> Availability:
         """Whether this engine can run here; must be cheap and must not raise."""
         ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do, read from its class (absent attributes mean "no", one at a time)."""
+
+    phonemes: bool = False
+    concurrency: int = 1
+    cpu_bound: bool = False
+
+    @classmethod
+    def of(cls, engine: type[Engine] | Engine) -> Capabilities:
+        return cls(bool(getattr(engine, "speaks_phonemes", False)),
+                   max(1, int(getattr(engine, "concurrency", 1))),
+                   bool(getattr(engine, "cpu_bound", False)))
+
+    def workers(self, jobs: int) -> int:
+        """Sentences to synthesize at once, given ``--jobs``."""
+        return max(1, min(jobs, self.concurrency) if self.cpu_bound else self.concurrency)
+
+
+def capabilities(name: str) -> Capabilities:
+    """The capabilities of the engine registered as ``name``; an engine that cannot be loaded
+    has none (the error is reported where it is used)."""
+    try:
+        return Capabilities.of(engine_class(name))
+    except EngineError:
+        return Capabilities()
 
 
 def available_engines() -> dict[str, object]:

@@ -137,7 +137,9 @@ class GTTSEngine:
     """Speech from Google Translate's TTS service (needs the internet)."""
 
     name = "gtts"
-    concurrency: int = 4
+    speaks_phonemes = False
+    cpu_bound = False
+    concurrency = 4
     """Requests in flight at once: a polite limit for a free service that rate-limits."""
 
     max_attempts: int = 4

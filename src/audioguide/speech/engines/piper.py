@@ -109,10 +109,12 @@ class PiperEngine:
     """
 
     name = "piper"
+    speaks_phonemes = True
+    cpu_bound = True
+    concurrency = 2
+    """Sentences synthesized at once, at most (``--jobs`` may lower it): one ONNX run per core."""
     threads: int = 1
     """ONNX Runtime intra-op threads per run; parallelism comes from concurrent calls."""
-    concurrency: int = 2
-    """How many sentences may be synthesized at once (set from ``--jobs``)."""
 
     def __init__(self, settings: EngineSettings):
         self.settings = settings

@@ -1,0 +1,73 @@
+"""Audio guides, publishing side: from a guide's record and audio, its M3U8 playlist, a ZIP of
+every stop, per-stop transcripts and chapters, a serial feed, and the offline guide page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from audioguide.guide.page import build_guide_page
+from audioguide.layout import FEED
+from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
+from audioguide.publish.feed import build_feed
+from audioguide.publish.transcripts import chapters_json, srt, webvtt
+from audioguide.settings import Config
+from audioguide.writer import write_bytes, write_text
+
+
+def _playlist(guide_title: str, stops: list[StopRecord]) -> str:
+    lines = ["#EXTM3U", f"#PLAYLIST:{guide_title}"]
+    for s in stops:
+        lines += [f"#EXTINF:{int(round(s.duration))},{s.number}. {s.title}", s.file]
+    return "\n".join(lines) + "\n"
+
+
+def _archive(guide_dir: Path, files: list[str], date: dt.date) -> bytes:
+    """A ZIP of the stop files with fixed timestamps, so an unchanged guide gives the same bytes."""
+    buf = io.BytesIO()
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, (guide_dir / name).read_bytes())
+    return buf.getvalue()
+
+
+def stop_episode(guide: GuideRecord, stop: StopRecord) -> EpisodeRecord:
+    """A stop as a feed item: serial episodes in stop order."""
+    return EpisodeRecord(
+        slug=Path(stop.file).stem, title=f"{stop.number}. {stop.title}", date=guide.date,
+        description=f"Stop {stop.number} of {guide.title}.", number=stop.number,
+        guid=f"audioguide:{guide.slug}:stop:{stop.number}", kind="stop", mp3=stop.file,
+        size=stop.size, duration=stop.duration, integrated_lufs=0.0, true_peak_dbtp=0.0,
+        chapters=(Chapter(stop.title, 0.0, round(stop.duration, 3)),), cues=stop.cues,
+    )
+
+
+def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Path) -> None:
+    """The playlist and archive, per-stop transcripts and chapters, the guide's serial feed, and
+    its page, for a guide whose audio is in ``guide_dir``."""
+    write_text(guide_dir / guide.playlist, _playlist(guide.title, list(guide.stops)))
+    write_bytes(guide_dir / guide.archive,
+                _archive(guide_dir, [s.file for s in guide.stops] + [guide.playlist], guide.date))
+    base = config.show.base_url
+    guide_url = f"{base}guides/{guide.slug}/"
+    cover_url = base + cover.name
+    items = [stop_episode(guide, s) for s in guide.stops]
+    for item in items:
+        stem = guide_dir / item.slug
+        write_text(stem.with_suffix(".vtt"), webvtt(item.cues))
+        write_text(stem.with_suffix(".srt"), srt(item.cues))
+        write_text(guide_dir / f"{item.slug}.chapters.json", chapters_json(item, cover_url))
+    show = dataclasses.replace(config.show, title=guide.title, type="serial",
+                               description=guide.description or guide.title, base_url=guide_url,
+                               link=guide_url)
+    feed = build_feed(dataclasses.replace(config, show=show), items, cover_url=cover_url,
+                      urls={i.slug: guide_url + i.mp3 for i in items})
+    write_bytes(guide_dir / FEED, feed)
+    build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}")

@@ -1,0 +1,38 @@
+"""The whole build, read like a table of contents: the cover -> render every item
+(:mod:`audioguide.render`, which also has each guide published by :mod:`audioguide.guide`) ->
+publish the feed and site (:mod:`audioguide.publish`).
+
+This is what ``audioguide render`` runs; the stages below it never call back up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from audioguide.guide.files import publish_guide
+from audioguide.models import GuideRecord
+from audioguide.publish import publish
+from audioguide.render import build
+from audioguide.render.inputs import Overrides
+from audioguide.render.items import Report
+from audioguide.settings import Config
+
+
+def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(),
+           progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> Report:
+    """Render the given inputs (default: every script in ``episodes/``) into ``output/`` (or
+    ``overrides.out``), then publish the feed and the site."""
+    started = time.monotonic()
+    out_dir = overrides.out or config.output_dir
+    cover = publish.cover_path(config, out_dir)
+
+    def guide_published(record: GuideRecord, folder: Path) -> None:
+        publish_guide(config, record, folder, cover)
+
+    report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,
+                          progress_factory=progress_factory)
+    publish.publish(config, out_dir)
+    report.seconds = time.monotonic() - started
+    return report

@@ -1,0 +1,34 @@
+"""Transcripts and chapters beside each episode: WebVTT and SRT captions (one cue per sentence)
+and Podcasting 2.0 JSON chapters, from an episode's record."""
+
+from __future__ import annotations
+
+import json
+
+from audioguide.models import Cue, EpisodeRecord
+from audioguide.publish.feed import timestamp
+
+
+def webvtt(cues: tuple[Cue, ...]) -> str:
+    """WebVTT captions, one cue per sentence."""
+    blocks = [f"{i}\n{timestamp(c.start)} --> {timestamp(c.end)}\n{c.text}"
+              for i, c in enumerate(cues, start=1)]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def srt(cues: tuple[Cue, ...]) -> str:
+    """SubRip captions, one cue per sentence."""
+    blocks = [f"{i}\n{timestamp(c.start, ',')} --> {timestamp(c.end, ',')}\n{c.text}"
+              for i, c in enumerate(cues, start=1)]
+    return "\n\n".join(blocks) + "\n"
+
+
+def chapters_json(record: EpisodeRecord, cover_url: str) -> str:
+    """Podcasting 2.0 JSON chapters."""
+    data = {
+        "version": "1.2.0",
+        "title": record.title,
+        "chapters": [{"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": c.title,
+                      "img": cover_url} for c in record.chapters],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -1,0 +1,111 @@
+"""One render's shared state, and rendering its pending items on this machine: each item is
+mixed and mastered in a second thread while the next one is synthesized (as a cluster overlaps
+them across workers: :mod:`audioguide.render.cluster` uses the same :class:`Batch`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from audioguide.audio import mix
+from audioguide.errors import AudioguideError
+from audioguide.layout import Output
+from audioguide.models import Script, Utterance
+from audioguide.render import guides
+from audioguide.render.inputs import Overrides, as_guide, engine_choice
+from audioguide.render.items import (
+    Pending,
+    Report,
+    SynthPool,
+    build_key,
+    render_episode,
+    up_to_date,
+)
+from audioguide.settings import Config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Batch:
+    """One render's shared state: where files go, the music, the report and its failures."""
+
+    config: Config
+    out_dir: Path
+    cover: Path | None
+    bed: Callable[[], mix.MusicBed]
+    report: Report
+    single: bool
+    """Rendering a single input: its failure is the command's failure, raised as it is."""
+    publish_guide: guides.PublishGuide
+    progress: Callable[[int], None] | None = None
+
+    def pending(self, path: Path, script: Script, utterances: list[Utterance], pool: SynthPool,
+                numbers: dict[str, int], overrides: Overrides) -> Pending | None:
+        """The work for one input, or ``None`` when its files are up to date (then it is
+        counted as unchanged)."""
+        name, settings = engine_choice(self.config, script, overrides)
+        synth = pool.get(name, settings)
+        number = numbers.get(script.meta.slug)
+        work = Pending(path, script, utterances, synth, number, as_guide(script, overrides), "")
+        work.key = build_key(self.config, script, utterances, synth, number=number, cover=self.cover,
+                             guide_mode=work.guide)
+        out = Output(self.out_dir)
+        slug = script.meta.slug
+        if work.guide:
+            folder = out.guide(slug)
+            if not up_to_date(out.guide_record(slug), work.key, lambda d: guides.media_files(folder, d)):
+                return work
+            self.report.guides.append(guides.load_record(folder))
+        else:
+            record = out.episode(slug, ".json")
+            if not up_to_date(record, work.key, lambda d: [record.with_name(str(d["mp3"]))]):
+                return work
+        self.report.unchanged.append(slug)
+        return None
+
+    def fail(self, path: Path, exc: AudioguideError) -> None:
+        """Record a failed input and go on with the others (or raise, for a single input)."""
+        if self.single and not self.report.failures:
+            raise exc
+        self.report.failures.append((str(path), exc))
+
+    def render_all_here(self, pending: list[Pending]) -> None:
+        """Render on this machine, mixing and mastering each item in a second thread while the
+        next one is synthesized (as a cluster overlaps them across workers)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as masterer:
+            previous: tuple[Pending, Future[None]] | None = None
+            for work in pending:
+                try:
+                    work.synth.prepare(work.utterances, where=str(work.script.path or work.script.meta.slug),
+                                       progress=self.progress)
+                except AudioguideError as exc:
+                    self.fail(work.path, exc)
+                    continue
+                if previous is not None:  # one item in the masterer at a time
+                    self._collect(*previous)
+                previous = work, masterer.submit(self.render_here, work)
+            if previous is not None:
+                self._collect(*previous)
+
+    def _collect(self, work: Pending, done: Future[None]) -> None:
+        try:
+            done.result()
+        except AudioguideError as exc:
+            self.fail(work.path, exc)
+
+    def render_here(self, work: Pending) -> None:
+        """Mix, master and write one episode or guide whose sentences are in the cache."""
+        if work.guide:
+            self.report.guides.append(guides.render_guide(
+                self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
+                cover=self.cover, publish=self.publish_guide, key=work.key))
+        else:
+            self.report.rendered.append(render_episode(
+                self.config, work.script, work.utterances, work.synth, self.bed(),
+                out_dir=self.out_dir, number=work.number, cover=self.cover, key=work.key))
+            log.info("rendered %s", work.script.meta.slug)

@@ -1,0 +1,118 @@
+"""Audio guides, rendering side: one script as a numbered tour, one track per section ("stop").
+
+(sentences spoken once, into the cache) -> per stop: chime + "Stop N. Title." + text, mastered and
+tagged -> the whole guide as one MP3 and one M4B with a chapter per stop -> ``guide.json``. What a
+guide publishes beside its audio (playlist, archive, transcripts, feed, page) is made by
+:mod:`audioguide.guide`, through the ``publish`` callback, before ``guide.json`` marks it done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from audioguide.audio.tags import Tags, write_tags
+from audioguide.errors import InputError
+from audioguide.ingest.script import slugify
+from audioguide.layout import GUIDE_RECORD, Output
+from audioguide.models import GuideRecord, Script, Section, StopRecord, Utterance
+from audioguide.render import work as produce
+from audioguide.settings import Config
+from audioguide.speech.synth import Synthesizer
+from audioguide.writer import atomic_path, write_text
+
+PublishGuide = Callable[[GuideRecord, Path], None]
+"""Writes what a guide publishes beside its audio, given its record and folder."""
+
+
+def announce(index: int, section: Section) -> str:
+    """What opens a stop: its number and title."""
+    return f"Stop {index + 1}. {section.chapter_title}."
+
+
+def _stops(script: Script, utterances: list[Utterance]) -> list[tuple[str, list[Utterance]]]:
+    """Utterances grouped by section; sections with nothing to say are skipped."""
+    groups = []
+    for index, section in enumerate(script.sections):
+        picked = [k for k, u in enumerate(utterances) if u.section == index and u.text]
+        if not picked:
+            continue
+        first, last = picked[0], picked[-1]
+        us = [dataclasses.replace(u, section=0) for u in utterances[first:last + 1]]
+        us[-1] = dataclasses.replace(us[-1], pause_after=0.6)
+        groups.append((section.chapter_title, us))
+    return groups
+
+
+def media_files(folder: Path, data: dict[str, object]) -> list[Path]:
+    """Every audio file a ``guide.json`` names."""
+    stops = data.get("stops", [])
+    names = [str(s["file"]) for s in stops] if isinstance(stops, list) else []
+    return [folder / n for n in [*names, str(data.get("full_mp3")), str(data.get("full_m4b"))]]
+
+
+def load_record(folder: Path) -> GuideRecord:
+    return GuideRecord.from_json(json.loads((folder / GUIDE_RECORD).read_text("utf-8")))
+
+
+def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> produce.GuideJob:
+    """The stops to master, from ``utterances`` (the script planned with :func:`announce`)."""
+    groups = _stops(script, utterances)
+    if not groups:
+        raise InputError("the script has no stops to speak", path=script.path)
+    a = config.audio
+    return produce.GuideJob(tuple((title, tuple(us)) for title, us in groups), script.meta.title,
+                            config.show.author, a.loudness, a.true_peak, a.bitrate)
+
+
+def render_guide(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer, *,
+                 out_dir: Path, cover: Path | None, publish: PublishGuide, key: str = "") -> GuideRecord:
+    """Render ``script`` as an audio guide into ``out_dir/guides/<slug>/`` from its sentences,
+    which ``synth.prepare`` has put into the cache.
+
+    ``utterances`` is the script planned with :func:`announce` as its headings.
+    """
+    job = guide_job(config, script, utterances)
+    with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
+        made = produce.make_guide_audio(job, synth.audio, Path(work))
+        return write_guide(config, script, made, Path(work), out_dir=out_dir, cover=cover,
+                           publish=publish, key=key)
+
+
+def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: Path, *,
+                out_dir: Path, cover: Path | None, publish: PublishGuide, key: str) -> GuideRecord:
+    """Tag the guide's audio from ``work`` and move it into ``out_dir/guides/<slug>/``; have
+    ``publish`` write what goes beside it; then write ``guide.json``, which marks it done."""
+    meta = script.meta
+    language = meta.language or config.show.language
+    names = Output(out_dir).guide_names(meta.slug)
+    guide_dir = Output(out_dir).guide(meta.slug)
+    stops: list[StopRecord] = []
+    for number, stop in enumerate(made.stops, start=1):
+        name = f"{number:02d}-{slugify(stop.title, limit=40)}.mp3"
+        dest = guide_dir / name
+        with atomic_path(dest) as tmp:
+            shutil.copyfile(work / stop.file, tmp)
+            write_tags(tmp, Tags(title=f"{number}. {stop.title}", artist=config.show.author,
+                                 album=meta.title, date=meta.date, track=number,
+                                 track_total=len(made.stops), description=meta.description,
+                                 language=language, cover=cover), ())
+        stops.append(StopRecord(number, stop.title, name, dest.stat().st_size, stop.duration, stop.cues))
+    with atomic_path(guide_dir / names.full_mp3) as tmp:
+        shutil.copyfile(work / produce.FULL_MP3, tmp)
+        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=meta.title,
+                             date=meta.date, description=meta.description, language=language,
+                             cover=cover, genre="Audiobook"), made.chapters)
+    with atomic_path(guide_dir / names.full_m4b) as tmp:
+        shutil.copyfile(work / produce.FULL_M4B, tmp)
+    record = GuideRecord(slug=meta.slug, title=meta.title, description=meta.description,
+                         language=language, date=meta.date, stops=tuple(stops), full_mp3=names.full_mp3,
+                         full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
+                         playlist=names.playlist, archive=names.archive)
+    publish(record, guide_dir)
+    write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), "build_key": key}, indent=2) + "\n")
+    return record

@@ -1,0 +1,205 @@
+"""The work items that local and cluster rendering share: what one episode needs (its job), how
+its files are written into ``output/`` (tagged, atomically, with its record), when it is up to
+date, and the report of a whole render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audioguide.audio import mix
+from audioguide.audio.tags import Tags, write_tags
+from audioguide.errors import AudioguideError
+from audioguide.models import (
+    EpisodeRecord,
+    GuideRecord,
+    RenderedEpisode,
+    Script,
+    Utterance,
+)
+from audioguide.render import work as produce
+from audioguide.settings import Config
+from audioguide.speech.cache import SentenceCache
+from audioguide.speech.engines import EngineSettings
+from audioguide.speech.synth import Synthesizer
+from audioguide.writer import atomic_path, inside, write_text
+
+BUILD_FORMAT = 1
+"""Bumped when the way files are made changes, so old outputs are rebuilt."""
+
+
+@dataclass
+class Report:
+    """What a render did: episodes written, failures, audio minutes and wall time."""
+
+    rendered: list[RenderedEpisode] = field(default_factory=list)
+    guides: list[GuideRecord] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    """Slugs whose output was already up to date (nothing synthesized, nothing written)."""
+    synthesized: int = 0
+    """Sentences sent to a speech engine (the rest came from the cache)."""
+    failures: list[tuple[str, AudioguideError]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def audio_minutes(self) -> float:
+        return (sum(e.duration for e in self.rendered) + sum(g.full_duration for g in self.guides)) / 60
+
+    def summary(self) -> str:
+        n = len(self.rendered)
+        text = f"Rendered {n} episode{'s' if n != 1 else ''}"
+        if self.guides:
+            text += f" and {len(self.guides)} guide{'s' if len(self.guides) != 1 else ''}"
+        text += f", {self.audio_minutes:.1f} min of audio, in {self.seconds:.1f} s"
+        if self.unchanged:
+            text += f"; {len(self.unchanged)} already up to date"
+        text += f"; {self.synthesized} sentence{'s' if self.synthesized != 1 else ''} synthesized"
+        if self.failures:
+            text += f"; {len(self.failures)} failed: " + ", ".join(name for name, _ in self.failures)
+        return text
+
+
+class SynthPool:
+    """One :class:`Synthesizer` per distinct engine and settings, sharing the sentence cache."""
+
+    def __init__(self, cache: SentenceCache, jobs: int) -> None:
+        self.cache = cache
+        self.jobs = jobs
+        self._synths: dict[tuple[str, EngineSettings], Synthesizer] = {}
+
+    def get(self, name: str, settings: EngineSettings) -> Synthesizer:
+        key = (name, settings)
+        if key not in self._synths:
+            self._synths[key] = Synthesizer(name, settings, self.cache, self.jobs)
+        return self._synths[key]
+
+    @property
+    def synthesized(self) -> int:
+        return sum(s.synthesized for s in self._synths.values())
+
+
+def _file_digest(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_key(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
+              *, number: int | None, cover: Path | None, guide_mode: bool) -> str:
+    """Everything an episode's files depend on: when it is unchanged, nothing is redone."""
+    music = config.audio.music.strip()
+    data = {
+        "format": BUILD_FORMAT,
+        "guide": guide_mode,
+        "sentences": [[k, round(u.pause_after, 4), u.section, u.caption]
+                      for k, u in zip(synth.keys(utterances), utterances)],
+        "chapters": [s.chapter_title for s in script.sections],
+        "audio": dataclasses.asdict(config.audio),
+        "music": _file_digest(config.root / music) if music and music.lower() != "none" else music,
+        "meta": [script.meta.title, script.meta.slug, script.meta.date.isoformat(),
+                 script.meta.description, script.meta.guid, script.meta.language, number],
+        "show": [config.show.title, config.show.author, config.show.language],
+        "cover": _file_digest(cover),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, object]], list[Path]]) -> bool:
+    """Whether ``record_path`` was written for ``key`` and every file it names is still there."""
+    try:
+        data = json.loads(record_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data.get("build_key") == key and all(p.is_file() for p in media(data))
+
+
+def music_bed(config: Config) -> mix.MusicBed:
+    setting = config.audio.music.strip()
+    if setting.lower() == "none":
+        return mix.MusicBed.none()
+    if setting:
+        return mix.MusicBed.from_file(config.root / setting)
+    return mix.MusicBed.generated()
+
+
+def episode_job(config: Config, script: Script, utterances: list[Utterance], bed: mix.MusicBed,
+                dest: Path) -> produce.EpisodeJob:
+    """What :func:`produce.make_episode_audio` needs, with the previous render's mastering as
+    the first guess."""
+    try:
+        previous = json.loads(dest.with_suffix(".json").read_text())["master"]
+        first_gain, first_aim = float(previous["gain"]), float(previous["aim"])
+    except (OSError, ValueError, KeyError, TypeError):
+        first_gain = first_aim = None
+    a = config.audio
+    return produce.EpisodeJob(tuple(utterances), tuple(s.chapter_title for s in script.sections), bed,
+                              a.loudness, a.true_peak, a.bitrate, first_gain, first_aim)
+
+
+def episode_dest(out_dir: Path, script: Script) -> Path:
+    return inside(out_dir, "episodes", f"{script.meta.slug}.mp3")
+
+
+def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
+                   bed: mix.MusicBed, *, out_dir: Path, number: int | None, cover: Path | None,
+                   key: str = "") -> RenderedEpisode:
+    """Mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3`` from its sentences,
+    which ``synth.prepare`` has put into the cache."""
+    dest = episode_dest(out_dir, script)
+    job = episode_job(config, script, utterances, bed, dest)
+    return write_episode(config, script, lambda tmp: produce.make_episode_audio(job, synth.audio, tmp),
+                         dest=dest, number=number, cover=cover, key=key)
+
+
+def write_episode(config: Config, script: Script, make: Callable[[Path], produce.EpisodeAudio], *,
+                  dest: Path, number: int | None, cover: Path | None, key: str) -> RenderedEpisode:
+    """Have ``make`` write the untagged MP3 to a temporary name, tag it, move it into place, and
+    write its record (``<slug>.json``) beside it."""
+    meta = script.meta
+    with atomic_path(dest) as tmp:
+        made = make(tmp)
+        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
+                             date=meta.date, track=number, description=meta.description,
+                             language=meta.language or config.show.language, cover=cover),
+                   made.chapters)
+    episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
+                              chapters=made.chapters, cues=made.cues, loudness=made.loudness)
+    record = episode_record(episode, number)
+    data = {**record.to_json(), "build_key": key,
+            "master": {"gain": round(made.gain, 3), "aim": round(made.aim, 3)}}
+    write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
+    return episode
+
+
+def episode_record(episode: RenderedEpisode, number: int | None) -> EpisodeRecord:
+    """The facts publishing needs about a rendered episode, kept beside its MP3."""
+    m = episode.meta
+    return EpisodeRecord(
+        slug=m.slug, title=m.title, date=m.date, description=m.description, number=number,
+        guid=m.guid or stable_guid(m.slug), kind=m.kind, mp3=episode.mp3.name, size=episode.size,
+        duration=episode.duration, integrated_lufs=episode.loudness.integrated_lufs,
+        true_peak_dbtp=episode.loudness.true_peak_dbtp, chapters=episode.chapters, cues=episode.cues,
+    )
+
+
+def stable_guid(slug: str) -> str:
+    """A guid that depends only on the slug, so it never changes when anything else does."""
+    return f"audioguide:{slug}"
+
+
+@dataclass
+class Pending:
+    """An episode or guide whose files are out of date, with what rendering it needs."""
+
+    path: Path
+    script: Script
+    utterances: list[Utterance]
+    synth: Synthesizer
+    number: int | None
+    guide: bool
+    key: str
