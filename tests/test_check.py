@@ -16,13 +16,9 @@ from PIL import Image
 from audioguide.errors import InputError
 from audioguide.ffmpeg import run
 from audioguide.models import Chapter, Cue, EpisodeRecord
-from audioguide.verify.check import (
-    APPLE_CATEGORIES,
-    Problem,
-    check_site,
-    format_problems,
-    podcast_guid,
-)
+from audioguide.publish.feed import podcast_guid
+from audioguide.publish.podcast import APPLE_CATEGORIES
+from audioguide.verify.check import Problem, check_site, format_problems
 
 BASE = "https://example.com/show/"
 SPEC_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -309,6 +305,44 @@ def test_format_problems_one_line_each(site: Site) -> None:
     assert lines[0].startswith("feed.xml <channel>: <itunes:explicit> is 'yes'")
     assert all(". Fix: " in line and line.endswith(".") for line in lines)
     assert str(Problem("a", "b.", "c")) == "a: b. Fix: c."
+
+
+def test_loudness_is_checked_against_the_configured_target(site: Site) -> None:
+    """A show rendered for -20 LUFS is on target for its own settings, off it for the default."""
+    for slug in ("ep1", "ep2"):
+        site.episode_record(slug, integrated_lufs=-20.3, true_peak_dbtp=-1.5)
+    assert check_site(site.root, base_url=BASE, loudness=-20.0) == []
+    problems = check_site(site.root, base_url=BASE)
+    assert [p.where for p in problems] == ["episodes/ep1.json", "episodes/ep2.json"]
+    assert all(p.message == "integrated loudness is -20.3 LUFS, podcasts should be -16 ± 1"
+               for p in problems), format_problems(problems)
+    assert problems[0].fix == ("Set audio.loudness = -16 in audioguide.toml, "
+                               "then run audioguide render again")
+    flagged = check_site(site.root, base_url=BASE, loudness=-20.0, true_peak=-2.0)
+    assert [p.message for p in flagged] == \
+        ["true peak is -1.5 dBTP, above -2 dBTP (players and encoders will clip it)"] * 2
+
+
+def test_check_command_uses_the_projects_loudness(site: Site) -> None:
+    """``audioguide check`` passes audio.loudness and audio.true_peak from audioguide.toml."""
+    from click.testing import CliRunner
+
+    from audioguide.cli import cli
+
+    project = site.root.parent
+    for slug in ("ep1", "ep2"):
+        site.episode_record(slug, integrated_lufs=-20.0)
+    config = project / "audioguide.toml"
+    config.write_text(f'[show]\nbase_url = "{BASE}"\n\n[audio]\nloudness = -20.0\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(project), "check"])
+    assert result.exit_code == 0, result.output
+    assert "no problems found" in result.stdout
+
+    config.write_text(f'[show]\nbase_url = "{BASE}"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["-C", str(project), "check"])
+    assert result.exit_code == 1
+    assert "integrated loudness is -20.0 LUFS, podcasts should be -16" in result.stderr
 
 
 def test_missing_feed_is_an_input_error(tmp_path: Path) -> None:

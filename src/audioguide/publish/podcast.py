@@ -81,3 +81,14 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 """A plausible e-mail address (for ``itunes:email``)."""
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 """A language code such as ``en`` or ``en-US`` (RFC 5646 shape)."""
+
+SHOW_TYPES = ("episodic", "serial")
+"""``itunes:type`` values: episodic (newest first) or serial (in order)."""
+EXPLICIT_VALUES = ("true", "false")
+"""The only ``itunes:explicit`` values Apple accepts."""
+LOCKED_VALUES = ("yes", "no")
+"""``podcast:locked`` values."""
+CHAPTERS_TYPE = "application/json+chapters"
+"""The ``podcast:chapters`` type the spec prefers, the one audioguide writes."""
+ARTWORK_FORMATS: dict[str, tuple[str, ...]] = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",)}
+"""Cover art formats Apple accepts (Pillow's format name) -> the file extensions for each."""

@@ -1,0 +1,177 @@
+"""Steps for time: dates, clock times, years and decades."""
+
+from __future__ import annotations
+
+import re
+
+from audioguide.speech.normalize.common import (
+    plural_last_word,
+    sentence_ends_at,
+    spell_int,
+    spell_ordinal,
+    spell_year,
+)
+from audioguide.speech.normalize.tables import MONTH_ABBR, MONTHS
+
+__all__ = ["expand_dates", "expand_times", "expand_years"]
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+_MONTH_NAME = ("(?P<month>" + "|".join(MONTHS) + "|" + "|".join(sorted(MONTH_ABBR, key=len,
+                                                                      reverse=True)) + r")\.?")
+
+
+def _month_number(name: str) -> int:
+    """1-12 for a month name or its abbreviation."""
+    name = name.rstrip(".")
+    return MONTH_ABBR.get(name) or MONTHS.index(name) + 1
+
+
+def _two_digit_year(yy: int) -> int:
+    """A two-digit year in this century or the last (``25`` -> 2025, ``99`` -> 1999)."""
+    return 2000 + yy if yy < 50 else 1900 + yy
+
+
+def _say_month_day(month: int, day: int, year: int | None) -> str:
+    """"March fourth, twenty twenty-five"."""
+    words = f"{MONTHS[month - 1]} {spell_ordinal(day)}"
+    return f"{words}, {spell_year(year)}" if year is not None else words
+
+
+def expand_dates(text: str) -> str:
+    """Dates as said aloud: US ``3/4/2025`` (month first), ISO ``2025-03-04``,
+    ``4 March 2025``, ``March 4, 2025`` and ``March 2025``.
+
+    Numeric dates are read month first; a first number above 12 makes it day first.
+
+    >>> expand_dates("On 3/4/2025 and 2025-03-04, or 4 March 2025, or Mar 4th, 2025.")
+    'On March fourth, twenty twenty-five and March fourth, twenty twenty-five, or the fourth of March, twenty twenty-five, or March fourth, twenty twenty-five.'
+    """
+    def numeric(m: re.Match[str]) -> str:
+        first, second, year_text = int(m.group(1)), int(m.group(2)), m.group(3)
+        month, day = (second, first) if first > 12 and second <= 12 else (first, second)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return m.group()
+        year = int(year_text)
+        if len(year_text) == 2:
+            year = _two_digit_year(year)
+        return _say_month_day(month, day, year)
+
+    def iso(m: re.Match[str]) -> str:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return m.group()
+        return _say_month_day(month, day, year)
+
+    def day_month(m: re.Match[str]) -> str:
+        day = int(m.group("day"))
+        if not 1 <= day <= 31:
+            return m.group()
+        article = "" if re.search(r"\bthe\s+$", m.string[: m.start()], re.IGNORECASE) else "the "
+        words = f"{article}{spell_ordinal(day)} of {MONTHS[_month_number(m.group('month')) - 1]}"
+        return f"{words}, {spell_year(int(m.group('year')))}" if m.group("year") else words
+
+    def month_day(m: re.Match[str]) -> str:
+        day = int(m.group("day"))
+        if not 1 <= day <= 31:
+            return m.group()
+        year = int(m.group("year")) if m.group("year") else None
+        return _say_month_day(_month_number(m.group("month")), day, year)
+
+    def month_year(m: re.Match[str]) -> str:
+        return f"{MONTHS[_month_number(m.group('month')) - 1]} {spell_year(int(m.group('year')))}"
+
+    text = re.sub(r"(?<![\w/.-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
+    text = re.sub(r"(?<![\w/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-]|\.\d)", iso, text)
+    text = re.sub(rf"(?<![\w.,])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?\b{_MONTH_NAME}"
+                  r"(?:,?\s+(?P<year>\d{4})\b(?![.,]\d))?", day_month, text)
+    text = re.sub(rf"\b{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\w:]|[.,]\d)"
+                  r"(?:,?\s+(?P<year>\d{4})\b(?![.,]\d))?", month_day, text)
+    text = re.sub(rf"\b{_MONTH_NAME},?\s+(?P<year>\d{{4}})\b(?![.,]\d)", month_year, text)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Clock times
+# --------------------------------------------------------------------------------------------
+
+_AMPM = r"(?P<ampm>[aApP]\.?\s?[mM]\b\.?)"
+
+
+def _say_ampm(m: re.Match[str]) -> str:
+    """" A.M" / " P.M" for the matched suffix, keeping a period that ends the sentence."""
+    if not m.group("ampm"):
+        return ""
+    spoken = " A.M" if m.group("ampm")[0] in "aA" else " P.M"
+    if m.group("ampm").endswith(".") and sentence_ends_at(m.string, m.end()):
+        spoken += "."
+    return spoken
+
+
+def expand_times(text: str) -> str:
+    """Clock times: ``9:30`` "nine thirty", ``9:05`` "nine oh five", ``14:00`` "fourteen
+    hundred", ``9:00`` "nine o'clock", ``9:30am`` / ``5 pm`` with "A.M"/"P.M".
+
+    >>> expand_times("From 9:30am to 5 p.m. or 14:05 and 9:00.")
+    "From nine thirty A.M to five P.M or fourteen oh five and nine o'clock."
+    """
+    def clock(m: re.Match[str]) -> str:
+        hour, minute = int(m.group("h")), int(m.group("m"))
+        ampm = _say_ampm(m)
+        hour_words = spell_int(hour)
+        if minute == 0:
+            if ampm:
+                words = hour_words
+            elif hour > 12 or m.group("h").startswith("0"):
+                words = f"{hour_words} hundred"
+            else:
+                words = f"{hour_words} o'clock"
+        elif minute < 10:
+            words = f"{hour_words} oh {spell_int(minute)}"
+        else:
+            words = f"{hour_words} {spell_int(minute)}"
+        if m.group("s"):
+            seconds = int(m.group("s"))
+            words += f" and {spell_int(seconds)} second{'s' if seconds != 1 else ''}"
+        return words + ampm
+
+    def hour_only(m: re.Match[str]) -> str:
+        return spell_int(int(m.group("h"))) + _say_ampm(m)
+
+    text = re.sub(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
+                  rf"(?![\d:]|\.\d)(?:\s?{_AMPM})?", clock, text)
+    text = re.sub(rf"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])\s?{_AMPM}", hour_only, text)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Years
+# --------------------------------------------------------------------------------------------
+
+
+def expand_years(text: str) -> str:
+    """Years and decades.
+
+    A four-digit number from 1100 to 2099 standing alone (no thousands comma, no unit or
+    symbol after it, not after "number") is read as a year; decades like ``1990s`` and
+    ``'90s`` are read as such.
+
+    >>> expand_years("In 1999, 2005 and 2025; the 1990s and '80s, not 1,999 or 2500.")
+    'In nineteen ninety-nine, two thousand five and twenty twenty-five; the nineteen nineties and eighties, not 1,999 or 2500.'
+    """
+    def decade(m: re.Match[str]) -> str:
+        digits = m.group(1)
+        if len(digits) == 4:
+            return plural_last_word(spell_year(int(digits)))
+        return plural_last_word(spell_int(int(digits)))
+
+    def year(m: re.Match[str]) -> str:
+        if re.search(r"\b(?:number|numbers|No\.?)\s*$", m.string[: m.start()], re.IGNORECASE):
+            return m.group()
+        return spell_year(int(m.group()))
+
+    text = re.sub(r"(?<![\w.,])'?(1[1-9]\d0|20\d0|[1-9]0)'?s\b", decade, text)
+    return re.sub(r"(?<![\w.,$€£¥#\-−])(?:1[1-9]\d\d|20\d\d)(?![\w%°]|[.,]\d|\s?%)",
+                  year, text)

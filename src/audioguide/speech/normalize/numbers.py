@@ -1,0 +1,257 @@
+"""Steps for numbers: numbers with a shape (phone numbers, ratios, percentages, fractions,
+ranges), then plain numbers (ordinals, negatives, decimals, cardinals) and Roman numerals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audioguide.speech.normalize.common import (
+    NUM,
+    sentence_ends_at,
+    spell_digits,
+    spell_int,
+    spell_number,
+    spell_ordinal,
+)
+from audioguide.speech.normalize.tables import COUNTED, REGNAL, ROMAN_VALUES, VULGAR
+
+__all__ = [
+    "expand_cardinals", "expand_decimals", "expand_fractions", "expand_negatives",
+    "expand_number_symbols", "expand_ordinals", "expand_percentages", "expand_phone_numbers",
+    "expand_ranges", "expand_ratios", "expand_roman_numerals",
+]
+
+# --------------------------------------------------------------------------------------------
+# Numbers with a shape
+# --------------------------------------------------------------------------------------------
+
+
+def expand_number_symbols(text: str) -> str:
+    """Symbols that qualify a number: ``#1``, ``~5``, ``≈``, ``±``, ``3x``, ``4x4``.
+
+    >>> expand_number_symbols("#1 is ~5 times, 3x faster, a 4x4 grid, ±2, 3 * 2")
+    'number 1 is about 5 times, 3 times faster, a 4 by 4 grid, plus or minus 2, 3 times 2'
+    """
+    text = re.sub(r"(?<![\w&])#\s?(?=\d)", "number ", text)
+    text = re.sub(r"(?<!\w)[~≈]\s?(?=[\d$€£¥.])", "about ", text)
+    text = re.sub(r"±\s?", "plus or minus ", text)
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[x×]\s?(?=\d)", r"\1 by ", text)
+    text = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", text)
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[x×](?![\w])", r"\1 times", text)
+    return text
+
+
+_PHONE_US = re.compile(
+    r"(?<![\w+.-])(?:(\+\d{1,3}|1(?=[\s.-]))[\s.-]?)?(\(\d{3}\)|\d{3})[\s.-]?(\d{3})[\s.-](\d{4})"
+    r"(?![\w-]|\.\d)"
+)
+_PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}(?![\w-]|\.\d)")
+
+
+def expand_phone_numbers(text: str) -> str:
+    """Phone numbers read digit by digit, group by group.
+
+    >>> expand_phone_numbers("Call 555-123-4567 or +1 (555) 123-4567.")
+    'Call five five five, one two three, four five six seven or plus one, five five five, one two three, four five six seven.'
+    >>> expand_phone_numbers("1-800-555-0199")
+    'one, eight zero zero, five five five, zero one nine nine'
+    """
+    def say_groups(groups: list[str]) -> str:
+        spoken = []
+        for group in groups:
+            words = spell_digits(group)
+            spoken.append(("plus " + words) if group.startswith("+") else words)
+        return ", ".join(spoken)
+
+    def us(m: re.Match[str]) -> str:
+        return say_groups([g for g in m.groups() if g])
+
+    def intl(m: re.Match[str]) -> str:
+        groups = re.findall(r"\+?\d+", m.group())
+        if sum(len(g.lstrip("+")) for g in groups) < 7:
+            return m.group()
+        return say_groups(groups)
+
+    return _PHONE_INTL.sub(intl, _PHONE_US.sub(us, text))
+
+
+def expand_ratios(text: str) -> str:
+    """Ratios left after times: ``3:2`` -> "three to two", ``16:9``.
+
+    >>> expand_ratios("A 16:9 screen, odds of 3:2.")
+    'A sixteen to nine screen, odds of three to two.'
+    """
+    return re.sub(r"(?<![\w:.,])(\d+):(\d+)(?![\w:]|\.\d)",
+                  lambda m: f"{spell_number(m.group(1))} to {spell_number(m.group(2))}", text)
+
+
+def expand_percentages(text: str) -> str:
+    """Percentages: ``45%`` "forty-five percent", ``3.5%``, ``-2%``, ``10-20%``.
+
+    >>> expand_percentages("Up 45%, then 3.5 %, from 10-20% or 20%–30%.")
+    'Up forty-five percent, then three point five percent, from ten to twenty percent or twenty to thirty percent.'
+    """
+    def say(m: re.Match[str]) -> str:
+        words = spell_number(m.group("a"))
+        if m.group("b"):
+            words += " to " + spell_number(m.group("b"))
+        return words + " percent"
+
+    return re.sub(rf"(?<![\w.,])(?P<a>[-−]?(?:{NUM}))(?:\s?%?\s?[-–]\s?(?P<b>{NUM}))?\s?%",
+                  say, text)
+
+
+def _say_fraction(numerator: int, denominator: int) -> str:
+    """"one half", "three quarters", "two thirds", "five over sixteen"."""
+    if denominator == 2:
+        name = "half" if numerator == 1 else "halves"
+    elif denominator == 4:
+        name = "quarter" if numerator == 1 else "quarters"
+    elif 3 <= denominator <= 10:
+        name = spell_ordinal(denominator) + ("" if numerator == 1 else "s")
+    else:
+        return f"{spell_int(numerator)} over {spell_int(denominator)}"
+    return f"{spell_int(numerator)} {name}"
+
+
+def expand_fractions(text: str) -> str:
+    """Fractions: ``1/2`` "one half", ``3/4`` "three quarters", ``2½`` "two and a half",
+    ``24/7`` "twenty-four seven".
+
+    >>> expand_fractions("Add 1/2 cup, 2½ hours, 3/4 done, open 24/7, 5/16 inch")
+    'Add one half cup, two and a half hours, three quarters done, open twenty-four seven, five over sixteen inch'
+    """
+    def vulgar(m: re.Match[str]) -> str:
+        numerator, denominator = VULGAR[m.group(2)]
+        words = _say_fraction(numerator, denominator)
+        if m.group(1):
+            article = "a " + words.split(" ", 1)[1] if numerator == 1 else words
+            return f"{spell_int(int(m.group(1)))} and {article}"
+        return words
+
+    def slash(m: re.Match[str]) -> str:
+        numerator, denominator = int(m.group(1)), int(m.group(2))
+        if (numerator, denominator) == (24, 7):
+            return "twenty-four seven"
+        if denominator == 0:
+            return m.group()
+        return _say_fraction(numerator, denominator)
+
+    text = re.sub(r"(?<![\w.])(\d+)?\s?([½¼¾⅓⅔⅛])", vulgar, text)
+    return re.sub(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)", slash, text)
+
+
+_ORD_SUFFIX = r"(?:st|nd|rd|th)?"
+
+
+def expand_ranges(text: str) -> str:
+    """Number ranges: the dash between two numbers becomes "to" (the numbers stay digits
+    for the later steps).
+
+    >>> expand_ranges("pages 3-5, 10–20 people, 1990 - 1995, COVID-19")
+    'pages 3 to 5, 10 to 20 people, 1990 to 1995, COVID-19'
+    """
+    return re.sub(rf"(?<![\w.,\-−])((?:{NUM}){_ORD_SUFFIX})\s?[-–—]\s?"
+                  rf"((?:{NUM}){_ORD_SUFFIX})(?![\w\-]|[.,]\d)", r"\1 to \2", text)
+
+
+# --------------------------------------------------------------------------------------------
+# Plain numbers
+# --------------------------------------------------------------------------------------------
+
+
+def expand_ordinals(text: str) -> str:
+    """Ordinals: ``1st`` "first", ``22nd`` "twenty-second", ``3rd``, ``101st``.
+
+    >>> expand_ordinals("the 1st, 22nd, 3rd and 101st time")
+    'the first, twenty-second, third and one hundred first time'
+    """
+    return re.sub(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b",
+                  lambda m: spell_ordinal(int(m.group(1).replace(",", ""))), text,
+                  flags=re.IGNORECASE)
+
+
+def expand_negatives(text: str) -> str:
+    """A minus sign before a number standing alone is said as "minus".
+
+    >>> expand_negatives("from -5 to −3.5, not COVID-19 or 10-2")
+    'from minus 5 to minus 3.5, not COVID-19 or 10-2'
+    """
+    return re.sub(r"(?<![\w.,)\]\-−])[-−](?=\.?\d)", "minus ", text)
+
+
+def expand_decimals(text: str) -> str:
+    """Decimals and version numbers: ``3.5`` "three point five", ``1.250``, ``.5``,
+    ``1.2.3`` "one point two point three". A period after a number that ends a sentence
+    ("in 3.") is left alone.
+
+    >>> expand_decimals("3.5 and 1.250 and .5 and v1.2.3 but in 3.")
+    'three point five and one point two five zero and point five and v one point two point three but in 3.'
+    """
+    def version(m: re.Match[str]) -> str:
+        return " point ".join(spell_number(part) for part in m.group().split("."))
+
+    text = re.sub(r"(?<![\d.,])\d+(?:\.\d+){2,}(?![\w]|\.\d)",
+                  lambda m: (" " if m.start() and m.string[m.start() - 1].isalpha() else "")
+                  + version(m), text)
+    return re.sub(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)?\.\d+(?![\w]|[.,]\d)",
+                  lambda m: spell_number(m.group()), text)
+
+
+def expand_cardinals(text: str) -> str:
+    """Every number left, in words; digits glued to letters are split off first
+    (``MP3`` -> ``MP three``).
+
+    >>> expand_cardinals("1,250 people, 42 cats, 0 dogs, MP3 and 5G in 3.")
+    'one thousand two hundred fifty people, forty-two cats, zero dogs, MP three and five G in three.'
+    """
+    text = re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", " ", text)
+    return re.sub(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+", lambda m: spell_number(m.group()), text)
+
+
+# --------------------------------------------------------------------------------------------
+# Roman numerals
+# --------------------------------------------------------------------------------------------
+
+
+def _roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral made of I, V and X, or None when it is not well formed."""
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = ROMAN_VALUES[ch]
+        if i + 1 < len(numeral) and value < ROMAN_VALUES[numeral[i + 1]]:
+            total -= value
+        else:
+            total += value
+    canonical = ""
+    rest = total
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while rest >= value:
+            canonical += letters
+            rest -= value
+    return total if canonical == numeral and total > 0 else None
+
+
+def expand_roman_numerals(text: str) -> str:
+    """Roman numerals after a name: "World War II" -> "World War two", "Henry VIII" ->
+    "Henry the eighth". Only numerals up to XXXIX after a capitalised word are read; a lone
+    ``I`` is read only after counting words like "Part" or "War".
+
+    >>> expand_roman_numerals("World War II, Henry VIII and Part I, but I know")
+    'World War two, Henry the eighth and Part one, but I know'
+    """
+    def say(m: re.Match[str]) -> str:
+        name, numeral = m.group(1), m.group(2)
+        value = _roman_value(numeral)
+        counted = re.search(rf"\b(?:{COUNTED})$", name) is not None
+        regnal = re.fullmatch(REGNAL, name) is not None
+        if value is None or not (counted or regnal):
+            return m.group()
+        if len(numeral) == 1 and not counted and not sentence_ends_at(m.string, m.end()) and \
+                not re.match(r"[,;:)]", m.string[m.end():m.end() + 1]):
+            return m.group()
+        words = f"the {spell_ordinal(value)}" if regnal else spell_int(value)
+        return f"{name} {words}"
+
+    return re.sub(r"\b([A-Z][a-z]+)\s+([IVX]{1,6})\b(?!['’.]?\w)", say, text)

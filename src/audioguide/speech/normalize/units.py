@@ -1,0 +1,42 @@
+"""Steps for measurements: a number with its unit, the unit in full."""
+
+from __future__ import annotations
+
+import re
+
+from audioguide.speech.normalize.common import NUM, spell_int, spell_number
+from audioguide.speech.normalize.tables import UNITS
+
+__all__ = ["expand_units"]
+
+_UNIT_ALT = "|".join(re.escape(u).replace(r"\ ", r"\s?").replace("°", r"°\s?")
+                     for u in sorted(UNITS, key=len, reverse=True))
+_UNIT_RE = re.compile(
+    rf"(?<![\w.,])(?P<a>[-−]?(?:{NUM}))(?:\s?[-–]\s?(?P<b>{NUM}))?\s?(?P<unit>{_UNIT_ALT})"
+    r"(?![\w°²³/])(?P<dot>\.(?=\s+[a-z]))?"
+)
+
+
+def expand_units(text: str) -> str:
+    """Measurements with the unit in full, singular or plural to match the number.
+
+    >>> expand_units("5 km, 3kg, 1 ft, 72°F, -5 °C, 2GB and 10-20 min")
+    'five kilometers, three kilograms, one foot, seventy-two degrees Fahrenheit, minus five degrees Celsius, two gigabytes and ten to twenty minutes'
+    >>> expand_units('He is 5\\'11" tall')
+    'He is five feet eleven inches tall'
+    """
+    def say(m: re.Match[str]) -> str:
+        unit = re.sub(r"\s+", " ", m.group("unit")).replace("° ", "°")
+        one, many = UNITS[unit]
+        words = spell_number(m.group("a"))
+        if m.group("b"):
+            return f"{words} to {spell_number(m.group('b'))} {many}"
+        return f"{words} {one if m.group('a').lstrip('-−') == '1' else many}"
+
+    def feet_inches(m: re.Match[str]) -> str:
+        feet, inches = int(m.group(1)), int(m.group(2))
+        return (f"{spell_int(feet)} {'foot' if feet == 1 else 'feet'} "
+                f"{spell_int(inches)} {'inch' if inches == 1 else 'inches'}")
+
+    text = re.sub(r"(?<![\w.,'])(\d+)['′]\s?(\d{1,2})(?:[\"″]|'')?(?![\w'])", feet_inches, text)
+    return _UNIT_RE.sub(say, text)
