@@ -78,6 +78,20 @@ def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
     click.echo(f"Wrote {dest.relative_to(config.root) if dest.is_relative_to(config.root) else dest}")
 
 
+def _interrupted(out_dir: Path, files: list[Path]) -> str:
+    """The one line a Ctrl-C prints: what this render had already written, if anything."""
+    again = "run audioguide render again to finish (finished sentences are cached)"
+    try:
+        where = str(out_dir.resolve().relative_to(Path.cwd())) + "/"
+    except ValueError:
+        where = str(out_dir)
+    if not files:
+        return f"Interrupted: {where} is unchanged; {again}."
+    shown = ", ".join(str(f) for f in files[:8]) + (f" and {len(files) - 8} more" if len(files) > 8 else "")
+    return (f"Interrupted: wrote {len(files)} file{'s' if len(files) != 1 else ''} in {where} ({shown}), "
+            f"each one whole; the item in progress was left as it was; {again}.")
+
+
 def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:
     if not enabled:
         return None
@@ -125,22 +139,21 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
     as it was for the episode in progress (exit 130), and the next run reuses what was spoken.
     """
-    from audioguide.render.build import Overrides
-    from audioguide.render.build import render as run_render
+    from audioguide.pipeline import render as run_render
+    from audioguide.render.inputs import Overrides
     from audioguide.render.lock import render_lock
-    from audioguide.writer import output_root
+    from audioguide.writer import output_root, written
 
     config = ctx.config()
+    out_dir = out or config.output_dir
     try:
-        with render_lock(config.root, wait=wait), output_root(out or config.output_dir):
+        with render_lock(config.root, wait=wait), output_root(out_dir):
             report = run_render(config, list(episodes),
                                 Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
                                           cluster=cluster),
                                 progress_factory=_progress_factory(sys.stderr.isatty()))
     except KeyboardInterrupt:
-        click.echo(f"{chr(10) if sys.stderr.isatty() else ''}Interrupted: {out or 'output/'} is unchanged for the episode in progress; "
-                   "run audioguide render again to finish (finished sentences are cached).",
-                   err=True)
+        click.echo(("\n" if sys.stderr.isatty() else "") + _interrupted(out_dir, written(out_dir)), err=True)
         sys.exit(130)
     for name, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
@@ -204,17 +217,19 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
     With --speech, also check that the rendered speech is intelligible (SLUGS limits it to
     those episodes).
     """
+    from audioguide.layout import Output
     from audioguide.verify.check import check_site, format_problems
 
     config = ctx.config()
     if speech:
         _check_speech(config, slugs, min_recall)
-    problems = check_site(config.output_dir, base_url=config.show.base_url)
+    problems = check_site(config.output_dir, base_url=config.show.base_url,
+                          loudness=config.audio.loudness, true_peak=config.audio.true_peak)
     if problems:
         click.echo(format_problems(problems), err=True)
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
         sys.exit(1)
-    click.echo(f"{config.output_dir / 'feed.xml'}: no problems found.")
+    click.echo(f"{Output(config.output_dir).feed}: no problems found.")
 
 
 def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:

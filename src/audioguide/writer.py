@@ -61,17 +61,39 @@ _ready: dict[Path, bool] = {}
 """Staging folder -> whether it is usable (same filesystem); filled once per process."""
 
 
+_written: dict[Path, list[Path]] = {}
+"""Registered output root -> the files renamed into it so far by this process (in order)."""
+
+
 @contextlib.contextmanager
 def output_root(path: Path) -> Iterator[Path]:
     """Register ``path`` as an output root for the duration of the block (see the module doc)."""
     root = Path(os.path.abspath(path))
     with _lock:
         _roots.append(root)
+        _written[root] = []
     try:
         yield root
     finally:
         with _lock:
             _roots.remove(root)
+
+
+def written(root: Path) -> list[Path]:
+    """The files this process has renamed into the output root ``root`` (registered with
+    :func:`output_root`), relative to it, each once, in the order they were first written."""
+    root = Path(os.path.abspath(root))
+    with _lock:
+        done = list(_written.get(root, []))
+    return [p.relative_to(root) for p in dict.fromkeys(done)]
+
+
+def _remember(dest: Path) -> None:
+    dest = Path(os.path.abspath(dest))
+    with _lock:
+        for root in _roots:
+            if root in dest.parents:
+                _written[root].append(dest)
 
 
 def root_of(dest: Path) -> Path | None:
@@ -149,7 +171,7 @@ def _temp_folder(dest: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
+def atomic_path(dest: Path, *, durable: bool = True, beside: bool = False) -> Iterator[Path]:
     """Yield a temporary path for ``dest``; rename it onto ``dest`` if the block succeeds.
 
     The temporary file lives in the staging folder of ``dest``'s output root (module doc), or
@@ -157,10 +179,11 @@ def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
     its suffix never looks like the destination's. With ``durable`` the data (and then the
     rename) is flushed to disk, so even a power cut leaves the old file or the new one; small
     derived files (pages, transcripts) skip that cost, since a killed process already cannot
-    leave them half written.
+    leave them half written. With ``beside`` the file is staged beside ``dest`` whatever the
+    root (the sentence cache, which is not published).
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    folder = _temp_folder(dest)
+    folder = dest.parent if beside else _temp_folder(dest)
     tmp_path = folder / f".{dest.name}.{os.getpid()}-{next(_counter)}.part"
     try:
         yield tmp_path
@@ -174,12 +197,13 @@ def atomic_path(dest: Path, *, durable: bool = True) -> Iterator[Path]:
             if exc.errno != errno.EXDEV or folder == dest.parent:
                 raise
             # the staging folder became another filesystem: stage beside dest after all
-            beside = dest.with_name(tmp_path.name)
+            near = dest.with_name(tmp_path.name)
             try:
-                _copy(tmp_path, beside)
-                os.replace(beside, dest)
+                _copy(tmp_path, near)
+                os.replace(near, dest)
             finally:
-                beside.unlink(missing_ok=True)
+                near.unlink(missing_ok=True)
+        _remember(dest)
         if durable:
             _fsync_dir(dest.parent)
     finally:

@@ -14,7 +14,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from audioguide import __version__
+from audioguide import __version__, faults
 from audioguide.errors import BuildError
 from audioguide.layout import FEED, Output
 from audioguide.models import EpisodeRecord, GuideRecord
@@ -135,6 +135,7 @@ def publish(config: Config, out_dir: Path) -> None:
         write_text(out.episode(r.slug, ".srt"), srt(r.cues))
         write_text(out.episode(r.slug, ".chapters.json"), chapters_json(r, cover_url))
     write_bytes(out.feed, build_feed(config, records, cover_url=cover_url, urls=urls), durable=True)
+    faults.point("feed-written")
     _remember_guids(out_dir, records)
 
     newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
@@ -142,3 +143,4 @@ def publish(config: Config, out_dir: Path) -> None:
     build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + FEED,
                guides=load_guides(out_dir), pages_for=changed)
     write_text(state_path, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
+    faults.point("published")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from audioguide import faults
 from audioguide.audio import mix
 from audioguide.audio.tags import Tags, write_tags
 from audioguide.errors import AudioguideError
@@ -163,16 +164,19 @@ def write_episode(config: Config, script: Script, make: Callable[[Path], produce
     meta = script.meta
     with atomic_path(dest) as tmp:
         made = make(tmp)
+        faults.point("mp3-staged")
         write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
                              date=meta.date, track=number, description=meta.description,
                              language=meta.language or config.show.language, cover=cover),
                    made.chapters)
+    faults.point("mp3-renamed")
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
                               chapters=made.chapters, cues=made.cues, loudness=made.loudness)
     record = episode_record(episode, number)
     data = {**record.to_json(), "build_key": key,
             "master": {"gain": round(made.gain, 3), "aim": round(made.aim, 3)}}
     write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
+    faults.point("record-written")
     return episode
 
 

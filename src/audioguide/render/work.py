@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from audioguide import faults
 from audioguide.audio import master, mix
 from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
 
@@ -51,6 +52,7 @@ def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], des
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
         mixed = mix.mix(list(job.utterances), (audio(u) for u in job.utterances), job.bed,
                         list(job.chapter_titles), Path(work) / "mix.raw")
+        faults.point("item-mixed")
         duration = mixed.duration
         mastered = master.encode(mixed.path, dest, target=job.loudness, ceiling=job.true_peak,
                                  bitrate=job.bitrate, first_gain=job.first_gain,

@@ -16,8 +16,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Any
 
 from audioguide.errors import BuildError, ConfigError
 from audioguide.models import Audio
+from audioguide.writer import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -153,15 +152,8 @@ class SentenceCache:
                 self._remote("pipe_file", where, buf.getvalue())
             return
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(buf.getvalue())
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with atomic_path(path, durable=False, beside=True) as tmp:
+            tmp.write_bytes(buf.getvalue())
 
     def delete(self, key: str) -> None:
         if self._fs is not None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from audioguide import faults
 from audioguide.errors import EngineError
 from audioguide.models import Audio, Utterance
 from audioguide.speech.cache import SentenceCache, sentence_key
@@ -104,6 +105,7 @@ class Synthesizer:
             prefix = f"{where}: " if where else ""
             raise EngineError(f"{prefix}while speaking {sentence!r}: {exc.message}") from exc
         self.cache.put(key, audio)
+        faults.point("sentence-cached")
 
     @property
     def identity(self) -> dict[str, object]:

@@ -1,0 +1,71 @@
+"""Named fault-injection points, for tests that stop a render at an exact step.
+
+Code calls :func:`point` at the steps that matter for crash safety (a sentence cached, an item
+mixed, an MP3 staged, an MP3 renamed into place, a record written, the feed written…). Normally
+that does nothing. With ``AUDIOGUIDE_FAULT=<name>=<action>`` in the environment, the process
+acts when it reaches the named point:
+
+* ``kill``: SIGKILL itself there (a power cut or ``kill -9`` at exactly that step);
+* ``interrupt``: raise :class:`KeyboardInterrupt` there, as Ctrl-C would;
+* ``pause``: write its pid to the file named by ``AUDIOGUIDE_FAULT_READY`` and wait there until
+  a signal arrives (the test then sends SIGINT or SIGKILL at a known step, never after a guess).
+
+``<name>#<n>`` acts at the n-th time the point is reached (from 1; default the first).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+ENV = "AUDIOGUIDE_FAULT"
+READY_ENV = "AUDIOGUIDE_FAULT_READY"
+
+POINTS = (
+    "sentence-cached",   # a synthesized sentence is in the cache
+    "item-mixed",        # an episode's (or guide's) audio is mixed, before mastering
+    "mp3-staged",        # the untagged MP3 is in the staging folder, before tagging
+    "mp3-renamed",       # the new MP3 replaced the old one; its record is not written yet
+    "record-written",    # the episode's record is written: that episode is complete
+    "feed-written",      # publishing wrote feed.xml; the pages are next
+    "published",         # feed, pages and the publish state are written
+)
+"""Every point the code offers, in the order a render reaches them."""
+
+_hits: dict[str, int] = {}
+_lock = threading.Lock()
+
+
+def _wanted() -> tuple[str, int, str] | None:
+    spec = os.environ.get(ENV, "")
+    if not spec:
+        return None
+    where, _, action = spec.partition("=")
+    name, _, nth = where.partition("#")
+    if name not in POINTS or action not in ("kill", "interrupt", "pause"):
+        raise ValueError(f"{ENV}={spec!r}: expected <point>[#n]=kill|interrupt|pause, "
+                         f"points: {', '.join(POINTS)}")
+    return name, int(nth or 1), action
+
+
+def point(name: str) -> None:
+    """The render reached the step ``name`` (one of :data:`POINTS`)."""
+    wanted = _wanted()
+    if wanted is None or wanted[0] != name:
+        return
+    with _lock:
+        _hits[name] = _hits.get(name, 0) + 1
+        if _hits[name] != wanted[1]:
+            return
+    action = wanted[2]
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if action == "interrupt":
+        raise KeyboardInterrupt
+    ready = os.environ.get(READY_ENV)
+    if ready:
+        Path(ready).write_text(f"{os.getpid()} {name}\n")
+    while True:  # until a signal ends the process (or raises KeyboardInterrupt in the main thread)
+        signal.pause() if threading.current_thread() is threading.main_thread() else threading.Event().wait(3600)
