@@ -67,9 +67,9 @@ def raw_piper(text: str, dest: Path) -> float:
 
 def spoken_text(root: Path) -> str:
     """The text the render speaks (the script's sentences), so both sides say the same."""
+    from audioguide.config import load_config
     from audioguide.ingest import script as scripts
     from audioguide.render.inputs import Overrides, episode_plan
-    from audioguide.config import load_config
 
     config = load_config(root)
     plan = episode_plan(config, scripts.load(root / "episodes" / f"{SAMPLE}.md"), Overrides())

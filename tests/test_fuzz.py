@@ -15,13 +15,10 @@ from audioguide.config import parse_config
 from audioguide.settings import ShowConfig
 from audioguide.errors import AudioguideError
 from audioguide.ingest import script
-from audioguide.ingest.readers import (
-    decode_bytes,
-    parse_html,
-    parse_markdown,
-    parse_text,
-    read_article,
-)
+from audioguide.ingest.html import parse_html
+from audioguide.ingest.markdown import parse_markdown
+from audioguide.ingest.readers import decode_bytes, read_article
+from audioguide.ingest.text import parse_text
 from audioguide.models import Article, Script
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 
 from audioguide.errors import InputError
-from audioguide.ingest.readers import (
-    READERS,
-    decode_bytes,
-    parse_html,
-    parse_markdown,
-    parse_text,
-    read_article,
-)
+from audioguide.ingest.html import parse_html
+from audioguide.ingest.markdown import parse_markdown
+from audioguide.ingest.readers import READERS, decode_bytes, read_article
+from audioguide.ingest.text import parse_text
 from audioguide.models import Article, Block
 
 SAMPLE = Path(__file__).parents[1] / "episodes/sources/second-interview.txt"

@@ -155,7 +155,7 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     except KeyboardInterrupt:
         click.echo(("\n" if sys.stderr.isatty() else "") + _interrupted(out_dir, written(out_dir)), err=True)
         sys.exit(130)
-    for name, error in report.failures:
+    for _, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())
     if report.failures:

@@ -34,7 +34,9 @@ class AudioguideError(click.ClickException):
 def _restore(cls: type[AudioguideError], message: str, exit_code: int) -> AudioguideError:
     error = cls.__new__(cls)
     click.ClickException.__init__(error, message)
-    error.exit_code, error.path, error.fix = exit_code, None, None
+    error.path, error.fix = None, None
+    # click declares exit_code a ClassVar; the restored error keeps its own, as an instance attribute
+    error.__dict__["exit_code"] = exit_code
     return error
 
 

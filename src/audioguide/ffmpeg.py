@@ -14,8 +14,12 @@ import shutil
 import subprocess
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from audioguide.errors import BuildError, EngineError
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 
 @functools.cache
@@ -38,45 +42,47 @@ def ffmpeg_exe() -> str:
         raise EngineError(
             "no ffmpeg found", fix="pip install imageio-ffmpeg, or set AUDIOGUIDE_FFMPEG"
         ) from exc
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    bundled: str = imageio_ffmpeg.get_ffmpeg_exe()
+    return bundled
 
 
 @functools.cache
-def audio_segment_class():  # -> type[pydub.AudioSegment]
+def audio_segment_class() -> type[AudioSegment]:
     """pydub's ``AudioSegment``, configured to use :func:`ffmpeg_exe`, without the PATH warning."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
         warnings.filterwarnings("ignore", message="Couldn't find ffprobe", category=RuntimeWarning)
         from pydub import AudioSegment
     AudioSegment.converter = ffmpeg_exe()
-    return AudioSegment
+    return cast("type[AudioSegment]", AudioSegment)
 
 
 def run(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> bytes:
     """Run ffmpeg with ``args``; return stdout, raise :class:`BuildError` with its last error line."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
-    proc = subprocess.run(cmd, input=input, capture_output=True)
+    proc = subprocess.run(cmd, input=input, capture_output=True, check=False)
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise BuildError(f"{what} failed: {lines[-1] if lines else 'exit code %d' % proc.returncode}")
+        raise BuildError(f"{what} failed: {lines[-1] if lines else f'exit code {proc.returncode}'}")
     return proc.stdout
 
 
 def run_with_log(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> str:
     """Run ffmpeg at info log level and return what it printed on stderr (filter reports)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info", *args]
-    proc = subprocess.run(cmd, input=input, capture_output=True)
+    proc = subprocess.run(cmd, input=input, capture_output=True, check=False)
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         lines = err.strip().splitlines()
-        raise BuildError(f"{what} failed: {lines[-1] if lines else 'exit code %d' % proc.returncode}")
+        raise BuildError(f"{what} failed: {lines[-1] if lines else f'exit code {proc.returncode}'}")
     return err
 
 
-def last_json_object(text: str) -> dict:
+def last_json_object(text: str) -> dict[str, Any]:
     """The last ``{...}`` block in ffmpeg's log (how ``loudnorm`` prints its measurements)."""
     end = text.rfind("}")
     start = text.rfind("{", 0, end)
     if start < 0 or end < 0:
         raise BuildError("ffmpeg printed no measurement")
-    return json.loads(text[start : end + 1])
+    measured: dict[str, Any] = json.loads(text[start : end + 1])
+    return measured

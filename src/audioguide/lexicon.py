@@ -116,7 +116,10 @@ class Lexicon:
     def restore(text: str, held: Mapping[str, str]) -> str:
         """Put the phoneme entries back where :meth:`apply` left placeholders."""
         for token, value in held.items():
-            text = re.sub(rf"\b{token}\b", lambda _m, v=value: v, text, flags=re.IGNORECASE)
+            def keep(_m: re.Match[str], v: str = value) -> str:
+                return v
+
+            text = re.sub(rf"\b{token}\b", keep, text, flags=re.IGNORECASE)
         return text
 
     def merged(self, other: Lexicon) -> Lexicon:

@@ -7,6 +7,7 @@ This is what ``audioguide render`` runs; the stages below it never call back up.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,10 +27,13 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     ``overrides.out``), then publish the feed and the site."""
     started = time.monotonic()
     out_dir = overrides.out or config.output_dir
-    cover = publish.cover_path(config, out_dir)
+
+    @functools.cache
+    def cover() -> Path:
+        return publish.cover_path(config, out_dir)
 
     def guide_published(record: GuideRecord, folder: Path) -> None:
-        publish_guide(config, record, folder, cover)
+        publish_guide(config, record, folder, cover())
 
     report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,
                           progress_factory=progress_factory)

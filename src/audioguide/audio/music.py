@@ -7,6 +7,9 @@ reproducible and no third-party audio lives in the repository.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 import numpy as np
 
 RATE = 44100
@@ -43,10 +46,10 @@ def _pad(freqs: list[float], seconds: float) -> np.ndarray:
         for detune in (-0.6, 0.6):
             chord += np.sin(2 * np.pi * (f + detune) * t) + 0.2 * np.sin(2 * np.pi * 2 * (f + detune) * t)
     swell = np.minimum(1.0, t / 0.6) * np.minimum(1.0, (seconds - t) / 1.2).clip(0, 1)
-    return chord * swell / (2 * len(freqs))
+    return cast(np.ndarray, chord * swell / (2 * len(freqs)))
 
 
-def _render(phrase: list[tuple[float, float, float]], pads: list[tuple[float, list[float], float]],
+def _render(phrase: Sequence[tuple[float, float, float]], pads: Sequence[tuple[float, Sequence[float], float]],
             seconds: float) -> np.ndarray:
     out = np.zeros(int(seconds * RATE))
 
@@ -65,7 +68,7 @@ def _render(phrase: list[tuple[float, float, float]], pads: list[tuple[float, li
 
 
 def _to_pcm(samples: np.ndarray) -> bytes:
-    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    return cast(bytes, (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def intro_sting() -> bytes:

@@ -53,34 +53,37 @@ def _iso639_2(language: str) -> str:
 
 def write_tags(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
     """Replace the ID3 tag of ``path`` with ``tags`` and one CHAP frame per chapter."""
+    # mutagen's ID3 API is unannotated, hence the no-untyped-call ignores below
     try:
-        id3 = ID3(path)
+        id3 = ID3(path)  # type: ignore[no-untyped-call]
         id3.delete(path)
     except ID3NoHeaderError:
         pass
-    id3 = ID3()
+    id3 = ID3()  # type: ignore[no-untyped-call]
     lang = _iso639_2(tags.language)
-    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TIT2(encoding=3, text=tags.title))  # type: ignore[no-untyped-call]
     if tags.artist:
-        id3.add(TPE1(encoding=3, text=tags.artist))
-    id3.add(TALB(encoding=3, text=tags.album))
-    id3.add(TDRC(encoding=3, text=tags.date.isoformat()))
-    id3.add(TCON(encoding=3, text=tags.genre))
-    id3.add(TLAN(encoding=3, text=lang))
+        id3.add(TPE1(encoding=3, text=tags.artist))  # type: ignore[no-untyped-call]
+    id3.add(TALB(encoding=3, text=tags.album))  # type: ignore[no-untyped-call]
+    id3.add(TDRC(encoding=3, text=tags.date.isoformat()))  # type: ignore[no-untyped-call]
+    id3.add(TCON(encoding=3, text=tags.genre))  # type: ignore[no-untyped-call]
+    id3.add(TLAN(encoding=3, text=lang))  # type: ignore[no-untyped-call]
     if tags.track is not None:
         total = f"/{tags.track_total}" if tags.track_total else ""
-        id3.add(TRCK(encoding=3, text=f"{tags.track}{total}"))
+        id3.add(TRCK(encoding=3, text=f"{tags.track}{total}"))  # type: ignore[no-untyped-call]
     if tags.description:
-        id3.add(COMM(encoding=3, lang=lang, desc="", text=tags.description))
+        id3.add(COMM(encoding=3, lang=lang, desc="", text=tags.description))  # type: ignore[no-untyped-call]
     if tags.cover is not None:
         mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
-        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.cover.read_bytes()))
+        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover",  # type: ignore[no-untyped-call]
+                     data=tags.cover.read_bytes()))
     ids = [f"chp{i}" for i in range(len(chapters))]
     if chapters:
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=ids, sub_frames=[TIT2(encoding=3, text="Chapters")]))
-    for cid, chapter in zip(ids, chapters):
-        id3.add(CHAP(element_id=cid, start_time=int(round(chapter.start * 1000)),
-                     end_time=int(round(chapter.end * 1000)), start_offset=0xFFFFFFFF,
-                     end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=chapter.title)]))
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,  # type: ignore[no-untyped-call]
+                     child_element_ids=ids,
+                     sub_frames=[TIT2(encoding=3, text="Chapters")]))  # type: ignore[no-untyped-call]
+    for cid, chapter in zip(ids, chapters, strict=False):
+        id3.add(CHAP(element_id=cid, start_time=round(chapter.start * 1000),  # type: ignore[no-untyped-call]
+                     end_time=round(chapter.end * 1000), start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+                     sub_frames=[TIT2(encoding=3, text=chapter.title)]))  # type: ignore[no-untyped-call]
     id3.save(path, v2_version=4)

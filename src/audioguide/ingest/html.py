@@ -1,7 +1,8 @@
 """The HTML reader: an article's main content, with page furniture dropped (BeautifulSoup + lxml).
 
-Kept apart from :mod:`audioguide.readers` so that reading episode scripts and plain text does
-not import an HTML parser.
+:mod:`audioguide.ingest.readers` and :mod:`audioguide.ingest.markdown` import this module only
+when they meet HTML, so that reading episode scripts and plain text does not import an HTML
+parser.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
-from audioguide.ingest.readers import (
-    _Builder,
+from audioguide.ingest.blocks import (
+    ArticleBuilder,
     collapse,
     normalise_newlines,
     row_sentence,
@@ -22,15 +23,22 @@ from audioguide.ingest.readers import (
 from audioguide.models import Article
 
 DROP_TAGS = frozenset(
-    """script style noscript template nav header footer aside form svg iframe button
-    figcaption head title meta link select option textarea input object embed canvas
-    audio video map dialog pre rp""".split()
+    {
+        "script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+        "form", "svg", "iframe", "button", "figcaption", "head", "title", "meta", "link",
+        "select", "option", "textarea", "input", "object", "embed", "canvas", "audio",
+        "video", "map", "dialog", "pre", "rp",
+    }
 )
 """Elements never read aloud, with everything inside them."""
 
 INLINE_TAGS = frozenset(
-    """a abbr acronym b bdi bdo big br cite code data del dfn em font i img ins kbd label
-    mark nobr q ruby rt s samp small span strike strong sub sup time tt u var wbr""".split()
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data",
+        "del", "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q",
+        "ruby", "rt", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+        "time", "tt", "u", "var", "wbr",
+    }
 )
 """Elements that flow inside a line of text; every other element breaks the text."""
 
@@ -167,9 +175,9 @@ _Run = list[PageElement]
 
 
 class _HtmlWalker:
-    """Walks an HTML element tree (iteratively) and feeds a :class:`_Builder`."""
+    """Walks an HTML element tree (iteratively) and feeds an :class:`ArticleBuilder`."""
 
-    def __init__(self, builder: _Builder, skip: Tag | None = None) -> None:
+    def __init__(self, builder: ArticleBuilder, skip: Tag | None = None) -> None:
         self.builder = builder
         self.skip = skip
         self.numbers: dict[int, int] = {}
@@ -244,7 +252,7 @@ def content_root(soup: BeautifulSoup) -> Tag:
     for found in (
         soup.find_all("article"),
         soup.find_all("main"),
-        soup.find_all(attrs={"role": "main"}),
+        soup.find_all(None, attrs={"role": "main"}),
     ):
         for tag in found:
             if isinstance(tag, Tag) and not _inside_dropped(tag):
@@ -278,7 +286,7 @@ def parse_html(text: str, source: Path | None = None) -> Article:
     soup = BeautifulSoup(normalise_newlines(text), "lxml")
     root = content_root(soup)
     heading = _title_heading(root, is_page=root is soup.body or root is soup)
-    builder = _Builder()
+    builder = ArticleBuilder()
     _HtmlWalker(builder, skip=heading).walk(root)
     if heading is not None:
         title: str | None = html_text(heading)[0]
@@ -288,7 +296,7 @@ def parse_html(text: str, source: Path | None = None) -> Article:
     return builder.build(collapse(title or "") or title_from_stem(source), source)
 
 
-def walk_fragment(builder: _Builder, html: str) -> None:
+def walk_fragment(builder: ArticleBuilder, html: str) -> None:
     """Add the blocks of an HTML fragment (a raw HTML block inside Markdown) to ``builder``."""
     soup = BeautifulSoup(html, "lxml")
     _HtmlWalker(builder).walk(soup.body or soup)

@@ -18,11 +18,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 from audioguide.errors import ConfigError, InputError
-from audioguide.ingest.readers import markdown_blocks
+from audioguide.ingest.frontmatter import split_front_matter
+from audioguide.ingest.markdown import markdown_blocks
+from audioguide.ingest.sentences import split_sentences
 from audioguide.lexicon import parse_lexicon
 from audioguide.models import Article, Block, EpisodeMeta, Script, Section
 from audioguide.settings import VOICE_LIMITS, ShowConfig, voice_value_problem
@@ -61,8 +62,6 @@ def leading_words(words: list[str], limit: int, sep: str = " ") -> str:
 
 def _first_sentences(article: Article, limit: int = 280) -> str:
     """A description: the opening sentences of the article, cut at a sentence end."""
-    from audioguide.speech.plan import split_sentences
-
     for section in article.sections:
         for block in section.blocks:
             if block.kind == "paragraph" and block.text:
@@ -208,19 +207,16 @@ def _cue_seconds(match: re.Match[str]) -> float:
 
 
 def parse(text: str, path: Path) -> Script:
-    """Read a script from its text; every front-matter problem is reported at once."""
-    try:
-        post = frontmatter.loads(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})", path=path,
-                         fix="Fix the lines between the --- markers") from exc
-    except (ValueError, TypeError) as exc:  # an impossible date (2020-13-45), a key that is not text
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise InputError(f"front matter has a value YAML cannot read ({reason})", path=path,
-                         fix="Fix the lines between the --- markers: text keys, dates as YYYY-MM-DD") from exc
-    meta = _meta(dict(post.metadata), path)
+    """Read a script from its text; every front-matter problem is reported at once.
+
+    Front matter that is not valid YAML, holds an impossible value or is not a mapping
+    raises :class:`~audioguide.ingest.frontmatter.FrontMatterError` (an :class:`InputError`).
+    """
+    data, body = split_front_matter(text, path)
+    meta = _meta(data, path)
     sections: list[Section] = []
-    for heading, blocks in markdown_blocks(post.content):
+    # Stripped, so a first line indented by accident is a paragraph, not a code block.
+    for heading, blocks in markdown_blocks(body.strip()):
         out: list[Block] = []
         for block in blocks:
             cue = PAUSE_CUE.match(block.text.strip()) if block.kind == "paragraph" else None

@@ -34,7 +34,7 @@ def _gradient(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.
     column = Image.new("RGB", (1, SIZE))
     for y in range(SIZE):
         t = y / (SIZE - 1)
-        column.putpixel((0, y), tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        column.putpixel((0, y), tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=False)))
     return column.resize((SIZE, SIZE))
 
 
@@ -59,10 +59,12 @@ def _fit_title(draw: ImageDraw.ImageDraw, title: str) -> tuple[list[str], ImageF
     words = title.split()
     for size in range(380, 60, -20):
         font = ImageFont.load_default(size=size)
+        assert isinstance(font, ImageFont.FreeTypeFont)  # given a size, Pillow always loads FreeType
         lines = _wrap(draw, words, font, box)
         if lines is not None and len(lines) * size * 1.2 <= SIZE * 0.6:
             return lines, font
     font = ImageFont.load_default(size=60)  # a pathological title: cut it rather than overflow
+    assert isinstance(font, ImageFont.FreeTypeFont)
     return textwrap.wrap(title, width=80)[:20], font
 
 

@@ -37,7 +37,7 @@ def podcast_guid(feed_url: str) -> str:
 def timestamp(seconds: float, sep: str = ".") -> str:
     """``HH:MM:SS.mmm`` (``sep`` is ``,`` for SRT)."""
     ms = round(seconds * 1000)
-    return "%02d:%02d:%02d%s%03d" % (ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60, sep, ms % 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
 
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]
@@ -94,7 +94,7 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
 
 
 def _published(date: dt.date) -> dt.datetime:
-    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.UTC)
 
 
 def _categories(names: list[str]) -> list[dict[str, str]]:
@@ -149,7 +149,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.published(_published(record.date))
         fe.link(href=f"{stem}.html")
         fe.enclosure(mp3_url, str(record.size), "audio/mpeg")
-        fe.podcast.itunes_duration(int(round(record.duration)))
+        fe.podcast.itunes_duration(round(record.duration))
         if record.number:
             fe.podcast.itunes_episode(record.number)
         fe.podcast.itunes_episode_type("full")
@@ -158,4 +158,5 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         item_ext.language = show.language
         item_ext.links = EpisodeLinks(f"{stem}.vtt", f"{stem}.srt", f"{stem}.chapters.json")
         item_ext.chapters = [(c.start, c.title) for c in record.chapters]
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    rss: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return rss

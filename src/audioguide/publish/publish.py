@@ -7,14 +7,13 @@ through :mod:`audioguide.writer`, so unchanged files keep their timestamps.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
 from importlib import resources
 from pathlib import Path
 
-from audioguide import __version__, faults
+from audioguide import __version__, faults, stamps
 from audioguide.errors import BuildError
 from audioguide.layout import FEED, Output
 from audioguide.models import EpisodeRecord, GuideRecord
@@ -40,11 +39,10 @@ def cover_path(config: Config, out_dir: Path) -> Path:
         return dest
     dest = Output(out_dir).cover()
     stamp = Output(out_dir).cover_stamp
-    wanted = json.dumps({"title": config.show.title, "author": config.show.author,
-                         "style": artwork.STYLE})
-    if not (dest.is_file() and stamp.is_file() and stamp.read_text() == wanted):
+    wanted = {"title": config.show.title, "author": config.show.author, "style": artwork.STYLE}
+    if not (dest.is_file() and stamps.read(stamp) == wanted):
         write_bytes(dest, artwork.generate_cover(config.show.title, config.show.author))
-        write_text(stamp, wanted)
+        write_text(stamp, json.dumps(wanted))
     return dest
 
 
@@ -85,7 +83,7 @@ def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:32]
+    return stamps.digest(data, 32)
 
 
 def _settings_digest(config: Config, cover: Path) -> str:
@@ -112,10 +110,7 @@ def publish(config: Config, out_dir: Path) -> None:
                for p in [*out.episode_records(), *out.guide_records()]}
     settings = _settings_digest(config, cover)
     state_path = out.publish_state
-    try:
-        state = json.loads(state_path.read_text())
-    except (OSError, ValueError):
-        state = {}
+    state = stamps.read(state_path)
     same_settings = state.get("settings") == settings
     if same_settings and state.get("records") == digests and out.feed.is_file() and out.index.is_file():
         log.debug("feed and site are up to date")

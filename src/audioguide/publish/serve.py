@@ -149,7 +149,7 @@ def make_app(root: Path) -> WSGIApplication:
         try:
             response = respond(request)
         except HTTPException as exc:
-            response = exc.get_response(environ)  # type: ignore[assignment]
+            response = exc.get_response(environ)
         body = response(environ, start_response)
         if request.method == "HEAD" or response.status_code in (304, 412):
             response.close()  # no body goes out: close the file now, not at garbage collection

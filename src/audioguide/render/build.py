@@ -71,10 +71,11 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
-           cover: Path | None, publish_guide: guides.PublishGuide,
+           cover: Callable[[], Path | None], publish_guide: guides.PublishGuide,
            progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> Report:
     """Render the given inputs (default: every script in ``episodes/``) into the output folder;
-    ``cover`` is embedded in the tags, ``publish_guide`` writes what each guide publishes."""
+    ``cover()`` gives the cover to embed in the tags (asked once the inputs are read), and
+    ``publish_guide`` writes what each guide publishes."""
     started = time.monotonic()
     report = Report()
     out_dir = overrides.out or config.output_dir
@@ -83,7 +84,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
     pool = SynthPool(SentenceCache(cache_dir(config)), overrides.jobs or os.cpu_count() or 1)
-    batch = Batch(config, out_dir, cover, functools.cache(lambda: music_bed(config)), report,
+    batch = Batch(config, out_dir, cover(), functools.cache(lambda: music_bed(config)), report,
                   single=len(loaded) == 1, publish_guide=publish_guide, progress=progress)
     pending: list[Pending] = []
     for path, s, utterances in plans:

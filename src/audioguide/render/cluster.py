@@ -38,9 +38,10 @@ import tempfile
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from audioguide import __version__
 from audioguide.errors import AudioguideError, BuildError, ConfigError, EngineError
@@ -151,6 +152,10 @@ def master_guide(voice: Voice, job: GuideJob, *_sentences: bool) -> tuple[GuideA
         return made, {p.name: p.read_bytes() for p in Path(work).iterdir()}
 
 
+_MasterTask = Callable[..., tuple[EpisodeAudio, bytes] | tuple[GuideAudio, dict[str, bytes]]]
+""":func:`master_episode` or :func:`master_guide`, as submitted to the cluster."""
+
+
 def _sees(location: str, key: str) -> bool:
     """Run on every worker: whether it can read the probe entry this machine wrote."""
     return key in SentenceCache(location)
@@ -177,10 +182,12 @@ def connect(address: str, timeout: float) -> tuple[Client, Any]:
         workers = int(found.group(1) or os.cpu_count() or 1)
         if not 1 <= workers <= 256:
             raise ConfigError([f"cluster address {address!r} asks for {workers} workers; use 1 to 256"])
-        local = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+        local = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.ERROR)
     try:
-        client = distributed.Client(local or address, timeout=timeout, set_as_default=False)
+        client = distributed.Client(  # type: ignore[no-untyped-call]
+            local or address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise BuildError(f"cannot reach the Dask scheduler at {address} ({exc})",
                          fix="Start it with 'dask scheduler' and workers with 'dask worker ADDRESS', "
@@ -188,7 +195,7 @@ def connect(address: str, timeout: float) -> tuple[Client, Any]:
     try:
         client.wait_for_workers(1, timeout=timeout)
     except TimeoutError as exc:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
         raise BuildError(f"the Dask scheduler at {address} has no workers",
                          fix=f"Start some with: dask worker {address}") from exc
     return client, local
@@ -239,7 +246,7 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
         uses: dict[str, int] = {}  # cache key -> utterances waiting for it (progress)
         jobs: dict[Any, Pending] = {}  # episode or guide task -> what it renders
         waiting = deque(pending)
-        running = as_completed(loop=client.loop)
+        running = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
         # what the cache holds: one listing for remote storage instead of a request per sentence
         # (a sentence added meanwhile is still found by its task, which looks before speaking)
         listed = set(cache.keys()) if cache.remote else None
@@ -261,7 +268,7 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                         if key not in sentences:
                             sentences[key] = client.submit(speak_sentence, voice, key, u.text, where,
                                                            key=f"audioguide-speak-{key}")
-                            running.add(sentences[key])
+                            running.add(sentences[key])  # type: ignore[no-untyped-call]
                         uses[key] = uses.get(key, 0) + 1
                         needs.append(sentences[key])
                     else:
@@ -271,21 +278,14 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                 kind = "guide" if work.guide else "episode"
                 name = f"audioguide-{kind}-{work.script.meta.slug}-{uuid.uuid4().hex[:8]}"
                 try:
-                    if work.guide:
-                        job: EpisodeJob | GuideJob = guides.guide_job(batch.config, work.script,
-                                                                     work.utterances)
-                        task = master_guide
-                    else:
-                        job = episode_job(batch.config, work.script, work.utterances, batch.bed(),
-                                          episode_dest(batch.out_dir, work.script))
-                        task = master_episode
+                    job, task = _master_job(batch, work)
                 except AudioguideError as exc:
                     batch.fail(work.path, exc)
                     continue
                 future = client.submit(task, voice, job, *dict.fromkeys(needs), key=name,
                                        priority=EPISODE_PRIORITY)
                 jobs[future] = work
-                running.add(future)
+                running.add(future)  # type: ignore[no-untyped-call]
 
         admit()
         for task in running:
@@ -302,9 +302,18 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                 if batch.progress:
                     batch.progress(uses.pop(key, 0))
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
         if local is not None:
             local.close()
+
+
+def _master_job(batch: Batch, work: Pending) -> tuple[EpisodeJob | GuideJob, _MasterTask]:
+    """What a worker masters for ``work``, and the task function that does it."""
+    if work.guide:
+        return guides.guide_job(batch.config, work.script, work.utterances), master_guide
+    job = episode_job(batch.config, work.script, work.utterances, batch.bed(),
+                      episode_dest(batch.out_dir, work.script))
+    return job, master_episode
 
 
 def _write(batch: Batch, work: Pending, task: Any) -> None:
@@ -327,7 +336,7 @@ def _write(batch: Batch, work: Pending, task: Any) -> None:
         else:
             def place(tmp: Path) -> EpisodeAudio:
                 tmp.write_bytes(files)
-                return made
+                return cast(EpisodeAudio, made)
 
             batch.report.rendered.append(write_episode(
                 batch.config, work.script, place, dest=episode_dest(batch.out_dir, work.script),

@@ -21,6 +21,7 @@ from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
 from audioguide.models import GuideRecord, Script, Section, StopRecord, Utterance
 from audioguide.render import work as produce
+from audioguide.render.items import BUILD_KEY
 from audioguide.settings import Config
 from audioguide.speech.synth import Synthesizer
 from audioguide.writer import atomic_path, write_text
@@ -114,5 +115,5 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
                          full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
                          playlist=names.playlist, archive=names.archive)
     publish(record, guide_dir)
-    write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), "build_key": key}, indent=2) + "\n")
+    write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), BUILD_KEY: key}, indent=2) + "\n")
     return record

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from audioguide.errors import InputError
 from audioguide.ingest import script as scripts
@@ -80,7 +81,8 @@ def number_episodes(items: list[Script]) -> dict[str, int]:
 
 def episode_voice(config: Config, script: Script) -> VoiceConfig:
     """``[voice]`` with the episode's own ``rate`` and pause lengths from its front matter."""
-    return replace(config.voice, **dict(script.meta.voice_settings))
+    own: dict[str, Any] = dict(script.meta.voice_settings)
+    return replace(config.voice, **own)
 
 
 def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[Utterance]:

@@ -6,13 +6,13 @@ date, and the report of a whole render.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from audioguide import faults
+from audioguide import faults, stamps
 from audioguide.audio import mix
 from audioguide.audio.tags import Tags, write_tags
 from audioguide.errors import AudioguideError
@@ -32,6 +32,8 @@ from audioguide.writer import atomic_path, inside, write_text
 
 BUILD_FORMAT = 1
 """Bumped when the way files are made changes, so old outputs are rebuilt."""
+BUILD_KEY = "build_key"
+"""The field of a record (and of ``guide.json``) holding the stamp of what it was built from."""
 
 
 @dataclass
@@ -84,12 +86,6 @@ class SynthPool:
         return sum(s.synthesized for s in self._synths.values())
 
 
-def _file_digest(path: Path | None) -> str:
-    if path is None or not path.is_file():
-        return ""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def build_key(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
               *, number: int | None, cover: Path | None, guide_mode: bool) -> str:
     """Everything an episode's files depend on: when it is unchanged, nothing is redone."""
@@ -98,25 +94,21 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
         "format": BUILD_FORMAT,
         "guide": guide_mode,
         "sentences": [[k, round(u.pause_after, 4), u.section, u.caption]
-                      for k, u in zip(synth.keys(utterances), utterances)],
+                      for k, u in zip(synth.keys(utterances), utterances, strict=True)],
         "chapters": [s.chapter_title for s in script.sections],
         "audio": dataclasses.asdict(config.audio),
-        "music": _file_digest(config.root / music) if music and music.lower() != "none" else music,
+        "music": stamps.file_digest(config.root / music) if music and music.lower() != "none" else music,
         "meta": [script.meta.title, script.meta.slug, script.meta.date.isoformat(),
                  script.meta.description, script.meta.guid, script.meta.language, number],
         "show": [config.show.title, config.show.author, config.show.language],
-        "cover": _file_digest(cover),
+        "cover": stamps.file_digest(cover),
     }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return stamps.value_digest(data)
 
 
-def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, object]], list[Path]]) -> bool:
+def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, Any]], list[Path]]) -> bool:
     """Whether ``record_path`` was written for ``key`` and every file it names is still there."""
-    try:
-        data = json.loads(record_path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return data.get("build_key") == key and all(p.is_file() for p in media(data))
+    return stamps.current(record_path, key, field=BUILD_KEY, needs=media)
 
 
 def music_bed(config: Config) -> mix.MusicBed:
@@ -132,6 +124,8 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], bed
                 dest: Path) -> produce.EpisodeJob:
     """What :func:`produce.make_episode_audio` needs, with the previous render's mastering as
     the first guess."""
+    first_gain: float | None
+    first_aim: float | None
     try:
         previous = json.loads(dest.with_suffix(".json").read_text())["master"]
         first_gain, first_aim = float(previous["gain"]), float(previous["aim"])
@@ -173,7 +167,7 @@ def write_episode(config: Config, script: Script, make: Callable[[Path], produce
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
                               chapters=made.chapters, cues=made.cues, loudness=made.loudness)
     record = episode_record(episode, number)
-    data = {**record.to_json(), "build_key": key,
+    data = {**record.to_json(), BUILD_KEY: key,
             "master": {"gain": round(made.gain, 3), "aim": round(made.aim, 3)}}
     write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")

@@ -14,6 +14,7 @@ pocketsphinx is an optional dependency; without it :func:`transcribe` raises
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import threading
 import unicodedata
@@ -110,7 +111,7 @@ def compare(reference: str, hypothesis: str) -> RecallResult:
             hit[i] = True
     matched = sum(hit)
     recall = matched / len(ref) if ref else 1.0
-    missed = tuple(w for w, h in zip(ref, hit) if not h)
+    missed = tuple(w for w, h in zip(ref, hit, strict=False) if not h)
     return RecallResult(recall, tuple(ref), tuple(hyp), missed)
 
 
@@ -225,7 +226,7 @@ def transcribe(pcm16k: bytes, *, max_seconds: float = MAX_SEGMENT_SECONDS) -> st
     pcm16k = pcm16k[: len(pcm16k) // 2 * 2]
     samples = np.frombuffer(pcm16k, dtype="<i2")
     bounds = [0, *_cut_points(samples, max_seconds), len(samples)]
-    texts = [_RECOGNIZER.decode(samples[a:b].tobytes()) for a, b in zip(bounds, bounds[1:]) if b > a]
+    texts = [_RECOGNIZER.decode(samples[a:b].tobytes()) for a, b in itertools.pairwise(bounds) if b > a]
     if not texts:  # empty input: still report a missing recognizer
         texts = [_RECOGNIZER.decode(b"")]
     return " ".join(t for t in texts if t)
@@ -292,7 +293,7 @@ def chapter_references(record: EpisodeRecord, spoken: Sequence[str] | None = Non
     parts: list[list[str]] = [[] for _ in chapters]
     if not chapters:
         return []
-    for cue, text in zip(cues, texts):
+    for cue, text in zip(cues, texts, strict=False):
         mid = (cue.start + cue.end) / 2
         # the last chapter starting at or before the cue's midpoint (the first one otherwise)
         index = max((i for i, ch in enumerate(chapters) if ch.start <= mid), default=0)
@@ -325,7 +326,7 @@ def score_chapters(
         raise ValueError(f"{len(heard)} transcripts for {len(record.chapters)} chapters")
     references = chapter_references(record, spoken)
     report: list[SectionRecall] = []
-    for chapter, ref, hyp in zip(record.chapters, references, heard):
+    for chapter, ref, hyp in zip(record.chapters, references, heard, strict=False):
         r = compare(ref, hyp)
         report.append(SectionRecall(chapter.title, chapter.start, chapter.end, r.recall, ref, hyp,
                                     r.matched, len(r.reference), r.missed))

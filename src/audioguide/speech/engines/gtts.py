@@ -52,7 +52,7 @@ class GoogleTTSError(EngineError):
         self.attempts = attempts
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
@@ -100,7 +100,7 @@ def resolve_language(language: str) -> str:
     """The gTTS language code for ``language``: exact, case-insensitive, then its base (``en-US`` → ``en``)."""
     from gtts.lang import tts_langs
 
-    langs = tts_langs()
+    langs: dict[str, str] = tts_langs()
     code = language.strip().replace("_", "-")
     by_lower = {k.lower(): k for k in langs}
     if code.lower() in by_lower:
@@ -161,7 +161,7 @@ class GTTSEngine:
 
     def backoff(self, failures: int) -> float:
         """Delay before the next attempt after ``failures`` failed ones (full jitter)."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
+        ceiling: float = min(self.backoff_cap, self.backoff_base * 2 ** (failures - 1))
         return self.jitter() * ceiling
 
     def _fetch_mp3(self, text: str) -> bytes:

@@ -78,7 +78,7 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
         import onnxruntime
         from piper import PiperVoice
         from piper.config import PiperConfig
-        from piper.voice import ESPEAK_DATA_DIR
+        from piper.phonemize_espeak import ESPEAK_DATA_DIR
     except ImportError as exc:
         raise EngineError("the Piper engine is not installed", fix="pip install 'audioguide[piper]'") from exc
     options = onnxruntime.SessionOptions()

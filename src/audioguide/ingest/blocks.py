@@ -1,0 +1,131 @@
+"""What every article reader shares: the :class:`ArticleBuilder` and small text helpers.
+
+Every reader produces the same shape: a title and a tuple of sections, each section a
+heading (``None`` for the untitled opening part) and its blocks in reading order. Blocks are
+plain text: inline markup removed, whitespace collapsed, quotes and apostrophes kept as
+written. The format modules (:mod:`~audioguide.ingest.text`,
+:mod:`~audioguide.ingest.markdown`, :mod:`~audioguide.ingest.html`) build on this module;
+it imports none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from audioguide.errors import InputError
+from audioguide.models import Article, Block, BlockKind, Section
+
+NO_TEXT_FIX = "add some paragraphs of text (code, scripts and styles are not read aloud)"
+
+CLOSERS = "\"'”’»)]}"
+"""Closing quotes and brackets that may follow a sentence's final punctuation."""
+
+
+def collapse(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn ``\\r\\n`` and lone ``\\r`` line ends into ``\\n`` and drop a leading BOM."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+
+
+def title_from_stem(source: Path | None) -> str | None:
+    """Turn a file name such as ``my-first_post.md`` into words: ``My first post``."""
+    if source is None:
+        return None
+    words = collapse(source.stem.replace("_", " ").replace("-", " "))
+    return words[:1].upper() + words[1:] if words else None
+
+
+def ends_sentence(text: str, marks: str = ".!?…") -> bool:
+    """True when ``text`` ends with one of ``marks``, ignoring closing quotes and brackets."""
+    return text.rstrip().rstrip(CLOSERS).endswith(tuple(marks))
+
+
+def row_sentence(header: Sequence[str], cells: Sequence[str]) -> str:
+    """Say one table row: ``Header: cell, Header: cell.``, skipping empty cells."""
+    parts: list[str] = []
+    for index, cell in enumerate(cells):
+        text = collapse(cell)
+        if not text:
+            continue
+        label = collapse(header[index]) if index < len(header) else ""
+        parts.append(f"{label}: {text}" if label else text)
+    sentence = ", ".join(parts)
+    if sentence and not ends_sentence(sentence):
+        sentence += "."
+    return sentence
+
+
+def no_text(source: Path | None) -> InputError:
+    """The error for an article with nothing speakable in it."""
+    return InputError("the article has no text to read", path=source, fix=NO_TEXT_FIX)
+
+
+class ArticleBuilder:
+    """Collects headings and blocks in reading order and assembles the :class:`Article`.
+
+    Sections that end up without blocks are dropped, so a heading directly followed by
+    another heading disappears; empty blocks are never stored.
+    """
+
+    def __init__(self) -> None:
+        self._sections: list[Section] = []
+        self._heading: str | None = None
+        self._blocks: list[Block] = []
+        self.count = 0
+        """Blocks added so far, over all sections."""
+        self.started = False
+        """True once any heading or block has been seen."""
+
+    def heading(self, text: str) -> None:
+        """Start a new section; an empty heading is ignored."""
+        text = collapse(text)
+        if not text:
+            return
+        self._flush()
+        self._heading = text
+        self.started = True
+
+    def add(self, kind: BlockKind, text: str, number: int | None = None) -> bool:
+        """Add a block unless its text is empty; return whether it was added."""
+        text = collapse(text)
+        if not text:
+            return False
+        self._blocks.append(Block(kind, text, number=number))
+        self.count += 1
+        self.started = True
+        return True
+
+    def append_to_last(self, text: str) -> None:
+        """Append ``text`` to the last block added (a list item's second paragraph)."""
+        text = collapse(text)
+        if text and self._blocks:
+            last = self._blocks[-1]
+            self._blocks[-1] = Block(last.kind, f"{last.text} {text}", number=last.number)
+
+    def _flush(self) -> None:
+        """Close the current section, keeping it only if it has blocks."""
+        if self._blocks:
+            self._sections.append(Section(self._heading, tuple(self._blocks)))
+        self._blocks = []
+
+    def sections(self) -> tuple[Section, ...]:
+        """The sections collected so far, each with at least one block."""
+        self._flush()
+        return tuple(self._sections)
+
+    def build(self, title: str | None, source: Path | None) -> Article:
+        """Return the article, or raise :class:`InputError` when it has no text or title."""
+        sections = self.sections()
+        if not sections:
+            raise no_text(source)
+        title = collapse(title or "")
+        if not title:
+            raise InputError(
+                "the article has no title", path=source, fix="start it with a title line or heading"
+            )
+        return Article(title=title, sections=sections, source=source)

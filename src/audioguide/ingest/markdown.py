@@ -1,0 +1,224 @@
+"""The Markdown reader: CommonMark plus tables (markdown-it), with optional front matter.
+
+Also reads the Markdown body of episode scripts (:func:`markdown_blocks`). Raw HTML blocks
+are read with :mod:`audioguide.ingest.html`, imported only when a document has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from audioguide.ingest.blocks import (
+    ArticleBuilder,
+    collapse,
+    normalise_newlines,
+    row_sentence,
+    title_from_stem,
+)
+from audioguide.ingest.frontmatter import FrontMatterError, split_front_matter
+from audioguide.models import Article, Block
+
+_LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close", "list_item_close"})
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """The shared CommonMark parser, with tables enabled."""
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _front_matter_title(meta: dict[str, Any]) -> str | None:
+    """The ``title`` of front matter as text, or ``None`` when absent or empty."""
+    value = meta.get("title")
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return collapse(str(value)) or None
+
+
+def _md_inline(token: Token) -> str:
+    """Plain text of an inline token: markup, images and HTML tags dropped."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif child.type in _BREAKS or (
+            child.type == "html_inline" and child.content.lower().startswith("<br")
+        ):
+            parts.append(" ")
+    return collapse("".join(parts))
+
+
+@dataclass
+class _MdItem:
+    """An open Markdown list item: its number and the block it produced, if any."""
+
+    number: int | None
+    block_at: int | None = None
+
+
+@dataclass
+class _MdList:
+    """An open Markdown list: whether it is ordered and the next item's number."""
+
+    ordered: bool
+    next_number: int
+
+
+@dataclass
+class _MdTable:
+    """An open Markdown table: its header cells, the row being read, and where we are."""
+
+    header: list[str] = field(default_factory=list)
+    row: list[str] | None = None
+    in_head: bool = False
+
+
+class _MarkdownWalker:
+    """Walks markdown-it's flat token stream and feeds an :class:`ArticleBuilder`."""
+
+    def __init__(self, fm_title: str | None = None, *, take_title: bool = True) -> None:
+        self.builder = ArticleBuilder()
+        self.fm_title = fm_title
+        self.take_title = take_title
+        self.h1_title: str | None = None
+        self.first_heading: str | None = None
+        self._frames: list[_MdItem | _MdList | None] = []  # None marks a blockquote
+        self._heading_tag: str | None = None
+        self._table: _MdTable | None = None
+
+    def walk(self, tokens: Iterable[Token]) -> None:
+        """Handle every token in order."""
+        for token in tokens:
+            self._handle(token)
+
+    def _handle(self, token: Token) -> None:
+        """Dispatch one token."""
+        kind = token.type
+        if kind == "heading_open":
+            self._heading_tag = token.tag
+        elif kind == "inline":
+            self._inline(_md_inline(token))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            start = token.attrGet("start")
+            number = int(start) if isinstance(start, (int, str)) and str(start).isdigit() else 1
+            self._frames.append(_MdList(kind == "ordered_list_open", number))
+        elif kind == "list_item_open":
+            self._frames.append(_MdItem(self._next_number()))
+        elif kind == "blockquote_open":
+            self._frames.append(None)
+        elif kind in _LIST_CLOSE or kind == "blockquote_close":
+            if self._frames:
+                self._frames.pop()
+        elif kind == "html_block":
+            from audioguide.ingest.html import walk_fragment  # bs4 only when needed
+
+            walk_fragment(self.builder, token.content)
+        else:
+            self._table_token(kind)
+
+    def _next_number(self) -> int | None:
+        """Number of a new item in the innermost list (``None`` in bullet lists)."""
+        frame = self._frames[-1] if self._frames else None
+        if isinstance(frame, _MdList) and frame.ordered:
+            frame.next_number += 1
+            return frame.next_number - 1
+        return None
+
+    def _table_token(self, kind: str) -> None:
+        """Track table structure: header cells, body rows and their cells."""
+        table = self._table
+        if kind == "table_open":
+            self._table = _MdTable()
+        elif kind == "table_close":
+            self._table = None
+        elif table is None:
+            return
+        elif kind in ("thead_open", "thead_close"):
+            table.in_head = kind == "thead_open"
+        elif kind == "tr_open":
+            table.row = []
+        elif kind in ("th_open", "td_open") and table.row is not None:
+            table.row.append("")
+        elif kind == "tr_close":
+            row, table.row = table.row or [], None
+            if table.in_head:
+                table.header = row
+            else:
+                self.builder.add("paragraph", row_sentence(table.header, row))
+
+    def _inline(self, text: str) -> None:
+        """Place the text of an inline token: heading, table cell or paragraph."""
+        if self._heading_tag is not None:
+            tag, self._heading_tag = self._heading_tag, None
+            self._heading(tag, text)
+        elif self._table is not None and self._table.row:
+            self._table.row[-1] = text
+        else:
+            self._paragraph(text)
+
+    def _heading(self, tag: str, text: str) -> None:
+        """h1 before any content is the title; h1-h3 start sections; h4-h6 are paragraphs."""
+        if not text:
+            return
+        if self.first_heading is None:
+            self.first_heading = text
+        leading = (
+            self.take_title and tag == "h1" and not self.builder.started and self.h1_title is None
+        )
+        if leading and (self.fm_title is None or self.fm_title.casefold() == text.casefold()):
+            self.h1_title = text
+        elif tag in ("h1", "h2", "h3"):
+            self.builder.heading(text)
+        else:
+            self.builder.add("paragraph", text)
+
+    def _paragraph(self, text: str) -> None:
+        """A paragraph: the text of a list item, more of that item, or a paragraph."""
+        frame = self._frames[-1] if self._frames else None
+        if not isinstance(frame, _MdItem):
+            self.builder.add("paragraph", text)
+        elif frame.block_at is None:
+            if self.builder.add("item", text, frame.number):
+                frame.block_at = self.builder.count
+        elif frame.block_at == self.builder.count:
+            self.builder.append_to_last(text)
+        else:
+            self.builder.add("paragraph", text)
+
+
+def parse_markdown(text: str, source: Path | None = None) -> Article:
+    """Read a Markdown article (CommonMark plus tables, optional YAML front matter).
+
+    Title: the front matter ``title``, else a leading ``#`` heading, else the first
+    heading, else the file name. Code blocks and images are dropped; tables become one
+    sentence per row. Front matter that cannot be read is read as part of the text.
+    """
+    text = normalise_newlines(text)
+    try:
+        meta, body = split_front_matter(text)
+    except FrontMatterError:
+        meta, body = {}, text
+    walker = _MarkdownWalker(_front_matter_title(meta))
+    walker.walk(_markdown().parse(body))
+    title = walker.fm_title or walker.h1_title or walker.first_heading or title_from_stem(source)
+    return walker.builder.build(title, source)
+
+
+def markdown_blocks(text: str) -> list[tuple[str | None, tuple[Block, ...]]]:
+    """Sections of a Markdown body (no front matter) as ``(heading, blocks)`` pairs.
+
+    Used for episode scripts: no heading is taken as a title, every h1-h3 starts a
+    section, and text before the first heading is the ``None`` section. Sections without
+    blocks are left out; the result may be empty.
+    """
+    walker = _MarkdownWalker(take_title=False)
+    walker.walk(_markdown().parse(normalise_newlines(text)))
+    return [(section.heading, section.blocks) for section in walker.builder.sections()]
