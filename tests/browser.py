@@ -1,7 +1,8 @@
 """Headless Chromium for the page tests: Debian's chromium driven by Playwright for Python.
 
-Playwright's own browser download cannot work here, so it launches ``/usr/bin/chromium``;
-tests that need it skip cleanly where chromium or playwright is missing.
+Playwright's own browser download cannot work here, so it launches ``/usr/bin/chromium``
+(``scripts/test`` installs it when it can). Where chromium or playwright is missing the tests
+skip, and under CI that skip fails the run (``tests/strict_skips.py``).
 """
 
 from __future__ import annotations
