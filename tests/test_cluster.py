@@ -31,8 +31,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from audioguide.cli import cli
 from audioguide.config import load_config
 from audioguide.models import Audio
-from audioguide.render.build import cluster_address
-from audioguide.render.inputs import Overrides
+from audioguide.render.inputs import Overrides, cluster_address
 from audioguide.speech.cache import SentenceCache
 
 from .conftest import decode
@@ -400,8 +399,8 @@ def test_items_enter_the_cluster_a_window_at_a_time(cluster: LocalCluster, clien
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """An archive is not dumped on the scheduler at once: with one item per worker in flight,
     the later items' sentences are only submitted once an earlier item has been mastered."""
-    from audioguide.render import cluster as cluster_module
     from audioguide.pipeline import render
+    from audioguide.render import cluster as cluster_module
 
     monkeypatch.setattr(cluster_module, "WINDOW_PER_WORKER", 1)
     root = make_archive(tmp_path / "project")

@@ -115,7 +115,7 @@ def test_parallel_synthesis_matches_serial(tmp_path: Path) -> None:
 
 
 def test_cache_location_can_be_overridden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from audioguide.render.build import cache_dir
+    from audioguide.settings import cache_location as cache_dir
 
     root = copy_project(tmp_path / "p")
     assert cache_dir(load_config(root)) == root / ".cache" / "audioguide"

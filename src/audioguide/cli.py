@@ -258,7 +258,7 @@ def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> Non
 @pass_ctx
 def cache(ctx: Context, prune: bool) -> None:
     """Show the sentence cache (entries, size); --prune removes what no episode uses."""
-    from audioguide.render.build import cache_usage
+    from audioguide.render.usage import cache_usage
 
     config = ctx.config()
     usage = cache_usage(config, prune=prune)

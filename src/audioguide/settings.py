@@ -9,6 +9,7 @@ Stages receive the section they use (:class:`VoiceConfig`, :class:`AudioConfig`,
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,3 +155,22 @@ LOUDNESS_RANGE = (-30.0, -9.0)
 """Integrated loudness targets allowed, in LUFS."""
 TRUE_PEAK_RANGE = (-9.0, -1.0)
 """True-peak ceilings allowed, in dBTP."""
+
+
+CACHE_ENV = "AUDIOGUIDE_CACHE"
+"""Overrides ``[cache] dir`` (a folder, or an fsspec URL)."""
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether a cache location is an fsspec URL (``s3://bucket/cache``) rather than a folder."""
+    return "://" in str(location)
+
+
+def cache_location(config: Config) -> Path | str:
+    """The sentence cache: ``AUDIOGUIDE_CACHE``, else ``[cache] dir`` (a folder relative to the
+    project, or an fsspec URL such as ``s3://bucket/cache``, kept as it is)."""
+    override = os.environ.get(CACHE_ENV)
+    location = override or config.cache.dir
+    if is_url(location):
+        return location
+    return Path(override) if override else config.root / location

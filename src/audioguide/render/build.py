@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from audioguide.errors import AudioguideError, InputError
@@ -23,20 +23,18 @@ from audioguide.render import guides
 from audioguide.render.batch import Batch
 from audioguide.render.inputs import (
     Overrides,
-    engine_choice,
+    cluster_address,
     episode_plan,
     gather,
     load_input,
     number_episodes,
 )
 from audioguide.render.items import Pending, Report, SynthPool, music_bed
-from audioguide.settings import Config
-from audioguide.speech.cache import SentenceCache, is_url
+from audioguide.settings import Config, cache_location
+from audioguide.speech.cache import SentenceCache
 
 log = logging.getLogger(__name__)
 
-CLUSTER_ENV = "AUDIOGUIDE_CLUSTER"
-CACHE_ENV = "AUDIOGUIDE_CACHE"
 
 
 def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[tuple[Path, Script]], list[Script]]:
@@ -83,7 +81,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     numbers = number_episodes(everything)
     plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
-    pool = SynthPool(SentenceCache(cache_dir(config)), overrides.jobs or os.cpu_count() or 1)
+    pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
     batch = Batch(config, out_dir, cover(), functools.cache(lambda: music_bed(config)), report,
                   single=len(loaded) == 1, publish_guide=publish_guide, progress=progress)
     pending: list[Pending] = []
@@ -109,52 +107,3 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     report.synthesized = pool.synthesized + report.synthesized
     report.seconds = time.monotonic() - started
     return report
-
-
-def cluster_address(config: Config, overrides: Overrides) -> str:
-    """The Dask cluster to render on: ``--cluster``, else ``AUDIOGUIDE_CLUSTER``, else
-    ``[cluster] address``; empty (or ``none``) renders on this machine."""
-    for value in (overrides.cluster, os.environ.get(CLUSTER_ENV), config.cluster.address):
-        if value is not None and value.strip():
-            return "" if value.strip().lower() == "none" else value.strip()
-    return ""
-
-
-def cache_dir(config: Config) -> Path | str:
-    """The sentence cache: ``AUDIOGUIDE_CACHE``, else ``[cache] dir`` (a folder relative to the
-    project, or an fsspec URL such as ``s3://bucket/cache``, kept as it is)."""
-    override = os.environ.get(CACHE_ENV)
-    location = override or config.cache.dir
-    if is_url(location):
-        return location
-    return Path(override) if override else config.root / location
-
-
-@dataclass(frozen=True)
-class CacheUsage:
-    location: str
-    entries: int
-    bytes: int
-    used: int
-    episodes: int
-    pruned: int = 0
-    pruned_bytes: int = 0
-
-
-def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
-    """What the sentence cache holds and how much of it the episode scripts use (as episodes
-    and as guides); with ``prune``, delete the rest."""
-    cache = SentenceCache(cache_dir(config))
-    scripts_found = [scripts.load(p) for p in sorted(config.episodes_dir.glob("*.md"))]
-    pool = SynthPool(cache, 1)
-    used: set[str] = set()
-    for s in scripts_found:
-        for guide_mode in (False, True):
-            overrides = Overrides(guide=guide_mode)
-            name, settings = engine_choice(config, s, overrides)
-            used.update(k for k in pool.get(name, settings).keys(episode_plan(config, s, overrides)) if k)
-    before = cache.stats()
-    removed = cache.prune(used) if prune else None
-    present = set(cache.keys())
-    return CacheUsage(cache.location, before.entries, before.bytes, len(used & present), len(scripts_found),
-                      removed.entries if removed else 0, removed.bytes if removed else 0)

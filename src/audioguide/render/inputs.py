@@ -4,6 +4,7 @@ the fly), the command line's overrides, and for each input its engine, voice and
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -105,3 +106,15 @@ def engine_choice(config: Config, script: Script, overrides: Overrides) -> tuple
     language = script.meta.language or config.show.language
     return name, EngineSettings(voice=voice, language=language, rate=v.rate, tld=v.tld, slow=v.slow,
                                 variation=v.variation)
+
+
+CLUSTER_ENV = "AUDIOGUIDE_CLUSTER"
+
+
+def cluster_address(config: Config, overrides: Overrides) -> str:
+    """The Dask cluster to render on: ``--cluster``, else ``AUDIOGUIDE_CLUSTER``, else
+    ``[cluster] address``; empty (or ``none``) renders on this machine."""
+    for value in (overrides.cluster, os.environ.get(CLUSTER_ENV), config.cluster.address):
+        if value is not None and value.strip():
+            return "" if value.strip().lower() == "none" else value.strip()
+    return ""

@@ -24,6 +24,7 @@ from typing import Any
 
 from audioguide.errors import BuildError, ConfigError
 from audioguide.models import Audio
+from audioguide.settings import is_url
 from audioguide.writer import atomic_path
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,6 @@ class CacheStats:
 
 OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "abfs", "az", "abfss", "oss", "r2"}
 """fsspec protocols of object stores: an upload appears whole, and there are no folders."""
-
-
-def is_url(location: str | Path) -> bool:
-    """Whether a cache location is an fsspec URL (``s3://bucket/cache``) rather than a folder."""
-    return "://" in str(location)
 
 
 class SentenceCache:
