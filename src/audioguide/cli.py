@@ -169,7 +169,7 @@ def init(directory: Path, title: str | None) -> None:
     """Scaffold a new project in DIRECTORY: audioguide.toml with comments, episodes/, .gitignore."""
     from audioguide.config import commented_template
     from audioguide.errors import InputError
-    from audioguide.layout import CONFIG_NAME
+    from audioguide.layout import CONFIG_NAME, EPISODES_DIR
     from audioguide.writer import write_text
 
     config_path = directory / CONFIG_NAME
@@ -178,7 +178,7 @@ def init(directory: Path, title: str | None) -> None:
                          fix="Edit it, or run audioguide init in an empty folder")
     overrides = {"show": {"title": title}} if title else {}
     write_text(config_path, commented_template(overrides))
-    (directory / "episodes").mkdir(parents=True, exist_ok=True)
+    (directory / EPISODES_DIR).mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
     if not ignore.exists():
         write_text(ignore, "# audioguide: rendered audio and the site are rebuilt from episodes/\n"
@@ -234,16 +234,17 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
 
 def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:
     from audioguide.errors import InputError
+    from audioguide.layout import Output
     from audioguide.publish.publish import load_records
     from audioguide.verify.intelligibility import episode_report, format_report, overall
 
     records = [r for r in load_records(config.output_dir) if not slugs or r.slug in slugs]
     if not records:
-        raise InputError("has no rendered episodes to check", path=config.output_dir / "episodes",
+        raise InputError("has no rendered episodes to check", path=Output(config.output_dir).episodes,
                          fix="Run audioguide render first, or check the slugs you gave")
     failed = []
     for record in records:
-        report = episode_report(config.output_dir / "episodes" / record.mp3, record)
+        report = episode_report(Output(config.output_dir).episodes / record.mp3, record)
         click.echo(f"{record.slug}: word recall per section")
         click.echo(format_report(report))
         if overall(report) < min_recall:

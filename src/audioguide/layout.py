@@ -24,6 +24,16 @@ PUBLISH_STATE = ".publish-state.json"
 COVER_STAMP = ".cover-source.json"
 """What the generated cover was drawn from."""
 GUIDE_RECORD = "guide.json"
+EPISODE_FOLDER = "episodes"
+GUIDE_FOLDER = "guides"
+
+MP3 = ".mp3"
+RECORD = ".json"
+"""An episode's record, beside its MP3: the facts publishing needs, and its build stamp."""
+VTT = ".vtt"
+SRT = ".srt"
+CHAPTERS = ".chapters.json"
+PAGE = ".html"
 
 
 @dataclass(frozen=True)
@@ -44,11 +54,11 @@ class Output:
 
     @property
     def episodes(self) -> Path:
-        return self.root / "episodes"
+        return self.root / EPISODE_FOLDER
 
     @property
     def guides(self) -> Path:
-        return self.root / "guides"
+        return self.root / GUIDE_FOLDER
 
     @property
     def feed(self) -> Path:
@@ -76,22 +86,22 @@ class Output:
     def episode(self, slug: str, suffix: str) -> Path:
         """``episodes/<slug><suffix>``: ``.mp3``, ``.json`` (the record), ``.vtt``, ``.srt``,
         ``.chapters.json``, ``.html``; refused if the slug would lead outside the folder."""
-        return inside(self.root, "episodes", f"{slug}{suffix}")
+        return inside(self.root, EPISODE_FOLDER, f"{slug}{suffix}")
 
     def guide(self, slug: str) -> Path:
         """The folder of one audio guide; refused if the slug would lead outside."""
-        return inside(self.root, "guides", slug)
+        return inside(self.root, GUIDE_FOLDER, slug)
 
     @staticmethod
     def guide_names(slug: str) -> GuideNames:
-        return GuideNames(f"{slug}.mp3", f"{slug}.m4b", f"{slug}.m3u8", f"{slug}.zip")
+        return GuideNames(f"{slug}{MP3}", f"{slug}.m4b", f"{slug}.m3u8", f"{slug}.zip")
 
     def guide_record(self, slug: str) -> Path:
         return self.guide(slug) / GUIDE_RECORD
 
     def episode_records(self) -> list[Path]:
         """Every episode record (``episodes/*.json`` without the chapter files), sorted."""
-        return sorted(p for p in self.episodes.glob("*.json") if not p.name.endswith(".chapters.json"))
+        return sorted(p for p in self.episodes.glob(f"*{RECORD}") if not p.name.endswith(CHAPTERS))
 
     def guide_records(self) -> list[Path]:
         return sorted(self.guides.glob(f"*/{GUIDE_RECORD}"))

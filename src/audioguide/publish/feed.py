@@ -18,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from audioguide import __version__
+from audioguide.layout import CHAPTERS, FEED, PAGE, SRT, VTT
 from audioguide.models import EpisodeRecord
 from audioguide.publish.podcast import (
     ITUNES_NS,
@@ -111,7 +112,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     sit beside it. The same inputs give the same bytes (no build timestamps)."""
     show = config.show
     base = show.base_url
-    feed_url = base + "feed.xml"
+    feed_url = base + FEED
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("audioguide", ShowExtension, EpisodeExtension)
@@ -147,7 +148,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.guid(record.guid, permalink=False)
         fe.description(record.description or record.title)
         fe.published(_published(record.date))
-        fe.link(href=f"{stem}.html")
+        fe.link(href=f"{stem}{PAGE}")
         fe.enclosure(mp3_url, str(record.size), "audio/mpeg")
         fe.podcast.itunes_duration(round(record.duration))
         if record.number:
@@ -156,7 +157,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.podcast.itunes_image(cover_url)
         item_ext: EpisodeExtension = fe.audioguide
         item_ext.language = show.language
-        item_ext.links = EpisodeLinks(f"{stem}.vtt", f"{stem}.srt", f"{stem}.chapters.json")
+        item_ext.links = EpisodeLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}")
         item_ext.chapters = [(c.start, c.title) for c in record.chapters]
     rss: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return rss

@@ -42,6 +42,7 @@ from werkzeug.utils import redirect, send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from audioguide.errors import BuildError, InputError
+from audioguide.layout import FEED, INDEX
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -85,7 +86,7 @@ ALLOWED_METHODS = ("GET", "HEAD")
 
 def mime_type(relative: str) -> str:
     """The Content-Type (without charset) to send for the file at ``relative`` in the root."""
-    if relative == "feed.xml":
+    if relative == FEED:
         return FEED_TYPE
     suffix = os.path.splitext(relative)[1].lower()
     if suffix in MIME_TYPES:
@@ -115,7 +116,7 @@ def _resolve(root: str, url_path: str) -> str | Response:
     if not _inside(real, root):
         raise NotFound()  # a symlink that leads out of the root
     if os.path.isdir(real):
-        index = os.path.realpath(os.path.join(real, "index.html"))
+        index = os.path.realpath(os.path.join(real, INDEX))
         if not (_inside(index, root) and os.path.isfile(index)):
             raise NotFound()  # no directory listings
         if parts and not url_path.endswith("/"):
@@ -243,11 +244,11 @@ def _url(host: str, port: int) -> str:
 def check_built(root: Path) -> None:
     """Raise :class:`InputError` unless ``root`` holds a rendered site."""
     root = Path(root)
-    if not root.is_dir() or not (root / "feed.xml").is_file():
+    if not root.is_dir() or not (root / FEED).is_file():
         missing = "does not exist" if not root.is_dir() else "has no feed.xml"
         raise InputError(f"{missing}: nothing to serve yet", path=root,
                          fix="Run audioguide render first")
-    if not (root / "index.html").is_file():
+    if not (root / INDEX).is_file():
         log.warning("%s has no index.html: browsers get 404 at /, podcast apps still get "
                     "feed.xml; run audioguide render to build the site", root)
 

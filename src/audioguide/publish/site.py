@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord
 from audioguide.settings import Config
 from audioguide.writer import inside, write_text
@@ -173,8 +174,8 @@ def episode_view(record: EpisodeRecord, *, cues: bool = True) -> EpisodeView:
         slug=record.slug, title=record.title, description=record.description,
         number=record.number, date_iso=record.date.isoformat(), date_text=long_date(record.date),
         duration_iso=iso_duration(record.duration), duration_text=clock(record.duration),
-        mp3=quote(record.mp3), mp3_size=file_size(record.size), page=f"{slug}.html",
-        vtt=f"{slug}.vtt", srt=f"{slug}.srt", chapters_json=f"{slug}.chapters.json",
+        mp3=quote(record.mp3), mp3_size=file_size(record.size), page=f"{slug}{PAGE}",
+        vtt=f"{slug}{VTT}", srt=f"{slug}{SRT}", chapters_json=f"{slug}{CHAPTERS}",
         chapters=_chapter_views(record.chapters),
         cues=_cue_views(record.cues, record.chapters) if cues else (),
     )
@@ -240,11 +241,11 @@ def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, c
     index = env.get_template("index.html").render(
         **common, root="", episodes=episodes, podcast_url=podcast_url(feed_url),
         guides=[guide_view(g) for g in guides])
-    emit(inside(out_dir, "index.html"), index)
+    emit(inside(out_dir, INDEX), index)
 
     page = env.get_template("episode.html")
     for record in records:
-        dest = inside(out_dir, "episodes", f"{record.slug}.html")
+        dest = Output(out_dir).episode(record.slug, PAGE)
         if pages_for is not None and record.slug not in pages_for:
             written.append(dest)
             continue
