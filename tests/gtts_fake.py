@@ -85,8 +85,9 @@ PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PRO
 #   give that 400 "er" reply; an RPC that rejects its arguments gives 200 with a null payload
 #   and an error code at index 5; successful replies carry Content-Disposition response.bin.
 # The MP3 served here starts ``//NExA`` once base64-encoded, like the captured one (an MPEG-2
-# layer III frame header: 24 kHz, 32 kbit/s, mono). gTTS itself only needs the line holding ``jQ1olc","[\"<base64>\"]``; the rest is modelled
-# so that stricter clients (or a future gTTS) would see what Google sends.
+# layer III frame header: 24 kHz, 32 kbit/s, mono). gTTS itself only needs the line holding
+# ``jQ1olc","[\"<base64>\"]``; the rest is modelled so that stricter
+# clients (or a future gTTS) would see what Google sends.
 
 
 def _compact(value: Any) -> str:
@@ -220,7 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         fake._log(FakeRequest(text, lang, slow, rpc, fault or "ok"))
         if fault in ("403", "429", "500", "503"):
             status = int(fault)
-            reason = {403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}[status]
+            reason = {403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error",
+                      503: "Service Unavailable"}[status]
             self._send(status, error_page(status, reason), "text/html; charset=UTF-8")
         elif fault == "timeout":
             fake._stopping.wait(fake.stall_seconds)

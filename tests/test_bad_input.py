@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from audioguide.cli import cli
 from audioguide.ingest.readers import read_article
 from audioguide.ingest.script import load
+from tests.clirunner import cli_runner
 from tests.conftest import SAMPLE_ARTICLE
 
 DATA = Path(__file__).parent / "data" / "bad"
@@ -193,7 +193,7 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 
 def _run(project: Path, args: list[str]) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["-C", str(project), *args])
+    result = cli_runner().invoke(cli, ["-C", str(project), *args])
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -325,9 +325,8 @@ def test_loudness_is_checked_against_the_configured_target(site: Site) -> None:
 
 def test_check_command_uses_the_projects_loudness(site: Site) -> None:
     """``audioguide check`` passes audio.loudness and audio.true_peak from audioguide.toml."""
-    from click.testing import CliRunner
-
     from audioguide.cli import cli
+    from tests.clirunner import cli_runner
 
     project = site.root.parent
     for slug in ("ep1", "ep2"):
@@ -335,12 +334,12 @@ def test_check_command_uses_the_projects_loudness(site: Site) -> None:
     config = project / "audioguide.toml"
     config.write_text(f'[show]\nbase_url = "{BASE}"\n\n[audio]\nloudness = -20.0\n',
                       encoding="utf-8")
-    result = CliRunner().invoke(cli, ["-C", str(project), "check"])
+    result = cli_runner().invoke(cli, ["-C", str(project), "check"])
     assert result.exit_code == 0, result.output
     assert "no problems found" in result.stdout
 
     config.write_text(f'[show]\nbase_url = "{BASE}"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["-C", str(project), "check"])
+    result = cli_runner().invoke(cli, ["-C", str(project), "check"])
     assert result.exit_code == 1
     assert "integrated loudness is -20.0 LUFS, podcasts should be -16" in result.stderr
 

@@ -7,17 +7,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from audioguide import __version__
 from audioguide.cli import cli
-from tests.conftest import REPO, SAMPLE_ARTICLE
+from tests.clirunner import cli_runner
+from tests.conftest import REPO, SAMPLE_ARTICLE, trim_sample
 
 COMMANDS = sorted(cli.commands)
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    runner = CliRunner()
+    runner = cli_runner()
     if cwd is None:
         result = runner.invoke(cli, list(args))
     else:
@@ -103,12 +103,13 @@ def test_gtts_offline_is_one_clear_line(project: Path, monkeypatch: pytest.Monke
     assert not (project / "output" / "episodes" / "second-interview.mp3").exists()
 
 
-def test_voices_lists_both_engines() -> None:
+def test_voices_lists_every_engine() -> None:
     code, out, _ = run("voices")
     assert code == 0
     lines = {line.split()[0]: line for line in out.splitlines()}
     assert "usable" in lines["piper"] and "not usable" not in lines["piper"]
     assert "gtts" in lines
+    assert "usable" in lines["tone"] and "not usable" not in lines["tone"]
 
 
 def test_module_entry_point_runs() -> None:
@@ -132,8 +133,9 @@ def test_init_scaffolds_a_project_that_renders_its_config(tmp_path: Path) -> Non
     assert code == 2 and "already exists" in err
 
 
-def test_duplicate_slugs_fail_that_episode_only(project: Path) -> None:
+def test_duplicate_slugs_fail_that_episode_only(tone_project: Path) -> None:
     """Two scripts with one slug: the second is reported, the exit code is 1, no traceback."""
+    project = trim_sample(tone_project)
     original = project / "episodes" / "second-interview.md"
     (project / "episodes" / "zz-copy.md").write_text(original.read_text())
     code, out, err = run("render", str(original), str(project / "episodes" / "zz-copy.md"), cwd=project)

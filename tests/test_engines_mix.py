@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from audioguide import ffmpeg
 from audioguide.audio import mix
@@ -15,6 +14,7 @@ from audioguide.cli import cli
 from audioguide.errors import EngineError, InputError
 from audioguide.models import Audio, Utterance
 from audioguide.speech.engines import EngineSettings, create_engine
+from tests.clirunner import cli_runner
 from tests.conftest import decode
 
 
@@ -107,13 +107,14 @@ def test_missing_music_file_is_an_input_error(tmp_path: Path) -> None:
         mix.MusicBed.from_file(tmp_path / "none.mp3")
 
 
-def test_render_accepts_an_article_directly(project: Path) -> None:
+def test_render_accepts_an_article_directly(tone_project: Path) -> None:
+    project = tone_project  # reading, rendering and publishing are plumbing: the tone voice
     article = project / "notes.html"
     article.write_text("<html><body><article><h1>Quick notes</h1><p>One short paragraph to read.</p>"
                        "<h2>Second part</h2><p>And one more sentence.</p></article></body></html>")
     (project / "audioguide.toml").write_text(
         (project / "audioguide.toml").read_text().replace('bitrate = "96k"', 'bitrate = "64k"\nmusic = "none"'))
-    result = CliRunner().invoke(cli, ["-C", str(project), "render", str(article)])
+    result = cli_runner().invoke(cli, ["-C", str(project), "render", str(article)])
     assert result.exit_code == 0, result.stderr
     mp3 = project / "output" / "episodes" / "quick-notes.mp3"
     assert mp3.is_file() and "Rendered 1 episode" in result.stdout

@@ -1,4 +1,8 @@
-"""The feed, transcripts, chapters and artwork, read back by real podcast clients' parsers."""
+"""The feed, transcripts, chapters and artwork, read back by real podcast clients' parsers.
+
+The rendered sample's feed, cover and chapters are plumbing and are read from the tone-engine
+render; where each transcript cue is heard is judged on the Piper render (``slow``).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from audioguide.errors import ConfigError, InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
 from audioguide.publish.artwork import check_cover, generate_cover
 from audioguide.publish.feed import build_feed, podcast_guid
+from tests.clirunner import cli_runner
 from tests.conftest import Rendered, decode
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "feed.xml"
@@ -139,8 +144,8 @@ def test_configured_cover_is_checked(tmp_path: Path, size, mode, fmt, needle) ->
 
 # --- the rendered sample -------------------------------------------------------------------
 
-def test_sample_feed_read_by_podcastparser_and_feedparser(rendered_sample: Rendered) -> None:
-    out = rendered_sample.config.output_dir
+def test_sample_feed_read_by_podcastparser_and_feedparser(rendered_tone: Rendered) -> None:
+    out = rendered_tone.config.output_dir
     feed_path = out / "feed.xml"
     [rec] = [json.loads(p.read_text()) for p in (out / "episodes").glob("second-interview.json")]
     size = (out / "episodes" / "second-interview.mp3").stat().st_size
@@ -161,13 +166,14 @@ def test_sample_feed_read_by_podcastparser_and_feedparser(rendered_sample: Rende
     assert fp.feed.image.href == "http://127.0.0.1:8000/cover.jpg"
 
 
-def test_sample_cover_is_embedded_and_referenced(rendered_sample: Rendered) -> None:
-    out = rendered_sample.config.output_dir
+def test_sample_cover_is_embedded_and_referenced(rendered_tone: Rendered) -> None:
+    out = rendered_tone.config.output_dir
     cover = (out / "cover.jpg").read_bytes()
-    [apic] = ID3(rendered_sample.mp3).getall("APIC")
+    [apic] = ID3(rendered_tone.mp3).getall("APIC")
     assert apic.data == cover and apic.mime == "image/jpeg"
 
 
+@pytest.mark.slow
 def test_transcript_cues_start_where_the_sentence_is_heard(rendered_sample: Rendered) -> None:
     """Each VTT cue starts within 50 ms of the speech onset measured in the decoded MP3."""
     out = rendered_sample.config.output_dir
@@ -188,19 +194,18 @@ def test_transcript_cues_start_where_the_sentence_is_heard(rendered_sample: Rend
     assert srt.count(" --> ") == len(episode.cues) and "," in srt.split("\n")[1]
 
 
-def test_sample_chapters_json(rendered_sample: Rendered) -> None:
-    data = json.loads((rendered_sample.config.output_dir / "episodes" / "second-interview.chapters.json").read_text())
+def test_sample_chapters_json(rendered_tone: Rendered) -> None:
+    data = json.loads((rendered_tone.config.output_dir / "episodes" / "second-interview.chapters.json").read_text())
     assert data["version"] == "1.2.0"
     starts = [c["startTime"] for c in data["chapters"]]
     assert starts == sorted(starts) and starts[0] == 0
     assert data["chapters"][-1]["title"] == "Conclusion"
 
 
-def test_check_passes_on_the_rendered_sample(rendered_sample: Rendered) -> None:
-    from click.testing import CliRunner
+def test_check_passes_on_the_rendered_sample(rendered_tone: Rendered) -> None:
 
     from audioguide.cli import cli
 
-    result = CliRunner().invoke(cli, ["-C", str(rendered_sample.config.root), "check"])
+    result = cli_runner().invoke(cli, ["-C", str(rendered_tone.config.root), "check"])
     assert result.exit_code == 0, result.stderr
     assert "no problems" in result.stdout

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audioguide.config import parse_config
-from audioguide.settings import ShowConfig
 from audioguide.errors import AudioguideError
 from audioguide.ingest import script
 from audioguide.ingest.html import parse_html
@@ -20,6 +19,7 @@ from audioguide.ingest.markdown import parse_markdown
 from audioguide.ingest.readers import decode_bytes, read_article
 from audioguide.ingest.text import parse_text
 from audioguide.models import Article, Script
+from audioguide.settings import ShowConfig
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 READERS = [parse_text, parse_markdown, parse_html]

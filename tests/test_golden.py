@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project
+from tests.conftest import Rendered, copy_project, repeatable
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "sample"
 BINARY = {".mp3", ".m4b", ".zip", ".jpg", ".png", ".opus"}
@@ -31,11 +31,14 @@ DIGESTS = "binary-sha256.json"
 pytestmark = pytest.mark.slow
 
 
-def render_sample(root: Path) -> Path:
-    """Render the repository's sample project into ``root/output``: the episode, then the guide."""
-    copy_project(root)
-    config = root / "audioguide.toml"
-    config.write_text(config.read_text().replace('engine = "piper"', 'engine = "piper"\nvariation = 0', 1))
+def render_sample(root: Path, cache_from: Path | None = None) -> Path:
+    """Render the repository's sample project into ``root/output``: the episode, then the guide.
+
+    ``cache_from`` is a sentence cache of the same voice to start from (a lossless copy of what
+    Piper said, so the output is the same bytes; it only saves the synthesis)."""
+    repeatable(copy_project(root))
+    if cache_from is not None and cache_from.is_dir():
+        shutil.copytree(cache_from, root / ".cache")
     env = {**os.environ, "AUDIOGUIDE_CACHE": str(root / ".cache")}
     for extra in ([], ["--guide"]):
         subprocess.run([sys.executable, "-m", "audioguide", "-q", "-C", str(root), "render", *extra],
@@ -58,8 +61,9 @@ def snapshot(out: Path) -> tuple[dict[str, str], dict[str, str]]:
     return texts, digests
 
 
-def test_sample_output_matches_golden(tmp_path: Path) -> None:
-    texts, digests = snapshot(render_sample(tmp_path / "project"))
+def test_sample_output_matches_golden(rendered_sample: Rendered, tmp_path: Path) -> None:
+    cache = rendered_sample.config.root / ".cache" / "audioguide"
+    texts, digests = snapshot(render_sample(tmp_path / "project", cache_from=cache))
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for rel, text in texts.items():

@@ -1,7 +1,9 @@
 """The gTTS engine against a local copy of Google's TTS endpoint (and, with ``-m net``, Google).
 
 This machine has no internet, so the engine talks to :class:`gtts_fake.FakeGoogleTTS`: a real
-HTTP server on 127.0.0.1 speaking Google's ``batchexecute`` protocol with real (Piper) speech.
+HTTP server on 127.0.0.1 speaking Google's ``batchexecute`` protocol, with real MP3 audio made
+from the text (here by the tone engine: the protocol, retries and decoding are plumbing, and
+need no neural voice behind them).
 gTTS is pointed at it by monkeypatching ``gtts.tts._translate_url``, the function gTTS builds
 its request URL with (``fake.install(monkeypatch)``); nothing in the engine knows about it.
 Faults are queued on ``fake.faults`` and every request is logged in ``fake.requests``.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -20,7 +23,8 @@ from audioguide.errors import EngineError
 from audioguide.models import Audio
 from audioguide.speech.engines import Availability, EngineSettings
 from audioguide.speech.engines.gtts import GTTSEngine
-from tests.gtts_fake import FakeGoogleTTS, load_piper_voice
+from audioguide.speech.engines.tone import ToneEngine
+from tests.gtts_fake import FakeGoogleTTS
 
 SHORT = "The museum opens at nine in the morning."
 LONG = (
@@ -29,10 +33,20 @@ LONG = (
 )
 
 
+class ToneVoice:
+    """The voice behind the fake Google: the tone engine, answering like Piper's ``synthesize``
+    (chunks of 16-bit PCM; a ``length_scale`` above 1 is Google's slow reading)."""
+
+    def synthesize(self, text: str, config: object) -> list[SimpleNamespace]:
+        rate = 1.0 / float(getattr(config, "length_scale", None) or 1.0)
+        audio = ToneEngine(EngineSettings(rate=rate)).synthesize(text)
+        return [SimpleNamespace(audio_int16_bytes=audio.pcm, sample_rate=audio.sample_rate)] if audio.pcm else []
+
+
 @pytest.fixture(scope="module")
 def server():
-    """One fake Google per module; the Piper voice behind it is loaded once."""
-    with FakeGoogleTTS(load_piper_voice(), stall_seconds=1.0) as fake:
+    """One fake Google per module."""
+    with FakeGoogleTTS(ToneVoice(), stall_seconds=1.0) as fake:
         yield fake
 
 

@@ -1,4 +1,8 @@
-"""The sample rendered as an audio guide: stops, full MP3 and M4B with chapters, playlist, ZIP, feed."""
+"""The sample rendered as an audio guide: stops, full MP3 and M4B with chapters, playlist, ZIP, feed.
+
+The files, tags, chapters, playlist, archive, feed and page are plumbing and are read from the
+tone-engine render; the loudness of every file is judged on the Piper render (``slow``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import json
 import zipfile
 
 import podcastparser
+import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -18,11 +23,11 @@ from tests.conftest import RenderedGuide, decode
 from tests.test_render import HEADINGS
 
 
-def test_five_numbered_stops_with_tags(rendered_guide: RenderedGuide) -> None:
-    folder = rendered_guide.folder
+def test_five_numbered_stops_with_tags(rendered_tone_guide: RenderedGuide) -> None:
+    folder = rendered_tone_guide.folder
     files = sorted(p.name for p in folder.glob("[0-9][0-9]-*.mp3"))
     assert [f[:3] for f in files] == ["01-", "02-", "03-", "04-", "05-"]
-    for n, (name, heading) in enumerate(zip(files, HEADINGS), start=1):
+    for n, (name, heading) in enumerate(zip(files, HEADINGS, strict=True), start=1):
         tags = ID3(folder / name)
         assert str(tags["TRCK"]) == f"{n}/5"
         assert str(tags["TALB"]) == "Is getting a second interview a good sign?"
@@ -30,16 +35,17 @@ def test_five_numbered_stops_with_tags(rendered_guide: RenderedGuide) -> None:
         assert tags.getall("APIC")
 
 
-def test_each_stop_opens_with_a_chime_and_its_announcement(rendered_guide: RenderedGuide) -> None:
-    [guide] = rendered_guide.report.guides
+def test_each_stop_opens_with_a_chime_and_its_announcement(rendered_tone_guide: RenderedGuide) -> None:
+    [guide] = rendered_tone_guide.report.guides
     for stop in guide.stops:
         assert stop.cues[0].text == f"Stop {stop.number}. {stop.title}."
-        samples = decode(rendered_guide.folder / stop.file)
+        samples = decode(rendered_tone_guide.folder / stop.file)
         chime = samples[int(0.1 * 44100) : int(1.0 * 44100)]
         assert (chime**2).mean() ** 0.5 > 0.02  # the sting plays before the first word
         assert 1.0 < stop.cues[0].start < 1.6
 
 
+@pytest.mark.slow
 def test_every_file_meets_the_loudness_targets(rendered_guide: RenderedGuide) -> None:
     folder = rendered_guide.folder
     for path in [*sorted(folder.glob("[0-9][0-9]-*.mp3")), folder / "second-interview.mp3",
@@ -49,8 +55,8 @@ def test_every_file_meets_the_loudness_targets(rendered_guide: RenderedGuide) ->
         assert measured.true_peak_dbtp <= -1.0, path.name
 
 
-def test_full_mp3_and_m4b_have_a_chapter_per_stop(rendered_guide: RenderedGuide) -> None:
-    folder = rendered_guide.folder
+def test_full_mp3_and_m4b_have_a_chapter_per_stop(rendered_tone_guide: RenderedGuide) -> None:
+    folder = rendered_tone_guide.folder
     chaps = sorted(ID3(folder / "second-interview.mp3").getall("CHAP"), key=lambda c: c.start_time)
     assert [str(c.sub_frames["TIT2"]) for c in chaps] == HEADINGS
     meta = ffmpeg.run(["-i", str(folder / "second-interview.m4b"), "-f", "ffmetadata", "-"]).decode()
@@ -59,14 +65,14 @@ def test_full_mp3_and_m4b_have_a_chapter_per_stop(rendered_guide: RenderedGuide)
     assert "genre=Audiobook" in meta
     full = MP3(folder / "second-interview.mp3").info.length
     assert abs(len(decode(folder / "second-interview.m4b")) / 44100 - full) < 0.2
-    [guide] = rendered_guide.report.guides
+    [guide] = rendered_tone_guide.report.guides
     assert abs(sum(s.duration for s in guide.stops) + 4 * 1.5 - full) < 0.2
 
 
-def test_playlist_zip_and_record(rendered_guide: RenderedGuide) -> None:
-    folder = rendered_guide.folder
+def test_playlist_zip_and_record(rendered_tone_guide: RenderedGuide) -> None:
+    folder = rendered_tone_guide.folder
     record = GuideRecord.from_json(json.loads((folder / "guide.json").read_text()))
-    assert record.to_json() == rendered_guide.report.guides[0].to_json()
+    assert record.to_json() == rendered_tone_guide.report.guides[0].to_json()
     lines = (folder / record.playlist).read_text().splitlines()
     assert lines[0] == "#EXTM3U"
     assert [line for line in lines if not line.startswith("#")] == [s.file for s in record.stops]
@@ -76,14 +82,14 @@ def test_playlist_zip_and_record(rendered_guide: RenderedGuide) -> None:
             assert zf.read(stop.file) == (folder / stop.file).read_bytes()
 
 
-def test_guide_feed_is_a_serial_podcast_in_stop_order(rendered_guide: RenderedGuide) -> None:
-    folder = rendered_guide.folder
+def test_guide_feed_is_a_serial_podcast_in_stop_order(rendered_tone_guide: RenderedGuide) -> None:
+    folder = rendered_tone_guide.folder
     data = (folder / "feed.xml").read_bytes()
     parsed = podcastparser.parse("http://127.0.0.1:8000/guides/second-interview/feed.xml", io.BytesIO(data))
     assert parsed["type"] == "serial"
     episodes = parsed["episodes"]
     assert [e["number"] for e in episodes] == [1, 2, 3, 4, 5]
-    for episode, stop in zip(episodes, rendered_guide.report.guides[0].stops):
+    for episode, stop in zip(episodes, rendered_tone_guide.report.guides[0].stops, strict=True):
         [enclosure] = episode["enclosures"]
         assert enclosure["url"].endswith(f"/guides/second-interview/{stop.file}")
         assert enclosure["file_size"] == (folder / stop.file).stat().st_size
@@ -101,23 +107,23 @@ def test_kind_guide_in_front_matter_selects_guide_rendering(tmp_path) -> None:
     assert as_guide(scripts.load(path), Overrides(guide=True))
 
 
-def test_guide_page_of_the_rendered_sample(rendered_guide: RenderedGuide) -> None:
+def test_guide_page_of_the_rendered_sample(rendered_tone_guide: RenderedGuide) -> None:
     """The real render's page: every stop, its QR code decoding to that stop's URL; the show
     page links the guide."""
     from bs4 import BeautifulSoup
 
     from tests.test_guide_site import decode_qr, rasterize_qr
 
-    page = BeautifulSoup((rendered_guide.folder / "index.html").read_text(), "html.parser")
-    [guide] = rendered_guide.report.guides
-    base = rendered_guide.config.show.base_url
+    page = BeautifulSoup((rendered_tone_guide.folder / "index.html").read_text(), "html.parser")
+    [guide] = rendered_tone_guide.report.guides
+    base = rendered_tone_guide.config.show.base_url
     for stop in guide.stops:
         article = page.select_one(f"#stop-{stop.number}")
         assert stop.title in article.get_text()
         assert article.select_one("audio")["src"] == stop.file
         url = f"{base}guides/second-interview/#stop-{stop.number}"
         assert decode_qr(rasterize_qr(article.select_one("svg"))) == [url]
-    assert (rendered_guide.folder / "sw.js").is_file()
-    assert (rendered_guide.folder / "manifest.webmanifest").is_file()
-    show = (rendered_guide.config.output_dir / "index.html").read_text()
+    assert (rendered_tone_guide.folder / "sw.js").is_file()
+    assert (rendered_tone_guide.folder / "manifest.webmanifest").is_file()
+    show = (rendered_tone_guide.config.output_dir / "index.html").read_text()
     assert 'href="guides/second-interview/"' in show and "5 stops" in show

@@ -30,7 +30,6 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from audioguide.config import parse_config
-from audioguide.settings import Config
 from audioguide.ffmpeg import run
 from audioguide.guide.page import (
     build_guide_page,
@@ -41,6 +40,7 @@ from audioguide.guide.page import (
 )
 from audioguide.models import Chapter, Cue, GuideRecord, StopRecord
 from audioguide.publish.serve import create_server
+from audioguide.settings import Config
 from tests.browser import page_errors
 
 SLUG = "old-town"
@@ -427,6 +427,7 @@ def test_browser_qr_codes_decode_from_screenshots(browser: Any, guide: Guide) ->
 
 
 @pytest.mark.browser
+@pytest.mark.slow  # plays the ends of two stops in real time
 def test_browser_next_stop_and_playing_in_order(browser: Any, guide: Guide) -> None:
     page = browser.new_page()
     errors = page_errors(page)

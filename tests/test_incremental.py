@@ -1,5 +1,9 @@
 """Sentence cache and incremental builds: nothing redone when nothing changed, one sentence when
-one sentence changed; the cache survives damage; --jobs gives the same audio."""
+one sentence changed; the cache survives damage; --jobs gives the same audio.
+
+What is redone is plumbing, so the sample is rendered with the tone engine; only the parallel
+synthesis test needs Piper (the tone engine speaks one sentence at a time).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import wave
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from audioguide.cli import cli
 from audioguide.config import load_config
@@ -17,7 +20,8 @@ from audioguide.models import Audio
 from audioguide.pipeline import render
 from audioguide.render.inputs import Overrides
 from audioguide.speech.cache import SentenceCache, sentence_key
-from tests.conftest import Rendered, copy_project
+from tests.clirunner import cli_runner
+from tests.conftest import Rendered, copy_project, short_sample
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -26,17 +30,17 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def warm_project(rendered_sample: Rendered, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the rendered sample project, output and cache included."""
+def warm_project(rendered_tone: Rendered, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the rendered (tone) sample project, output and cache included."""
     root = tmp_path_factory.mktemp("warm") / "project"
-    shutil.copytree(rendered_sample.config.root, root)
+    shutil.copytree(rendered_tone.config.root, root)
     return root
 
 
-def test_first_render_filled_the_cache(rendered_sample: Rendered) -> None:
-    cache = SentenceCache(rendered_sample.config.root / ".cache" / "audioguide")
-    [episode] = rendered_sample.report.rendered
-    assert rendered_sample.report.synthesized == cache.stats().entries == len(episode.cues)
+def test_first_render_filled_the_cache(rendered_tone: Rendered) -> None:
+    cache = SentenceCache(rendered_tone.config.root / ".cache" / "audioguide")
+    [episode] = rendered_tone.report.rendered
+    assert rendered_tone.report.synthesized == cache.stats().entries == len(episode.cues)
 
 
 def test_no_change_render_synthesizes_and_rewrites_nothing(warm_project: Path) -> None:
@@ -87,7 +91,7 @@ def test_cache_command_and_prune(warm_project: Path) -> None:
     cache = SentenceCache(warm_project / ".cache" / "audioguide")
     stray = sentence_key({"engine": "old"}, "Gone.")
     cache.put(stray, Audio(b"\x00\x00" * 10, 22050))
-    runner = CliRunner()
+    runner = cli_runner()
     result = runner.invoke(cli, ["-C", str(warm_project), "cache"])
     assert result.exit_code == 0 and "sentences" in result.stdout and "MB" in result.stdout
     result = runner.invoke(cli, ["-C", str(warm_project), "cache", "--prune"])
@@ -97,6 +101,7 @@ def test_cache_command_and_prune(warm_project: Path) -> None:
     assert render(load_config(warm_project)).synthesized == 0
 
 
+@pytest.mark.slow
 def test_parallel_synthesis_matches_serial(tmp_path: Path) -> None:
     """With variation 0 Piper is deterministic: --jobs 2 caches exactly what --jobs 1 does."""
     results = []
@@ -104,9 +109,7 @@ def test_parallel_synthesis_matches_serial(tmp_path: Path) -> None:
         root = copy_project(tmp_path / f"jobs{jobs}")
         toml = root / "audioguide.toml"
         toml.write_text(toml.read_text().replace('engine = "piper"', 'engine = "piper"\nvariation = 0.0'))
-        script = root / "episodes" / "second-interview.md"
-        text = script.read_text()
-        script.write_text(text[: text.index("## Why Employers")])  # a shorter episode
+        short_sample(root)  # a shorter episode: six sentences
         report = render(load_config(root), overrides=Overrides(jobs=jobs))
         assert report.synthesized > 5
         cache = root / ".cache" / "audioguide"

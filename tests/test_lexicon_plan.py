@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from audioguide.config import parse_config
-from audioguide.settings import VoiceConfig
 from audioguide.errors import ConfigError
 from audioguide.ingest import script as scripts
 from audioguide.lexicon import Entry, Lexicon
@@ -18,6 +17,7 @@ from audioguide.render.inputs import (
     episode_plan,
     episode_voice,
 )
+from audioguide.settings import VoiceConfig
 from audioguide.speech.engines import EngineSettings, create_engine
 from audioguide.speech.plan import plan
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from audioguide.config import load_config
-from audioguide.settings import ShowConfig
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import read_article
 from audioguide.models import Block
+from audioguide.settings import ShowConfig
 from tests.conftest import REPO, SAMPLE_ARTICLE, SAMPLE_SCRIPT
 
 SHOW = ShowConfig(title="Test Show", intro="Welcome to {show}. Today: {title}", outro="Bye from {show}.")

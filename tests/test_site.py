@@ -3,7 +3,9 @@
 The unit tests build the site from :class:`EpisodeRecord`s written by hand into ``tmp_path`` (no
 audio needed) and parse the HTML with BeautifulSoup. The browser tests build the site from the rendered
 sample's records into a copy of its output folder, serve it over HTTP on 127.0.0.1 (with Range
-support, which Chromium needs to seek audio) and drive a headless Chromium with Playwright.
+support, which Chromium needs to seek audio) and drive a headless Chromium with Playwright. The
+sample is the tone-engine render: the pages are plumbing, and its cues and chapters line up with
+its audio just as a Piper render's do.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from audioguide.settings import Config, ShowConfig
 from audioguide.errors import InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
 from audioguide.publish.site import (
@@ -37,6 +38,7 @@ from audioguide.publish.site import (
     podcast_url,
     seconds_attr,
 )
+from audioguide.settings import Config, ShowConfig
 from tests.browser import page_errors
 
 HOSTILE = '<script>alert(1)</script> & "]]>'
@@ -372,11 +374,11 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(rendered_sample: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(rendered_tone: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The sample's output copied, its site built from its records, served on 127.0.0.1."""
     base = tmp_path_factory.mktemp("site")
     root = base / "output"
-    shutil.copytree(rendered_sample.config.output_dir, root)
+    shutil.copytree(rendered_tone.config.output_dir, root)
     records = [EpisodeRecord.from_json(json.loads(p.read_text("utf-8")))
                for p in sorted((root / "episodes").glob("*.json"))
                if not p.name.endswith(".chapters.json")]
@@ -391,8 +393,8 @@ def served(rendered_sample: Any, tmp_path_factory: pytest.TempPathFactory) -> It
             vtt.write_text("WEBVTT\n", encoding="utf-8")
     server = _start_server(root)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    feed_url = rendered_sample.config.show.base_url + "feed.xml"
-    build_site(rendered_sample.config, records, root, cover="cover.jpg", feed_url=feed_url)
+    feed_url = rendered_tone.config.show.base_url + "feed.xml"
+    build_site(rendered_tone.config, records, root, cover="cover.jpg", feed_url=feed_url)
     shots = Path(os.environ.get("AUDIOGUIDE_SCREENSHOTS", str(base / "screenshots")))
     shots.mkdir(parents=True, exist_ok=True)
     try:

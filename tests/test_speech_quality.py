@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soxr
-from click.testing import CliRunner
 
 from audioguide.cli import cli
 from audioguide.publish.publish import load_records
 from audioguide.speech.engines import EngineSettings, create_engine
 from audioguide.speech.normalize import normalize
 from audioguide.verify.intelligibility import compare, transcribe
+from tests.clirunner import cli_runner
 from tests.conftest import Rendered
 
 # One sentence per normalisation class: (written, the words normalisation must make heard).
@@ -80,7 +80,7 @@ def test_rendered_sample_recall_at_least_0_80(rendered_sample: Rendered) -> None
     """``audioguide check --speech`` on the rendered sample: recall per section, overall ≥ 0.80."""
     out = rendered_sample.config.output_dir
     [record] = load_records(out)
-    result = CliRunner().invoke(
+    result = cli_runner().invoke(
         cli, ["-C", str(rendered_sample.config.root), "check", "--speech", "--min-recall", "0.80"])
     print("\n" + result.stdout)
     assert result.exit_code == 0, result.stderr
@@ -89,7 +89,7 @@ def test_rendered_sample_recall_at_least_0_80(rendered_sample: Rendered) -> None
     end = next(i for i, line in enumerate(lines) if line.split()[1:2] == ["overall"])
     sections = lines[1:end]
     assert len(sections) == len(record.chapters)
-    for line, chapter in zip(sections, record.chapters):
+    for line, chapter in zip(sections, record.chapters, strict=True):
         assert chapter.title in line and float(line.split()[0]) >= 0.6
     assert float(lines[end].split()[0]) >= 0.80
     assert "no problems found" in lines[-1]

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import multiprocessing
+import os
 import re
 import threading
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,15 +235,26 @@ def transcribe(pcm16k: bytes, *, max_seconds: float = MAX_SEGMENT_SECONDS) -> st
     return " ".join(t for t in texts if t)
 
 
+PARALLEL_SECONDS = 60.0
+"""Spans adding up to more than this are transcribed in one process per core (the decoder holds
+the GIL, so threads would not help); shorter ones are not worth starting processes for."""
+
+
 def transcribe_spans(pcm16k: bytes, spans: Sequence[tuple[float, float]]) -> list[str]:
     """Transcribe each ``(start, end)`` span, in seconds, of 16 kHz mono s16le ``pcm16k``."""
     n = len(pcm16k) // 2
-    out: list[str] = []
+    pieces = []
     for start, end in spans:
-        a = min(max(int(round(start * RATE)), 0), n)
-        b = min(max(int(round(end * RATE)), a), n)
-        out.append(transcribe(pcm16k[2 * a : 2 * b]))
-    return out
+        a = min(max(round(start * RATE), 0), n)
+        b = min(max(round(end * RATE), a), n)
+        pieces.append(pcm16k[2 * a : 2 * b])
+    workers = min(os.cpu_count() or 1, len(pieces))
+    if workers < 2 or sum(len(p) for p in pieces) / 2 / RATE < PARALLEL_SECONDS:
+        return [transcribe(p) for p in pieces]
+    _RECOGNIZER.decode(b"")  # a missing install is reported here, once, not from each process
+    context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(transcribe, pieces))
 
 
 def decode_16k(path: Path) -> bytes:
