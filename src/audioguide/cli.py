@@ -97,7 +97,7 @@ def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] |
         return None
 
     def factory(total: int) -> Callable[[int], None]:
-        bar = click.progressbar(length=total, label="Speaking", file=sys.stderr,
+        bar: Any = click.progressbar(length=total, label="Speaking", file=sys.stderr,
                                 show_eta=True, show_percent=True)
         bar.__enter__()
         done = [0]
