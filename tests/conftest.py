@@ -217,7 +217,11 @@ SLOW_ELSEWHERE = frozenset({
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that needs a Piper render of the sample is ``slow``, in any file, and so are
-    the ones in :data:`SLOW_ELSEWHERE`."""
+    the ones in :data:`SLOW_ELSEWHERE`. The Piper ones also share one xdist group, so that with
+    ``-n 2 --dist loadgroup`` (as ``scripts/test`` runs) one worker renders the sample once."""
     for item in items:
-        if PIPER_RENDERS & set(getattr(item, "fixturenames", ())) or item.nodeid in SLOW_ELSEWHERE:
+        piper = bool(PIPER_RENDERS & set(getattr(item, "fixturenames", ())))
+        if piper or item.nodeid in SLOW_ELSEWHERE:
             item.add_marker(pytest.mark.slow)
+        if piper:
+            item.add_marker(pytest.mark.xdist_group("piper-sample"))
