@@ -147,21 +147,38 @@ def render_until_paused(root: Path, point: str, ready: Path, *args: str) -> subp
     """Start a render that waits at ``point``; return once it is there (it says so in ``ready``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDIOGUIDE_")}
     env.update({faults.ENV: f"{point}=pause", faults.READY_ENV: str(ready)})
+    # as from a terminal: SIGINT raises KeyboardInterrupt (a test runner's worker may ignore
+    # SIGINT, and an ignored signal stays ignored in its children)
     proc = subprocess.Popen([sys.executable, "-m", "audioguide", "render", *args], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 300  # a safety net for a hung render, not a timing assumption
     while not ready.exists():
         if proc.poll() is not None:
             raise AssertionError(f"the render ended before reaching {point}: {proc.communicate()[1]}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"the render never reached {point}: {proc.communicate()[1]}")
         time.sleep(0.01)  # polling for the named point, not guessing how long it takes
     return proc
+
+
+def interrupt(proc: subprocess.Popen[str]) -> str:
+    """Send Ctrl-C's signal to a paused render; its stderr once it has exited."""
+    try:
+        proc.send_signal(signal.SIGINT)
+        return proc.communicate(timeout=60)[1]
+    finally:
+        if proc.poll() is None:  # never leave a paused render behind
+            proc.kill()
+            proc.wait()
 
 
 def test_ctrl_c_before_anything_is_written_says_output_is_unchanged(
         states: States, tmp_path: Path) -> None:
     root = copy_of(states.base, tmp_path / "p")
     proc = render_until_paused(root, "sentence-cached", tmp_path / "ready", "--jobs", "1")
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
+    stderr = interrupt(proc)
     assert proc.returncode == 130, stderr
     assert "is unchanged" in interrupted_line(stderr)
     assert snapshot(root / "output") == states.before
@@ -171,8 +188,7 @@ def test_ctrl_c_after_files_were_written_says_what_was_written(
         states: States, tmp_path: Path) -> None:
     root = copy_of(states.base, tmp_path / "p")
     proc = render_until_paused(root, "feed-written", tmp_path / "ready")
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
+    stderr = interrupt(proc)
     assert proc.returncode == 130, stderr
     line = interrupted_line(stderr)
     assert "unchanged" not in line

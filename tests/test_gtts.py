@@ -12,7 +12,6 @@ Faults are queued on ``fake.faults`` and every request is logged in ``fake.reque
 from __future__ import annotations
 
 import socket
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -205,13 +204,11 @@ def test_unreachable_service_fails_fast(monkeypatch, engine, delays):
         gtts.tts, "_translate_url", lambda tld="com", path="": f"http://127.0.0.1:{port}/{path}"
     )
 
-    start = time.monotonic()
     with pytest.raises(EngineError) as info:
         engine.synthesize(SHORT)
 
     message = info.value.format_message()
-    assert time.monotonic() - start < 2.0
-    assert delays == []
+    assert delays == []  # refused at once: no retries, no backoff
     assert "refused" in message and "piper" in message and "audioguide.toml" in message
     assert "\n" not in message and "Traceback" not in message and SHORT not in message
 
@@ -264,11 +261,20 @@ def test_identity():
     }
 
 
-def test_availability_is_quick_and_never_raises():
-    start = time.monotonic()
+def test_availability_is_quick_and_never_raises(monkeypatch):
+    from audioguide.speech.engines import gtts as gtts_engine
+
+    real = gtts_engine._tcp_reachable
+    waits: list[float] = []
+
+    def recording(host: str, port: int, timeout: float) -> str | None:
+        waits.append(timeout)
+        return real(host, port, timeout)
+
+    monkeypatch.setattr(gtts_engine, "_tcp_reachable", recording)
     result = GTTSEngine.availability()
     assert isinstance(result, Availability)
-    assert time.monotonic() - start < 3.0
+    assert waits and max(waits) <= 2.0  # one bounded connection attempt, whatever the network
     if not result.usable:
         assert "piper" in result.detail
 
