@@ -15,7 +15,7 @@ from pathlib import Path
 
 from audioguide import __version__, faults, stamps
 from audioguide.errors import BuildError
-from audioguide.layout import FEED, Output
+from audioguide.layout import FEED, PAGE, RECORD, Output
 from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish import artwork
 from audioguide.publish.feed import build_feed
@@ -117,11 +117,11 @@ def publish(config: Config, out_dir: Path) -> None:
         return
     records = load_records(out_dir)
     def record_key(slug: str) -> str:
-        return str(out.episode(slug, ".json").relative_to(out_dir))
+        return str(out.episode(slug, RECORD).relative_to(out_dir))
 
     changed = {r.slug for r in records
                if not same_settings or state.get("records", {}).get(record_key(r.slug))
-               != digests.get(record_key(r.slug)) or not out.episode(r.slug, ".html").is_file()}
+               != digests.get(record_key(r.slug)) or not out.episode(r.slug, PAGE).is_file()}
     urls = {r.slug: f"{base}episodes/{r.mp3}" for r in records}
     for r in records:
         if r.slug not in changed:

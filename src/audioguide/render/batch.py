@@ -13,7 +13,7 @@ from pathlib import Path
 
 from audioguide.audio import mix
 from audioguide.errors import AudioguideError
-from audioguide.layout import Output
+from audioguide.layout import RECORD, Output
 from audioguide.models import Script, Utterance
 from audioguide.render import guides
 from audioguide.render.inputs import Overrides, as_guide, engine_choice
@@ -62,7 +62,7 @@ class Batch:
                 return work
             self.report.guides.append(guides.load_record(folder))
         else:
-            record = out.episode(slug, ".json")
+            record = out.episode(slug, RECORD)
             if not up_to_date(record, work.key, lambda d: [record.with_name(str(d["mp3"]))]):
                 return work
         self.report.unchanged.append(slug)

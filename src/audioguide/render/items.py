@@ -16,6 +16,7 @@ from audioguide import faults, stamps
 from audioguide.audio import mix
 from audioguide.audio.tags import Tags, write_tags
 from audioguide.errors import AudioguideError
+from audioguide.layout import MP3, RECORD, Output
 from audioguide.models import (
     EpisodeRecord,
     GuideRecord,
@@ -28,7 +29,7 @@ from audioguide.settings import Config
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import EngineSettings
 from audioguide.speech.synth import Synthesizer
-from audioguide.writer import atomic_path, inside, write_text
+from audioguide.writer import atomic_path, write_text
 
 BUILD_FORMAT = 1
 """Bumped when the way files are made changes, so old outputs are rebuilt."""
@@ -127,7 +128,7 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], bed
     first_gain: float | None
     first_aim: float | None
     try:
-        previous = json.loads(dest.with_suffix(".json").read_text())["master"]
+        previous = json.loads(dest.with_suffix(RECORD).read_text())["master"]
         first_gain, first_aim = float(previous["gain"]), float(previous["aim"])
     except (OSError, ValueError, KeyError, TypeError):
         first_gain = first_aim = None
@@ -137,7 +138,7 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], bed
 
 
 def episode_dest(out_dir: Path, script: Script) -> Path:
-    return inside(out_dir, "episodes", f"{script.meta.slug}.mp3")
+    return Output(out_dir).episode(script.meta.slug, MP3)
 
 
 def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
@@ -169,7 +170,7 @@ def write_episode(config: Config, script: Script, make: Callable[[Path], produce
     record = episode_record(episode, number)
     data = {**record.to_json(), BUILD_KEY: key,
             "master": {"gain": round(made.gain, 3), "aim": round(made.aim, 3)}}
-    write_text(dest.with_suffix(".json"), json.dumps(data, indent=2) + "\n")
+    write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")
     return episode
 

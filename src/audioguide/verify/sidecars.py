@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from audioguide.layout import RECORD
 from audioguide.publish.podcast import (
     CHAPTERS_TYPE,
     CHAPTERS_TYPES,
@@ -148,7 +149,7 @@ def check_psc(site: SiteCheck, item: etree._Element, where: str) -> None:
 
 def check_loudness(site: SiteCheck, slug: str) -> None:
     """The episode record's loudness is on the target, and its true peak under the ceiling."""
-    path = site.output.episode(slug, ".json")
+    path = site.output.episode(slug, RECORD)
     if not path.is_file():
         return  # not rendered by audioguide, or an older render: nothing to compare
     where = site.rel(path)
