@@ -1,9 +1,9 @@
 """Behaviour unchanged, proven: the sample project rendered (as an episode, then as a guide) with
 ``variation = 0`` reproduces, byte for byte, the output recorded before the code was restructured.
 
-Text files (feed, records, pages, transcripts, chapters, guide page, service worker) are kept in
-``tests/data/golden/sample/`` so a difference reads as a diff; audio, archives and artwork are kept
-as SHA-256 digests in ``binary-sha256.json``. Rewrite the golden files with ``UPDATE_GOLDEN=1``
+Text files (feed, records, pages, transcripts, chapters, guide page, manifest) are kept in
+``tests/data/golden/sample/`` so a difference reads as a diff; audio, archives, artwork, scripts
+and styles are kept as SHA-256 digests in ``binary-sha256.json``. Rewrite the golden files with ``UPDATE_GOLDEN=1``
 only when a change of output is intended, and say why in the commit.
 
 The render runs through the command line in a fresh interpreter, so the test does not depend on
@@ -25,7 +25,9 @@ import pytest
 from tests.conftest import Rendered, copy_project, repeatable
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "sample"
-BINARY = {".mp3", ".m4b", ".zip", ".jpg", ".png", ".opus"}
+BINARY = {".mp3", ".m4b", ".zip", ".jpg", ".png", ".opus", ".css", ".js"}
+"""Kept as digests: audio, archives, artwork, and the scripts and styles (copies of the package's
+own ``static/`` files, or made from them)."""
 DIGESTS = "binary-sha256.json"
 
 pytestmark = pytest.mark.slow
