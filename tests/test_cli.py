@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +143,36 @@ def test_duplicate_slugs_fail_that_episode_only(tone_project: Path) -> None:
     assert code == 1
     assert "zz-copy.md" in err and "also used by" in err and "Traceback" not in err
     assert "Rendered 1 episode" in out
+
+
+def test_global_options_may_follow_the_command(tone_project: Path, tmp_path: Path) -> None:
+    """``audioguide render -v`` (and ``-q``, ``-C DIR``) mean what they mean before the command."""
+    article = tmp_path / "note.md"
+    article.write_text("# A note\n\nOne sentence to speak.\n")
+    code, out, err = run("render", "-C", str(tone_project), "-q", str(article))
+    assert code == 0, err
+    assert (tone_project / "output" / "episodes" / "a-note.mp3").is_file()
+    code, _, err = run("render", "-v", "-C", str(tone_project), str(article))
+    assert code == 0 and "No such option" not in err
+    assert logging.getLogger("audioguide").level == logging.INFO  # -v after the command counted
+
+
+def test_no_empty_staging_folders_are_left_beside_the_project(tone_project: Path, tmp_path: Path) -> None:
+    article = tmp_path / "note.md"
+    article.write_text("# A note\n\nOne sentence to speak.\n")
+    assert run("import", str(article), cwd=tone_project)[0] == 0
+    out = tmp_path / "elsewhere"
+    code, _, err = run("render", "--out", str(out), cwd=tone_project)
+    assert code == 0, err
+    assert (out / "feed.xml").is_file()
+    leftovers = [p.name for folder in (tone_project, tmp_path) for p in folder.iterdir()
+                 if p.name.endswith(".staging")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("command", ["import", "render"])
+def test_a_web_address_is_one_clear_line_until_urls_are_supported(project: Path, command: str) -> None:
+    code, _, err = run(command, "https://example.com/2026/post", cwd=project)
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "Traceback" not in err
+    assert "https://example.com/2026/post is a web address" in err and "https:/e" not in err

@@ -156,6 +156,7 @@ def test_mime_types(site: Site, path: str, expected: str) -> None:
 
 def test_mime_type_table() -> None:
     assert mime_type("other.xml") == "application/xml"
+    assert mime_type("guides/walk/feed.xml") == mime_type("feed.xml") == "application/rss+xml"
     assert mime_type("site.webmanifest") == "application/manifest+json"
     assert mime_type("list.m3u8") == "application/vnd.apple.mpegurl"
     assert mime_type("book.m4b") == "audio/mp4"

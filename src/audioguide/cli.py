@@ -34,8 +34,60 @@ class Context:
 
 pass_ctx = click.make_pass_decorator(Context)
 
+GLOBAL_FLAGS = {"-q", "--quiet", "-v", "-vv", "-vvv", "--verbose"}
+GLOBAL_WITH_VALUE = {"-C", "--project"}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+def hoist_global_options(args: list[str], commands: set[str]) -> list[str]:
+    """Move the global options written after the command name in front of it, so that
+    ``audioguide render -v`` means what ``audioguide -v render`` does.
+
+    >>> hoist_global_options(["render", "-v", "--jobs", "2", "-C", "p"], {"render"})
+    ['-v', '-C', 'p', 'render', '--jobs', '2']
+    >>> hoist_global_options(["import", "a.md", "--", "-v"], {"import"})
+    ['import', 'a.md', '--', '-v']
+    >>> hoist_global_options(["-C", "render", "render", "-q"], {"render"})
+    ['-C', 'render', '-q', 'render']
+    """
+    first, i = None, 0
+    while i < len(args) and first is None:  # the command: the first word that is not a value
+        if args[i] in GLOBAL_WITH_VALUE:
+            i += 1
+        elif args[i] in commands:
+            first = i
+        i += 1
+    if first is None:
+        return args
+    before, rest, hoisted = args[: first + 1], args[first + 1 :], []
+    kept: list[str] = []
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--":
+            kept += rest[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS:
+            hoisted.append(arg)
+        elif name in GLOBAL_WITH_VALUE and "=" in arg:
+            hoisted.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and i + 1 < len(rest):
+            hoisted += [arg, rest[i + 1]]
+            i += 1
+        else:
+            kept.append(arg)
+        i += 1
+    return [*before[:first], *hoisted, *before[first:], *kept]
+
+
+class Group(click.Group):
+    """The top-level group: global options may also follow the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(list(args), set(self.commands)))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="audioguide")
 @click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the nearest folder with audioguide.toml).")
@@ -61,7 +113,7 @@ def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
     from audioguide.errors import InputError
     from audioguide.ingest.readers import read_article
     from audioguide.ingest.script import derive, dumps
-    from audioguide.writer import inside, write_text
+    from audioguide.writer import inside, output_root, write_text
 
     config = ctx.config()
     parsed = read_article(article)
@@ -74,7 +126,8 @@ def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
     if dest.exists() and not force:
         raise InputError("already exists", path=dest,
                          fix="Pass --force to overwrite it, or --slug to choose another name")
-    write_text(dest, dumps(script))
+    with output_root(config.episodes_dir):
+        write_text(dest, dumps(script))
     click.echo(f"Wrote {dest.relative_to(config.root) if dest.is_relative_to(config.root) else dest}")
 
 

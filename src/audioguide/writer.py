@@ -67,7 +67,9 @@ _written: dict[Path, list[Path]] = {}
 
 @contextlib.contextmanager
 def output_root(path: Path) -> Iterator[Path]:
-    """Register ``path`` as an output root for the duration of the block (see the module doc)."""
+    """Register ``path`` as an output root for the duration of the block (see the module doc).
+
+    At the end its staging folder is removed if it is empty, so nothing is left beside it."""
     root = Path(os.path.abspath(path))
     with _lock:
         _roots.append(root)
@@ -77,6 +79,8 @@ def output_root(path: Path) -> Iterator[Path]:
     finally:
         with _lock:
             _roots.remove(root)
+            with contextlib.suppress(OSError):  # not there, or still holds a file being written
+                staging_dir(root).rmdir()
 
 
 def written(root: Path) -> list[Path]:

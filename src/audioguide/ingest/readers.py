@@ -153,12 +153,37 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
+def url_given(path: Path | str) -> str | None:
+    """The web address ``path`` was typed as, if it was one (a path turns ``https://`` into
+    ``https:/``), and no such file exists.
+
+    >>> url_given(Path("https://example.com/post"))
+    'https://example.com/post'
+    >>> url_given(Path("notes/post.md")) is None
+    True
+    """
+    text = str(path)
+    for scheme in ("http", "https"):
+        if text.startswith(f"{scheme}:/") and not Path(path).exists():
+            return f"{scheme}://" + text[len(scheme) + 2:].lstrip("/")
+    return None
+
+
+def not_yet_a_url(path: Path | str) -> None:
+    """Refuse a web address with one clear line, until pages can be fetched."""
+    url = url_given(path)
+    if url is not None:
+        raise InputError(f"{url} is a web address; audioguide reads files for now",
+                         fix="Save the page (or its text) to a file and give that file's path")
+
+
 def read_article(path: Path) -> Article:
     """Read the article at ``path`` with the reader its extension selects.
 
     Raises :class:`InputError` (exit code 2) for a missing file, a directory, an unknown
     extension, an unreadable or binary file, or an article with no text to read.
     """
+    not_yet_a_url(path)
     path = Path(path)
     data = _read_bytes(path)
     parser = _reader_for(path)

@@ -86,7 +86,7 @@ ALLOWED_METHODS = ("GET", "HEAD")
 
 def mime_type(relative: str) -> str:
     """The Content-Type (without charset) to send for the file at ``relative`` in the root."""
-    if relative == FEED:
+    if relative.rsplit("/", 1)[-1] == FEED:  # the show's feed and every guide's
         return FEED_TYPE
     suffix = os.path.splitext(relative)[1].lower()
     if suffix in MIME_TYPES:

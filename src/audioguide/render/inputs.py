@@ -11,7 +11,7 @@ from typing import Any
 
 from audioguide.errors import InputError
 from audioguide.ingest import script as scripts
-from audioguide.ingest.readers import read_article
+from audioguide.ingest.readers import not_yet_a_url, read_article
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announce
 from audioguide.settings import Config, VoiceConfig
@@ -48,6 +48,7 @@ def gather(config: Config, paths: list[Path]) -> list[Path]:
     """The inputs to render: the given paths, or every script in ``episodes/``."""
     if paths:
         for p in paths:
+            not_yet_a_url(p)
             if not p.exists():
                 raise InputError("does not exist", path=p,
                                  fix="Give an episode script in episodes/ or an article file")
