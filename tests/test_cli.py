@@ -83,7 +83,7 @@ def test_bad_config_lists_every_problem(project: Path) -> None:
 
 def test_unknown_engine(project: Path) -> None:
     code, _, err = run("render", "--engine", "nope", cwd=project)
-    assert code == 1 and "nope" in err and "piper" in err
+    assert code == 2 and "nope" in err and "piper" in err
 
 
 def test_gtts_offline_is_one_clear_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,3 +176,38 @@ def test_a_web_address_is_one_clear_line_until_urls_are_supported(project: Path,
     assert code == 2
     assert err.strip().count("\n") == 0 and "Traceback" not in err
     assert "https://example.com/2026/post is a web address" in err and "https:/e" not in err
+
+
+def test_init_and_the_readme_show_the_same_default_intro_and_outro(tmp_path: Path) -> None:
+    from audioguide.settings import ShowConfig
+
+    assert run("init", str(tmp_path / "new"))[0] == 0
+    written = (tmp_path / "new" / "audioguide.toml").read_text()
+    readme = (REPO / "README.md").read_text()
+    for key in ("intro", "outro"):
+        line = f'{key} = "{getattr(ShowConfig(), key)}"'
+        assert line in written and line in readme, line
+
+
+@pytest.mark.parametrize(("change", "args", "needle"), [
+    (('engine = "tone"', 'engine = "espeak"'), [], "unknown speech engine 'espeak'"),
+    (None, ["--engine", "piper", "--voice", "/nowhere/voice.onnx"], "/nowhere/voice.onnx does not exist"),
+    (('bitrate = "96k"', 'bitrate = "96k"\nmusic = "sting.mp3"'), [], "sting.mp3 does not exist"),
+], ids=["engine", "voice", "music"])
+def test_settings_that_cannot_work_fail_once_up_front(tone_project: Path, change: tuple[str, str] | None,
+                                                      args: list[str], needle: str) -> None:
+    """Two episodes, one bad setting: one line, exit 2, nothing spoken and nothing written."""
+    root = trim_sample(tone_project)
+    episodes = root / "episodes"
+    (episodes / "second.md").write_text((episodes / "second-interview.md").read_text().replace(
+        "slug: second-interview", "slug: second"))
+    if change is not None:
+        toml = root / "audioguide.toml"
+        assert change[0] in toml.read_text()
+        toml.write_text(toml.read_text().replace(*change, 1))
+    code, _, err = run("render", *args, cwd=root)
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in err
+    assert "Failed" not in err and not (root / "output" / "episodes").exists()
+    assert not list((root / ".cache").rglob("*.wav"))

@@ -46,7 +46,7 @@ class ShowConfig:
     image: str = _doc("Cover art path (square JPEG/PNG, 1400-3000 px); generated when empty.", "")
     type: str = _doc("episodic (newest first) or serial (in order).", "episodic")
     intro: str = _doc("Spoken before each episode; {show} and {title} are filled in.",
-                      "{show}. {title}")
+                      "Welcome to {show}. Today: {title}")
     outro: str = _doc("Spoken after each episode; {show} and {title} are filled in.",
                       "Thanks for listening to {show}.")
 

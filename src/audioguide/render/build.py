@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from audioguide.errors import AudioguideError, InputError
+from audioguide.errors import AudioguideError, ConfigError, EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.models import Script
 from audioguide.render import guides
@@ -24,6 +24,7 @@ from audioguide.render.batch import Batch
 from audioguide.render.inputs import (
     Overrides,
     cluster_address,
+    engine_choice,
     episode_plan,
     gather,
     load_input,
@@ -68,6 +69,29 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
     return loaded, everything
 
 
+def preflight(config: Config, scripts_: list[Script], overrides: Overrides, pool: SynthPool) -> None:
+    """Settings that would otherwise fail only later, once per item and after synthesis, fail
+    now, once, before anything is spoken (exit 2): an engine or voice chosen in audioguide.toml or
+    on the command line that cannot be used, and a music file that is not there. An engine or
+    voice an episode chooses in its own front matter fails that episode only, later."""
+    problems: list[str] = []
+    for script in scripts_:
+        if script.meta.engine or script.meta.voice:
+            continue
+        name, settings = engine_choice(config, script, overrides)
+        try:
+            pool.get(name, settings)
+        except EngineError as exc:
+            if exc.format_message() not in problems:
+                problems.append(exc.format_message())
+    music = config.audio.music.strip()
+    if music and music.lower() != "none" and not (config.root / music).is_file():
+        problems.append(f"audio.music: {config.root / music} does not exist; fix the path, or leave it "
+                        "empty for the generated sting")
+    if problems:
+        raise ConfigError(problems)
+
+
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
            cover: Callable[[], Path | None], publish_guide: guides.PublishGuide,
            progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> Report:
@@ -82,6 +106,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
     pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
+    preflight(config, [s for _, s in loaded], overrides, pool)
     batch = Batch(config, out_dir, cover(), functools.cache(lambda: music_bed(config)), report,
                   single=len(loaded) == 1, publish_guide=publish_guide, progress=progress)
     pending: list[Pending] = []
