@@ -40,6 +40,7 @@ def test_version() -> None:
 
 
 def test_import_writes_an_editable_script(project: Path) -> None:
+    (project / "episodes" / "second-interview.md").unlink()  # else this is a second import of it
     code, out, err = run("import", str(SAMPLE_ARTICLE), "--slug", "copy", cwd=project)
     assert code == 0, err
     text = (project / "episodes" / "copy.md").read_text()
@@ -211,3 +212,17 @@ def test_settings_that_cannot_work_fail_once_up_front(tone_project: Path, change
     assert len(lines) == 1 and needle in lines[0] and "Traceback" not in err
     assert "Failed" not in err and not (root / "output" / "episodes").exists()
     assert not list((root / ".cache").rglob("*.wav"))
+
+
+def test_importing_the_same_article_again_under_another_name_is_refused(tone_project: Path,
+                                                                         tmp_path: Path) -> None:
+    source = tone_project / "episodes" / "sources" / "second-interview.txt"
+    code, _, err = run("import", str(source), "--slug", "again", cwd=tone_project)
+    assert code == 2 and "already imported as second-interview.md (the same source)" in err
+    assert not (tone_project / "episodes" / "again.md").exists()
+    moved = tmp_path / "copy-of-the-post.txt"  # the same text from another file
+    moved.write_text(source.read_text())
+    code, _, err = run("import", str(moved), "--slug", "again", cwd=tone_project)
+    assert code == 2 and "already imported as second-interview.md (the same text)" in err
+    code, _, err = run("import", str(moved), "--slug", "again", "--force", cwd=tone_project)
+    assert code == 0 and (tone_project / "episodes" / "again.md").is_file(), err

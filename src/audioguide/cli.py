@@ -106,28 +106,18 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> 
 @cli.command("import")
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--slug", help="File name for the script (default: from the title).")
-@click.option("--force", is_flag=True, help="Overwrite an existing script with that slug.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing script with that slug, or import an article a second time.")
 @pass_ctx
 def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
-    """Derive an editable episode script from ARTICLE (.txt, .md, .html) into episodes/."""
-    from audioguide.errors import InputError
-    from audioguide.ingest.readers import read_article
-    from audioguide.ingest.script import derive, dumps
-    from audioguide.writer import inside, output_root, write_text
+    """Derive an editable episode script from ARTICLE (.txt, .md, .html) into episodes/.
+
+    An article already imported (the same source file, or the same text) is refused unless
+    --force is given."""
+    from audioguide.ingest.imports import import_article
 
     config = ctx.config()
-    parsed = read_article(article)
-    try:
-        source = str(article.resolve().relative_to(config.episodes_dir.resolve()))
-    except ValueError:
-        source = str(article)
-    script = derive(parsed, config.show, slug=slug, source=source)
-    dest = inside(config.episodes_dir, f"{script.meta.slug}.md")
-    if dest.exists() and not force:
-        raise InputError("already exists", path=dest,
-                         fix="Pass --force to overwrite it, or --slug to choose another name")
-    with output_root(config.episodes_dir):
-        write_text(dest, dumps(script))
+    dest = import_article(article, config.show, config.episodes_dir, slug=slug, force=force)
     click.echo(f"Wrote {dest.relative_to(config.root) if dest.is_relative_to(config.root) else dest}")
 
 
