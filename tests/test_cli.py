@@ -226,3 +226,18 @@ def test_importing_the_same_article_again_under_another_name_is_refused(tone_pro
     assert code == 2 and "already imported as second-interview.md (the same text)" in err
     code, _, err = run("import", str(moved), "--slug", "again", "--force", cwd=tone_project)
     assert code == 0 and (tone_project / "episodes" / "again.md").is_file(), err
+
+
+def test_an_rgba_cover_is_converted_and_the_site_passes_check(tone_project: Path) -> None:
+    from PIL import Image
+
+    root = trim_sample(tone_project)
+    Image.new("RGBA", (1400, 1400), (200, 30, 30, 128)).save(root / "art.png", format="PNG")
+    toml = root / "audioguide.toml"
+    toml.write_text(toml.read_text().replace("[show]\n", '[show]\nimage = "art.png"\n', 1))
+    code, _, err = run("render", cwd=root)
+    assert code == 0, err
+    with Image.open(root / "output" / "cover.png") as cover:
+        assert cover.mode == "RGB" and cover.size == (1400, 1400)
+    code, out, err = run("check", cwd=root)
+    assert code == 0, err + out

@@ -23,7 +23,7 @@ from PIL import Image
 from audioguide.config import parse_config
 from audioguide.errors import ConfigError, InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
-from audioguide.publish.artwork import check_cover, generate_cover
+from audioguide.publish.artwork import generate_cover, prepare_cover
 from audioguide.publish.feed import build_feed, podcast_guid
 from tests.clirunner import cli_runner
 from tests.conftest import Rendered, decode
@@ -128,18 +128,42 @@ def test_generated_cover_is_apple_compliant() -> None:
     assert data == generate_cover("Career Conversations", "Someone")
 
 
-@pytest.mark.parametrize(("size", "mode", "fmt", "needle"), [
-    ((1400, 1200), "RGB", "JPEG", "not square"),
-    ((1000, 1000), "RGB", "PNG", "1400-3000"),
-    ((1400, 1400), "RGBA", "PNG", "RGB"),
-    ((1400, 1400), "CMYK", "JPEG", "RGB"),
-    ((1400, 1400), "RGB", "GIF", "GIF"),
+@pytest.mark.parametrize(("size", "needle", "fix"), [
+    ((1400, 1200), "is 1400x1200, not square", "Crop it to 1200x1200"),
+    ((1000, 1000), "1400-3000", "at least 1400x1400"),
 ])
-def test_configured_cover_is_checked(tmp_path: Path, size, mode, fmt, needle) -> None:
+def test_a_cover_that_cannot_be_fixed_is_refused_with_what_to_do(tmp_path: Path, size, needle, fix) -> None:
+    path = tmp_path / "cover.jpg"
+    Image.new("RGB", size).save(path, format="JPEG")
+    with pytest.raises(InputError, match=needle) as info:
+        prepare_cover(path)
+    assert fix in info.value.format_message()
+
+
+@pytest.mark.parametrize(("size", "mode", "fmt", "ext"), [
+    ((1400, 1400), "RGBA", "PNG", "png"),
+    ((1400, 1400), "CMYK", "JPEG", "jpg"),
+    ((1400, 1400), "P", "GIF", "jpg"),
+    ((3600, 3600), "RGB", "JPEG", "jpg"),
+])
+def test_a_cover_with_the_wrong_mode_format_or_size_is_converted(tmp_path: Path, size, mode, fmt, ext) -> None:
     path = tmp_path / f"cover.{fmt.lower()}"
-    Image.new(mode, size).save(path, format=fmt)
-    with pytest.raises(InputError, match=needle):
-        check_cover(path)
+    image = Image.new(mode, size)
+    if mode == "RGBA":  # transparent: laid on white
+        image.putpixel((0, 0), (0, 0, 0, 255))
+    image.save(path, format=fmt)
+    data, got = prepare_cover(path)
+    assert got == ext
+    with Image.open(io.BytesIO(data)) as out:
+        assert out.mode == "RGB" and out.format in ("JPEG", "PNG") and out.size[0] == out.size[1] <= 3000
+        if mode == "RGBA":
+            assert out.getpixel((5, 5)) == (255, 255, 255)
+
+
+def test_a_compliant_cover_is_used_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "cover.png"
+    Image.new("RGB", (1400, 1400), (10, 20, 30)).save(path, format="PNG")
+    assert prepare_cover(path) == (path.read_bytes(), "png")
 
 
 # --- the rendered sample -------------------------------------------------------------------

@@ -90,25 +90,50 @@ def generate_cover(title: str, author: str = "") -> bytes:
     return out.getvalue()
 
 
-def check_cover(path: Path) -> str:
-    """Validate a configured cover; return its format (``jpg`` or ``png``) or raise one error."""
+def prepare_cover(path: Path) -> tuple[bytes, str]:
+    """A configured cover as Apple wants it: its bytes and format (``jpg`` or ``png``).
+
+    A square RGB JPEG or PNG of 1400-3000 px is used as it is. One that only has the wrong colour
+    mode (RGBA, CMYK, a palette), the wrong format (GIF, WebP…) or is larger than 3000 px is
+    converted (transparency laid on white) and scaled down. A cover that is not square or is too
+    small is refused, with exactly what to do: cropping or upscaling someone's artwork is not a
+    guess to make for them.
+    """
     fix = "Use a square RGB JPEG or PNG of 1400-3000 px, or leave show.image empty to generate one"
     if not path.is_file():
         raise InputError("cover image does not exist", path=path, fix=fix)
     try:
         with Image.open(path) as img:
+            img.load()
             fmt, mode, (w, h) = img.format, img.mode, img.size
+            if w != h:
+                side = min(w, h)
+                raise InputError(f"cover image is {w}x{h}, not square", path=path,
+                                 fix=f"Crop it to {side}x{side} (keeping the part that matters) or pad it to "
+                                 f"{max(w, h)}x{max(w, h)}, then point show.image at the new file")
+            if w < MIN_SIZE:
+                raise InputError(f"cover image is {w} px wide, not {MIN_SIZE}-{MAX_SIZE}", path=path,
+                                 fix=f"Use an original of at least {MIN_SIZE}x{MIN_SIZE} px (enlarging blurs it)")
+            if fmt in ("JPEG", "PNG") and mode == "RGB" and w <= MAX_SIZE:
+                return path.read_bytes(), "png" if fmt == "PNG" else "jpg"
+            rgb = _flatten(img)
     except (UnidentifiedImageError, OSError) as exc:
         raise InputError("cover image cannot be read as an image", path=path, fix=fix) from exc
-    problems = []
-    if fmt not in ("JPEG", "PNG"):
-        problems.append(f"is {fmt}, not JPEG or PNG")
-    if w != h:
-        problems.append(f"is {w}x{h}, not square")
-    if not MIN_SIZE <= w <= MAX_SIZE:
-        problems.append(f"is {w} px wide, not 1400-3000")
-    if mode != "RGB":
-        problems.append(f"uses colour mode {mode}, not RGB")
-    if problems:
-        raise InputError("cover image " + ", ".join(problems), path=path, fix=fix)
-    return "png" if fmt == "PNG" else "jpg"
+    if w > MAX_SIZE:
+        rgb = rgb.resize((MAX_SIZE, MAX_SIZE), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    if fmt == "PNG":
+        rgb.save(buf, format="PNG", optimize=True)
+        return buf.getvalue(), "png"
+    rgb.save(buf, format="JPEG", quality=92)
+    return buf.getvalue(), "jpg"
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    """``img`` in RGB, any transparency laid on white."""
+    if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    return img.convert("RGB")

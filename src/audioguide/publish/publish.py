@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from audioguide.publish.feed import build_feed
 from audioguide.publish.site import build_site
 from audioguide.publish.transcripts import chapters_json, srt, webvtt
 from audioguide.settings import Config
-from audioguide.writer import atomic_path, write_bytes, write_text
+from audioguide.writer import write_bytes, write_text
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +30,9 @@ def cover_path(config: Config, out_dir: Path) -> Path:
     """Write (or copy) the show cover into ``out_dir``; return its path there."""
     if config.show.image:
         source = config.root / config.show.image
-        ext = artwork.check_cover(source)
+        data, ext = artwork.prepare_cover(source)
         dest = Output(out_dir).cover(ext)
-        if not dest.is_file() or dest.read_bytes() != source.read_bytes():
-            with atomic_path(dest) as tmp:
-                shutil.copyfile(source, tmp)
+        write_bytes(dest, data, durable=True)  # left alone when unchanged
         return dest
     dest = Output(out_dir).cover()
     stamp = Output(out_dir).cover_stamp
