@@ -121,6 +121,23 @@ def test_open_ended_range(site: Site) -> None:
     assert body == site.mp3[4990:]
 
 
+def test_several_ranges_at_once_get_the_whole_file(site: Site) -> None:
+    status, headers, body = site.request("GET", "/episodes/x.mp3", {"Range": "bytes=0-10,100-199"})
+    assert status == 200 and body == site.mp3 and "content-range" not in headers
+
+
+@pytest.mark.parametrize("path", ["/feed.xml", "/episodes/x.mp3", "/missing.mp3"])
+def test_one_date_header(site: Site, path: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", site.port, timeout=5)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        assert [k for k, _ in response.getheaders()].count("Date") == 1
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize("value", [f"bytes={MP3_SIZE}-{MP3_SIZE + 100}", "bytes=9000-"])
 def test_unsatisfiable_range(site: Site, value: str) -> None:
     status, headers, body = site.request("GET", "/episodes/x.mp3", {"Range": value})

@@ -141,11 +141,17 @@ def make_app(root: Path) -> WSGIApplication:
         target = _resolve(root_real, request.path)
         if isinstance(target, Response):
             return target
-        return send_from_directory(root_real, target, request.environ,
-                                   mimetype=mime_type(target), conditional=True, etag=True)
+        response = send_from_directory(root_real, target, request.environ,
+                                       mimetype=mime_type(target), conditional=True, etag=True)
+        del response.headers["Date"]  # the server adds the one Date header
+        return response
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
+        if "," in environ.get("HTTP_RANGE", ""):
+            # several ranges at once: answered with the whole file (RFC 9110 lets a server ignore
+            # Range), which every client handles, rather than 416 or a multipart body
+            del environ["HTTP_RANGE"]
         request = Request(environ)
         try:
             response = respond(request)
