@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 
 from audioguide import faults, writer
-from tests.conftest import copy_project, decode
+from tests.conftest import copy_project, decode, trim_sample
 
 SLUG = "short"
 MP3 = f"episodes/{SLUG}.mp3"
@@ -216,3 +216,16 @@ def test_a_fault_spec_naming_no_point_is_refused() -> None:
             faults.point("sentence-cached")
         finally:
             del os.environ[faults.ENV]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("nth", [2, 5, 8])
+def test_ctrl_c_while_piper_speaks_in_parallel_exits_130_with_one_line(tmp_path: Path, nth: int) -> None:
+    """Regression: Ctrl-C during parallel Piper synthesis sometimes aborted the process after the
+    message ("terminate called without an active exception", exit 134)."""
+    root = trim_sample(copy_project(tmp_path / "p"))
+    proc = render_until_paused(root, f"sentence-cached#{nth}", tmp_path / "ready")
+    stderr = interrupt(proc)
+    assert proc.returncode == 130, stderr
+    interrupted_line(stderr)
+    assert "terminate called" not in stderr

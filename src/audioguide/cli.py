@@ -8,6 +8,7 @@ line, no traceback; exit 2 for input and usage errors, 1 for runtime failures.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -121,6 +122,17 @@ def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
     click.echo(f"Wrote {dest.relative_to(config.root) if dest.is_relative_to(config.root) else dest}")
 
 
+def _exit_now(code: int) -> None:
+    """Exit at once, after an interrupt: every file is closed and every worker thread has
+    finished, but the speech engine's native thread pools must not be torn down by the
+    interpreter's exit (onnxruntime then aborts with "terminate called without an active
+    exception", exit 134)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _interrupted(out_dir: Path, files: list[Path]) -> str:
     """The one line a Ctrl-C prints: what this render had already written, if anything."""
     again = "run audioguide render again to finish (finished sentences are cached)"
@@ -197,7 +209,7 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
                                 progress_factory=_progress_factory(sys.stderr.isatty()))
     except KeyboardInterrupt:
         click.echo(("\n" if sys.stderr.isatty() else "") + _interrupted(out_dir, written(out_dir)), err=True)
-        sys.exit(130)
+        _exit_now(130)
     for _, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())

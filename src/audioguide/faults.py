@@ -8,7 +8,8 @@ acts when it reaches the named point:
 * ``kill``: SIGKILL itself there (a power cut or ``kill -9`` at exactly that step);
 * ``interrupt``: raise :class:`KeyboardInterrupt` there, as Ctrl-C would;
 * ``pause``: write its pid to the file named by ``AUDIOGUIDE_FAULT_READY`` and wait there until
-  a signal arrives (the test then sends SIGINT or SIGKILL at a known step, never after a guess).
+  a signal arrives (the test then sends SIGINT or SIGKILL at a known step, never after a guess);
+  a point reached in a worker thread waits until the interrupted render calls :func:`release`.
 
 ``<name>#<n>`` acts at the n-th time the point is reached (from 1; default the first).
 """
@@ -36,6 +37,7 @@ POINTS = (
 
 _hits: dict[str, int] = {}
 _lock = threading.Lock()
+_released = threading.Event()
 
 
 def _wanted() -> tuple[str, int, str] | None:
@@ -67,5 +69,12 @@ def point(name: str) -> None:
     ready = os.environ.get(READY_ENV)
     if ready:
         Path(ready).write_text(f"{os.getpid()} {name}\n")
-    while True:  # until a signal ends the process (or raises KeyboardInterrupt in the main thread)
-        signal.pause() if threading.current_thread() is threading.main_thread() else threading.Event().wait(3600)
+    if threading.current_thread() is threading.main_thread():
+        while True:  # until a signal ends the process or raises KeyboardInterrupt here
+            signal.pause()
+    _released.wait()  # a worker thread: until the render, interrupted, lets its workers finish
+
+
+def release() -> None:
+    """Let paused worker threads go on (the render is being interrupted and waits for them)."""
+    _released.set()

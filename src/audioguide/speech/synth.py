@@ -90,11 +90,20 @@ class Synthesizer:
                 if progress:
                     progress(counts[key])
             return
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak")
+        try:
             for key in pool.map(speak, todo.items()):
                 self.synthesized += 1
                 if progress:
                     progress(counts[key])
+        except BaseException:
+            # Ctrl-C, or a sentence that failed: the sentences not yet started are dropped, and
+            # the ones being spoken are waited for (a voice cannot be stopped mid-sentence, and
+            # the process must not exit while threads still run inside it: that aborts it)
+            faults.release()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def speak(self, key: str, text: str, *, where: str = "") -> None:
         """Synthesize one sentence into the cache; a failure names the episode and the sentence."""
