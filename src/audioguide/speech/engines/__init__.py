@@ -7,6 +7,7 @@ built from :class:`EngineSettings` and turns one sentence into :class:`~audiogui
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import ClassVar, Protocol, runtime_checkable
@@ -100,8 +101,10 @@ def capabilities(name: str) -> Capabilities:
         return Capabilities()
 
 
+@functools.cache
 def available_engines() -> dict[str, object]:
-    """Registered engine entry points by name (not loaded)."""
+    """Registered engine entry points by name (not loaded). Read once per process: scanning the
+    installed packages' metadata takes milliseconds, and every planned episode asks."""
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
