@@ -40,6 +40,15 @@ def _copy(name: str, command: str = "import", *extra: str) -> Setup:
     return setup
 
 
+def _script(name: str) -> Setup:
+    """An episode script in episodes/ (scripts are checked strictly; articles are not)."""
+    def setup(project: Path) -> list[str]:
+        dest = project / "episodes" / name
+        shutil.copy(DATA / name, dest)
+        return ["render", str(dest)]
+    return setup
+
+
 def _write(name: str, data: bytes | Callable[[], bytes], command: str = "import") -> Setup:
     def setup(project: Path) -> list[str]:
         dest = project / INBOX / name
@@ -143,15 +152,15 @@ BAD: list[Bad] = [
     Bad("slug-absolute-deep", _args("import", str(SAMPLE_ARTICLE), "--slug", "/tmp/evil"), "/tmp/evil"),
     Bad("slug-dot", _args("import", str(SAMPLE_ARTICLE), "--slug", "."), "'.'"),
     Bad("slug-empty-ish", _args("import", str(SAMPLE_ARTICLE), "--slug", "-"), "'-'"),
-    Bad("fm-slug-parent", _copy("fm-slug-parent.md", "render"), "../evil"),
-    Bad("fm-slug-absolute", _copy("fm-slug-absolute.md", "render"), "/etc"),
-    Bad("fm-bad-yaml", _copy("fm-bad-yaml.md", "render"), "fm-bad-yaml.md"),
-    Bad("fm-not-a-mapping", _copy("fm-not-a-mapping.md", "render"), "fm-not-a-mapping.md"),
-    Bad("fm-wrong-types", _copy("fm-wrong-types.md", "render"), "fm-wrong-types.md"),
-    Bad("fm-impossible-date", _copy("fm-impossible-date.md", "render"), "fm-impossible-date.md"),
-    Bad("fm-number-key", _copy("fm-number-key.md", "render"), "fm-number-key.md"),
-    Bad("fm-unknown-key", _copy("fm-unknown-key.md", "render"), "speaker"),
-    Bad("fm-no-text", _copy("fm-no-text.md", "render"), "fm-no-text.md"),
+    Bad("fm-slug-parent", _script("fm-slug-parent.md"), "../evil"),
+    Bad("fm-slug-absolute", _script("fm-slug-absolute.md"), "/etc"),
+    Bad("fm-bad-yaml", _script("fm-bad-yaml.md"), "fm-bad-yaml.md"),
+    Bad("fm-not-a-mapping", _script("fm-not-a-mapping.md"), "fm-not-a-mapping.md"),
+    Bad("fm-wrong-types", _script("fm-wrong-types.md"), "fm-wrong-types.md"),
+    Bad("fm-impossible-date", _script("fm-impossible-date.md"), "fm-impossible-date.md"),
+    Bad("fm-number-key", _script("fm-number-key.md"), "fm-number-key.md"),
+    Bad("fm-unknown-key", _script("fm-unknown-key.md"), "speaker"),
+    Bad("fm-no-text", _script("fm-no-text.md"), "fm-no-text.md"),
     Bad("config-bad-toml", _config("config-bad-toml.toml"), "audioguide.toml"),
     Bad("config-bad-toml-import", _config("config-bad-toml.toml", "import"), "audioguide.toml"),
     Bad("config-wrong-types", _config("config-wrong-types.toml"), "show.title"),

@@ -18,9 +18,10 @@ from typing import Any
 from audioguide.errors import ConfigError
 from audioguide.layout import CONFIG_NAME
 from audioguide.lexicon import parse_lexicon
-from audioguide.publish.podcast import APPLE_CATEGORIES, EMAIL, LANGUAGE
+from audioguide.publish.podcast import APPLE_CATEGORIES, EMAIL
 from audioguide.settings import (
     CLUSTER_ADDRESS,
+    LANGUAGE,
     LOUDNESS_RANGE,
     MP3_BITRATE,
     SECTIONS,

@@ -48,6 +48,25 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ArticleMeta:
+    """What an article states about itself (front matter, ``<meta>`` tags); all optional."""
+
+    date: dt.date | None = None
+    """The publication date, in the article's own time zone."""
+    published: dt.datetime | None = None
+    """The publication time, when the source gives one (with its UTC offset when it states one)."""
+    description: str = ""
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+    """A language tag such as ``fr`` or ``en-GB``."""
+    url: str | None = None
+    """The article's canonical address (absolute ``http(s)`` only)."""
+    slug: str | None = None
+    draft: bool = False
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Article:
     """What every reader produces, whatever the input format."""
 
@@ -57,6 +76,8 @@ class Article:
     """Sections in order; the first may be the untitled opening section."""
     source: Path | None = None
     """The file the article was read from, when it came from a file."""
+    meta: ArticleMeta = field(default_factory=ArticleMeta)
+    """What the article states about itself."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,15 @@ class EpisodeMeta:
     """Pronunciations for this episode only (``lexicon:``), added to the show's."""
     voice_settings: tuple[tuple[str, float], ...] = ()
     """Per-episode ``rate`` and pause lengths, overriding ``[voice]``."""
+    published: dt.datetime | None = None
+    """The publication time, when the script's ``date`` gives one (``date`` is its day)."""
+    authors: tuple[str, ...] = ()
+    """The article's author(s) (``author:``), for the feed, the tags and the pages."""
+    url: str | None = None
+    """The original article's address (``url:``), the feed item's link."""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    """``draft: true``: not rendered or published until it is removed."""
 
 
 @dataclass(frozen=True)

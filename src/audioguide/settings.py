@@ -151,6 +151,9 @@ def voice_value_problem(key: str, value: Any, *, where: str = "") -> str | None:
 
 MP3_BITRATE = re.compile(r"^(32|40|48|56|64|80|96|112|128|160|192|224|256|320)k$")
 """Bitrates an MP3 may be encoded at."""
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+"""A language code such as ``en`` or ``en-US`` (RFC 5646 shape): the show's, a script's, an article's."""
+
 LOUDNESS_RANGE = (-30.0, -9.0)
 """Integrated loudness targets allowed, in LUFS."""
 TRUE_PEAK_RANGE = (-9.0, -1.0)

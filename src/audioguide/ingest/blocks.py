@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from audioguide.errors import InputError
-from audioguide.models import Article, Block, BlockKind, Section
+from audioguide.models import Article, ArticleMeta, Block, BlockKind, Section
 
 NO_TEXT_FIX = "add some paragraphs of text (code, scripts and styles are not read aloud)"
 
@@ -118,7 +118,7 @@ class ArticleBuilder:
         self._flush()
         return tuple(self._sections)
 
-    def build(self, title: str | None, source: Path | None) -> Article:
+    def build(self, title: str | None, source: Path | None, meta: ArticleMeta | None = None) -> Article:
         """Return the article, or raise :class:`InputError` when it has no text or title."""
         sections = self.sections()
         if not sections:
@@ -128,4 +128,4 @@ class ArticleBuilder:
             raise InputError(
                 "the article has no title", path=source, fix="start it with a title line or heading"
             )
-        return Article(title=title, sections=sections, source=source)
+        return Article(title=title, sections=sections, source=source, meta=meta or ArticleMeta())

@@ -7,8 +7,10 @@ parser.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
@@ -20,6 +22,7 @@ from audioguide.ingest.blocks import (
     row_sentence,
     title_from_stem,
 )
+from audioguide.ingest.facts import article_meta
 from audioguide.models import Article
 
 DROP_TAGS = frozenset(
@@ -277,6 +280,53 @@ def _title_heading(root: Tag, is_page: bool) -> Tag | None:
     return in_header
 
 
+_META_FACTS = (
+    ("date", ("article:published_time", "datePublished", "date", "dc.date", "dc.date.issued",
+              "dcterms.created")),
+    ("description", ("description", "og:description", "dc.description")),
+    ("author", ("author", "article:author", "dc.creator")),
+    ("url", ("og:url",)),
+    ("language", ("og:locale", "dc.language", "content-language")),
+)
+"""Front-matter key <- the ``<meta>`` names/properties that state it, most specific first."""
+
+
+def _linked_data(soup: BeautifulSoup) -> dict[str, Any]:
+    """The first schema.org object in the page's JSON-LD with a publication date or an author."""
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.get_text())
+        except ValueError:
+            continue
+        items = data.get("@graph", [data]) if isinstance(data, dict) else data
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and ("datePublished" in item or "author" in item):
+                return {"date": item.get("datePublished"), "author": item.get("author"),
+                        "description": item.get("description")}
+    return {}
+
+
+def page_facts(soup: BeautifulSoup) -> dict[str, Any]:
+    """What an HTML page states about itself, as front-matter keys: ``<html lang>``, the
+    canonical link, ``<meta>`` tags (Open Graph, article, Dublin Core) and JSON-LD."""
+    metas: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
+        if isinstance(name, str) and isinstance(tag.get("content"), str):
+            metas.setdefault(name.strip().lower(), str(tag["content"]))
+    facts: dict[str, Any] = {key: v for key, v in _linked_data(soup).items() if v}
+    for key, names in _META_FACTS:
+        value = next((metas[n.lower()] for n in names if metas.get(n.lower(), "").strip()), None)
+        if value is not None and not (key == "author" and value.startswith("http")):
+            facts.setdefault(key, value)
+    canonical = soup.find("link", rel="canonical")
+    if isinstance(canonical, Tag) and isinstance(canonical.get("href"), str):
+        facts["url"] = canonical["href"]
+    if isinstance(soup.html, Tag) and isinstance(soup.html.get("lang"), str):
+        facts["language"] = soup.html["lang"]
+    return facts
+
+
 def parse_html(text: str, source: Path | None = None) -> Article:
     """Read an HTML article: the main content's headings, paragraphs, lists and tables.
 
@@ -293,7 +343,8 @@ def parse_html(text: str, source: Path | None = None) -> Article:
     else:
         title_tag = soup.find("title")
         title = title_tag.get_text() if isinstance(title_tag, Tag) else None
-    return builder.build(collapse(title or "") or title_from_stem(source), source)
+    return builder.build(collapse(title or "") or title_from_stem(source), source,
+                         article_meta(page_facts(soup), source))
 
 
 def walk_fragment(builder: ArticleBuilder, html: str) -> None:

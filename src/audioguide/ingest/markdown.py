@@ -22,7 +22,8 @@ from audioguide.ingest.blocks import (
     row_sentence,
     title_from_stem,
 )
-from audioguide.ingest.frontmatter import FrontMatterError, split_front_matter
+from audioguide.ingest.facts import article_meta
+from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.models import Article, Block
 
 _LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close", "list_item_close"})
@@ -199,17 +200,15 @@ def parse_markdown(text: str, source: Path | None = None) -> Article:
 
     Title: the front matter ``title``, else a leading ``#`` heading, else the first
     heading, else the file name. Code blocks and images are dropped; tables become one
-    sentence per row. Front matter that cannot be read is read as part of the text.
+    sentence per row. The front matter (YAML, TOML or JSON) gives the article's facts
+    (:func:`audioguide.ingest.facts.article_meta`); front matter that cannot be read raises
+    :class:`~audioguide.ingest.frontmatter.FrontMatterError` naming the line to fix.
     """
-    text = normalise_newlines(text)
-    try:
-        meta, body = split_front_matter(text)
-    except FrontMatterError:
-        meta, body = {}, text
+    meta, body = split_front_matter(normalise_newlines(text), source)
     walker = _MarkdownWalker(_front_matter_title(meta))
     walker.walk(_markdown().parse(body))
     title = walker.fm_title or walker.h1_title or walker.first_heading or title_from_stem(source)
-    return walker.builder.build(title, source)
+    return walker.builder.build(title, source, article_meta(meta, source))
 
 
 def markdown_blocks(text: str) -> list[tuple[str | None, tuple[Block, ...]]]:

@@ -13,6 +13,7 @@ Format (documented in the README):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from audioguide.errors import ConfigError, InputError
+from audioguide.ingest import facts
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.markdown import markdown_blocks
 from audioguide.ingest.sentences import split_sentences
@@ -31,8 +33,26 @@ from audioguide.settings import VOICE_LIMITS, ShowConfig, voice_value_problem
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 PAUSE_CUE = re.compile(r"^\[pause(?:\s+(\d+(?:\.\d+)?)\s*(s|ms|sec|seconds)?)?\]$", re.IGNORECASE)
 DEFAULT_PAUSE = 1.0
-META_KEYS = {"title", "slug", "date", "source", "description", "engine", "voice", "language",
-             "kind", "episode", "guid", "lexicon", *VOICE_LIMITS}
+SCRIPT_KEYS = frozenset({"title", "slug", "date", "source", "description", "engine", "voice", "language",
+                         "kind", "episode", "guid", "lexicon", "author", "authors", "url", "tags", "draft",
+                         *VOICE_LIMITS})
+"""The keys audioguide writes and reads in a script's front matter (documented in the README)."""
+GENERATOR_KEYS = frozenset({
+    # Jekyll, Hugo, Eleventy, MkDocs (blog plugin), Astro, Gatsby and common themes
+    "layout", "permalink", "categories", "category", "aliases", "weight", "type", "menu", "series",
+    "keywords", "lastmod", "last_modified_at", "modified", "updated", "expiryDate", "publishDate",
+    "images", "image", "cover", "featured_image", "thumbnail", "og_image", "hero", "banner",
+    "sitemap", "build", "cascade", "outputs", "params", "resources", "markup", "linkTitle",
+    "translationKey", "headless", "isCJKLanguage", "audio", "videos", "toc", "comments",
+    "pagination", "eleventyExcludeFromCollections", "eleventyComputed", "eleventyNavigation",
+    "readtime", "links", "pin", "hide", "search", "template", "status", "icon", "subtitle",
+    "redirect_from", "redirect_to", "author_profile", "header", "sidebar", "share", "related",
+    "math", "mermaid", "id", "uuid", "excerpt_separator", "render_with_liquid", "showToc",
+    "heroImage", "pubDatetime", "featured", "hidden", "order", "nav_order", "parent",
+})
+"""Keys site generators put in a post's front matter: a script copied from a post keeps them,
+and they are ignored."""
+KNOWN_KEYS = SCRIPT_KEYS | facts.FACT_KEYS | GENERATOR_KEYS
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -77,13 +97,22 @@ def _first_sentences(article: Article, limit: int = 280) -> str:
 
 def derive(article: Article, show: ShowConfig, *, slug: str | None = None,
            source: str | None = None, date: dt.date | None = None) -> Script:
-    """The episode script for ``article``: its sections, plus the show's intro and outro lines."""
-    slug = slug or slugify(article.title)
+    """The episode script for ``article``: its sections, plus the show's intro and outro lines.
+
+    Every fact the article states is kept: its date (with the time and zone when given), else
+    ``date``, else today; its description, else its opening sentences; its slug (when it is a
+    valid one), language, authors, address, tags and draft flag."""
+    facts_ = article.meta
+    own_slug = facts_.slug if facts_.slug and SLUG.match(facts_.slug) else None
+    slug = slug or own_slug or slugify(article.title)
     if not SLUG.match(slug):
         raise InputError(f"slug {slug!r} is not allowed",
                          fix="Use lowercase letters, digits and hyphens, e.g. --slug my-episode")
-    meta = EpisodeMeta(title=article.title, slug=slug, date=date or dt.date.today(),
-                       description=_first_sentences(article), source=source)
+    meta = EpisodeMeta(title=article.title, slug=slug, date=facts_.date or date or dt.date.today(),
+                       published=facts_.published,
+                       description=facts_.description or _first_sentences(article), source=source,
+                       language=facts_.language, authors=facts_.authors, url=facts_.url,
+                       tags=facts_.tags, draft=facts_.draft)
     fill = {"show": show.title, "title": article.title}
     intro = show.intro.format(**fill).strip()
     outro = show.outro.format(**fill).strip()
@@ -116,28 +145,36 @@ def _block_markdown(block: Block) -> str:
     return block.text
 
 
-def dumps(script: Script) -> str:
-    """The script as text, in the documented format."""
-    m = script.meta
-    front: dict[str, Any] = {"title": m.title, "slug": m.slug, "date": m.date}
-    if m.source:
-        front["source"] = m.source
-    front["description"] = m.description
+def front_matter(meta: EpisodeMeta) -> dict[str, Any]:
+    """The script's front matter as data, keys in the documented order."""
+    front: dict[str, Any] = {"title": meta.title, "slug": meta.slug, "date": meta.published or meta.date}
+    if meta.source:
+        front["source"] = meta.source
+    if meta.url:
+        front["url"] = meta.url
+    front["description"] = meta.description
+    if meta.authors:
+        front.update({"author": meta.authors[0]} if len(meta.authors) == 1 else {"authors": list(meta.authors)})
     for key in ("engine", "voice", "language", "episode", "guid"):
-        if getattr(m, key) is not None:
-            front[key] = getattr(m, key)
-    if m.kind != "episode":
-        front["kind"] = m.kind
-    front.update(dict(m.voice_settings))
-    if m.lexicon:
+        if getattr(meta, key) is not None:
+            front[key] = getattr(meta, key)
+    if meta.tags:
+        front["tags"] = list(meta.tags)
+    if meta.draft:
+        front["draft"] = True
+    if meta.kind != "episode":
+        front["kind"] = meta.kind
+    front.update(dict(meta.voice_settings))
+    if meta.lexicon:
         front["lexicon"] = {e.key: ({"say": e.say, "piper": e.phonemes} if e.phonemes else e.say)
-                            for e in m.lexicon.entries}
-    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100).strip()
-    examples = {"engine": "gtts", "voice": "path/to/voice.onnx"}
-    hints = [f"# {k}: {v}  (uncomment to override audioguide.toml for this episode)"
-             for k, v in examples.items() if k not in front]
-    lines = ["---", head, *hints, "---", ""]
-    for section in script.sections:
+                            for e in meta.lexicon.entries}
+    return front
+
+
+def body_markdown(sections: tuple[Section, ...]) -> str:
+    """A script's body: its sections as Markdown, in the documented format."""
+    lines: list[str] = []
+    for section in sections:
         if section.heading:
             lines += [f"## {section.heading}", ""]
         previous: Block | None = None
@@ -150,32 +187,74 @@ def dumps(script: Script) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def dumps(script: Script, body: str | None = None) -> str:
+    """The script as text, in the documented format (``body``: Markdown to use as it is)."""
+    front = front_matter(script.meta)
+    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100).strip()
+    examples = {"engine": "gtts", "voice": "path/to/voice.onnx"}
+    hints = [f"# {k}: {v}  (uncomment to override audioguide.toml for this episode)"
+             for k, v in examples.items() if k not in front]
+    return "\n".join(["---", head, *hints, "---", "", body or body_markdown(script.sections)])
+
+
+def _unknown_keys(data: dict[str, Any]) -> str | None:
+    """One line for the keys neither audioguide nor a site generator uses, with likely fixes."""
+    unknown = sorted(k for k in data if k not in KNOWN_KEYS and not k.startswith("_"))
+    if not unknown:
+        return None
+    hints = [f"{k!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(k, SCRIPT_KEYS, 1))
+             else repr(k) for k in unknown]
+    return (f"front matter key{'s' if len(unknown) > 1 else ''} {', '.join(hints)} "
+            f"{'are' if len(unknown) > 1 else 'is'} not used by audioguide: fix or remove "
+            f"{'them' if len(unknown) > 1 else 'it'} (the README lists the script keys)")
+
+
+def _date(data: dict[str, Any], problems: list[str]) -> tuple[dt.date, dt.datetime | None]:
+    if "date" not in data:
+        return dt.date.today(), None
+    moment = facts.when(data["date"])
+    if moment is None:
+        problems.append(f"date {data['date']!r} is not a date: write YYYY-MM-DD, or a time as "
+                        "2026-11-20T08:24:31-07:00")
+        return dt.date.today(), None
+    return moment
+
+
+def _article_facts(data: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """The article's facts a script keeps: author(s), url, tags, draft (checked), plus what a
+    site generator's names for them say (``lang``, ``excerpt``…) when the script's own are absent."""
+    if "url" in data and facts.web_address(data["url"]) is None:
+        problems.append(f"url {data['url']!r} must be a full address starting with http:// or https://")
+    if "draft" in data and not isinstance(data["draft"], bool):
+        problems.append("draft must be true or false")
+    for key in ("author", "authors"):
+        if key in data and not facts.names(data[key]):
+            problems.append(f"{key} must be a name or a list of names")
+    found = facts.article_meta(data)
+    return {"authors": found.authors, "url": found.url, "tags": found.tags, "draft": found.draft,
+            "language": found.language, "description": found.description}
+
+
 def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
     problems: list[str] = []
-    for key in sorted(set(data) - META_KEYS):
-        problems.append(f"front matter key {key!r} is unknown (known: {', '.join(sorted(META_KEYS))})")
+    unknown = _unknown_keys(data)
+    if unknown:
+        problems.append(unknown)
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append("front matter needs a title: add 'title: …'")
     slug = data.get("slug", path.stem)
     if not isinstance(slug, str) or not SLUG.match(slug):
         problems.append(f"slug {slug!r} must be lowercase letters, digits and hyphens")
-    date = data.get("date", dt.date.today())
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            problems.append(f"date {date!r} must be written as YYYY-MM-DD")
-    elif not isinstance(date, dt.date):
-        problems.append("date must be written as YYYY-MM-DD")
+    date, published = _date(data, problems)
     kind = data.get("kind", "episode")
     if kind not in ("episode", "guide"):
         problems.append("kind must be 'episode' or 'guide'")
     for key in ("description", "source", "engine", "voice", "language", "guid"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key} must be text")
+    if isinstance(data.get("language"), str) and facts.language_tag(data["language"]) is None:
+        problems.append(f"language {data['language']!r} must be a language code such as en or fr-FR")
     episode = data.get("episode")
     if episode is not None and (isinstance(episode, bool) or not isinstance(episode, int) or episode < 1):
         problems.append("episode must be a whole number from 1")
@@ -189,13 +268,15 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
                 problems.append(problem)
             else:
                 voice_settings.append((key, float(value)))
+    found = _article_facts(data, problems)
     if problems:
         raise ConfigError(problems, path=path)
     return EpisodeMeta(
-        title=str(title).strip(), slug=str(slug), date=date, kind=kind,
-        description=str(data.get("description") or "").strip(), source=data.get("source"),
-        engine=data.get("engine"), voice=data.get("voice"), language=data.get("language"),
+        title=str(title).strip(), slug=str(slug), date=date, published=published, kind=kind,
+        description=found["description"], source=data.get("source"),
+        engine=data.get("engine"), voice=data.get("voice"), language=found["language"],
         episode=episode, guid=data.get("guid"), lexicon=lexicon, voice_settings=tuple(voice_settings),
+        authors=found["authors"], url=found["url"], tags=found["tags"], draft=found["draft"],
     )
 
 

@@ -79,8 +79,6 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 """A plausible e-mail address (for ``itunes:email``)."""
-LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-"""A language code such as ``en`` or ``en-US`` (RFC 5646 shape)."""
 
 SHOW_TYPES = ("episodic", "serial")
 """``itunes:type`` values: episodic (newest first) or serial (in order)."""

@@ -18,9 +18,6 @@ from audioguide.settings import Config, VoiceConfig
 from audioguide.speech import plan as speech
 from audioguide.speech.engines import EngineSettings, capabilities
 
-ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".markdown"}
-
-
 @dataclass(frozen=True)
 class Overrides:
     """Command-line choices that win over the config and the scripts' front matter."""
@@ -36,12 +33,16 @@ class Overrides:
     """Dask scheduler address (or ``local:N``) to render on; ``none`` renders here."""
 
 
-def is_script(path: Path) -> bool:
-    """Episode scripts are ``.md`` files that open with front matter."""
+def is_script(path: Path, episodes: Path) -> bool:
+    """Episode scripts are the ``.md`` files in ``episodes/``; any other file is an article,
+    whose front matter belongs to its site generator and is read leniently."""
     if path.suffix.lower() != ".md":
         return False
-    with path.open("rb") as f:
-        return f.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    try:
+        path.resolve().relative_to(episodes.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def gather(config: Config, paths: list[Path]) -> list[Path]:
@@ -64,7 +65,7 @@ def gather(config: Config, paths: list[Path]) -> list[Path]:
 
 def load_input(path: Path, config: Config) -> Script:
     """An episode script, or an article turned into one on the fly."""
-    if path.suffix.lower() in ARTICLE_SUFFIXES or (path.suffix.lower() == ".md" and not is_script(path)):
+    if not is_script(path, config.episodes_dir):
         article: Article = read_article(path)
         return scripts.derive(article, config.show, source=str(path))
     return scripts.load(path)

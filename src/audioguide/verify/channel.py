@@ -20,11 +20,11 @@ from audioguide.publish.podcast import (
     EMAIL,
     EXPLICIT_VALUES,
     ITUNES_NS,
-    LANGUAGE,
     LOCKED_VALUES,
     PODCAST_NS_ACCEPTED,
     SHOW_TYPES,
 )
+from audioguide.settings import LANGUAGE
 from audioguide.verify.context import (
     RERENDER,
     THEN_RERENDER,
