@@ -106,20 +106,29 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> 
 
 @cli.command("import")
 @click.argument("article", type=click.Path(path_type=Path))
-@click.option("--slug", help="File name for the script (default: from the title).")
+@click.option("--slug", help="File name for the script (default: the article's slug, else from the title).")
 @click.option("--force", is_flag=True,
-              help="Overwrite an existing script with that slug, or import an article a second time.")
+              help="Update the script from the article, keeping your edits; or import an article a "
+                   "second time under another --slug.")
+@click.option("--replace", is_flag=True, help="Overwrite the script with the article as it is now (drops your edits).")
 @pass_ctx
-def import_(ctx: Context, article: Path, slug: str | None, force: bool) -> None:
+def import_(ctx: Context, article: Path, slug: str | None, force: bool, replace: bool) -> None:
     """Derive an editable episode script from ARTICLE (.txt, .md, .html) into episodes/.
 
-    An article already imported (the same source file, or the same text) is refused unless
+    Importing an article again needs --force: the script is updated from the article and keeps
+    your edits (lexicon, pauses, rewording) unless they touch the same paragraphs the article
+    changed. An article already imported under another name (the same text) is refused unless
     --force is given."""
     from audioguide.ingest.imports import import_article
 
     config = ctx.config()
-    dest = import_article(article, config.show, config.episodes_dir, slug=slug, force=force)
-    click.echo(f"Wrote {dest.relative_to(config.root) if dest.is_relative_to(config.root) else dest}")
+    done = import_article(article, config.show, config.episodes_dir, slug=slug, force=force, replace=replace)
+    name = done.path.relative_to(config.root) if done.path.is_relative_to(config.root) else done.path
+    said = {"wrote": "Wrote", "updated": "Updated (your edits kept)", "replaced": "Replaced",
+            "unchanged": "Already up to date:"}[done.action]
+    click.echo(f"{said} {name}")
+    if done.kept:
+        click.echo(f"Kept your values of {', '.join(done.kept)} (the article changed them too)", err=True)
 
 
 def _exit_now(code: int) -> None:

@@ -17,6 +17,9 @@ OUTPUT_DIR = "output"
 
 FEED = "feed.xml"
 INDEX = "index.html"
+IMPORTED = ".imported"
+"""Folder inside ``episodes/``: each script's text as last imported, the base that lets a
+re-import keep the author's edits (commit it with the scripts)."""
 GUIDS = ".audioguide-guids.json"
 """Slug -> guid of everything ever published from this output folder (for ``check``)."""
 PUBLISH_STATE = ".publish-state.json"

@@ -1,16 +1,40 @@
-"""``audioguide import``: an article becomes an editable episode script in ``episodes/``, unless
-that would overwrite a script or import the same article a second time under another name."""
+"""``audioguide import``: an article becomes an editable episode script in ``episodes/``.
+
+A first import writes the script, and a copy of it as imported in ``episodes/.imported/``.
+Importing the same article again (``--force``) updates the script from the article and keeps the
+author's edits: a three-way merge of the copy (what was imported), the script (what the author
+made of it) and the article now (:mod:`audioguide.ingest.merge`). Where both changed the same
+paragraph, nothing is written but the merge with conflict markers, for the author to finish.
+Refused: overwriting another article's script, and importing the same article a second time
+under another name.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
+from audioguide.ingest.frontmatter import split_front_matter
+from audioguide.ingest.merge import merge_fields, merge_lines
 from audioguide.ingest.readers import read_article
-from audioguide.models import Script
+from audioguide.layout import IMPORTED
+from audioguide.models import Article, Script
 from audioguide.settings import ShowConfig
 from audioguide.writer import inside, output_root, write_text
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did."""
+
+    path: Path
+    action: str
+    """``wrote`` (a new script), ``updated`` (merged with the author's edits), ``replaced``, or
+    ``unchanged``."""
+    kept: tuple[str, ...] = ()
+    """Front matter keys the author and the article both changed: the author's value was kept."""
 
 
 def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, str] | None:
@@ -30,27 +54,83 @@ def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, 
     return None
 
 
-def import_article(article: Path, show: ShowConfig, episodes: Path, *, slug: str | None = None,
-                   force: bool = False) -> Path:
-    """Write the script derived from ``article`` into ``episodes``; return its path.
-
-    Refused (exit 2), unless ``force``: a script with that slug exists, or the article is already
-    imported under another name."""
-    parsed = read_article(article)
+def _source(article: Path, episodes: Path) -> str:
     try:
-        source = str(article.resolve().relative_to(episodes.resolve()))
+        return str(article.resolve().relative_to(episodes.resolve()))
     except ValueError:
-        source = str(article)
+        return str(article)
+
+
+def import_article(article: Path, show: ShowConfig, episodes: Path, *, slug: str | None = None,
+                   force: bool = False, replace: bool = False) -> Imported:
+    """Import ``article`` into ``episodes`` (see the module docstring).
+
+    Refused (exit 2): without ``force`` or ``replace``, a script with that slug exists or the
+    article is already imported; even with ``force``, a script with that slug made from another
+    article (``replace`` overwrites it), or edits that conflict with the article's changes."""
+    parsed = read_article(article)
+    source = _source(article, episodes)
     script = scripts.derive(parsed, show, slug=slug, source=source)
     dest = inside(episodes, f"{script.meta.slug}.md")
-    if not force:
-        if dest.exists():
-            raise InputError("already exists", path=dest,
-                             fix="Pass --force to overwrite it, or --slug to choose another name")
-        twin = already_imported(episodes, script, dest) if episodes.is_dir() else None
-        if twin is not None:
-            raise InputError(f"is already imported as {twin[0].name} ({twin[1]})", path=article,
-                             fix=f"Edit {twin[0].name}, or pass --force to import it again as another episode")
+    twin = already_imported(episodes, script, dest) if episodes.is_dir() else None
+    if twin is not None and twin[1] == "the same source" and slug is None:
+        dest = twin[0]  # the article's own script, whatever its title says now
+    elif twin is not None and not force:
+        raise InputError(f"is already imported as {twin[0].name} ({twin[1]})", path=article,
+                         fix=f"Edit {twin[0].name}, or pass --force to import it again as another episode")
+    if not dest.exists():
+        return _write(episodes, dest, scripts.dumps(script), "wrote")
+    if not (force or replace):
+        raise InputError("already exists", path=dest,
+                         fix="Pass --force to update it from the article (your edits are kept), "
+                             "or --slug to choose another name")
+    return _update(parsed, show, episodes, dest, source, replace=replace)
+
+
+def _write(episodes: Path, dest: Path, text: str, action: str, imported: str | None = None,
+           kept: tuple[str, ...] = ()) -> Imported:
+    """Write the script and its copy as imported (``imported``, default: the script itself)."""
     with output_root(episodes):
-        write_text(dest, scripts.dumps(script))
-    return dest
+        write_text(dest, text)
+        write_text(inside(episodes, f"{IMPORTED}/{dest.name}"), imported or text)
+    return Imported(dest, action, kept)
+
+
+def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str, *,
+            replace: bool) -> Imported:
+    """Re-import into the existing script ``dest``, keeping the author's edits (see the module)."""
+    current = scripts.load(dest)
+    if current.meta.source not in (None, source) and not replace:
+        raise InputError(f"was imported from {current.meta.source}, not from this article", path=dest,
+                         fix="Pass --slug to import it under another name, or --replace to overwrite it")
+    fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date)
+    new_text = scripts.dumps(fresh)
+    ours_text = dest.read_text("utf-8-sig")
+    if replace or ours_text == new_text:
+        return _write(episodes, dest, new_text, "replaced" if ours_text != new_text else "unchanged")
+    base_path = episodes / IMPORTED / dest.name
+    if not base_path.is_file():
+        raise InputError("was imported before audioguide kept a copy of each import, so your edits "
+                         "cannot be told from the article's changes", path=dest,
+                         fix="Pass --replace to take the article as it is now (your edits are lost), "
+                             "or import it under another name with --slug and move your edits across")
+    base_text = base_path.read_text("utf-8")
+    if base_text == new_text:  # the article has not changed since it was imported
+        return Imported(dest, "unchanged")
+    (base, base_body), (ours, ours_body), (new, new_body) = (
+        split_front_matter(text, path) for text, path in
+        ((base_text, base_path), (ours_text, dest), (new_text, dest)))
+    front, kept = merge_fields(base, ours, new)
+    lines, conflicts = merge_lines(base_body.split("\n"), ours_body.split("\n"), new_body.split("\n"))
+    merged = scripts.compose(front, "\n".join(lines))
+    if conflicts:
+        pending = inside(episodes, f"{IMPORTED}/{dest.stem}.conflict.md")
+        with output_root(episodes):
+            write_text(pending, merged)
+        raise InputError(
+            f"was not updated: your edits and the article's changes touch the same paragraphs in "
+            f"{conflicts} place{'s' if conflicts > 1 else ''}", path=dest,
+            fix=f"Resolve the <<<<<<< … >>>>>>> blocks in {pending.relative_to(episodes.parent)} and copy it "
+                f"over {dest.name}, then import with --force again (or pass --replace to drop your edits)")
+    scripts.parse(merged, dest)  # the merge is a valid script before it replaces the author's
+    return _write(episodes, dest, merged, "updated", imported=new_text, kept=tuple(kept))

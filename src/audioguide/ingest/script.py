@@ -187,14 +187,18 @@ def body_markdown(sections: tuple[Section, ...]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def dumps(script: Script, body: str | None = None) -> str:
-    """The script as text, in the documented format (``body``: Markdown to use as it is)."""
-    front = front_matter(script.meta)
+def dumps(script: Script) -> str:
+    """The script as text, in the documented format."""
+    return compose(front_matter(script.meta), body_markdown(script.sections))
+
+
+def compose(front: dict[str, Any], body: str) -> str:
+    """A script's text from its front matter (as data) and its Markdown body."""
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100).strip()
     examples = {"engine": "gtts", "voice": "path/to/voice.onnx"}
     hints = [f"# {k}: {v}  (uncomment to override audioguide.toml for this episode)"
              for k, v in examples.items() if k not in front]
-    return "\n".join(["---", head, *hints, "---", "", body or body_markdown(script.sections)])
+    return "\n".join(["---", head, *hints, "---", "", body.strip("\n") + "\n"])
 
 
 def _unknown_keys(data: dict[str, Any]) -> str | None:

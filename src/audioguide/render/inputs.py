@@ -18,6 +18,7 @@ from audioguide.settings import Config, VoiceConfig
 from audioguide.speech import plan as speech
 from audioguide.speech.engines import EngineSettings, capabilities
 
+
 @dataclass(frozen=True)
 class Overrides:
     """Command-line choices that win over the config and the scripts' front matter."""

@@ -1,0 +1,109 @@
+"""Re-importing an updated post keeps the author's edits (issue 13, point 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from audioguide.cli import cli
+from audioguide.ingest import script as scripts
+from audioguide.ingest.merge import merge_lines
+from tests.clirunner import cli_runner
+
+POST = """---
+title: Harbour lights
+date: 2026-02-28
+description: An evening walk.
+---
+
+The harbour wall is old.
+
+## The lighthouse
+
+The lighthouse turns its lamp every night.
+
+## The market
+
+By seven the market is closing.
+"""
+
+
+def _run(project: Path, *args: str) -> tuple[int, str, str]:
+    result = cli_runner().invoke(cli, ["-C", str(project), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _imported(project: Path) -> tuple[Path, Path]:
+    post = project / "harbour.md"
+    post.write_text(POST, "utf-8")
+    code, out, err = _run(project, "import", str(post))
+    assert code == 0, err
+    return post, project / "episodes" / "harbour-lights.md"
+
+
+def _edit(script: Path) -> None:
+    """What the author did: a lexicon entry, a pause, a reworded sentence."""
+    text = script.read_text("utf-8")
+    text = text.replace("---\n\n", "lexicon:\n  Harbour: HAR-bur\n---\n\n", 1)
+    text = text.replace("## The lighthouse\n", "[pause 2s]\n\n## The lighthouse\n")
+    text = text.replace("By seven the market is closing.", "By seven o'clock the market closes.")
+    script.write_text(text, "utf-8")
+
+
+def test_force_reimport_keeps_edits_and_date(tone_project: Path) -> None:
+    post, script = _imported(tone_project)
+    _edit(script)
+    post.write_text(POST.replace("every night.", "every night, from dusk to dawn.")
+                    .replace("description: An evening walk.", "description: A walk at dusk."), "utf-8")
+    code, out, err = _run(tone_project, "import", "--force", str(post))
+    assert code == 0, err
+    assert "Updated" in out
+    meta = scripts.load(script).meta
+    text = script.read_text("utf-8")
+    assert meta.date == dt.date(2026, 2, 28)
+    assert meta.description == "A walk at dusk."                     # the article's change
+    assert meta.lexicon.entries[0].key == "Harbour"                  # the author's entry
+    assert "[pause 2s]" in text                                      # the author's pause
+    assert "By seven o'clock the market closes." in text             # the author's rewording
+    assert "from dusk to dawn" in text                               # the article's new text
+    # importing again changes nothing
+    assert _run(tone_project, "import", "--force", str(post))[1].startswith("Already up to date")
+
+
+def test_conflicting_edits_are_refused_with_a_merge_to_finish(tone_project: Path) -> None:
+    post, script = _imported(tone_project)
+    _edit(script)
+    before = script.read_bytes()
+    post.write_text(POST.replace("By seven the market is closing.", "By eight the market is shut."), "utf-8")
+    code, _, err = _run(tone_project, "import", "--force", str(post))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "same paragraphs in 1 place" in err and ".imported/harbour-lights.conflict.md" in err
+    assert script.read_bytes() == before
+    pending = (tone_project / "episodes" / ".imported" / "harbour-lights.conflict.md").read_text("utf-8")
+    assert "<<<<<<< your edits\nBy seven o'clock the market closes.\n=======\nBy eight the market is shut." in pending
+    code, out, _ = _run(tone_project, "import", "--replace", str(post))
+    assert code == 0 and "Replaced" in out
+    assert "By eight the market is shut." in script.read_text("utf-8")
+
+
+def test_reimport_without_force_says_how(tone_project: Path) -> None:
+    post, _ = _imported(tone_project)
+    code, _, err = _run(tone_project, "import", str(post))
+    assert code == 2 and "--force to update it from the article (your edits are kept)" in err
+
+
+def test_another_articles_script_is_not_merged(tone_project: Path) -> None:
+    _imported(tone_project)
+    other = tone_project / "other.md"
+    other.write_text(POST.replace("The harbour wall is old.", "A different article."), "utf-8")
+    code, _, err = _run(tone_project, "import", "--force", str(other))
+    assert code == 2 and "was imported from " in err and "harbour.md, not from this article" in err
+
+
+def test_merge_lines_cases() -> None:
+    base = ["a", "", "b", "", "c"]
+    assert merge_lines(base, base, ["a", "", "B", "", "c"]) == (["a", "", "B", "", "c"], 0)
+    assert merge_lines(base, ["a", "", "b", "", "c", "", "d"], ["A", "", "b", "", "c"]) == (
+        ["A", "", "b", "", "c", "", "d"], 0)
+    merged, conflicts = merge_lines(base, ["a", "", "x", "", "c"], ["a", "", "y", "", "c"])
+    assert conflicts == 1 and merged[2:7] == ["<<<<<<< your edits", "x", "=======", "y", ">>>>>>> the article now"]
