@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from audioguide import __version__
+
+if TYPE_CHECKING:
+    from audioguide.render.items import ProgressItem
 
 
 class Context:
@@ -147,25 +150,53 @@ def _interrupted(out_dir: Path, files: list[Path]) -> str:
             f"each one whole; the item in progress was left as it was; {again}.")
 
 
-def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:
-    if not enabled:
-        return None
+class TerminalProgress:
+    """A render's progress on a terminal (stderr): one click progress bar per episode or guide,
+    ``episode 2/5 sample: sentence 14/40  [#####     ]``, redrawn in place at most ten times a
+    second; each finished item's line stays. On a cluster, whose items overlap, one bar counts
+    every item's sentences. Implements :class:`audioguide.render.items.Progress`."""
 
-    def factory(total: int) -> Callable[[int], None]:
-        bar: Any = click.progressbar(length=total, label="Speaking", file=sys.stderr,
-                                show_eta=True, show_percent=True)
-        bar.__enter__()
-        done = [0]
+    REDRAW = 0.1
+    """Seconds between two redraws: sentences from the cache come by the thousand a second."""
 
-        def step(n: int) -> None:
-            bar.update(n)
-            done[0] += n
-            if done[0] >= total:
-                bar.__exit__(None, None, None)
+    def __init__(self, items: list[ProgressItem]) -> None:
+        self.items = items
+        self.bar: Any = None
+        self.steps = 0
+        """Sentences counted but not drawn yet."""
+        self.drawn = 0.0
 
-        return step
+    def _open(self, label: str, length: int) -> None:
+        self.close()
+        self.bar = click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True,
+                                     show_percent=False, width=20,
+                                     bar_template="%(label)s %(info)s  [%(bar)s]")
+        self.bar.render_progress()
+        self.drawn = time.monotonic()
 
-    return factory
+    def begin(self, item: int) -> None:
+        it = self.items[item]
+        self._open(f"{it.kind} {item + 1}/{len(self.items)} {it.slug}: sentence", it.sentences)
+
+    def __call__(self, sentences: int) -> None:
+        if self.bar is None:
+            self._open("all items: sentence", sum(it.sentences for it in self.items))
+        self.steps += sentences
+        now = time.monotonic()
+        if now - self.drawn >= self.REDRAW or self.bar.pos + self.steps >= self.bar.length:
+            self.bar.update(self.steps)
+            self.steps, self.drawn = 0, now
+
+    def close(self) -> bool:
+        """Draw what is counted and end the line; whether a bar was open."""
+        if self.bar is None:
+            return False
+        if self.steps:
+            self.bar.update(self.steps)
+            self.steps = 0
+        self.bar.render_finish()
+        self.bar = None
+        return True
 
 
 @cli.command()
@@ -201,15 +232,26 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
 
     config = ctx.config()
     out_dir = out or config.output_dir
+    shown: list[TerminalProgress] = []
+
+    def progress(items: list[ProgressItem]) -> TerminalProgress:
+        shown.append(TerminalProgress(items))
+        return shown[-1]
+
     try:
         with render_lock(config.root, wait=wait), output_root(out_dir):
             report = run_render(config, list(episodes),
                                 Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
                                           cluster=cluster),
-                                progress_factory=_progress_factory(sys.stderr.isatty()))
+                                progress_factory=progress if sys.stderr.isatty() and not ctx.quiet else None)
     except KeyboardInterrupt:
-        click.echo(("\n" if sys.stderr.isatty() else "") + _interrupted(out_dir, written(out_dir)), err=True)
+        ended = any([p.close() for p in shown])  # the ^C the terminal echoed ends a line unless a bar did
+        click.echo(("\n" if sys.stderr.isatty() and not ended else "") + _interrupted(out_dir, written(out_dir)),
+                   err=True)
         _exit_now(130)
+    finally:
+        for p in shown:
+            p.close()
     for _, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())
