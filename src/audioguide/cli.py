@@ -367,18 +367,42 @@ def cache(ctx: Context, prune: bool) -> None:
 
 
 @cli.command()
-def voices() -> None:
-    """List the speech engines, whether each can run here, and why not."""
-    from audioguide.speech.engines import available_engines
+@click.option("--engine", "only", metavar="NAME", help="Only this engine (piper, gtts, tone, …).")
+@click.option("--language", metavar="CODE",
+              help="Only voices that read this language (by its base: en-GB lists every English voice).")
+@pass_ctx
+def voices(ctx: Context, only: str | None, language: str | None) -> None:
+    """List each speech engine (whether it can run here, and why not) with the voices it can use:
+    name, language, where it comes from. * marks the voice the project's audioguide.toml selects."""
+    from audioguide.speech.engines import EngineSettings, available_engines, engine_voices
 
-    for name, ep in sorted(available_engines().items()):
-        try:
-            cls = ep.load()  # type: ignore[attr-defined]
-            status = cls.availability()
-            mark, detail = ("usable" if status.usable else "not usable"), status.detail
-        except Exception as exc:  # a third-party plugin that fails to import
-            mark, detail = "not usable", f"cannot be loaded: {exc}"
-        click.echo(f"{name:8} {mark:11} {detail}")
+    if only is not None and only not in available_engines():
+        raise click.BadParameter(f"{only!r} is not a registered engine (registered: "
+                                 f"{', '.join(sorted(available_engines()))})", param_hint="--engine")
+    config = ctx.config()
+    v = config.voice
+
+    def settings(name: str) -> EngineSettings:  # a voice set for one engine is not another's
+        return EngineSettings(voice=(v.voice or None) if name == v.engine else None,
+                              language=config.show.language, rate=v.rate, variation=v.variation, tld=v.tld,
+                              slow=v.slow)
+
+    listed = engine_voices(settings, only)
+    rows = [(e, [x for x in e.voices if language is None or x.speaks(language)]) for e in listed]
+    width = max((len(x.name) for _, xs in rows for x in xs), default=0)
+    lang_width = max((len(x.language or "any") for _, xs in rows for x in xs), default=0)
+    for engine, shown in rows:
+        status = engine.availability
+        click.echo(f"{engine.name:8} {'usable' if status.usable else 'not usable':11} {status.detail}")
+        for x in shown:
+            mark = "*" if x.chosen and engine.name == v.engine else "-"
+            notes = "; ".join(n for n in (x.detail, "default" if x.default else "") if n)
+            click.echo(f"  {mark} {x.name:{width}}  {x.language or 'any':{lang_width}}  {x.source}: {notes}")
+        if not shown:
+            click.echo(f"    (no voice{f' for {language}' if language else ''})")
+    where = config.root / "audioguide.toml"
+    click.echo(f"* {where if where.is_file() else 'the defaults (no audioguide.toml here)'}: engine {v.engine}, "
+               f"voice {v.voice or 'its default'}, language {config.show.language}")
 
 
 def main() -> None:

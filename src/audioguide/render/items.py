@@ -81,7 +81,8 @@ class Report:
             text += f" and {count(len(self.written_guides), 'guide')}"
         text += f", {len(self.failures)} failed"
         if self.failures:
-            text += " (" + ", ".join(name for name, _ in self.failures) + ")"
+            # the file names: each one's "Failed:" line has its path and the reason
+            text += " (" + ", ".join(Path(name).name for name, _ in self.failures) + ")"
         text += (f", {len(self.unchanged)} already up to date; "
                  f"{count(self.synthesized, 'sentence')} synthesized, {self.cached} from the cache; "
                  f"{self.audio_minutes:.1f} min of audio in {self.seconds:.1f} s")
