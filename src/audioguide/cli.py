@@ -187,6 +187,13 @@ class TerminalProgress:
             self.bar.update(self.steps)
             self.steps, self.drawn = 0, now
 
+    def filter(self, record: logging.LogRecord) -> bool:
+        """As a filter of the log handler: a log line starts on a line of its own (the bar
+        goes on below it)."""
+        if self.bar is not None:
+            sys.stderr.write("\n")
+        return True
+
     def close(self) -> bool:
         """Draw what is counted and end the line; whether a bar was open."""
         if self.bar is None:
@@ -236,6 +243,8 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
 
     def progress(items: list[ProgressItem]) -> TerminalProgress:
         shown.append(TerminalProgress(items))
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(shown[-1])
         return shown[-1]
 
     try:
@@ -252,6 +261,8 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     finally:
         for p in shown:
             p.close()
+            for handler in logging.getLogger().handlers:
+                handler.removeFilter(p)
     for _, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())
