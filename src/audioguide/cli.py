@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from audioguide import __version__
+
+if TYPE_CHECKING:
+    from audioguide.render.items import ProgressItem
 
 
 class Context:
@@ -156,25 +159,60 @@ def _interrupted(out_dir: Path, files: list[Path]) -> str:
             f"each one whole; the item in progress was left as it was; {again}.")
 
 
-def _progress_factory(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:
-    if not enabled:
-        return None
+class TerminalProgress:
+    """A render's progress on a terminal (stderr): one click progress bar per episode or guide,
+    ``episode 2/5 sample: sentence 14/40  [#####     ]``, redrawn in place at most ten times a
+    second; each finished item's line stays. On a cluster, whose items overlap, one bar counts
+    every item's sentences. Implements :class:`audioguide.render.items.Progress`."""
 
-    def factory(total: int) -> Callable[[int], None]:
-        bar: Any = click.progressbar(length=total, label="Speaking", file=sys.stderr,
-                                show_eta=True, show_percent=True)
-        bar.__enter__()
-        done = [0]
+    REDRAW = 0.1
+    """Seconds between two redraws: sentences from the cache come by the thousand a second."""
 
-        def step(n: int) -> None:
-            bar.update(n)
-            done[0] += n
-            if done[0] >= total:
-                bar.__exit__(None, None, None)
+    def __init__(self, items: list[ProgressItem]) -> None:
+        self.items = items
+        self.bar: Any = None
+        self.steps = 0
+        """Sentences counted but not drawn yet."""
+        self.drawn = 0.0
 
-        return step
+    def _open(self, label: str, length: int) -> None:
+        self.close()
+        self.bar = click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True,
+                                     show_percent=False, width=20,
+                                     bar_template="%(label)s %(info)s  [%(bar)s]")
+        self.bar.render_progress()
+        self.drawn = time.monotonic()
 
-    return factory
+    def begin(self, item: int) -> None:
+        it = self.items[item]
+        self._open(f"{it.kind} {item + 1}/{len(self.items)} {it.slug}: sentence", it.sentences)
+
+    def __call__(self, sentences: int) -> None:
+        if self.bar is None:
+            self._open("all items: sentence", sum(it.sentences for it in self.items))
+        self.steps += sentences
+        now = time.monotonic()
+        if now - self.drawn >= self.REDRAW or self.bar.pos + self.steps >= self.bar.length:
+            self.bar.update(self.steps)
+            self.steps, self.drawn = 0, now
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """As a filter of the log handler: a log line starts on a line of its own (the bar
+        goes on below it)."""
+        if self.bar is not None:
+            sys.stderr.write("\n")
+        return True
+
+    def close(self) -> bool:
+        """Draw what is counted and end the line; whether a bar was open."""
+        if self.bar is None:
+            return False
+        if self.steps:
+            self.bar.update(self.steps)
+            self.steps = 0
+        self.bar.render_finish()
+        self.bar = None
+        return True
 
 
 @cli.command()
@@ -210,15 +248,30 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
 
     config = ctx.config()
     out_dir = out or config.output_dir
+    shown: list[TerminalProgress] = []
+
+    def progress(items: list[ProgressItem]) -> TerminalProgress:
+        shown.append(TerminalProgress(items))
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(shown[-1])
+        return shown[-1]
+
     try:
         with render_lock(config.root, wait=wait), output_root(out_dir):
             report = run_render(config, list(episodes),
                                 Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
                                           cluster=cluster),
-                                progress_factory=_progress_factory(sys.stderr.isatty()))
+                                progress_factory=progress if sys.stderr.isatty() and not ctx.quiet else None)
     except KeyboardInterrupt:
-        click.echo(("\n" if sys.stderr.isatty() else "") + _interrupted(out_dir, written(out_dir)), err=True)
+        ended = any([p.close() for p in shown])  # the ^C the terminal echoed ends a line unless a bar did
+        click.echo(("\n" if sys.stderr.isatty() and not ended else "") + _interrupted(out_dir, written(out_dir)),
+                   err=True)
         _exit_now(130)
+    finally:
+        for p in shown:
+            p.close()
+            for handler in logging.getLogger().handlers:
+                handler.removeFilter(p)
     for _, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())
@@ -334,18 +387,42 @@ def cache(ctx: Context, prune: bool) -> None:
 
 
 @cli.command()
-def voices() -> None:
-    """List the speech engines, whether each can run here, and why not."""
-    from audioguide.speech.engines import available_engines
+@click.option("--engine", "only", metavar="NAME", help="Only this engine (piper, gtts, tone, …).")
+@click.option("--language", metavar="CODE",
+              help="Only voices that read this language (by its base: en-GB lists every English voice).")
+@pass_ctx
+def voices(ctx: Context, only: str | None, language: str | None) -> None:
+    """List each speech engine (whether it can run here, and why not) with the voices it can use:
+    name, language, where it comes from. * marks the voice the project's audioguide.toml selects."""
+    from audioguide.speech.engines import EngineSettings, available_engines, engine_voices
 
-    for name, ep in sorted(available_engines().items()):
-        try:
-            cls = ep.load()  # type: ignore[attr-defined]
-            status = cls.availability()
-            mark, detail = ("usable" if status.usable else "not usable"), status.detail
-        except Exception as exc:  # a third-party plugin that fails to import
-            mark, detail = "not usable", f"cannot be loaded: {exc}"
-        click.echo(f"{name:8} {mark:11} {detail}")
+    if only is not None and only not in available_engines():
+        raise click.BadParameter(f"{only!r} is not a registered engine (registered: "
+                                 f"{', '.join(sorted(available_engines()))})", param_hint="--engine")
+    config = ctx.config()
+    v = config.voice
+
+    def settings(name: str) -> EngineSettings:  # a voice set for one engine is not another's
+        return EngineSettings(voice=(v.voice or None) if name == v.engine else None,
+                              language=config.show.language, rate=v.rate, variation=v.variation, tld=v.tld,
+                              slow=v.slow)
+
+    listed = engine_voices(settings, only)
+    rows = [(e, [x for x in e.voices if language is None or x.speaks(language)]) for e in listed]
+    width = max((len(x.name) for _, xs in rows for x in xs), default=0)
+    lang_width = max((len(x.language or "any") for _, xs in rows for x in xs), default=0)
+    for engine, shown in rows:
+        status = engine.availability
+        click.echo(f"{engine.name:8} {'usable' if status.usable else 'not usable':11} {status.detail}")
+        for x in shown:
+            mark = "*" if x.chosen and engine.name == v.engine else "-"
+            notes = "; ".join(n for n in (x.detail, "default" if x.default else "") if n)
+            click.echo(f"  {mark} {x.name:{width}}  {x.language or 'any':{lang_width}}  {x.source}: {notes}")
+        if not shown:
+            click.echo(f"    (no voice{f' for {language}' if language else ''})")
+    where = config.root / "audioguide.toml"
+    click.echo(f"* {where if where.is_file() else 'the defaults (no audioguide.toml here)'}: engine {v.engine}, "
+               f"voice {v.voice or 'its default'}, language {config.show.language}")
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from audioguide.guide.files import publish_guide
@@ -17,12 +16,12 @@ from audioguide.models import GuideRecord
 from audioguide.publish import publish
 from audioguide.render import build
 from audioguide.render.inputs import Overrides
-from audioguide.render.items import Report
+from audioguide.render.items import ProgressFactory, Report
 from audioguide.settings import Config
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(),
-           progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> Report:
+           progress_factory: ProgressFactory | None = None) -> Report:
     """Render the given inputs (default: every script in ``episodes/``) into ``output/`` (or
     ``overrides.out``), then publish the feed and the site."""
     started = time.monotonic()

@@ -19,6 +19,7 @@ from audioguide.render import guides
 from audioguide.render.inputs import Overrides, as_guide, engine_choice
 from audioguide.render.items import (
     Pending,
+    Progress,
     Report,
     SynthPool,
     build_key,
@@ -42,7 +43,8 @@ class Batch:
     single: bool
     """Rendering a single input: its failure is the command's failure, raised as it is."""
     publish_guide: guides.PublishGuide
-    progress: Callable[[int], None] | None = None
+    progress: Progress | None = None
+    """Told of each item and sentence as it is ready (see :class:`Progress`)."""
 
     def pending(self, path: Path, script: Script, utterances: list[Utterance], pool: SynthPool,
                 numbers: dict[str, int], overrides: Overrides) -> Pending | None:
@@ -79,7 +81,9 @@ class Batch:
         next one is synthesized (as a cluster overlaps them across workers)."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as masterer:
             previous: tuple[Pending, Future[None]] | None = None
-            for work in pending:
+            for number, work in enumerate(pending):
+                if self.progress:
+                    self.progress.begin(number)
                 try:
                     work.synth.prepare(work.utterances, where=str(work.script.path or work.script.meta.slug),
                                        progress=self.progress)

@@ -30,7 +30,14 @@ from audioguide.render.inputs import (
     load_input,
     number_episodes,
 )
-from audioguide.render.items import Pending, Report, SynthPool, music_bed
+from audioguide.render.items import (
+    Pending,
+    ProgressFactory,
+    Report,
+    SynthPool,
+    music_bed,
+    progress_items,
+)
 from audioguide.settings import Config, cache_location
 from audioguide.speech.cache import SentenceCache
 
@@ -94,21 +101,21 @@ def preflight(config: Config, scripts_: list[Script], overrides: Overrides, pool
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
            cover: Callable[[], Path | None], publish_guide: guides.PublishGuide,
-           progress_factory: Callable[[int], Callable[[int], None]] | None = None) -> Report:
+           progress_factory: ProgressFactory | None = None) -> Report:
     """Render the given inputs (default: every script in ``episodes/``) into the output folder;
     ``cover()`` gives the cover to embed in the tags (asked once the inputs are read), and
-    ``publish_guide`` writes what each guide publishes."""
+    ``publish_guide`` writes what each guide publishes; ``progress_factory`` is given the items
+    to render once they are known."""
     started = time.monotonic()
     report = Report()
     out_dir = overrides.out or config.output_dir
     loaded, everything = load_all(config, gather(config, list(paths or [])), report)
     numbers = number_episodes(everything)
     plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
-    progress = progress_factory(sum(len(u) for _, _, u in plans)) if progress_factory else None
     pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
     preflight(config, [s for _, s in loaded], overrides, pool)
     batch = Batch(config, out_dir, cover(), functools.cache(lambda: music_bed(config)), report,
-                  single=len(loaded) == 1, publish_guide=publish_guide, progress=progress)
+                  single=len(loaded) == 1, publish_guide=publish_guide)
     pending: list[Pending] = []
     for path, s, utterances in plans:
         try:
@@ -118,8 +125,8 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
             continue
         if work is not None:
             pending.append(work)
-        elif progress:
-            progress(len(utterances))
+    if pending and progress_factory:
+        batch.progress = progress_factory(progress_items(pending))
     address = cluster_address(config, overrides)
     if pending and address:
         from audioguide.render import (
@@ -130,5 +137,8 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     else:
         batch.render_all_here(pending)
     report.synthesized = pool.synthesized + report.synthesized
+    # each item's sentences (a sentence it says twice is one) that were not spoken came from the cache
+    needed = sum(len(set(w.synth.keys(w.utterances)) - {""}) for w in pending)
+    report.cached = max(0, needed - report.synthesized)
     report.seconds = time.monotonic() - started
     return report

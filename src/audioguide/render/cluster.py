@@ -271,7 +271,7 @@ def render(address: str, batch: Batch, pending: list[Pending], *, timeout: float
                             running.add(sentences[key])  # type: ignore[no-untyped-call]
                         uses[key] = uses.get(key, 0) + 1
                         needs.append(sentences[key])
-                    else:
+                    elif key:  # a sentence in the cache (a pause is not a sentence)
                         ready += 1
                 if batch.progress and ready:
                     batch.progress(ready)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from audioguide import faults, stamps
 from audioguide.audio import mix
@@ -39,33 +39,87 @@ BUILD_KEY = "build_key"
 
 @dataclass
 class Report:
-    """What a render did: episodes written, failures, audio minutes and wall time."""
+    """What a render did: items written, reused and failed, sentences, audio and wall time."""
 
     rendered: list[RenderedEpisode] = field(default_factory=list)
     guides: list[GuideRecord] = field(default_factory=list)
+    """Every guide the render covered: written now, or up to date (its slug is in ``unchanged``)."""
     unchanged: list[str] = field(default_factory=list)
     """Slugs whose output was already up to date (nothing synthesized, nothing written)."""
     synthesized: int = 0
-    """Sentences sent to a speech engine (the rest came from the cache)."""
+    """Sentences sent to a speech engine."""
+    cached: int = 0
+    """Sentences of the items rendered that came from the sentence cache (a sentence an item
+    says twice counts once; one that several items say counts for each but the first to speak it)."""
     failures: list[tuple[str, AudioguideError]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
+    def written_guides(self) -> list[GuideRecord]:
+        """The guides written by this render (not those that were up to date)."""
+        return [g for g in self.guides if g.slug not in self.unchanged]
+
+    @property
     def audio_minutes(self) -> float:
-        return (sum(e.duration for e in self.rendered) + sum(g.full_duration for g in self.guides)) / 60
+        """Minutes of audio this render wrote."""
+        return (sum(e.duration for e in self.rendered)
+                + sum(g.full_duration for g in self.written_guides)) / 60
 
     def summary(self) -> str:
-        n = len(self.rendered)
-        text = f"Rendered {n} episode{'s' if n != 1 else ''}"
-        if self.guides:
-            text += f" and {len(self.guides)} guide{'s' if len(self.guides) != 1 else ''}"
-        text += f", {self.audio_minutes:.1f} min of audio, in {self.seconds:.1f} s"
-        if self.unchanged:
-            text += f"; {len(self.unchanged)} already up to date"
-        text += f"; {self.synthesized} sentence{'s' if self.synthesized != 1 else ''} synthesized"
+        """The one line a render ends with, whatever it did.
+
+        >>> print(Report(unchanged=["a", "b"], synthesized=1, cached=39, seconds=2.04).summary())
+        ... # doctest: +NORMALIZE_WHITESPACE
+        Rendered 0 episodes, 0 failed, 2 already up to date; 1 sentence synthesized,
+        39 from the cache; 0.0 min of audio in 2.0 s
+        """
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'s' if n != 1 else ''}"
+
+        text = f"Rendered {count(len(self.rendered), 'episode')}"
+        if self.written_guides:
+            text += f" and {count(len(self.written_guides), 'guide')}"
+        text += f", {len(self.failures)} failed"
         if self.failures:
-            text += f"; {len(self.failures)} failed: " + ", ".join(name for name, _ in self.failures)
+            # the file names: each one's "Failed:" line has its path and the reason
+            text += " (" + ", ".join(Path(name).name for name, _ in self.failures) + ")"
+        text += (f", {len(self.unchanged)} already up to date; "
+                 f"{count(self.synthesized, 'sentence')} synthesized, {self.cached} from the cache; "
+                 f"{self.audio_minutes:.1f} min of audio in {self.seconds:.1f} s")
         return text
+
+
+@dataclass(frozen=True)
+class ProgressItem:
+    """An episode or guide a render is about to make, as its progress shows it."""
+
+    kind: str
+    """``episode`` or ``guide``."""
+    slug: str
+    sentences: int
+    """Its utterances that are spoken (pauses are not counted)."""
+
+
+class Progress(Protocol):
+    """Whoever shows a render's progress. Every call comes from the thread running the render,
+    so an implementation needs no lock; it must be cheap (it is called once per sentence)."""
+
+    def begin(self, item: int) -> None:
+        """The sentences of ``items[item]`` (the list the factory was given) are now prepared."""
+
+    def __call__(self, sentences: int) -> None:
+        """``sentences`` more sentences are ready (in the cache); after :meth:`begin`, they
+        belong to that item; on a cluster, whose items overlap, ``begin`` is never called."""
+
+
+ProgressFactory = Callable[[list[ProgressItem]], Progress]
+"""Given the items about to be rendered (none up to date), the object that shows progress."""
+
+
+def progress_items(pending: list[Pending]) -> list[ProgressItem]:
+    """What progress shows of ``pending``."""
+    return [ProgressItem("guide" if w.guide else "episode", w.script.meta.slug,
+                         sum(1 for u in w.utterances if u.text)) for w in pending]
 
 
 class SynthPool:

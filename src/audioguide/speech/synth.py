@@ -57,13 +57,15 @@ class Synthesizer:
 
     def prepare(self, utterances: list[Utterance], *, where: str = "",
                 progress: Progress | None = None) -> None:
-        """Make sure every sentence is in the cache, synthesizing the missing ones in parallel."""
+        """Make sure every sentence is in the cache, synthesizing the missing ones in parallel.
+
+        ``progress`` is told how many sentences (utterances with text) are ready as they become
+        ready, in the calling thread: first those already in the cache, then each one spoken."""
         todo: dict[str, str] = {}
         counts: dict[str, int] = {}
         done = 0
         for u in utterances:
             if not u.text:
-                done += 1
                 continue
             key = self.key(u.text)
             counts[key] = counts.get(key, 0) + 1

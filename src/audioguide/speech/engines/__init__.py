@@ -8,6 +8,7 @@ built from :class:`EngineSettings` and turns one sentence into :class:`~audiogui
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import ClassVar, Protocol, runtime_checkable
@@ -44,6 +45,36 @@ class Availability:
     detail: str
 
 
+@dataclass(frozen=True)
+class Voice:
+    """A voice an engine can speak with here, as ``audioguide voices`` lists it."""
+
+    name: str
+    """What selects it: the value of ``voice`` (Piper), the language code (gTTS)."""
+    language: str
+    """The language it speaks (``en-US``, ``fr``); empty when it reads any text, ``?`` when unknown."""
+    source: str
+    """Where it comes from: an installed package, a file, an online service."""
+    detail: str = ""
+    """Anything else worth knowing: sample rate, quality, what it needs."""
+    default: bool = False
+    """The engine's own choice when no voice is configured."""
+    chosen: bool = False
+    """The voice the settings :meth:`Engine.voices` was given select."""
+
+    def speaks(self, language: str) -> bool:
+        """Whether it reads text in ``language``: the same base language (``en-GB`` text, an
+        ``en-US`` voice), as the engines themselves accept; a voice without one reads any.
+
+        >>> [Voice("x", lang, "").speaks("en_gb") for lang in ("en-US", "fr", "")]
+        [True, False, True]
+        """
+        def base(code: str) -> str:
+            return code.replace("_", "-").split("-")[0].lower()
+
+        return not self.language or base(self.language) == base(language)
+
+
 @runtime_checkable
 class Engine(Protocol):
     """What audioguide needs from a speech engine."""
@@ -70,6 +101,12 @@ class Engine(Protocol):
     @classmethod
     def availability(cls) -> Availability:
         """Whether this engine can run here; must be cheap and must not raise."""
+        ...
+
+    @classmethod
+    def voices(cls, settings: EngineSettings) -> list[Voice]:
+        """The voices this engine can use here, the one ``settings`` selects marked ``chosen``
+        (listed even when it cannot be found, with why in its ``detail``); must not raise."""
         ...
 
 
@@ -129,3 +166,35 @@ def engine_class(name: str) -> type[Engine]:
 def create_engine(name: str, settings: EngineSettings) -> Engine:
     """Instantiate the engine ``name`` with ``settings``."""
     return engine_class(name)(settings)
+
+
+@dataclass(frozen=True)
+class EngineVoices:
+    """A registered engine as ``audioguide voices`` lists it."""
+
+    name: str
+    availability: Availability
+    voices: tuple[Voice, ...]
+
+
+def engine_voices(settings: Callable[[str], EngineSettings], only: str | None = None) -> list[EngineVoices]:
+    """Every registered engine (or only the one named ``only``), whether it can run here and
+    the voices it can use, each asked of the engine itself; ``settings(name)`` gives the
+    settings whose voice each engine marks as chosen. Never raises for a broken engine."""
+    listed = []
+    for name, ep in sorted(available_engines().items()):
+        if only is not None and name != only:
+            continue
+        try:
+            cls = ep.load()  # type: ignore[attr-defined]
+            status = cls.availability()
+        except Exception as exc:  # noqa: BLE001 - a third-party engine that fails to import
+            listed.append(EngineVoices(name, Availability(False, f"cannot be loaded: {exc}"), ()))
+            continue
+        try:
+            voices = tuple(cls.voices(settings(name))) if hasattr(cls, "voices") else ()
+        except Exception as exc:  # noqa: BLE001 - an engine's listing must not hide the others
+            status = Availability(status.usable, f"{status.detail}; its voices cannot be listed: {exc}")
+            voices = ()
+        listed.append(EngineVoices(name, status, voices))
+    return listed

@@ -25,12 +25,16 @@ from urllib.parse import urlsplit
 from audioguide.errors import BuildError, EngineError
 from audioguide.ffmpeg import run as run_ffmpeg
 from audioguide.models import Audio
-from audioguide.speech.engines import Availability, EngineSettings
+from audioguide.speech.engines import Availability, EngineSettings, Voice
 
 SAMPLE_RATE = 24000
 """Google serves 24 kHz mono MP3; the PCM keeps that rate."""
 
 GOOGLE_HOST = "translate.google.com"
+ACCENTS = {"en": "com, co.uk, com.au, ca, co.in, ie, co.za, com.ng", "fr": "fr, ca", "pt": "com.br, pt",
+           "es": "com.mx, es, us"}
+"""Google hosts (``voice.tld``) that change a language's accent (gTTS's documentation, "Localized
+accents"); every other language sounds the same from any host."""
 FIX = (
     'Set engine = "piper" in audioguide.toml (or pass --engine piper) to use the offline voice, '
     "or check your internet connection"
@@ -277,6 +281,30 @@ class GTTSEngine:
             "rate": self.settings.rate,
             "gtts": gtts.__version__,
         }
+
+    @classmethod
+    def voices(cls, settings: EngineSettings) -> list[Voice]:
+        """One voice per language gTTS knows (listed offline); English, French, Portuguese and
+        Spanish have accents chosen by the Google host (``tld``). All of them need the internet."""
+        try:
+            from gtts.lang import tts_langs
+
+            langs: dict[str, str] = tts_langs()
+        except Exception:  # gTTS not installed: availability() says so
+            return []
+        try:
+            chosen = resolve_language(settings.language)
+        except EngineError:
+            chosen = ""
+        voices = []
+        for code, name in sorted(langs.items()):
+            detail = name
+            if code in ACCENTS:
+                detail += f"; accents by voice.tld: {ACCENTS[code]}"
+                if code == chosen:
+                    detail += f" (now {settings.tld})"
+            voices.append(Voice(code, code, "Google Translate, online", detail, chosen=code == chosen))
+        return voices
 
     @classmethod
     def availability(cls) -> Availability:

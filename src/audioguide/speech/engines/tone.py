@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from audioguide.models import Audio
-from audioguide.speech.engines import Availability, EngineSettings
+from audioguide.speech.engines import Availability, EngineSettings, Voice
 
 SAMPLE_RATE = 22050
 FORMAT = 1
@@ -114,6 +114,12 @@ class ToneEngine:
     def identity(self) -> dict[str, object]:
         """Everything that changes the sound: the engine, its format version and the rate."""
         return {"engine": "tone", "format": FORMAT, "rate": self.settings.rate}
+
+    @classmethod
+    def voices(cls, settings: EngineSettings) -> list[Voice]:
+        """Its one voice, which reads any language (as tones)."""
+        return [Voice("tone", "", "built in", "test tones, one per word: for tests, not listening",
+                      default=True, chosen=True)]
 
     @classmethod
     def availability(cls) -> Availability:
