@@ -42,7 +42,7 @@ EXPECTED = {
     },
     "cms-export.md": {
         "title": "Why the tram came back", "slug": "why-the-tram-came-back",
-        "date": dt.datetime(2023, 6, 20, 14, 30, tzinfo=dt.timezone.utc),
+        "date": dt.datetime(2023, 6, 20, 14, 30, tzinfo=dt.UTC),
         "description": "The tram left the city in 1958 and returned in 2021.",
         "author": "Carla Reis", "url": "https://example.org/blog/why-the-tram-came-back",
     },
