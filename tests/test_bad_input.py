@@ -216,8 +216,10 @@ def test_bad_input_fails_cleanly(project: Path, case: Bad) -> None:
     lines = err.strip().splitlines()
     assert code == 2, err
     assert "Traceback" not in err
-    assert len(lines) == 1, err
-    assert case.needle in lines[0]
+    # one line, or (issue 13, point 7) a line naming the file and one line per problem
+    assert len(lines) == 1 or (lines[0].endswith(f"{len(lines) - 1} problems to fix:")
+                               and all(line.startswith("  - ") for line in lines[1:])), err
+    assert case.needle in err
     assert _snapshot(project) == before
     assert not (project / "output").exists()
 

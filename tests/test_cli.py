@@ -78,8 +78,9 @@ def test_bad_config_lists_every_problem(project: Path) -> None:
     (project / "audioguide.toml").write_text('[show]\ntitle = 5\n[voice]\nrate = 0\nbogus = 1\n')
     code, _, err = run("render", cwd=project)
     assert code == 2
-    assert "show.title" in err and "voice.rate" in err and "voice.bogus" in err
-    assert "audioguide.toml" in err and len(err.strip().splitlines()) == 1
+    lines = err.strip().splitlines()
+    assert lines[0].endswith("audioguide.toml: 3 problems to fix:")  # then one line each (issue 13, point 7)
+    assert sorted(line.split()[1] for line in lines[1:]) == ["show.title", "voice.bogus", "voice.rate"]
 
 
 def test_unknown_engine(project: Path) -> None:

@@ -47,12 +47,16 @@ class InputError(AudioguideError):
 
 
 class ConfigError(InputError):
-    """``audioguide.toml`` or front matter that does not validate; lists every problem at once."""
+    """``audioguide.toml`` or front matter that does not validate; lists every problem at once:
+    one problem is one line, several are a line naming the file and then one line each."""
 
     def __init__(self, problems: list[str], *, path: Path | str | None = None):
         self.problems = problems
-        text = "; ".join(p.rstrip(".") for p in problems)
-        super().__init__(text, path=path)
+        if len(problems) == 1:
+            super().__init__(problems[0], path=path)
+        else:
+            listed = "".join(f"\n  - {p.rstrip('.')}" for p in problems)
+            super().__init__(f"{len(problems)} problems to fix:{listed}", path=path)
 
 
 class EngineError(AudioguideError):
