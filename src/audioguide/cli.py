@@ -229,13 +229,17 @@ class TerminalProgress:
               help="Render on a Dask cluster: a scheduler address (tcp://host:8786), or local:N for "
                    "N worker processes here; 'none' renders here. Default: AUDIOGUIDE_CLUSTER, "
                    "else [cluster] address.")
+@click.option("--any-language", is_flag=True,
+              help="Read items with the voice chosen even when it speaks another language than the "
+                   "item is written in (default: such items are refused).")
 @click.option("--wait", "wait", default=0.0, show_default=True, type=click.FloatRange(0),
               metavar="SECONDS",
               help="If another render of this project is running, wait this long for it "
                    "(default: fail at once).")
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
-           out: Path | None, guide: bool, jobs: int | None, cluster: str | None, wait: float) -> None:
+           out: Path | None, guide: bool, jobs: int | None, cluster: str | None, any_language: bool,
+           wait: float) -> None:
     """Render EPISODES (scripts or article files; default: all of episodes/) to MP3.
 
     One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
@@ -260,7 +264,7 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
         with render_lock(config.root, wait=wait), output_root(out_dir):
             report = run_render(config, list(episodes),
                                 Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
-                                          cluster=cluster),
+                                          cluster=cluster, any_language=any_language),
                                 progress_factory=progress if sys.stderr.isatty() and not ctx.quiet else None)
     except KeyboardInterrupt:
         ended = any([p.close() for p in shown])  # the ^C the terminal echoed ends a line unless a bar did

@@ -154,6 +154,16 @@ MP3_BITRATE = re.compile(r"^(32|40|48|56|64|80|96|112|128|160|192|224|256|320)k$
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 """A language code such as ``en`` or ``en-US`` (RFC 5646 shape): the show's, a script's, an article's."""
 
+def same_language(a: str, b: str) -> bool:
+    """Two language codes name the same language: ``en-GB`` and ``en_us`` do, ``pt`` and ``es``
+    do not (the engines, too, accept a voice of the same base language).
+
+    >>> same_language("en-GB", "en_us"), same_language("pt", "es")
+    (True, False)
+    """
+    return a.replace("_", "-").split("-")[0].lower() == b.replace("_", "-").split("-")[0].lower()
+
+
 LOUDNESS_RANGE = (-30.0, -9.0)
 """Integrated loudness targets allowed, in LUFS."""
 TRUE_PEAK_RANGE = (-9.0, -1.0)

@@ -11,6 +11,7 @@ under another name.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from audioguide.ingest.merge import merge_fields, merge_lines
 from audioguide.ingest.readers import read_article
 from audioguide.layout import IMPORTED
 from audioguide.models import Article, Script
-from audioguide.settings import ShowConfig
+from audioguide.settings import ShowConfig, same_language
 from audioguide.writer import inside, output_root, write_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,22 @@ def import_article(article: Path, show: ShowConfig, episodes: Path, *, slug: str
         raise InputError(f"is already imported as {twin[0].name} ({twin[1]})", path=article,
                          fix=f"Edit {twin[0].name}, or pass --force to import it again as another episode")
     if not dest.exists():
+        _warn_language(article, parsed, script, show)
         return _write(episodes, dest, scripts.dumps(script), "wrote")
     if not (force or replace):
         raise InputError("already exists", path=dest,
                          fix="Pass --force to update it from the article (your edits are kept), "
                              "or --slug to choose another name")
     return _update(parsed, show, episodes, dest, source, replace=replace)
+
+
+def _warn_language(article: Path, parsed: Article, script: Script, show: ShowConfig) -> None:
+    """Say so when the article reads as another language than the show's and does not say."""
+    language = script.meta.language
+    if language and not parsed.meta.language and not same_language(language, show.language):
+        log.warning("%s reads as %s, not the show's %s: its script says language: %s, so it needs a voice "
+                    "for it (audioguide voices --language %s)", article, language, show.language, language,
+                    language)
 
 
 def _write(episodes: Path, dest: Path, text: str, action: str, imported: str | None = None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -24,11 +25,14 @@ import yaml
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import facts
 from audioguide.ingest.frontmatter import split_front_matter
+from audioguide.ingest.language import detect_language
 from audioguide.ingest.markdown import markdown_blocks
 from audioguide.ingest.sentences import split_sentences
 from audioguide.lexicon import parse_lexicon
 from audioguide.models import Article, Block, EpisodeMeta, Script, Section
-from audioguide.settings import VOICE_LIMITS, ShowConfig, voice_value_problem
+from audioguide.settings import VOICE_LIMITS, ShowConfig, same_language, voice_value_problem
+
+log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 PAUSE_CUE = re.compile(r"^\[pause(?:\s+(\d+(?:\.\d+)?)\s*(s|ms|sec|seconds)?)?\]$", re.IGNORECASE)
@@ -95,6 +99,20 @@ def _first_sentences(article: Article, limit: int = 280) -> str:
     return article.title
 
 
+def _language(article: Article, show: ShowConfig) -> str | None:
+    """The language the article states; else the one it is written in when that is not the
+    show's (the episode will then need a voice for it). A stated language the text does not
+    look like is kept, with a warning."""
+    stated = article.meta.language
+    found = detect_language(article)
+    if stated and found and not same_language(stated, found):
+        log.warning("%s says its language is %s but reads as %s; keeping %s (change 'language' in the "
+                    "script if that is wrong)", article.source or article.title, stated, found, stated)
+    if stated or found is None or same_language(found, show.language):
+        return stated
+    return found
+
+
 def derive(article: Article, show: ShowConfig, *, slug: str | None = None,
            source: str | None = None, date: dt.date | None = None) -> Script:
     """The episode script for ``article``: its sections, plus the show's intro and outro lines.
@@ -111,7 +129,7 @@ def derive(article: Article, show: ShowConfig, *, slug: str | None = None,
     meta = EpisodeMeta(title=article.title, slug=slug, date=facts_.date or date or dt.date.today(),
                        published=facts_.published,
                        description=facts_.description or _first_sentences(article), source=source,
-                       language=facts_.language, authors=facts_.authors, url=facts_.url,
+                       language=_language(article, show), authors=facts_.authors, url=facts_.url,
                        tags=facts_.tags, draft=facts_.draft)
     fill = {"show": show.title, "title": article.title}
     intro = show.intro.format(**fill).strip()

@@ -23,10 +23,12 @@ from audioguide.render import guides
 from audioguide.render.batch import Batch
 from audioguide.render.inputs import (
     Overrides,
+    chosen_voice,
     cluster_address,
     engine_choice,
     episode_plan,
     gather,
+    language_problem,
     load_input,
     number_episodes,
 )
@@ -79,7 +81,8 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
 def preflight(config: Config, scripts_: list[Script], overrides: Overrides, pool: SynthPool) -> None:
     """Settings that would otherwise fail only later, once per item and after synthesis, fail
     now, once, before anything is spoken (exit 2): an engine or voice chosen in audioguide.toml or
-    on the command line that cannot be used, and a music file that is not there. An engine or
+    on the command line that cannot be used or does not speak the show's language, and a music
+    file that is not there. An engine or
     voice an episode chooses in its own front matter fails that episode only, later."""
     problems: list[str] = []
     for script in scripts_:
@@ -91,6 +94,13 @@ def preflight(config: Config, scripts_: list[Script], overrides: Overrides, pool
         except EngineError as exc:
             if exc.format_message() not in problems:
                 problems.append(exc.format_message())
+    name, settings = engine_choice(config, None, overrides)
+    voice = chosen_voice(name, settings)
+    if voice is not None and voice.language != "?" and not voice.speaks(config.show.language) \
+            and not overrides.any_language:
+        problems.append(f"show.language is {config.show.language} but the {name} voice {voice.name} speaks "
+                        f"{voice.language}: choose a voice for {config.show.language} (audioguide voices "
+                        f"--language {config.show.language}), or render with --any-language")
     music = config.audio.music.strip()
     if music and music.lower() != "none" and not (config.root / music).is_file():
         problems.append(f"audio.music: {config.root / music} does not exist; fix the path, or leave it "
@@ -118,6 +128,10 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
                   single=len(loaded) == 1, publish_guide=publish_guide)
     pending: list[Pending] = []
     for path, s, utterances in plans:
+        problem = language_problem(config, replace(s, path=s.path or path), overrides)
+        if problem is not None:
+            batch.fail(path, problem)
+            continue
         try:
             work = batch.pending(path, replace(s, path=s.path or path), utterances, pool, numbers, overrides)
         except AudioguideError as exc:

@@ -9,14 +9,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from audioguide.errors import InputError
+from audioguide.errors import EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import not_yet_a_url, read_article
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announce
-from audioguide.settings import Config, VoiceConfig
+from audioguide.settings import Config, VoiceConfig, same_language
 from audioguide.speech import plan as speech
-from audioguide.speech.engines import EngineSettings, capabilities
+from audioguide.speech.engines import EngineSettings, Voice, capabilities, engine_class
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Overrides:
     """Sentences synthesized at once (default: the number of CPU cores)."""
     cluster: str | None = None
     """Dask scheduler address (or ``local:N``) to render on; ``none`` renders here."""
+    any_language: bool = False
+    """Read items with the chosen voice even when it speaks another language."""
 
 
 def is_script(path: Path, episodes: Path) -> bool:
@@ -99,16 +101,45 @@ def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[U
                        phonemes=capabilities(name).phonemes)
 
 
-def engine_choice(config: Config, script: Script, overrides: Overrides) -> tuple[str, EngineSettings]:
-    """Engine name and settings: command line, then front matter, then ``[voice]``."""
-    v = episode_voice(config, script)
-    name = overrides.engine or script.meta.engine or v.engine
-    voice = overrides.voice or script.meta.voice or v.voice or None
-    if (overrides.engine or script.meta.engine) and name != v.engine and not (overrides.voice or script.meta.voice):
+def engine_choice(config: Config, script: Script | None, overrides: Overrides) -> tuple[str, EngineSettings]:
+    """Engine name and settings: command line, then front matter, then ``[voice]`` (the show's
+    own choice when ``script`` is ``None``)."""
+    meta = script.meta if script is not None else None
+    v = episode_voice(config, script) if script is not None else config.voice
+    own_engine, own_voice = (meta.engine, meta.voice) if meta is not None else (None, None)
+    name = overrides.engine or own_engine or v.engine
+    voice = overrides.voice or own_voice or v.voice or None
+    if (overrides.engine or own_engine) and name != v.engine and not (overrides.voice or own_voice):
         voice = None  # a voice configured for another engine does not carry over
-    language = script.meta.language or config.show.language
+    language = (meta.language if meta is not None else None) or config.show.language
     return name, EngineSettings(voice=voice, language=language, rate=v.rate, tld=v.tld, slow=v.slow,
                                 variation=v.variation)
+
+
+def chosen_voice(name: str, settings: EngineSettings) -> Voice | None:
+    """The voice ``settings`` select, as the engine lists it (``None`` when it cannot say)."""
+    try:
+        return next((v for v in engine_class(name).voices(settings) if v.chosen), None)
+    except EngineError:  # an engine that cannot load is reported by the preflight
+        return None
+
+
+def language_problem(config: Config, script: Script, overrides: Overrides) -> InputError | None:
+    """An item written in a language its voice does not speak (unless ``--any-language``); the
+    show's own language is checked once, up front, by the preflight."""
+    language = script.meta.language
+    if overrides.any_language or not language or same_language(language, config.show.language) \
+            and not (script.meta.engine or script.meta.voice):
+        return None
+    name, settings = engine_choice(config, script, overrides)
+    voice = chosen_voice(name, settings)
+    if voice is None or voice.language == "?" or voice.speaks(language):
+        return None
+    return InputError(
+        f"is written in {language} but the {name} voice {voice.name} speaks {voice.language}",
+        path=script.path,
+        fix=f"Choose a voice for {language} (audioguide voices --language {language}; engine and voice "
+            f"in its front matter), or render with --any-language to read it with this voice anyway")
 
 
 CLUSTER_ENV = "AUDIOGUIDE_CLUSTER"

@@ -15,6 +15,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from audioguide.errors import EngineError
 from audioguide.models import Audio
+from audioguide.settings import same_language
 
 GROUP = "audioguide.engines"
 
@@ -69,10 +70,7 @@ class Voice:
         >>> [Voice("x", lang, "").speaks("en_gb") for lang in ("en-US", "fr", "")]
         [True, False, True]
         """
-        def base(code: str) -> str:
-            return code.replace("_", "-").split("-")[0].lower()
-
-        return not self.language or base(self.language) == base(language)
+        return not self.language or same_language(self.language, language)
 
 
 @runtime_checkable

@@ -109,10 +109,6 @@ def _voice(name: str, model: Path, config: Path, source: str, *, default: bool =
     return Voice(name, language, source, f"{detail}; offline", default=default, chosen=chosen)
 
 
-class PiperVoiceLanguageError(EngineError):
-    """The voice speaks another language than the episode."""
-
-
 _ESPEAK_LOCK = threading.Lock()
 """espeak-ng (Piper's phonemizer) keeps global state: one phonemization at a time."""
 
@@ -172,15 +168,6 @@ class PiperEngine:
         except (OSError, ValueError) as exc:
             raise EngineError(f"cannot read Piper voice config {self.config_path}: {exc}") from exc
         self.sample_rate = int(self.voice_config.get("audio", {}).get("sample_rate", 22050))
-        voice_lang = str(self.voice_config.get("language", {}).get("code", "")).replace("_", "-")
-        wanted = settings.language.replace("_", "-").lower()
-        if voice_lang and voice_lang.split("-")[0].lower() != wanted.split("-")[0]:
-            raise PiperVoiceLanguageError(
-                f"Piper voice {self.model_path.name} speaks {voice_lang}, "
-                f"but the episode language is {settings.language}",
-                fix="Choose a Piper voice for that language (voice = path to its .onnx), "
-                "or set language to match the voice",
-            )
         self._voice: Any = None
         self._syn_config: Any = None
         self._load_lock = threading.Lock()
