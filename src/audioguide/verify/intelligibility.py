@@ -79,8 +79,8 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[Token]:
     """:func:`words` with what each word is: capitalised inside a sentence, or spelled letters.
 
-    >>> [(t.word, t.capital) for t in tokens("Ask Ana. Then Lisbon, I said")]
-    [('ask', False), ('ana', True), ('then', False), ('lisbon', True), ('i', False), ('said', False)]
+    >>> [(t.word, t.capital) for t in tokens("Ask Ana: “Why Lisbon?” I said")]
+    [('ask', False), ('ana', True), ('why', False), ('lisbon', True), ('i', False), ('said', False)]
     """
     text = unicodedata.normalize("NFC", text.translate(_QUOTES))
     out: list[Token] = []
@@ -98,9 +98,10 @@ def tokens(text: str) -> list[Token]:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    """Whether the word at ``start`` opens its text or a sentence (after ``.``, ``!``, ``?``)."""
-    before = text[:start].rstrip().rstrip("\"'“‘([").rstrip()
-    return not before or before[-1] in ".!?…"
+    """Whether the word at ``start`` opens its text, a sentence (after ``.``, ``!``, ``?``, ``:``)
+    or a quotation (“Why do you want this job?”)."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?…:\"'“‘(["
 
 
 def _join_spelled(found: list[Token]) -> list[Token]:

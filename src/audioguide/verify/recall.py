@@ -136,9 +136,11 @@ def lexicon_view(spoken: str, written: str, lexicon: Lexicon) -> tuple[str, froz
     return _PHONEMES.sub(lambda m: by_phonemes.get(m.group(1), ""), spoken), frozenset(found)
 
 
-def classify(spoken: str, known: frozenset[str], from_lexicon: frozenset[str] = frozenset()) -> list[RefWord]:
+def classify(spoken: str, known: frozenset[str], from_lexicon: frozenset[str] = frozenset(), *,
+             heading: bool = False) -> list[RefWord]:
     """The words of a spoken sentence with their kinds; ``known`` are the words the recogniser
-    can output (:func:`~audioguide.verify.intelligibility.recognizable`).
+    can output (:func:`~audioguide.verify.intelligibility.recognizable`). In a ``heading``
+    capitals mark no names ("Why Employers Conduct Second Interviews").
 
     >>> [(w.word, w.kind) for w in classify("We ate a bifana in Casa de Pasto, at the café.",
     ...                                     frozenset({"we", "ate", "a", "in", "de", "at", "the"}))]
@@ -152,8 +154,8 @@ def classify(spoken: str, known: frozenset[str], from_lexicon: frozenset[str] = 
     for i, t in enumerate(found):
         if t.word in from_lexicon:
             kind = LEXICON
-        elif t.capital or (t.word in NAME_PARTICLES and 0 < i < len(found) - 1
-                           and found[i - 1].capital and found[i + 1].capital):
+        elif not heading and (t.capital or (t.word in NAME_PARTICLES and 0 < i < len(found) - 1
+                                            and found[i - 1].capital and found[i + 1].capital)):
             kind = NAME
         elif not t.word.isascii():
             kind = FOREIGN
@@ -177,7 +179,8 @@ def score_sentence(section: str, cue: Cue, heard: Sequence[str], known: frozense
                    lexicon: Lexicon = Lexicon()) -> SentenceRecall:
     """One sentence's spoken words against the words heard while it was spoken."""
     spoken, from_lexicon = lexicon_view(_cue_text(cue), cue.text, lexicon)
-    ref = classify(spoken, known, from_lexicon)
+    heading = words(cue.text) == words(section)  # the section's heading (or "Stop 2. Title.")
+    ref = classify(spoken, known, from_lexicon, heading=heading)
     hit = align([w.word for w in ref], heard)
     ordinary = [(w, h) for w, h in zip(ref, hit, strict=True) if w.kind == ORDINARY]
     special = [(w, h) for w, h in zip(ref, hit, strict=True) if w.kind != ORDINARY]
