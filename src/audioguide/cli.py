@@ -327,9 +327,11 @@ def serve(ctx: Context, host: str, port: int) -> None:
 
 @cli.command()
 @click.option("--speech", is_flag=True,
-              help="Also transcribe each rendered episode offline and report word recall per section.")
+              help="Also transcribe each rendered episode and guide offline: word recall per section, "
+                   "the worst sentences as said and as heard.")
 @click.option("--min-recall", default=0.75, show_default=True, type=click.FloatRange(0, 1),
-              help="With --speech: fail when an episode's overall recall is below this.")
+              help="With --speech: fail when an episode's recall of ordinary words (not names, foreign "
+                   "or lexicon words) is below this.")
 @click.argument("slugs", nargs=-1)
 @pass_ctx
 def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...]) -> None:
@@ -354,24 +356,16 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
 
 
 def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:
-    from audioguide.errors import InputError
-    from audioguide.layout import Output
-    from audioguide.publish.publish import load_records
-    from audioguide.verify.intelligibility import episode_report, format_report, overall
+    from audioguide.verify.recall import check_speech, format_check, overall
 
-    records = [r for r in load_records(config.output_dir) if not slugs or r.slug in slugs]
-    if not records:
-        raise InputError("has no rendered episodes to check", path=Output(config.output_dir).episodes,
-                         fix="Run audioguide render first, or check the slugs you gave")
     failed = []
-    for record in records:
-        report = episode_report(Output(config.output_dir).episodes / record.mp3, record)
-        click.echo(f"{record.slug}: word recall per section")
-        click.echo(format_report(report))
-        if overall(report) < min_recall:
-            failed.append(record.slug)
+    for result in check_speech(config, slugs):
+        click.echo(format_check(result))
+        if overall(result.sections) < min_recall:
+            failed.append(result.slug)
     if failed:
-        click.echo(f"Speech check: recall below {min_recall:.2f} in {', '.join(failed)}.", err=True)
+        click.echo(f"Speech check: recall of ordinary words below {min_recall:.2f} in {', '.join(failed)}.",
+                   err=True)
         sys.exit(1)
 
 

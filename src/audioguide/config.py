@@ -190,6 +190,6 @@ def commented_template(overrides: dict[str, dict[str, Any]] | None = None) -> st
             lines.append(f"{f.name} = {_toml_value(value)}")
         lines.append("")
     lines += ["# Pronunciation lexicon: word or phrase = \"respelling\", for every engine. Lowercase keys",
-              "# match any capitalisation; keys with capitals match exactly. For Piper, phonemes:",
+              "# match any capitalisation; keys with capitals match as written or in capitals. Piper:",
               "# gif = { say = \"jif\", piper = \"dʒˈɪf\" }", "[lexicon]", ""]
     return "\n".join(lines)

@@ -9,9 +9,16 @@ matter (the episode wins). A value is a respelling used by every engine, or a ta
     gif = { say = "jif", piper = "dʒˈɪf" }
 
 Rules: whole words or phrases only; a key written in lowercase matches any capitalisation,
-a key with a capital letter matches only that exact spelling; longer keys win over shorter
-ones. The lexicon is applied before text normalisation, so numbers and abbreviations in the
-rest of the sentence are still expanded; phoneme entries pass through normalisation untouched.
+a key with a capital letter matches that exact spelling and the same word in capitals
+(``Manteigaria`` matches ``MANTEIGARIA`` in a shouted heading, never ``manteigaria``); longer
+keys win over shorter ones.
+
+A replacement is final: :meth:`Lexicon.hold` swaps each entry for a placeholder word before text
+normalisation, and :meth:`Lexicon.restore` puts the respelling (or phonemes) back after it, so
+no later step (list labels lowercased, acronyms spelled out, numbers expanded) can change it,
+while numbers and abbreviations in the rest of the sentence are still expanded. Capitals in a
+respelling mark stress for the author (``bee-FAH-nah``); engines get those syllables in
+lowercase, because espeak-ng and Google spell a capitalised syllable out letter by letter.
 """
 
 from __future__ import annotations
@@ -38,14 +45,37 @@ class Entry:
         return self.key != self.key.lower()
 
 
-def _placeholder(n: int) -> str:
-    """A lowercase nonsense word that normalisation leaves alone, to carry phonemes through."""
+PLACEHOLDER = "qzxlex"
+"""Start of the nonsense words :meth:`Lexicon.hold` puts where entries were: letters only, so no
+normalisation step reads them as a number, an abbreviation or an acronym."""
+
+
+def _placeholder(n: int, shape: str) -> str:
+    """The ``n``-th placeholder, capitalised like ``shape`` (the matched text), so the steps
+    that read capitals (a name after "Dr.", a shouted run) see the word they would have seen.
+
+    >>> _placeholder(0, "Nguyen"), _placeholder(27, "NGUYEN"), _placeholder(1, "gif")
+    ('Qzxlexa', 'QZXLEXAB', 'qzxlexb')
+    """
     letters = ""
     n += 1
     while n:
         n, r = divmod(n - 1, 26)
         letters = ascii_lowercase[r] + letters
-    return f"qzxlex{letters}"
+    token = PLACEHOLDER + letters
+    if shape.isupper() and len(shape) > 1:
+        return token.upper()
+    return token.capitalize() if shape[:1].isupper() else token
+
+
+def _unstressed(say: str) -> str:
+    """A respelling as engines read it: syllables written in capitals to mark stress are
+    lowercased (single capitals such as "I" stay).
+
+    >>> _unstressed("bee-FAH-nah"), _unstressed("KAH mee, I said"), _unstressed("Noo York")
+    ('bee-fah-nah', 'kah mee, I said', 'Noo York')
+    """
+    return re.sub(r"\b[A-Z]{2,}\b", lambda m: m.group().lower(), say)
 
 
 class Lexicon:
@@ -55,11 +85,16 @@ class Lexicon:
         self.entries = entries
         ordered = sorted(entries, key=lambda e: len(e.key), reverse=True)
         self._by_key = {e.key: e for e in entries}
+        self._by_upper = {e.key.upper(): e for e in entries if e.case_sensitive}
         self._by_lower = {e.key: e for e in entries if not e.case_sensitive}
         alternatives = []
         for e in ordered:
             escaped = r"\s+".join(re.escape(part) for part in e.key.split())
-            alternatives.append(escaped if e.case_sensitive else f"(?i:{escaped})")
+            if e.case_sensitive:
+                shouted = r"\s+".join(re.escape(part) for part in e.key.upper().split())
+                alternatives.append(escaped if shouted == escaped else f"{escaped}|{shouted}")
+            else:
+                alternatives.append(f"(?i:{escaped})")
         self._pattern = (re.compile(r"(?<![\w'’])(?:" + "|".join(alternatives) + r")(?![\w'’])")
                          if alternatives else None)
 
@@ -77,7 +112,7 @@ class Lexicon:
 
     def _entry(self, matched: str) -> Entry | None:
         norm = " ".join(matched.split())
-        return self._by_key.get(norm) or self._by_lower.get(norm.lower())
+        return self._by_key.get(norm) or self._by_upper.get(norm) or self._by_lower.get(norm.lower())
 
     def matches(self, text: str) -> tuple[Entry, ...]:
         """The entries that apply to ``text`` (for cache keys: only these change its sound)."""
@@ -90,11 +125,22 @@ class Lexicon:
                 found[entry.key] = entry
         return tuple(found.values())
 
-    def apply(self, text: str, *, phonemes: bool = False) -> tuple[str, dict[str, str]]:
-        """``text`` with entries replaced; phoneme entries become placeholders (see :meth:`restore`).
+    def apply(self, text: str, *, phonemes: bool = False) -> str:
+        """``text`` with every entry replaced (:meth:`hold` then :meth:`restore`).
 
         >>> Lexicon((Entry("Nguyen", "win"),)).apply("Mr Nguyen said")
-        ('Mr win said', {})
+        'Mr win said'
+        """
+        held_text, held = self.hold(text, phonemes=phonemes)
+        return self.restore(held_text, held)
+
+    def hold(self, text: str, *, phonemes: bool = False) -> tuple[str, dict[str, str]]:
+        """``text`` with each entry swapped for a placeholder, and what each placeholder stands
+        for: the respelling, or with ``phonemes`` an entry's ``[[ phonemes ]]`` where it has them.
+        Whatever rewrites the text in between cannot touch a replacement (see :meth:`restore`).
+
+        >>> Lexicon((Entry("Nguyen", "win"),)).hold("Mr Nguyen said")
+        ('Mr Qzxlexa said', {'qzxlexa': 'win'})
         """
         if not self._pattern:
             return text, {}
@@ -104,23 +150,26 @@ class Lexicon:
             entry = self._entry(m.group(0))
             if entry is None:
                 return m.group(0)
+            token = _placeholder(len(held), m.group(0))
             if phonemes and entry.phonemes:
-                token = _placeholder(len(held))
-                held[token] = f"[[ {entry.phonemes} ]]"
-                return token
-            return entry.say
+                held[token.lower()] = f"[[ {entry.phonemes} ]]"
+            else:
+                held[token.lower()] = _unstressed(entry.say)
+            return token
 
         return self._pattern.sub(swap, text), held
 
     @staticmethod
     def restore(text: str, held: Mapping[str, str]) -> str:
-        """Put the phoneme entries back where :meth:`apply` left placeholders."""
-        for token, value in held.items():
-            def keep(_m: re.Match[str], v: str = value) -> str:
-                return v
+        """Put the replacements back where :meth:`hold` left placeholders (in any case now).
 
-            text = re.sub(rf"\b{token}\b", keep, text, flags=re.IGNORECASE)
-        return text
+        >>> Lexicon.restore("First, qzxlexa. It is QZXLEXB.", {"qzxlexa": "win", "qzxlexb": "jif"})
+        'First, win. It is jif.'
+        """
+        if not held:
+            return text
+        return re.sub(rf"\b{PLACEHOLDER}[a-z]+\b", lambda m: held.get(m.group().lower(), m.group()),
+                      text, flags=re.IGNORECASE)
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with ``other``'s entries added, ``other`` winning on the same key."""

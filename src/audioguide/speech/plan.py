@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from audioguide.ingest.sentences import split_sentences
 from audioguide.lexicon import Lexicon
@@ -41,20 +42,33 @@ def block_sentences(block: Block, language: str, lexicon: Lexicon = Lexicon(),
     sentences = split_sentences(block.text, language)
     out = []
     for n, sentence in enumerate(sentences):
-        spoken = sentence
         written = sentence
+        shape = _as_written
         if n == 0 and block.kind == "item":
             written = block_text(Block("item", sentence, number=block.number))
             if is_english(language):
-                spoken = list_item_text(block.number, sentence)
-        out.append((speakable(spoken, language, lexicon, phonemes), written))
+                shape = partial(list_item_text, block.number)
+        out.append((speakable(sentence, language, lexicon, phonemes, shape), written))
     return out
 
 
-def speakable(text: str, language: str, lexicon: Lexicon = Lexicon(), phonemes: bool = False) -> str:
-    """``text`` as the engine gets it: lexicon entries applied, then normalised."""
-    replaced, held = lexicon.apply(text, phonemes=phonemes)
-    return Lexicon.restore(normalize(replaced, language), held)
+def _as_written(text: str) -> str:
+    return text
+
+
+def speakable(text: str, language: str, lexicon: Lexicon = Lexicon(), phonemes: bool = False,
+              shape: Callable[[str], str] = _as_written) -> str:
+    """``text`` as the engine gets it: shaped (a list item's lead-in, a heading's period) and
+    normalised, with the lexicon's entries held out of both, so that its replacements reach the
+    engine exactly as the lexicon says.
+
+    >>> from audioguide.lexicon import Entry
+    >>> speakable("Manteigaria: 2 tarts", "en", Lexicon((Entry("Manteigaria", "man-tay-gah-REE-ah"),)),
+    ...           shape=partial(list_item_text, 1))
+    'First, man-tay-gah-ree-ah. two tarts'
+    """
+    held_text, held = lexicon.hold(text, phonemes=phonemes)
+    return Lexicon.restore(normalize(shape(held_text), language), held)
 
 
 HeadingText = Callable[[int, Section], "str | None"]
@@ -87,7 +101,7 @@ def plan(script: Script, voice: VoiceConfig, language: str = "en",
     for index, section in enumerate(script.sections):
         announcement = heading(index, section)
         if announcement:
-            out.append(Utterance(index, speakable(heading_text(announcement), language, lexicon, phonemes),
+            out.append(Utterance(index, speakable(announcement, language, lexicon, phonemes, heading_text),
                                  voice.paragraph_pause, announcement))
         for block in section.blocks:
             if block.kind == "pause":

@@ -7,6 +7,11 @@ transcript is compared with the text that was sent to the speech engine. The sco
 number of reference words. Recognition is imperfect even on clean speech (raw Piper audio of
 the sample scores about 0.83), so the number is a regression signal, not an absolute grade.
 
+This module hears and compares: audio in, words with their times out (:func:`hear`), reference
+words with what kind of word each is (:func:`tokens`: a name, a letter run), in-order matching
+(:func:`compare`), and which words the recogniser can output at all (:func:`recognizable`).
+:mod:`audioguide.verify.recall` scores episodes and guides sentence by sentence with them.
+
 pocketsphinx is an optional dependency; without it :func:`transcribe` raises
 :class:`~audioguide.errors.EngineError` naming the extra to install.
 """
@@ -20,9 +25,9 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,6 @@ import numpy as np
 
 from audioguide.errors import EngineError
 from audioguide.ffmpeg import run
-from audioguide.models import EpisodeRecord
 
 RATE = 16000
 """Sample rate pocketsphinx's default acoustic model expects."""
@@ -48,6 +52,18 @@ _TOKEN = re.compile(r"[\w']+")
 # --------------------------------------------------------------------------- comparing words
 
 
+@dataclass(frozen=True)
+class Token:
+    """One word of a text as compared with a recogniser's output."""
+
+    word: str
+    """Lowercase, as :func:`words` gives it."""
+    capital: bool = False
+    """Written with a capital inside a sentence (not its first word): a name, most likely."""
+    spelled: bool = False
+    """Joined from single letters (``F.B.I`` → ``fbi``): heard as letters, not looked up as a word."""
+
+
 def words(text: str) -> list[str]:
     """Lowercase word tokens of ``text`` for comparison with a recognizer's output.
 
@@ -57,31 +73,63 @@ def words(text: str) -> list[str]:
     already). Runs of two or more single letters are joined (``F.B.I`` and ``f b i`` both give
     ``fbi``), since the recognizer reports spelled letters either way.
     """
-    text = unicodedata.normalize("NFC", text.translate(_QUOTES)).casefold()
-    out: list[str] = []
-    for token in _TOKEN.findall(text):
+    return [t.word for t in tokens(text)]
+
+
+def tokens(text: str) -> list[Token]:
+    """:func:`words` with what each word is: capitalised inside a sentence, or spelled letters.
+
+    >>> [(t.word, t.capital) for t in tokens("Ask Ana: “Why Lisbon?” I said")]
+    [('ask', False), ('ana', True), ('why', False), ('lisbon', True), ('i', False), ('said', False)]
+    """
+    text = unicodedata.normalize("NFC", text.translate(_QUOTES))
+    out: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        token = m.group()
         if any(ch.isdigit() for ch in token):
             continue
+        first = token.split("'")[0]  # "I'm" is no name, nor is a lone letter
+        capital = len(first) > 1 and first[0].isupper() and not _starts_sentence(text, m.start())
         for part in token.split("_"):
-            part = part.strip("'")
+            part = part.strip("'").casefold()
             if part:
-                out.append(part)
+                out.append(Token(part, capital))
     return _join_spelled(out)
 
 
-def _join_spelled(tokens: list[str]) -> list[str]:
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens its text, a sentence (after ``.``, ``!``, ``?``, ``:``)
+    or a quotation (“Why do you want this job?”)."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?…:\"'“‘(["
+
+
+def _join_spelled(found: list[Token]) -> list[Token]:
     """Join runs of two or more one-letter tokens into one word."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if len(token) == 1:
+    out: list[Token] = []
+    run: list[Token] = []
+    for token in [*found, None]:
+        if token is not None and len(token.word) == 1:
             run.append(token)
             continue
-        out.extend(["".join(run)] if len(run) >= 2 else run)
+        if len(run) >= 2:
+            out.append(Token("".join(t.word for t in run), spelled=True))
+        else:
+            out.extend(run)
         run = []
-        if token:
+        if token is not None:
             out.append(token)
     return out
+
+
+def align(reference: Sequence[str], heard: Sequence[str]) -> list[bool]:
+    """For each reference word, whether it is matched in ``heard`` in order (difflib's blocks)."""
+    hit = [False] * len(reference)
+    matcher = difflib.SequenceMatcher(None, list(reference), list(heard), autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for i in range(block.a, block.a + block.size):
+            hit[i] = True
+    return hit
 
 
 @dataclass(frozen=True)
@@ -107,11 +155,7 @@ def compare(reference: str, hypothesis: str) -> RecallResult:
     """Align ``hypothesis`` with ``reference`` and report recall and the missed words."""
     ref = words(reference)
     hyp = words(hypothesis)
-    hit = [False] * len(ref)
-    matcher = difflib.SequenceMatcher(None, ref, hyp, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for i in range(block.a, block.a + block.size):
-            hit[i] = True
+    hit = align(ref, hyp)
     matched = sum(hit)
     recall = matched / len(ref) if ref else 1.0
     missed = tuple(w for w, h in zip(ref, hit, strict=False) if not h)
@@ -124,6 +168,20 @@ def word_recall(reference: str, hypothesis: str) -> float:
 
 
 # --------------------------------------------------------------------------- recognition
+
+
+@dataclass(frozen=True)
+class HeardWord:
+    """A word the recognizer heard, and when."""
+
+    word: str
+    start: float
+    """Seconds from the start of the audio given to :func:`hear` (or of the episode)."""
+    end: float
+
+
+FRAMES_PER_SECOND = 100
+"""pocketsphinx's feature frame rate: word segments are given in these frames."""
 
 
 class _Recognizer:
@@ -146,24 +204,46 @@ class _Recognizer:
         except Exception as exc:  # pragma: no cover - a broken install
             raise EngineError(f"pocketsphinx could not load its model: {exc}") from exc
 
-    def decode(self, pcm16k: bytes) -> str:
-        """The best hypothesis for one utterance of 16 kHz mono s16le PCM ('' if none).
+    def _loaded(self) -> Any:
+        with self._lock:
+            if self._decoder is None:
+                self._decoder = self._load()
+            return self._decoder
+
+    def decode(self, pcm16k: bytes) -> list[HeardWord]:
+        """The words of the best hypothesis for one utterance of 16 kHz mono s16le PCM, timed
+        from its start.
 
         Near-silent audio is not decoded (the recognizer invents words in digital silence),
         but the recognizer is still loaded so that a missing install is always reported.
         """
-        with self._lock:
-            if self._decoder is None:
-                self._decoder = self._load()
+        d = self._loaded()
         if _quiet(pcm16k):
-            return ""
+            return []
         with self._lock:
-            d = self._decoder
             d.start_utt()
             d.process_raw(pcm16k, full_utt=True)
             d.end_utt()
-            hyp = d.hyp()
-        return hyp.hypstr.strip() if hyp is not None and hyp.hypstr else ""
+            segments = [(seg.word, seg.start_frame, seg.end_frame) for seg in d.seg()]
+        return [HeardWord(_WORD_VARIANT.sub("", word), a / FRAMES_PER_SECOND, (b + 1) / FRAMES_PER_SECOND)
+                for word, a, b in segments if not _FILLER.match(word)]
+
+    def knows(self, candidates: Iterable[str]) -> frozenset[str]:
+        """The ``candidates`` the recognizer can output: in its dictionary and its language model."""
+        d = self._loaded()
+        with self._lock:
+            model = d.get_lm(d.current_search())
+            unknown = model.prob([PLACEHOLDER_WORD])
+            return frozenset(w for w in set(candidates)
+                             if d.lookup_word(w) is not None and model.prob([w]) > unknown)
+
+
+_FILLER = re.compile(r"<.*>$|\[.*\]$|\(NULL\)$")
+"""Segments that are no words: ``<s>``, ``</s>``, ``<sil>``, ``[NOISE]``."""
+_WORD_VARIANT = re.compile(r"\(\d+\)$")
+"""The pronunciation variant pocketsphinx appends to a word: ``the(2)``."""
+PLACEHOLDER_WORD = "zzqxjvk"
+"""A word no English model has: its language-model score is the score of an unknown word."""
 
 
 _RECOGNIZER = _Recognizer()
@@ -220,19 +300,35 @@ def _middle_of_longest_run(mask: np.ndarray) -> int:
     return best_start + best_len // 2
 
 
-def transcribe(pcm16k: bytes, *, max_seconds: float = MAX_SEGMENT_SECONDS) -> str:
-    """What pocketsphinx hears in 16 kHz mono s16le ``pcm16k``, lowercase words ('' for none).
+def hear(pcm16k: bytes, *, max_seconds: float = MAX_SEGMENT_SECONDS, offset: float = 0.0) -> list[HeardWord]:
+    """The words pocketsphinx hears in 16 kHz mono s16le ``pcm16k``, timed from ``offset``.
 
-    Audio longer than ``max_seconds`` is decoded in pieces cut at pauses, and the pieces'
-    transcripts are joined. Raises :class:`EngineError` when pocketsphinx is not installed.
+    Audio longer than ``max_seconds`` is decoded in pieces cut at pauses. Raises
+    :class:`EngineError` when pocketsphinx is not installed.
     """
     pcm16k = pcm16k[: len(pcm16k) // 2 * 2]
     samples = np.frombuffer(pcm16k, dtype="<i2")
     bounds = [0, *_cut_points(samples, max_seconds), len(samples)]
-    texts = [_RECOGNIZER.decode(samples[a:b].tobytes()) for a, b in itertools.pairwise(bounds) if b > a]
-    if not texts:  # empty input: still report a missing recognizer
-        texts = [_RECOGNIZER.decode(b"")]
-    return " ".join(t for t in texts if t)
+    if len(bounds) == 2 and not len(samples):  # empty input: still report a missing recognizer
+        _RECOGNIZER.decode(b"")
+    out: list[HeardWord] = []
+    for a, b in itertools.pairwise(bounds):
+        if b > a:
+            start = offset + a / RATE
+            out += [HeardWord(w.word, start + w.start, start + w.end)
+                    for w in _RECOGNIZER.decode(samples[a:b].tobytes())]
+    return out
+
+
+def transcribe(pcm16k: bytes, *, max_seconds: float = MAX_SEGMENT_SECONDS) -> str:
+    """What pocketsphinx hears in 16 kHz mono s16le ``pcm16k``, lowercase words ('' for none)."""
+    return " ".join(w.word for w in hear(pcm16k, max_seconds=max_seconds))
+
+
+def recognizable(candidates: Iterable[str]) -> frozenset[str]:
+    """Those of ``candidates`` (lowercase words) the recognizer can output at all: a word missing
+    from pocketsphinx's dictionary or language model is never heard, however well it is said."""
+    return _RECOGNIZER.knows(candidates)
 
 
 PARALLEL_SECONDS = 60.0
@@ -240,137 +336,36 @@ PARALLEL_SECONDS = 60.0
 the GIL, so threads would not help); shorter ones are not worth starting processes for."""
 
 
-def transcribe_spans(pcm16k: bytes, spans: Sequence[tuple[float, float]]) -> list[str]:
-    """Transcribe each ``(start, end)`` span, in seconds, of 16 kHz mono s16le ``pcm16k``."""
+def hear_spans(pcm16k: bytes, spans: Sequence[tuple[float, float]]) -> list[list[HeardWord]]:
+    """The words heard in each ``(start, end)`` span, in seconds, of 16 kHz mono s16le ``pcm16k``,
+    timed from the start of ``pcm16k``."""
     n = len(pcm16k) // 2
     pieces = []
+    offsets = []
     for start, end in spans:
         a = min(max(round(start * RATE), 0), n)
         b = min(max(round(end * RATE), a), n)
         pieces.append(pcm16k[2 * a : 2 * b])
+        offsets.append(a / RATE)
     workers = min(os.cpu_count() or 1, len(pieces))
     if workers < 2 or sum(len(p) for p in pieces) / 2 / RATE < PARALLEL_SECONDS:
-        return [transcribe(p) for p in pieces]
+        return [hear(p, offset=o) for p, o in zip(pieces, offsets, strict=True)]
     _RECOGNIZER.decode(b"")  # a missing install is reported here, once, not from each process
     context = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(transcribe, pieces))
+        return list(pool.map(_hear_at, pieces, offsets))
+
+
+def _hear_at(pcm16k: bytes, offset: float) -> list[HeardWord]:
+    return hear(pcm16k, offset=offset)
+
+
+def transcribe_spans(pcm16k: bytes, spans: Sequence[tuple[float, float]]) -> list[str]:
+    """Transcribe each ``(start, end)`` span, in seconds, of 16 kHz mono s16le ``pcm16k``."""
+    return [" ".join(w.word for w in heard) for heard in hear_spans(pcm16k, spans)]
 
 
 def decode_16k(path: Path) -> bytes:
     """Any audio file decoded by the bundled ffmpeg to 16 kHz mono s16le PCM."""
     return run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(RATE), "pipe:1"],
                what=f"decoding {Path(path).name}")
-
-
-# --------------------------------------------------------------------------- episodes
-
-
-@dataclass(frozen=True)
-class SectionRecall:
-    """Intelligibility of one chapter of a rendered episode."""
-
-    title: str
-    start: float
-    end: float
-    recall: float
-    reference: str
-    """The text that was spoken in this chapter (the cues' spoken text, joined)."""
-    heard: str
-    """What the recognizer heard in the chapter's span."""
-    matched: int = 0
-    """Reference words matched in order."""
-    total: int = 0
-    """Reference words."""
-    missed: tuple[str, ...] = field(default=())
-    """Reference words not matched, in order."""
-
-
-def _cue_text(cue: Any) -> str:
-    """The text a cue's audio actually says: its ``spoken`` text when recorded, else ``text``."""
-    return getattr(cue, "spoken", "") or cue.text
-
-
-def chapter_references(record: EpisodeRecord, spoken: Sequence[str] | None = None) -> list[str]:
-    """The spoken text of each chapter: the cues whose midpoint falls inside it, joined.
-
-    Chapters are taken in order and tile the file, so a cue belongs to the last chapter that
-    starts at or before its midpoint.
-
-    ``spoken``, when given, replaces each cue's text (one string per cue of ``record``).
-    """
-    cues = list(record.cues)
-    if spoken is not None and len(spoken) != len(cues):
-        raise ValueError(f"spoken has {len(spoken)} texts for {len(cues)} cues")
-    texts = list(spoken) if spoken is not None else [_cue_text(c) for c in cues]
-    chapters = list(record.chapters)
-    parts: list[list[str]] = [[] for _ in chapters]
-    if not chapters:
-        return []
-    for cue, text in zip(cues, texts, strict=False):
-        mid = (cue.start + cue.end) / 2
-        # the last chapter starting at or before the cue's midpoint (the first one otherwise)
-        index = max((i for i, ch in enumerate(chapters) if ch.start <= mid), default=0)
-        parts[index].append(text)
-    return [" ".join(p) for p in parts]
-
-
-def episode_report(
-    mp3: Path, record: EpisodeRecord, spoken: Sequence[str] | None = None
-) -> list[SectionRecall]:
-    """Transcribe every chapter of ``mp3`` and score it against that chapter's spoken text.
-
-    ``spoken`` optionally gives the spoken text of each cue of ``record`` (same length as
-    ``record.cues``); otherwise each cue's ``spoken`` attribute, falling back to its ``text``.
-    """
-    return score_chapters(record, transcribe_chapters(mp3, record), spoken)
-
-
-def transcribe_chapters(mp3: Path, record: EpisodeRecord) -> list[str]:
-    """What the recognizer hears in each chapter's span of ``mp3`` (the slow part)."""
-    pcm = decode_16k(mp3)
-    return transcribe_spans(pcm, [(c.start, c.end) for c in record.chapters])
-
-
-def score_chapters(
-    record: EpisodeRecord, heard: Sequence[str], spoken: Sequence[str] | None = None
-) -> list[SectionRecall]:
-    """Score per-chapter transcripts (:func:`transcribe_chapters`) against the spoken text."""
-    if len(heard) != len(record.chapters):
-        raise ValueError(f"{len(heard)} transcripts for {len(record.chapters)} chapters")
-    references = chapter_references(record, spoken)
-    report: list[SectionRecall] = []
-    for chapter, ref, hyp in zip(record.chapters, references, heard, strict=False):
-        r = compare(ref, hyp)
-        report.append(SectionRecall(chapter.title, chapter.start, chapter.end, r.recall, ref, hyp,
-                                    r.matched, len(r.reference), r.missed))
-    return report
-
-
-def overall(report: Sequence[SectionRecall]) -> float:
-    """Word-weighted recall of a whole report: all matched words over all reference words."""
-    total = sum(s.total for s in report)
-    return sum(s.matched for s in report) / total if total else 1.0
-
-
-def _clock(seconds: float) -> str:
-    s = max(int(seconds), 0)
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-
-
-def format_report(report: Sequence[SectionRecall], *, show_missed: int = 8) -> str:
-    """One line per chapter (recall, span, title, first missed words), then the overall line."""
-    lines = []
-    for s in report:
-        line = f"  {s.recall:.2f}  {_clock(s.start)}-{_clock(s.end)}  {s.title}"
-        if s.missed:
-            shown = " ".join(s.missed[:show_missed])
-            more = " …" if len(s.missed) > show_missed else ""
-            line += f"  (missed: {shown}{more})"
-        lines.append(line)
-    matched = sum(s.matched for s in report)
-    total = sum(s.total for s in report)
-    lines.append(f"  {overall(report):.2f}  overall ({matched} of {total} words heard)")
-    return "\n".join(lines)
