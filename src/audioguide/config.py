@@ -94,7 +94,9 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"cluster.address {cfg.cluster.address!r} must be a Dask scheduler address "
                         "such as tcp://host:8786, or local:N")
     if cfg.guide.introduction not in INTRODUCTIONS:
-        problems.append(f"guide.introduction must be {', '.join(repr(v) for v in INTRODUCTIONS)}")
+        *first, last = (repr(v) for v in INTRODUCTIONS)
+        problems.append(f"guide.introduction must be {', '.join(first)} or {last}, not "
+                        f"{cfg.guide.introduction!r}")
     if cfg.show.type not in ("episodic", "serial"):
         problems.append("show.type must be 'episodic' or 'serial'")
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", cfg.show.base_url):

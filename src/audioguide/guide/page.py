@@ -188,6 +188,11 @@ def stop_name(stop: StopRecord) -> str:
     return f"Stop {stop.number}: {stop.title}" if stop.numbered else stop.title
 
 
+def _qr_name(stop: StopRecord) -> str:
+    """What a QR code's label calls its stop: ``stop 2``, an unnumbered one by its title."""
+    return f"stop {stop.number}" if stop.numbered else stop.title
+
+
 def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
     """Every stop of ``guide`` in order, linked to the next one."""
     stops = sorted(guide.stops, key=lambda s: s.number)
@@ -199,7 +204,7 @@ def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
             number=str(stop.number) if stop.numbered else "", anchor=stop_anchor(stop.number),
             title=stop.title, name=stop_name(stop), file=quote(stop.file), size=file_size(stop.size),
             duration_iso=iso_duration(stop.duration), duration_text=clock(stop.duration),
-            url=url, qr=qr_svg(url, f"QR code for {stop_name(stop)}: {url}"),
+            url=url, qr=qr_svg(url, f"QR code for {_qr_name(stop)}: {url}"),
             cues=cue_views(stop),
             next=(NextView(str(following.number), stop_anchor(following.number), following.title,
                            stop_name(following))

@@ -207,14 +207,17 @@ def _full_length(site: SiteCheck, path: Path, guide: GuideRecord) -> None:
                  f"{guide.full_duration:.1f} s", RENDER_GUIDE)
 
 
-def _chapter_problem(titles_starts: list[tuple[str, float]], guide: GuideRecord) -> str | None:
-    """Why chapters stored as ``(title, start)`` in file order are not one per stop in time order."""
-    starts = [start for _, start in titles_starts]
-    if [title for title, _ in titles_starts] != [s.title for s in guide.stops]:
-        return (f"has chapters {[t for t, _ in titles_starts]}, not one per stop in order "
+def _chapter_problem(stored: list[tuple[str, float]], guide: GuideRecord) -> str | None:
+    """Why chapters stored as ``(title, start)``, in file order, are not one per stop in time
+    order; None when they are."""
+    by_time = sorted(stored, key=lambda chapter: chapter[1])
+    titles = [title for title, _ in by_time]
+    if titles != [s.title for s in guide.stops]:
+        return (f"has chapters {titles}, not one per stop in order "
                 f"({[s.title for s in guide.stops]})")
-    if starts != sorted(starts):
-        return "stores its chapters out of time order"
+    if stored != by_time:
+        return (f"stores its chapters out of time order ({', '.join(t for t, _ in stored)}); "
+                "players that list them as stored show them so")
     return None
 
 
