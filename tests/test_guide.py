@@ -139,6 +139,7 @@ def test_guide_feed_is_a_serial_podcast_in_stop_order(rendered_tone_guide: Rende
         assert enclosure["url"].endswith(f"/guides/second-interview/{stop.file}")
         assert enclosure["file_size"] == (folder / stop.file).stat().st_size
         assert episode["title"] == stop.heading
+        assert episode["link"] == f"http://127.0.0.1:8000/guides/second-interview/#stop-{stop.number}"
     assert (folder / "00-introduction.vtt").read_text().startswith("WEBVTT")
     feed = feedparser.parse(data)
     assert [e.get("itunes_episode") for e in feed.entries] == [None, "1", "2", "3", "4"]

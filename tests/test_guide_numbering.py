@@ -143,6 +143,20 @@ def _script(text: str, folder: Path) -> Script:
     return scripts.load(path)
 
 
+def test_changing_the_numbering_leaves_no_stops_of_the_old_one(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "walk")
+    rendered(root)
+    make_project(tmp_path / "again", "stop 1")
+    shutil.copy(tmp_path / "again" / "audioguide.toml", root / "audioguide.toml")
+    guide = rendered(root)
+    folder = root / "output/guides/garden"
+    numbered = sorted(p.name for p in folder.glob("[0-9][0-9]-*"))
+    assert numbered == sorted(f"{Path(s.file).stem}{suffix}" for s in guide.stops
+                              for suffix in (".mp3", ".vtt", ".srt", ".chapters.json"))
+    assert [s.file for s in guide.stops] == MODES["stop 1"][2]
+    assert run(root, "check")[0] == 0
+
+
 def test_an_unknown_introduction_setting_is_refused(tmp_path: Path) -> None:
     root = make_project(tmp_path / "walk", "stop 2")
     code, _, err = run(root, "render")

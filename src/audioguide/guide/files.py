@@ -10,7 +10,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from audioguide.guide.page import build_guide_page
+from audioguide.guide.page import build_guide_page, stop_anchor
 from audioguide.layout import FEED
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
 from audioguide.publish.feed import build_feed, published
@@ -80,6 +80,8 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
                                description=guide.description or guide.title, base_url=guide_url,
                                link=guide_url)
     feed = build_feed(dataclasses.replace(config, show=show), items, cover_url=cover_url,
-                      urls={i.slug: guide_url + i.mp3 for i in items}, when=stop_dates(guide))
+                      urls={i.slug: guide_url + i.mp3 for i in items}, when=stop_dates(guide),
+                      pages={Path(s.file).stem: guide_url + "#" + stop_anchor(s.number)
+                             for s in guide.stops})
     write_bytes(guide_dir / FEED, feed)
     build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}")

@@ -118,11 +118,13 @@ def _categories(names: list[str]) -> list[dict[str, str]]:
 
 
 def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
-               urls: dict[str, str], when: dict[str, dt.datetime] | None = None) -> bytes:
+               urls: dict[str, str], when: dict[str, dt.datetime] | None = None,
+               pages: dict[str, str] | None = None) -> bytes:
     """The RSS document for ``records``. ``urls`` maps each slug to its MP3 URL; side-file URLs
-    sit beside it. ``when`` gives an item's ``pubDate`` by slug (default: :func:`published`
-    of its date). Items are newest first, oldest first for a serial show. The same inputs give
-    the same bytes (no build timestamps)."""
+    sit beside it. ``when`` gives an item's ``pubDate`` by slug (default: :func:`published` of
+    its date), ``pages`` its web page (default: the ``.html`` beside the MP3). Items are newest
+    first, oldest first for a serial show. The same inputs give the same bytes (no build
+    timestamps)."""
     when = when or {}
 
     def pub_date(record: EpisodeRecord) -> dt.datetime:
@@ -166,7 +168,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.guid(record.guid, permalink=False)
         fe.description(record.description or record.title)
         fe.published(pub_date(record))
-        fe.link(href=f"{stem}{PAGE}")
+        fe.link(href=(pages or {}).get(record.slug, f"{stem}{PAGE}"))
         fe.enclosure(mp3_url, str(record.size), "audio/mpeg")
         fe.podcast.itunes_duration(round(record.duration))
         if record.number:

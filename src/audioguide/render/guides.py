@@ -114,6 +114,15 @@ def render_guide(config: Config, script: Script, utterances: list[Utterance], sy
                            publish=publish, key=key)
 
 
+def _remove_old_stops(guide_dir: Path, guide: GuideRecord) -> None:
+    """Delete the files of stops an earlier render named otherwise (``NN-<title>.mp3`` and the
+    transcripts and chapters beside it), e.g. after the numbering or a heading changed."""
+    current = {Path(s.file).stem for s in guide.stops}
+    for path in guide_dir.glob("[0-9][0-9]-*"):
+        if path.is_file() and path.name.split(".", 1)[0] not in current:
+            path.unlink()
+
+
 def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: Path, *,
                 out_dir: Path, cover: Path | None, publish: PublishGuide, key: str) -> GuideRecord:
     """Tag the guide's audio from ``work`` and move it into ``out_dir/guides/<slug>/``; have
@@ -151,5 +160,6 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
                          full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
                          playlist=names.playlist, archive=names.archive)
     publish(record, guide_dir)
+    _remove_old_stops(guide_dir, record)
     write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), BUILD_KEY: key}, indent=2) + "\n")
     return record
