@@ -340,7 +340,6 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
     With --speech, also check that the rendered speech is intelligible (SLUGS limits it to
     those episodes).
     """
-    from audioguide.layout import Output
     from audioguide.verify.check import check_site, format_problems
 
     config = ctx.config()
@@ -352,7 +351,7 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
         click.echo(format_problems(problems), err=True)
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
         sys.exit(1)
-    click.echo(f"{Output(config.output_dir).feed}: no problems found.")
+    click.echo(f"{config.output_dir}: no problems found.")
 
 
 def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:

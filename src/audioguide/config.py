@@ -21,6 +21,7 @@ from audioguide.lexicon import parse_lexicon
 from audioguide.publish.podcast import APPLE_CATEGORIES, EMAIL
 from audioguide.settings import (
     CLUSTER_ADDRESS,
+    INTRODUCTIONS,
     LANGUAGE,
     LOUDNESS_RANGE,
     MP3_BITRATE,
@@ -93,6 +94,10 @@ def _validate(cfg: Config, problems: list[str]) -> None:
     if cfg.cluster.address.strip() and not CLUSTER_ADDRESS.match(cfg.cluster.address.strip()):
         problems.append(f"cluster.address {cfg.cluster.address!r} must be a Dask scheduler address "
                         "such as tcp://host:8786, or local:N")
+    if cfg.guide.introduction not in INTRODUCTIONS:
+        *first, last = (repr(v) for v in INTRODUCTIONS)
+        problems.append(f"guide.introduction must be {', '.join(first)} or {last}, not "
+                        f"{cfg.guide.introduction!r}")
     if cfg.show.type not in ("episodic", "serial"):
         problems.append("show.type must be 'episodic' or 'serial'")
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", cfg.show.base_url):

@@ -270,7 +270,8 @@ class StopRecord:
     """One stop of a rendered audio guide: ``output/guides/<slug>/NN-<stop>.mp3``."""
 
     number: int
-    """1-based stop number, as announced ("Stop 2: …") and printed on placards."""
+    """Stop number, as announced ("Stop 2. …") and printed on placards; an introduction before
+    stop 1 is 0 (see ``[guide] introduction``)."""
     title: str
     file: str
     """File name of the stop's MP3 inside the guide folder."""
@@ -278,6 +279,14 @@ class StopRecord:
     duration: float
     cues: tuple[Cue, ...]
     """Sentence cues, times relative to the start of the stop's own file."""
+    numbered: bool = True
+    """False for an unnumbered introduction: announced and listed by its title alone."""
+
+    @property
+    def heading(self) -> str:
+        """The stop as lists show it (tags, playlist, feed): ``2. The Hall``, or only the title
+        when it has no number."""
+        return f"{self.number}. {self.title}" if self.numbered else self.title
 
 
 @dataclass(frozen=True)
@@ -306,7 +315,8 @@ class GuideRecord:
         return {
             "slug": self.slug, "title": self.title, "description": self.description,
             "language": self.language, "date": self.date.isoformat(),
-            "stops": [{"number": s.number, "title": s.title, "file": s.file, "size": s.size,
+            "stops": [{"number": s.number, "numbered": s.numbered, "title": s.title, "file": s.file,
+                       "size": s.size,
                        "duration": round(s.duration, 3),
                        "cues": [c.to_json() for c in s.cues]} for s in self.stops],
             "full_mp3": self.full_mp3, "full_m4b": self.full_m4b,
@@ -323,7 +333,8 @@ class GuideRecord:
             date=dt.date.fromisoformat(d["date"]),
             stops=tuple(StopRecord(int(s["number"]), s["title"], s["file"], int(s["size"]),
                                    float(s["duration"]),
-                                   tuple(Cue.from_json(c) for c in s["cues"])) for s in d["stops"]),
+                                   tuple(Cue.from_json(c) for c in s["cues"]),
+                                   bool(s.get("numbered", True))) for s in d["stops"]),
             full_mp3=d["full_mp3"], full_m4b=d["full_m4b"], full_duration=float(d["full_duration"]),
             chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
             playlist=d["playlist"], archive=d["archive"],

@@ -77,6 +77,20 @@ class AudioConfig:
     true_peak: float = _doc("Highest allowed true peak in dBTP (at most -1).", -1.0)
 
 
+INTRODUCTIONS = ("unnumbered", "stop 0", "stop 1")
+"""How an audio guide numbers its introduction (the text before the first heading)."""
+
+
+@dataclass(frozen=True)
+class GuideConfig:
+    """``[guide]``: audio guides (scripts with kind: guide, or render --guide)."""
+
+    introduction: str = _doc(
+        "How the introduction (the text before the first heading) is numbered: 'unnumbered' (the "
+        "headings are stops 1, 2, ... as on plaques, the introduction has no number), 'stop 0', "
+        "or 'stop 1' (the headings then count from 2).", "unnumbered")
+
+
 @dataclass(frozen=True)
 class CacheConfig:
     """``[cache]``: where synthesized sentences are kept between renders."""
@@ -103,6 +117,7 @@ class Config:
     show: ShowConfig = field(default_factory=ShowConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    guide: GuideConfig = field(default_factory=GuideConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     lexicon: Lexicon = field(default_factory=Lexicon)
@@ -120,7 +135,7 @@ class Config:
 
 
 SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig,
-                             "cache": CacheConfig, "cluster": ClusterConfig}
+                             "guide": GuideConfig, "cache": CacheConfig, "cluster": ClusterConfig}
 
 CLUSTER_ADDRESS = re.compile(r"^(none|local(:\d+)?|(tcp|tls|ucx|inproc|ws|wss)://\S+|[\w.-]+:\d+)$", re.I)
 """A Dask scheduler address, ``local`` or ``local:N`` (worker processes here), or ``none``."""
@@ -162,6 +177,21 @@ def same_language(a: str, b: str) -> bool:
     (True, False)
     """
     return a.replace("_", "-").split("-")[0].lower() == b.replace("_", "-").split("-")[0].lower()
+
+
+AAC_PER_MP3 = 2 / 3
+"""AAC sounds like MP3 at about two thirds of the bits: the M4B's bitrate for a given MP3 one."""
+
+
+def aac_bitrate(mp3_bitrate: str) -> str:
+    """The AAC bitrate (for the guide's M4B) that matches the MP3 setting ``mp3_bitrate``:
+    two thirds of it, to a multiple of 16 kbit/s, at least 32k.
+
+    >>> aac_bitrate("96k"), aac_bitrate("128k"), aac_bitrate("64k")
+    ('64k', '80k', '48k')
+    """
+    kbits = int(mp3_bitrate.rstrip("k")) * AAC_PER_MP3
+    return f"{max(32, 16 * round(kbits / 16))}k"
 
 
 LOUDNESS_RANGE = (-30.0, -9.0)

@@ -1,10 +1,19 @@
-"""ID3v2.4 tags and chapters (CHAP frames with a CTOC) written with mutagen."""
+# mypy: disable-error-code="no-untyped-call"
+# (mutagen is unannotated)
+"""ID3v2.4 tags and chapters (CHAP frames with a CTOC) written with mutagen; cover art for M4B.
+
+mutagen writes an ID3 tag's frames sorted by size, which puts chapters in no particular order
+(the longest title last). :class:`_ChapteredID3` writes the table of contents and then the
+chapters in time order, before the cover picture, so readers that list CHAP frames as stored
+see them in the order they are heard.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mutagen.id3 import (
     APIC,
@@ -21,7 +30,10 @@ from mutagen.id3 import (
     TRCK,
     CTOCFlags,
     ID3NoHeaderError,
+    ID3Tags,
 )
+from mutagen.id3._tags import save_frame
+from mutagen.mp4 import MP4, MP4Cover
 
 from audioguide.models import Chapter
 
@@ -51,39 +63,67 @@ def _iso639_2(language: str) -> str:
     return table.get(language.split("-")[0].lower(), "eng")
 
 
+_LAST = ("CTOC", "CHAP", "APIC")
+"""Frames written after the others, in this order: the table of contents, the chapters, the cover."""
+
+
+class _ChapteredID3(ID3):
+    """An ID3 tag whose chapters are stored in time order (see the module's doc)."""
+
+    def _write(self, config: Any) -> bytearray:
+        tags: Any = self
+        rest: Any = ID3Tags()
+        for frame in tags.values():
+            if frame.FrameID not in _LAST:
+                rest.add(frame)
+        chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+        last = [*tags.getall("CTOC"), *chapters, *tags.getall("APIC")]
+        data: bytearray = rest._write(config)
+        return data + b"".join(save_frame(frame, config=config) for frame in last)
+
+
+def tag_m4b(path: Path, cover: Path | None) -> None:
+    """Embed ``cover`` (JPEG or PNG) as the cover art of the M4B at ``path``."""
+    if cover is None:
+        return
+    png = cover.suffix.lower() == ".png"
+    audio = MP4(path)
+    audio["covr"] = [MP4Cover(cover.read_bytes(),
+                              imageformat=MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG)]
+    audio.save()
+
+
 def write_tags(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
     """Replace the ID3 tag of ``path`` with ``tags`` and one CHAP frame per chapter."""
-    # mutagen's ID3 API is unannotated, hence the no-untyped-call ignores below
     try:
-        id3 = ID3(path)  # type: ignore[no-untyped-call]
-        id3.delete(path)
+        ID3(path).delete(path)
     except ID3NoHeaderError:
         pass
-    id3 = ID3()  # type: ignore[no-untyped-call]
+    id3 = _ChapteredID3()
     lang = _iso639_2(tags.language)
-    id3.add(TIT2(encoding=3, text=tags.title))  # type: ignore[no-untyped-call]
+    id3.add(TIT2(encoding=3, text=tags.title))
     if tags.artist:
-        id3.add(TPE1(encoding=3, text=tags.artist))  # type: ignore[no-untyped-call]
-    id3.add(TALB(encoding=3, text=tags.album))  # type: ignore[no-untyped-call]
-    id3.add(TDRC(encoding=3, text=tags.date.isoformat()))  # type: ignore[no-untyped-call]
-    id3.add(TCON(encoding=3, text=tags.genre))  # type: ignore[no-untyped-call]
-    id3.add(TLAN(encoding=3, text=lang))  # type: ignore[no-untyped-call]
+        id3.add(TPE1(encoding=3, text=tags.artist))
+    id3.add(TALB(encoding=3, text=tags.album))
+    id3.add(TDRC(encoding=3, text=tags.date.isoformat()))
+    id3.add(TCON(encoding=3, text=tags.genre))
+    id3.add(TLAN(encoding=3, text=lang))
     if tags.track is not None:
         total = f"/{tags.track_total}" if tags.track_total else ""
-        id3.add(TRCK(encoding=3, text=f"{tags.track}{total}"))  # type: ignore[no-untyped-call]
+        id3.add(TRCK(encoding=3, text=f"{tags.track}{total}"))
     if tags.description:
-        id3.add(COMM(encoding=3, lang=lang, desc="", text=tags.description))  # type: ignore[no-untyped-call]
+        id3.add(COMM(encoding=3, lang=lang, desc="", text=tags.description))
     if tags.cover is not None:
         mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
-        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover",  # type: ignore[no-untyped-call]
+        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover",
                      data=tags.cover.read_bytes()))
     ids = [f"chp{i}" for i in range(len(chapters))]
     if chapters:
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,  # type: ignore[no-untyped-call]
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                      child_element_ids=ids,
-                     sub_frames=[TIT2(encoding=3, text="Chapters")]))  # type: ignore[no-untyped-call]
+                     sub_frames=[TIT2(encoding=3, text="Chapters")]))
     for cid, chapter in zip(ids, chapters, strict=False):
-        id3.add(CHAP(element_id=cid, start_time=round(chapter.start * 1000),  # type: ignore[no-untyped-call]
+        id3.add(CHAP(element_id=cid, start_time=round(chapter.start * 1000),
                      end_time=round(chapter.end * 1000), start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                     sub_frames=[TIT2(encoding=3, text=chapter.title)]))  # type: ignore[no-untyped-call]
+                     sub_frames=[TIT2(encoding=3, text=chapter.title)]))
     id3.save(path, v2_version=4)

@@ -10,10 +10,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from audioguide.guide.page import build_guide_page
+from audioguide.guide.page import build_guide_page, stop_anchor
 from audioguide.layout import FEED
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
-from audioguide.publish.feed import build_feed
+from audioguide.publish.feed import build_feed, published
 from audioguide.publish.transcripts import chapters_json, srt, webvtt
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_text
@@ -22,7 +22,7 @@ from audioguide.writer import write_bytes, write_text
 def _playlist(guide_title: str, stops: list[StopRecord]) -> str:
     lines = ["#EXTM3U", f"#PLAYLIST:{guide_title}"]
     for s in stops:
-        lines += [f"#EXTINF:{int(round(s.duration))},{s.number}. {s.title}", s.file]
+        lines += [f"#EXTINF:{int(round(s.duration))},{s.heading}", s.file]
     return "\n".join(lines) + "\n"
 
 
@@ -39,14 +39,26 @@ def _archive(guide_dir: Path, files: list[str], date: dt.date) -> bytes:
 
 
 def stop_episode(guide: GuideRecord, stop: StopRecord) -> EpisodeRecord:
-    """A stop as a feed item: serial episodes in stop order."""
+    """A stop as a feed item: serial episodes numbered as the stops are (``itunes:episode``
+    counts from 1, so an introduction before stop 1 is an unnumbered trailer)."""
+    intro = stop.number < 1
     return EpisodeRecord(
-        slug=Path(stop.file).stem, title=f"{stop.number}. {stop.title}", date=guide.date,
-        description=f"Stop {stop.number} of {guide.title}.", number=stop.number,
-        guid=f"audioguide:{guide.slug}:stop:{stop.number}", kind="stop", mp3=stop.file,
-        size=stop.size, duration=stop.duration, integrated_lufs=0.0, true_peak_dbtp=0.0,
-        chapters=(Chapter(stop.title, 0.0, round(stop.duration, 3)),), cues=stop.cues,
+        slug=Path(stop.file).stem, title=stop.heading, date=guide.date,
+        description=(f"The introduction to {guide.title}." if intro
+                     else f"Stop {stop.number} of {guide.title}."),
+        number=None if intro else stop.number,
+        guid=f"audioguide:{guide.slug}:stop:{stop.number}", kind="introduction" if intro else "stop",
+        mp3=stop.file, size=stop.size, duration=stop.duration, integrated_lufs=0.0,
+        true_peak_dbtp=0.0, chapters=(Chapter(stop.title, 0.0, round(stop.duration, 3)),),
+        cues=stop.cues,
     )
+
+
+def stop_dates(guide: GuideRecord) -> dict[str, dt.datetime]:
+    """Each stop's ``pubDate`` by feed slug: the guide's date, one minute later per stop in the
+    order they are played, so apps list a serial show's stops oldest (first) first."""
+    ordered = sorted(guide.stops, key=lambda s: s.number)
+    return {Path(s.file).stem: published(guide.date, i) for i, s in enumerate(ordered)}
 
 
 def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Path) -> None:
@@ -68,6 +80,8 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
                                description=guide.description or guide.title, base_url=guide_url,
                                link=guide_url)
     feed = build_feed(dataclasses.replace(config, show=show), items, cover_url=cover_url,
-                      urls={i.slug: guide_url + i.mp3 for i in items})
+                      urls={i.slug: guide_url + i.mp3 for i in items}, when=stop_dates(guide),
+                      pages={Path(s.file).stem: guide_url + "#" + stop_anchor(s.number)
+                             for s in guide.stops})
     write_bytes(guide_dir / FEED, feed)
     build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}")

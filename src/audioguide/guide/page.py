@@ -130,19 +130,25 @@ def cue_views(stop: StopRecord) -> tuple[CueView, ...]:
 class NextView:
     """The stop that follows another, for its "Next stop" button."""
 
-    number: int
+    number: str
+    """The stop's number as shown, empty for an unnumbered one."""
     anchor: str
     title: str
+    name: str
+    """``Stop 2: The Hall``, or the title of an unnumbered stop."""
 
 
 @dataclass(frozen=True)
 class StopView:
     """One stop with every value the page shows, already formatted."""
 
-    number: int
+    number: str
+    """The stop's number as shown (on the placard), empty for an unnumbered introduction."""
     anchor: str
     """Element id and fragment, ``stop-N``."""
     title: str
+    name: str
+    """``Stop 2: The Hall``, or the title of an unnumbered stop (for labels)."""
     file: str
     """URL-quoted MP3 file name, relative to the guide folder."""
     size: str
@@ -177,6 +183,16 @@ def _kind(fmt: str, size: int | None) -> str:
     return f"{fmt}, {file_size(size)}" if size is not None else fmt
 
 
+def stop_name(stop: StopRecord) -> str:
+    """How labels name a stop: ``Stop 2: The Hall``, an unnumbered one by its title."""
+    return f"Stop {stop.number}: {stop.title}" if stop.numbered else stop.title
+
+
+def _qr_name(stop: StopRecord) -> str:
+    """What a QR code's label calls its stop: ``stop 2``, an unnumbered one by its title."""
+    return f"stop {stop.number}" if stop.numbered else stop.title
+
+
 def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
     """Every stop of ``guide`` in order, linked to the next one."""
     stops = sorted(guide.stops, key=lambda s: s.number)
@@ -185,12 +201,13 @@ def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
         following = stops[i + 1] if i + 1 < len(stops) else None
         url = stop_url(base_url, guide.slug, stop.number)
         views.append(StopView(
-            number=stop.number, anchor=stop_anchor(stop.number), title=stop.title,
-            file=quote(stop.file), size=file_size(stop.size),
+            number=str(stop.number) if stop.numbered else "", anchor=stop_anchor(stop.number),
+            title=stop.title, name=stop_name(stop), file=quote(stop.file), size=file_size(stop.size),
             duration_iso=iso_duration(stop.duration), duration_text=clock(stop.duration),
-            url=url, qr=qr_svg(url, f"QR code for stop {stop.number}: {url}"),
+            url=url, qr=qr_svg(url, f"QR code for {_qr_name(stop)}: {url}"),
             cues=cue_views(stop),
-            next=(NextView(following.number, stop_anchor(following.number), following.title)
+            next=(NextView(str(following.number), stop_anchor(following.number), following.title,
+                           stop_name(following))
                   if following else None),
         ))
     return tuple(views)

@@ -94,8 +94,19 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
         return item
 
 
-def _published(date: dt.date) -> dt.datetime:
-    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.UTC)
+PUBLISHED_AT = dt.time(6, 0)
+"""The time of day (UTC) of an item's ``pubDate``; its front matter gives only the date."""
+
+EPISODE_TYPES = {"introduction": "trailer"}
+"""``itunes:episodeType`` by record kind, ``full`` for the rest. A guide's introduction before
+stop 1 has no number, and Apple numbers only full episodes of a serial show: a trailer needs
+none (and Apple presents it as the show's preview)."""
+
+
+def published(date: dt.date, position: int = 0) -> dt.datetime:
+    """An item's ``pubDate``: :data:`PUBLISHED_AT` on ``date``, plus ``position`` minutes, so
+    the items of a serial feed dated the same day (a guide's stops) keep their order."""
+    return dt.datetime.combine(date, PUBLISHED_AT, tzinfo=dt.UTC) + dt.timedelta(minutes=position)
 
 
 def _categories(names: list[str]) -> list[dict[str, str]]:
@@ -107,9 +118,18 @@ def _categories(names: list[str]) -> list[dict[str, str]]:
 
 
 def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
-               urls: dict[str, str]) -> bytes:
+               urls: dict[str, str], when: dict[str, dt.datetime] | None = None,
+               pages: dict[str, str] | None = None) -> bytes:
     """The RSS document for ``records``. ``urls`` maps each slug to its MP3 URL; side-file URLs
-    sit beside it. The same inputs give the same bytes (no build timestamps)."""
+    sit beside it. ``when`` gives an item's ``pubDate`` by slug (default: :func:`published` of
+    its date), ``pages`` its web page (default: the ``.html`` beside the MP3). Items are newest
+    first, oldest first for a serial show. The same inputs give the same bytes (no build
+    timestamps)."""
+    when = when or {}
+
+    def pub_date(record: EpisodeRecord) -> dt.datetime:
+        return when.get(record.slug) or published(record.date)
+
     show = config.show
     base = show.base_url
     feed_url = base + FEED
@@ -137,8 +157,8 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     ext: ShowExtension = fg.audioguide
     ext.explicit, ext.guid = show.explicit, podcast_guid(feed_url)
     if records:
-        fg.lastBuildDate(max(_published(r.date) for r in records))
-    ordered = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
+        fg.lastBuildDate(max(pub_date(r) for r in records))
+    ordered = sorted(records, key=lambda r: (pub_date(r), r.number or 0, r.slug),
                      reverse=show.type == "episodic")
     for record in ordered:
         mp3_url = urls[record.slug]
@@ -147,13 +167,13 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.title(record.title)
         fe.guid(record.guid, permalink=False)
         fe.description(record.description or record.title)
-        fe.published(_published(record.date))
-        fe.link(href=f"{stem}{PAGE}")
+        fe.published(pub_date(record))
+        fe.link(href=(pages or {}).get(record.slug, f"{stem}{PAGE}"))
         fe.enclosure(mp3_url, str(record.size), "audio/mpeg")
         fe.podcast.itunes_duration(round(record.duration))
         if record.number:
             fe.podcast.itunes_episode(record.number)
-        fe.podcast.itunes_episode_type("full")
+        fe.podcast.itunes_episode_type(EPISODE_TYPES.get(record.kind, "full"))
         fe.podcast.itunes_image(cover_url)
         item_ext: EpisodeExtension = fe.audioguide
         item_ext.language = show.language

@@ -97,7 +97,8 @@ def publish(config: Config, out_dir: Path) -> None:
     """Write cover, transcripts, chapters, feed and pages for every rendered episode.
 
     Only what changed is redone: per-episode files when that episode's record changed, and the
-    feed and show page when any record or the show's settings changed.
+    feed and show page when any record or the show's settings changed. Without episodes (only
+    guides) there is no podcast feed: none is written, and one left from before is removed.
     """
     out = Output(out_dir)
     base = config.show.base_url
@@ -109,7 +110,9 @@ def publish(config: Config, out_dir: Path) -> None:
     state_path = out.publish_state
     state = stamps.read(state_path)
     same_settings = state.get("settings") == settings
-    if same_settings and state.get("records") == digests and out.feed.is_file() and out.index.is_file():
+    episodes = bool(out.episode_records())
+    if (same_settings and state.get("records") == digests and out.feed.is_file() == episodes
+            and out.index.is_file()):
         log.debug("feed and site are up to date")
         return
     records = load_records(out_dir)
@@ -126,13 +129,18 @@ def publish(config: Config, out_dir: Path) -> None:
         write_text(out.episode(r.slug, ".vtt"), webvtt(r.cues))
         write_text(out.episode(r.slug, ".srt"), srt(r.cues))
         write_text(out.episode(r.slug, ".chapters.json"), chapters_json(r, cover_url))
-    write_bytes(out.feed, build_feed(config, records, cover_url=cover_url, urls=urls), durable=True)
+    if records:
+        write_bytes(out.feed, build_feed(config, records, cover_url=cover_url, urls=urls),
+                    durable=True)
+    else:  # no episodes (a project of guides only, or every episode gone): no empty podcast
+        out.feed.unlink(missing_ok=True)
     faults.point("feed-written")
     _remember_guids(out_dir, records)
 
     newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
                           reverse=config.show.type == "episodic")
-    build_site(config, newest_first, out_dir, cover=cover.name, feed_url=base + FEED,
+    build_site(config, newest_first, out_dir, cover=cover.name,
+               feed_url=base + FEED if records else "",
                guides=load_guides(out_dir), pages_for=changed)
     write_text(state_path, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
     faults.point("published")

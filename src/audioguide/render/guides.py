@@ -1,6 +1,7 @@
 """Audio guides, rendering side: one script as a numbered tour, one track per section ("stop").
 
-(sentences spoken once, into the cache) -> per stop: chime + "Stop N. Title." + text, mastered and
+(sentences spoken once, into the cache) -> per stop: chime + "Stop N. Title." (an unnumbered
+introduction: "Title.") + text, mastered and
 tagged -> the whole guide as one MP3 and one M4B with a chapter per stop -> ``guide.json``. What a
 guide publishes beside its audio (playlist, archive, transcripts, feed, page) is made by
 :mod:`audioguide.guide`, through the ``publish`` callback, before ``guide.json`` marks it done.
@@ -13,16 +14,18 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from audioguide.audio.tags import Tags, write_tags
-from audioguide.errors import InputError
+from audioguide.audio.tags import Tags, tag_m4b, write_tags
+from audioguide.errors import BuildError, InputError
 from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
 from audioguide.models import GuideRecord, Script, Section, StopRecord, Utterance
 from audioguide.render import work as produce
 from audioguide.render.items import BUILD_KEY
 from audioguide.settings import Config
+from audioguide.speech.plan import HeadingText
 from audioguide.speech.synth import Synthesizer
 from audioguide.writer import atomic_path, write_text
 
@@ -30,9 +33,36 @@ PublishGuide = Callable[[GuideRecord, Path], None]
 """Writes what a guide publishes beside its audio, given its record and folder."""
 
 
-def announce(index: int, section: Section) -> str:
-    """What opens a stop: its number and title."""
-    return f"Stop {index + 1}. {section.chapter_title}."
+@dataclass(frozen=True)
+class StopNumber:
+    """How a stop is numbered: announced, tagged, named and listed the same way everywhere."""
+
+    number: int
+    numbered: bool
+
+
+def stop_numbers(script: Script, introduction: str) -> list[StopNumber]:
+    """The number of each section of ``script`` as a stop, by ``[guide] introduction``.
+
+    Only an untitled opening section is an introduction: ``unnumbered`` gives it no number (0,
+    unspoken) and ``stop 0`` the number 0, so the headings are stops 1, 2, ... as on the
+    plaques; ``stop 1`` counts it as stop 1. A script that opens with a heading counts from 1.
+    """
+    intro = bool(script.sections) and script.sections[0].heading is None
+    first = 0 if intro and introduction != "stop 1" else 1
+    return [StopNumber(first + i, not (i == 0 and intro and introduction == "unnumbered"))
+            for i in range(len(script.sections))]
+
+
+def announcer(script: Script, introduction: str) -> HeadingText:
+    """What opens each stop of ``script``: "Stop 2. The Hall." (an unnumbered stop: its title)."""
+    numbers = stop_numbers(script, introduction)
+
+    def announce(index: int, section: Section) -> str:
+        n = numbers[index]
+        return f"Stop {n.number}. {section.chapter_title}." if n.numbered else f"{section.chapter_title}."
+
+    return announce
 
 
 def _stops(script: Script, utterances: list[Utterance]) -> list[tuple[str, list[Utterance]]]:
@@ -61,7 +91,7 @@ def load_record(folder: Path) -> GuideRecord:
 
 
 def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> produce.GuideJob:
-    """The stops to master, from ``utterances`` (the script planned with :func:`announce`)."""
+    """The stops to master, from ``utterances`` (the script planned with :func:`announcer`)."""
     groups = _stops(script, utterances)
     if not groups:
         raise InputError("the script has no stops to speak", path=script.path)
@@ -75,13 +105,22 @@ def render_guide(config: Config, script: Script, utterances: list[Utterance], sy
     """Render ``script`` as an audio guide into ``out_dir/guides/<slug>/`` from its sentences,
     which ``synth.prepare`` has put into the cache.
 
-    ``utterances`` is the script planned with :func:`announce` as its headings.
+    ``utterances`` is the script planned with :func:`announcer` as its headings.
     """
     job = guide_job(config, script, utterances)
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
         made = produce.make_guide_audio(job, synth.audio, Path(work))
         return write_guide(config, script, made, Path(work), out_dir=out_dir, cover=cover,
                            publish=publish, key=key)
+
+
+def _remove_old_stops(guide_dir: Path, guide: GuideRecord) -> None:
+    """Delete the files of stops an earlier render named otherwise (``NN-<title>.mp3`` and the
+    transcripts and chapters beside it), e.g. after the numbering or a heading changed."""
+    current = {Path(s.file).stem for s in guide.stops}
+    for path in guide_dir.glob("[0-9][0-9]-*"):
+        if path.is_file() and path.name.split(".", 1)[0] not in current:
+            path.unlink()
 
 
 def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: Path, *,
@@ -92,17 +131,22 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
     language = meta.language or config.show.language
     names = Output(out_dir).guide_names(meta.slug)
     guide_dir = Output(out_dir).guide(meta.slug)
+    numbers = stop_numbers(script, config.guide.introduction)
+    if len(numbers) != len(made.stops):  # every section is announced, so every one is a stop
+        raise BuildError(f"{len(made.stops)} stops rendered for {len(numbers)} sections",
+                         fix="Report this as a bug")
     stops: list[StopRecord] = []
-    for number, stop in enumerate(made.stops, start=1):
-        name = f"{number:02d}-{slugify(stop.title, limit=40)}.mp3"
+    for n, stop in zip(numbers, made.stops, strict=True):
+        name = f"{n.number:02d}-{slugify(stop.title, limit=40)}.mp3"
         dest = guide_dir / name
+        made_stop = StopRecord(n.number, stop.title, name, 0, stop.duration, stop.cues, n.numbered)
         with atomic_path(dest) as tmp:
             shutil.copyfile(work / stop.file, tmp)
-            write_tags(tmp, Tags(title=f"{number}. {stop.title}", artist=config.show.author,
-                                 album=meta.title, date=meta.date, track=number,
+            write_tags(tmp, Tags(title=made_stop.heading, artist=config.show.author,
+                                 album=meta.title, date=meta.date, track=n.number,
                                  track_total=len(made.stops), description=meta.description,
                                  language=language, cover=cover), ())
-        stops.append(StopRecord(number, stop.title, name, dest.stat().st_size, stop.duration, stop.cues))
+        stops.append(dataclasses.replace(made_stop, size=dest.stat().st_size))
     with atomic_path(guide_dir / names.full_mp3) as tmp:
         shutil.copyfile(work / produce.FULL_MP3, tmp)
         write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=meta.title,
@@ -110,10 +154,12 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
                              cover=cover, genre="Audiobook"), made.chapters)
     with atomic_path(guide_dir / names.full_m4b) as tmp:
         shutil.copyfile(work / produce.FULL_M4B, tmp)
+        tag_m4b(tmp, cover)
     record = GuideRecord(slug=meta.slug, title=meta.title, description=meta.description,
                          language=language, date=meta.date, stops=tuple(stops), full_mp3=names.full_mp3,
                          full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
                          playlist=names.playlist, archive=names.archive)
     publish(record, guide_dir)
+    _remove_old_stops(guide_dir, record)
     write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), BUILD_KEY: key}, indent=2) + "\n")
     return record

@@ -13,7 +13,7 @@ from audioguide.errors import EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import not_yet_a_url, read_article
 from audioguide.models import Article, Script, Utterance
-from audioguide.render.guides import announce
+from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
 from audioguide.speech import plan as speech
 from audioguide.speech.engines import EngineSettings, Voice, capabilities, engine_class
@@ -96,7 +96,8 @@ def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[U
     name, _ = engine_choice(config, script, overrides)
     return speech.plan(script, episode_voice(config, script),
                        script.meta.language or config.show.language,
-                       heading=announce if as_guide(script, overrides) else speech.spoken_heading,
+                       heading=(announcer(script, config.guide.introduction) if as_guide(script, overrides)
+                                else speech.spoken_heading),
                        lexicon=config.lexicon.merged(script.meta.lexicon),
                        phonemes=capabilities(name).phonemes)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from audioguide import faults
 from audioguide.audio import master, mix
 from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
+from audioguide.settings import aac_bitrate
 
 
 @dataclass(frozen=True)
@@ -128,5 +129,6 @@ def make_guide_audio(job: GuideJob, audio: Callable[[Utterance], Audio], folder:
                                  ceiling=job.true_peak, bitrate=job.bitrate,
                                  mastered=work / "full.mastered")
         master.encode_m4b(mastered.pcm, folder / FULL_M4B, title=job.title, artist=job.artist,
-                          album=job.title, chapters=tuple(chapters), ceiling=job.true_peak)
+                          album=job.title, chapters=tuple(chapters),
+                          bitrate=aac_bitrate(job.bitrate), ceiling=job.true_peak)
     return GuideAudio(tuple(stops), tuple(chapters), full_duration)

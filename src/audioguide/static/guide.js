@@ -103,7 +103,7 @@
         }
         play(audio);
       }
-      announce("Now playing stop " + titleOf(stop).replace(/^Stop /, ""));
+      announce("Now playing " + titleOf(stop).replace(/^Stop /, "stop "));
     }
   }
 

@@ -9,7 +9,6 @@ import re
 
 from lxml import etree
 
-from audioguide.layout import FEED
 from audioguide.publish.feed import podcast_guid
 from audioguide.publish.podcast import (
     APPLE_CATEGORIES,
@@ -35,7 +34,6 @@ from audioguide.verify.context import (
     text,
 )
 
-WHERE = f"{FEED} <channel>"
 ARTWORK_SIZE = f"{ARTWORK_MIN}-{ARTWORK_MAX} px"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -69,17 +67,17 @@ def check_channel(site: SiteCheck, ch: etree._Element) -> None:
 def _check_required(site: SiteCheck, ch: etree._Element) -> None:
     for tag, fix in _REQUIRED.items():
         if not text(ch, None, tag):
-            site.add(WHERE, f"<{tag}> is missing or empty", f"{fix}, {THEN_RERENDER}")
+            site.add(site.channel, f"<{tag}> is missing or empty", f"{fix}, {THEN_RERENDER}")
     language = text(ch, None, "language")
     if language and not LANGUAGE.match(language):
-        site.add(WHERE, f"<language> {language!r} is not a language code",
+        site.add(site.channel, f"<language> {language!r} is not a language code",
                  "Set show.language to an ISO 639 code such as en or en-US")
 
 
 def _check_cover_tag(site: SiteCheck, ch: etree._Element) -> None:
     image = child(ch, ITUNES_NS, "image")
     if image is None or not clean(image.get("href")):
-        site.add(WHERE, "<itunes:image href> is missing",
+        site.add(site.channel, "<itunes:image href> is missing",
                  f"Set show.image to a square JPEG or PNG ({ARTWORK_SIZE}), or leave it empty "
                  f"for the generated cover, {THEN_RERENDER}")
 
@@ -88,7 +86,7 @@ def check_categories(site: SiteCheck, ch: etree._Element) -> None:
     """At least one ``itunes:category``, each one of Apple's, with one of its subcategories."""
     tops = children(ch, ITUNES_NS, "category")
     if not tops:
-        site.add(WHERE, "no <itunes:category>; Apple needs at least one",
+        site.add(site.channel, "no <itunes:category>; Apple needs at least one",
                  "Add show.categories to audioguide.toml, e.g. ['Education/Courses']")
         return
     fold = {name.casefold(): name for name in APPLE_CATEGORIES}
@@ -98,7 +96,7 @@ def check_categories(site: SiteCheck, ch: etree._Element) -> None:
             close = fold.get(name.casefold())
             hint = f"use {close!r} (names are case-sensitive)" if close else (
                 "choose one of " + ", ".join(sorted(APPLE_CATEGORIES)))
-            site.add(WHERE, f"itunes:category {name!r} is not an Apple Podcasts category",
+            site.add(site.channel, f"itunes:category {name!r} is not an Apple Podcasts category",
                      f"Change show.categories in audioguide.toml: {hint}")
             continue
         subs = APPLE_CATEGORIES[name]
@@ -107,7 +105,7 @@ def check_categories(site: SiteCheck, ch: etree._Element) -> None:
             if sub_name not in subs:
                 hint = (f"subcategories of {name} are {', '.join(sorted(subs))}" if subs
                         else f"{name} has no subcategories, use just {name!r}")
-                site.add(WHERE, f"itunes:category {sub_name!r} is not a subcategory of {name!r}",
+                site.add(site.channel, f"itunes:category {sub_name!r} is not a subcategory of {name!r}",
                          f"Change show.categories in audioguide.toml: {hint}")
 
 
@@ -115,27 +113,27 @@ def _check_explicit(site: SiteCheck, ch: etree._Element) -> None:
     explicit = child(ch, ITUNES_NS, "explicit")
     fix = f"Set show.explicit to true or false, {THEN_RERENDER}"
     if explicit is None:
-        site.add(WHERE, "<itunes:explicit> is missing", fix)
+        site.add(site.channel, "<itunes:explicit> is missing", fix)
     elif clean(explicit.text) not in EXPLICIT_VALUES:
-        site.add(WHERE, f"<itunes:explicit> is {clean(explicit.text)!r}, Apple accepts only "
+        site.add(site.channel, f"<itunes:explicit> is {clean(explicit.text)!r}, Apple accepts only "
                  f"{_either(EXPLICIT_VALUES)}", fix)
 
 
 def _check_author_and_owner(site: SiteCheck, ch: etree._Element) -> None:
     if not text(ch, ITUNES_NS, "author"):
-        site.add(WHERE, "<itunes:author> is missing or empty",
+        site.add(site.channel, "<itunes:author> is missing or empty",
                  f"Set show.author in audioguide.toml, {THEN_RERENDER}")
     owner = child(ch, ITUNES_NS, "owner")
     if owner is None:
-        site.add(WHERE, "<itunes:owner> is missing (Apple uses it to verify the show)",
+        site.add(site.channel, "<itunes:owner> is missing (Apple uses it to verify the show)",
                  f"Set show.owner_name and show.owner_email, {THEN_RERENDER}")
         return
     mail = text(owner, ITUNES_NS, "email")
     if not mail:
-        site.add(WHERE, "<itunes:owner> has no <itunes:email>",
+        site.add(site.channel, "<itunes:owner> has no <itunes:email>",
                  f"Set show.owner_email in audioguide.toml, {THEN_RERENDER}")
     elif not EMAIL.match(mail):
-        site.add(WHERE, f"<itunes:email> {mail!r} is not an e-mail address",
+        site.add(site.channel, f"<itunes:email> {mail!r} is not an e-mail address",
                  "Fix show.owner_email in audioguide.toml")
 
 
@@ -143,7 +141,7 @@ def _check_show_type(site: SiteCheck, ch: etree._Element) -> None:
     kind = child(ch, ITUNES_NS, "type")
     if kind is None or clean(kind.text) not in SHOW_TYPES:
         got = "missing" if kind is None else repr(clean(kind.text))
-        site.add(WHERE, f"<itunes:type> is {got}, it must be {_either(SHOW_TYPES)}",
+        site.add(site.channel, f"<itunes:type> is {got}, it must be {_either(SHOW_TYPES)}",
                  f"Set show.type in audioguide.toml, {THEN_RERENDER}")
 
 
@@ -155,35 +153,35 @@ def check_self_link(site: SiteCheck, ch: etree._Element) -> str | None:
     links = [a for a in children(ch, ATOM_NS, "link") if a.get("rel") == "self"]
     href = clean(links[0].get("href")) if links else ""
     if not href:
-        site.add(WHERE, '<atom:link rel="self"> is missing',
+        site.add(site.channel, '<atom:link rel="self"> is missing',
                  f"{RERENDER}; apps use it to find the feed's canonical URL")
         return None
     if site.given_base:
-        expected = site.given_base + FEED
+        expected = site.given_base + site.feed
         if href != expected:
-            site.add(WHERE, f'<atom:link rel="self"> is {href}, not {expected}',
+            site.add(site.channel, f'<atom:link rel="self"> is {href}, not {expected}',
                      f"{RERENDER} so the feed is written for show.base_url {site.given_base}")
-    elif href.endswith("/" + FEED):
-        site.base = href[: -len(FEED)]
+    elif href.endswith("/" + site.feed):
+        site.base = href[: -len(site.feed)]
     return href
 
 
 def check_podcast_guid(site: SiteCheck, ch: etree._Element, self_url: str | None) -> None:
     """``podcast:guid`` is present, a UUID, and the UUIDv5 of the feed URL."""
-    feed_url = site.given_base + FEED if site.given_base else self_url
+    feed_url = site.given_base + site.feed if site.given_base else self_url
     guid = text(ch, PODCAST_NS_ACCEPTED, "guid")
     if not guid:
-        site.add(WHERE, "<podcast:guid> is missing",
+        site.add(site.channel, "<podcast:guid> is missing",
                  f"{RERENDER}; it writes the UUIDv5 of the feed URL")
         return
     if not _UUID.match(guid):
-        site.add(WHERE, f"<podcast:guid> {guid!r} is not a UUID",
+        site.add(site.channel, f"<podcast:guid> {guid!r} is not a UUID",
                  f"{RERENDER}; it writes the UUIDv5 of the feed URL")
         return
     if feed_url:
         expected = podcast_guid(feed_url)
         if guid.lower() != expected:
-            site.add(WHERE, f"<podcast:guid> is {guid}, but the Podcasting 2.0 guid of "
+            site.add(site.channel, f"<podcast:guid> is {guid}, but the Podcasting 2.0 guid of "
                      f"{feed_url} is {expected}",
                      f"{RERENDER}; if the show moved here from another feed URL, keep its old "
                      "guid and ignore this")
@@ -192,11 +190,11 @@ def check_podcast_guid(site: SiteCheck, ch: etree._Element, self_url: str | None
 def _check_locked(site: SiteCheck, ch: etree._Element) -> None:
     locked = child(ch, PODCAST_NS_ACCEPTED, "locked")
     if locked is None:
-        site.add(WHERE, "<podcast:locked> is missing",
+        site.add(site.channel, "<podcast:locked> is missing",
                  f"{RERENDER}; it writes <podcast:locked>yes</podcast:locked> so no one can "
                  "import the show into another host")
     elif clean(locked.text) not in LOCKED_VALUES:
-        site.add(WHERE,
+        site.add(site.channel,
                  f"<podcast:locked> is {clean(locked.text)!r}, it must be {_either(LOCKED_VALUES)}",
                  RERENDER)
 
@@ -212,7 +210,7 @@ def check_artwork(site: SiteCheck, ch: etree._Element) -> None:
         return  # already reported
     path = site.local_file(href)
     if path is None:
-        site.add(WHERE, f"the cover art {href} is not in the site",
+        site.add(site.channel, f"the cover art {href} is not in the site",
                  f"{RERENDER}; it copies show.image (or the generated cover) into output/")
         return
     where = site.rel(path)

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from audioguide.layout import Output
+from audioguide.layout import FEED, Output
 
 RERENDER = "Run audioguide render again"
 """The usual fix: the feed and the files beside it are rebuilt from the episodes."""
@@ -38,7 +38,8 @@ class Problem:
 
 @dataclass
 class SiteCheck:
-    """One run of :func:`~audioguide.verify.check.check_site`: the site and what was found."""
+    """One feed of a run of :func:`~audioguide.verify.check.check_site`: the site, the feed and
+    what was found."""
 
     root: Path
     loudness: float
@@ -47,6 +48,8 @@ class SiteCheck:
     """Highest allowed true peak, in dBTP."""
     given_base: str | None = None
     """``show.base_url`` as given to ``check``, ending in a slash; None when not given."""
+    feed: str = FEED
+    """The feed checked, relative to ``root``: ``feed.xml``, or a guide's ``guides/<slug>/feed.xml``."""
     base: str | None = None
     """The URL the site is served from: ``given_base``, or else what the feed's self link says."""
     problems: list[Problem] = field(default_factory=list)
@@ -58,6 +61,11 @@ class SiteCheck:
         self.output = Output(self.root)
         if self.base is None:
             self.base = self.given_base
+
+    @property
+    def channel(self) -> str:
+        """Where channel problems are: ``feed.xml <channel>``."""
+        return f"{self.feed} <channel>"
 
     def add(self, where: str, message: str, fix: str) -> None:
         self.problems.append(Problem(where, message, fix))

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from audioguide.layout import FEED, GUIDS, OUTPUT_DIR
+from audioguide.layout import GUIDS, OUTPUT_DIR
 from audioguide.publish.podcast import ENCLOSURE_TYPES, ITUNES_NS
 from audioguide.verify.context import (
     RERENDER,
@@ -75,7 +75,7 @@ def read_published_guids(site: SiteCheck) -> dict[str, str]:
 def check_item(site: SiteCheck, item: etree._Element, number: int, guids: Guids) -> ItemFacts:
     """Every rule for item ``number`` (from 1); return what the sidecar rules need."""
     title = text(item, None, "title")
-    where = f"{FEED} item {number}" + (f" ({title!r})" if title else "")
+    where = f"{site.feed} item {number}" + (f" ({title!r})" if title else "")
     if not title:
         site.add(where, "<title> is missing or empty",
                  f"Give the episode a title in its front matter, {THEN_RERENDER}")

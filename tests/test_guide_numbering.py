@@ -1,0 +1,240 @@
+"""A tour author's guide through the command line (issue 13, points 12-14): how the introduction
+is numbered, and that the announcement, file names, track tags, playlist, page, QR codes and
+feed agree; a project of guides only publishes no empty podcast feed; ``check`` checks guides.
+
+Rendered with the tone engine: a short walk of an introduction and two numbered plaques.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import json
+import shutil
+from pathlib import Path
+
+import podcastparser
+import pytest
+from bs4 import BeautifulSoup
+from mutagen.id3 import ID3
+
+from audioguide.cli import cli
+from audioguide.ingest import script as scripts
+from audioguide.models import GuideRecord, Script
+from audioguide.render.guides import StopNumber, stop_numbers
+from tests.clirunner import cli_runner
+from tests.test_guide_site import decode_qr, rasterize_qr
+
+BASE = "https://walks.example.org/"
+TOUR = """---
+title: Garden walk
+slug: garden
+kind: guide
+date: 2026-11-20
+description: A short walk through the garden.
+---
+
+Welcome to the garden walk. Each plaque carries a number.
+
+## The Gate
+
+The gate was built in 1820.
+
+## The Pond
+
+Carp live in the pond.
+"""
+EPISODE = """---
+title: News
+slug: news
+date: 2026-11-21
+---
+
+A short piece of news.
+"""
+
+
+def make_project(root: Path, introduction: str | None = None) -> Path:
+    """A project with the tour (tone engine), and ``[guide] introduction`` when given."""
+    (root / "episodes").mkdir(parents=True)
+    (root / "episodes" / "garden.md").write_text(TOUR, "utf-8")
+    guide = f'[guide]\nintroduction = "{introduction}"\n' if introduction else ""
+    (root / "audioguide.toml").write_text(
+        '[show]\ntitle = "Walks"\ndescription = "Walks in town."\nauthor = "Ada"\n'
+        'owner_name = "Ada"\nowner_email = "ada@example.org"\ncategories = ["Leisure"]\n'
+        f'base_url = "{BASE}"\n\n[voice]\nengine = "tone"\n\n{guide}', "utf-8")
+    return root
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    result = cli_runner().invoke(cli, ["-q", "-C", str(root), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rendered(root: Path) -> GuideRecord:
+    code, _, err = run(root, "render")
+    assert code == 0, err
+    return GuideRecord.from_json(json.loads((root / "output/guides/garden/guide.json").read_text()))
+
+
+MODES = {
+    # introduction -> (stop numbers, spoken openings, file names, list titles, itunes:episode)
+    "unnumbered": ([0, 1, 2], ["Introduction.", "Stop 1. The Gate.", "Stop 2. The Pond."],
+                   ["00-introduction.mp3", "01-the-gate.mp3", "02-the-pond.mp3"],
+                   ["Introduction", "1. The Gate", "2. The Pond"], [None, 1, 2]),
+    "stop 0": ([0, 1, 2], ["Stop 0. Introduction.", "Stop 1. The Gate.", "Stop 2. The Pond."],
+               ["00-introduction.mp3", "01-the-gate.mp3", "02-the-pond.mp3"],
+               ["0. Introduction", "1. The Gate", "2. The Pond"], [None, 1, 2]),
+    "stop 1": ([1, 2, 3], ["Stop 1. Introduction.", "Stop 2. The Gate.", "Stop 3. The Pond."],
+               ["01-introduction.mp3", "02-the-gate.mp3", "03-the-pond.mp3"],
+               ["1. Introduction", "2. The Gate", "3. The Pond"], [1, 2, 3]),
+}
+
+
+@pytest.mark.parametrize("introduction", [None, "stop 0", "stop 1"])
+def test_every_output_numbers_the_stops_as_announced(tmp_path: Path, introduction: str | None) -> None:
+    """Issue 13, point 13: the author chooses how the introduction is numbered (default: no
+    number, so "Stop 1" is the first plaque); every output agrees with what is spoken."""
+    root = make_project(tmp_path / "walk", introduction)
+    numbers, spoken, files, titles, episodes = MODES[introduction or "unnumbered"]
+    guide = rendered(root)
+    folder = root / "output/guides/garden"
+    assert [s.number for s in guide.stops] == numbers
+    assert [s.cues[0].text for s in guide.stops] == spoken
+    assert [s.file for s in guide.stops] == files
+    assert sorted(p.name for p in folder.glob("[0-9][0-9]-*.mp3")) == files
+    for stop, title in zip(guide.stops, titles, strict=True):
+        tags = ID3(folder / stop.file)
+        assert (str(tags["TRCK"]), str(tags["TIT2"])) == (f"{stop.number}/3", title)
+    playlist = (folder / "garden.m3u8").read_text().splitlines()
+    assert [line.split(",", 1)[1] for line in playlist if line.startswith("#EXTINF")] == titles
+    feed = podcastparser.parse(BASE + "guides/garden/feed.xml", io.BytesIO((folder / "feed.xml").read_bytes()))
+    assert [e["title"] for e in feed["episodes"]] == titles
+    assert [e.get("number") for e in feed["episodes"]] == episodes
+    page = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
+    for stop in guide.stops:
+        article = page.select_one(f"#stop-{stop.number}")
+        assert article is not None and article.select_one("audio")["src"] == stop.file
+        shown = article.select_one(".stop-number").get_text(strip=True)
+        assert shown == (str(stop.number) if stop.numbered else "")
+        assert decode_qr(rasterize_qr(article.select_one("svg"))) == [
+            f"{BASE}guides/garden/#stop-{stop.number}"]
+    code, out, err = run(root, "check")
+    assert code == 0, err
+    assert "no problems found" in out
+
+
+def test_only_an_untitled_opening_is_an_introduction(tmp_path: Path) -> None:
+    """A script that opens with a heading has no introduction: its stops count from 1 whatever
+    the setting."""
+    headed = TOUR.replace("Welcome to the garden walk.", "## Welcome\n\nWelcome to the garden walk.")
+    for text, setting, want in (
+            (TOUR, "unnumbered", [StopNumber(0, False), StopNumber(1, True), StopNumber(2, True)]),
+            (TOUR, "stop 0", [StopNumber(0, True), StopNumber(1, True), StopNumber(2, True)]),
+            (TOUR, "stop 1", [StopNumber(1, True), StopNumber(2, True), StopNumber(3, True)]),
+            (headed, "unnumbered", [StopNumber(1, True), StopNumber(2, True), StopNumber(3, True)]),
+            (headed, "stop 0", [StopNumber(1, True), StopNumber(2, True), StopNumber(3, True)])):
+        assert stop_numbers(_script(text, tmp_path), setting) == want
+
+
+def _script(text: str, folder: Path) -> Script:
+    path = folder / "garden.md"
+    path.write_text(text, "utf-8")
+    return scripts.load(path)
+
+
+def test_changing_the_numbering_leaves_no_stops_of_the_old_one(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "walk")
+    rendered(root)
+    make_project(tmp_path / "again", "stop 1")
+    shutil.copy(tmp_path / "again" / "audioguide.toml", root / "audioguide.toml")
+    guide = rendered(root)
+    folder = root / "output/guides/garden"
+    numbered = sorted(p.name for p in folder.glob("[0-9][0-9]-*"))
+    assert numbered == sorted(f"{Path(s.file).stem}{suffix}" for s in guide.stops
+                              for suffix in (".mp3", ".vtt", ".srt", ".chapters.json"))
+    assert [s.file for s in guide.stops] == MODES["stop 1"][2]
+    assert run(root, "check")[0] == 0
+
+
+def test_an_unknown_introduction_setting_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "walk", "stop 2")
+    code, _, err = run(root, "render")
+    assert code == 2
+    assert "guide.introduction must be 'unnumbered', 'stop 0' or 'stop 1'" in err
+    assert not (root / "output" / "guides").exists()
+
+
+def test_a_project_of_guides_only_publishes_no_podcast_feed(tmp_path: Path) -> None:
+    """Issue 13, point 12: a guide-only project writes no empty top-level feed.xml and the show
+    page does not link one; once the episodes are gone, a feed from before is removed."""
+    root = make_project(tmp_path / "walk")
+    rendered(root)
+    out = root / "output"
+    assert not (out / "feed.xml").exists()
+    index = (out / "index.html").read_text()
+    assert "feed.xml" not in index and "Subscribe" not in index
+    assert 'href="guides/garden/"' in index
+    assert 'href="../../feed.xml"' not in (out / "guides/garden/index.html").read_text()
+    code, out_text, err = run(root, "check")
+    assert (code, err) == (0, "")
+
+    (root / "episodes" / "news.md").write_text(EPISODE, "utf-8")
+    rendered(root)
+    assert (out / "feed.xml").is_file() and 'href="feed.xml"' in (out / "index.html").read_text()
+
+    (root / "episodes" / "news.md").unlink()
+    for path in (out / "episodes").glob("news*"):
+        path.unlink()
+    rendered(root)
+    assert not (out / "feed.xml").exists()
+    assert "feed.xml" not in (out / "index.html").read_text()
+    assert run(root, "check")[0] == 0
+
+
+def test_check_finds_what_is_wrong_in_a_guide(tmp_path: Path) -> None:
+    """Issue 13, point 12: ``check`` checks a guide's feed by the podcast rules, and its stops,
+    playlist, ZIP, whole-guide MP3 and M4B, and page."""
+    from mutagen.id3 import TRCK
+
+    root = make_project(tmp_path / "walk")
+    guide = rendered(root)
+    folder = root / "output/guides/garden"
+    assert run(root, "check")[0] == 0
+
+    ID3(folder / "garden.mp3").save()  # mutagen alone stores the chapters by size
+    (folder / "garden.m4b").unlink()
+    tags = ID3(folder / guide.stops[2].file)
+    tags.add(TRCK(encoding=3, text="7/3"))
+    tags.save()
+    with (folder / guide.stops[1].file).open("ab") as f:
+        f.write(b"\0" * 100)
+    playlist = folder / "garden.m3u8"
+    lines = playlist.read_text().splitlines()
+    playlist.write_text("\n".join(lines[:2] + lines[4:6] + lines[2:4] + lines[6:]) + "\n")
+    shutil.copy(folder / "garden.m3u8", folder / "garden.zip")
+    feed = folder / "feed.xml"
+    text = feed.read_text()
+    first = text[text.index("<pubDate>"):text.index("</pubDate>")]
+    text = "".join(part if i == 0 else first + part[part.index("</pubDate>"):]
+                   for i, part in enumerate(text.split("<pubDate>")))
+    feed.write_text(text.replace("<podcast:locked>no</podcast:locked>", ""))
+
+    code, _, err = run(root, "check")
+    assert code == 1
+    expected = [
+        "guides/garden/garden.mp3: stores its chapters out of time order",
+        "guides/garden/garden.m4b: is missing",
+        f"guides/garden/{guide.stops[2].file}: track number is '7/3', not '2/3'",
+        f"guides/garden/{guide.stops[1].file}: has {guide.stops[1].size + 100} bytes",
+        f"guides/garden/feed.xml item 2 ('1. The Gate'): enclosure length is {guide.stops[1].size}",
+        "guides/garden/garden.m3u8: does not list the stops' files in order",
+        "guides/garden/garden.zip: is not a readable ZIP",
+        "guides/garden/feed.xml item 2 ('1. The Gate'): <pubDate> is not later than the stop before it",
+        "guides/garden/feed.xml <channel>: <podcast:locked> is missing",
+    ]
+    for line in expected:
+        assert line in err, f"{line!r} not in:\n{err}"
+    when = [email.utils.parsedate_to_datetime(p.split("</pubDate>")[0])
+            for p in text.split("<pubDate>")[1:]]
+    assert len(set(when)) == 1
