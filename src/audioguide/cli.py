@@ -346,7 +346,8 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
     if speech:
         _check_speech(config, slugs, min_recall)
     problems = check_site(config.output_dir, base_url=config.show.base_url,
-                          loudness=config.audio.loudness, true_peak=config.audio.true_peak)
+                          loudness=config.audio.loudness, true_peak=config.audio.true_peak,
+                          episodes=config.episodes_dir)
     if problems:
         click.echo(format_problems(problems), err=True)
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
@@ -366,6 +367,23 @@ def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> Non
         click.echo(f"Speech check: recall of ordinary words below {min_recall:.2f} in {', '.join(failed)}.",
                    err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1, required=True)
+@pass_ctx
+def unpublish(ctx: Context, slugs: tuple[str, ...]) -> None:
+    """Take published episodes or guides down: out of the feed and the site, their files deleted.
+
+    Deleting a script does not do it (a published feed never loses an item by accident):
+    render and check name what is published without a script."""
+    from audioguide.publish.unpublish import unpublish as take_down
+    from audioguide.writer import output_root
+
+    config = ctx.config()
+    with output_root(config.output_dir):
+        removed = take_down(config, config.output_dir, list(slugs))
+    click.echo(f"Unpublished {', '.join(slugs)}: {len(removed)} files removed, feed and site rewritten")
 
 
 @cli.command()

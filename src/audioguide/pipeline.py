@@ -8,16 +8,20 @@ This is what ``audioguide render`` runs; the stages below it never call back up.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from pathlib import Path
 
 from audioguide.guide.files import publish_guide
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
+from audioguide.publish.unpublish import unlisted
 from audioguide.render import build
 from audioguide.render.inputs import Overrides
 from audioguide.render.items import ProgressFactory, Report
 from audioguide.settings import Config
+
+log = logging.getLogger(__name__)
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(),
@@ -37,5 +41,8 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,
                           progress_factory=progress_factory)
     publish.publish(config, out_dir)
+    if config.episodes_dir.is_dir():
+        for item in unlisted(config.episodes_dir, out_dir):
+            log.warning("%s", item)
     report.seconds = time.monotonic() - started
     return report

@@ -47,16 +47,27 @@ log = logging.getLogger(__name__)
 
 
 
+class DraftError(InputError):
+    """A script marked ``draft: true``: refused when asked for by name, skipped otherwise."""
+
+
 def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[tuple[Path, Script]], list[Script]]:
     """The inputs as scripts (a failure is recorded, or raised for a single input; a second
     script with a slug already taken is refused), and every script of the project for numbering."""
     loaded: list[tuple[Path, Script]] = []
     for path in inputs:
         try:
-            loaded.append((path, load_input(path, config)))
+            script = load_input(path, config)
+            if script.meta.draft:
+                raise DraftError("is a draft (draft: true), so it is not rendered", path=path,
+                                 fix="Remove 'draft: true' from its front matter to render and publish it")
+            loaded.append((path, script))
         except AudioguideError as exc:
             if len(inputs) == 1:
                 raise
+            if isinstance(exc, DraftError):
+                log.info("%s", exc.message)  # rendering all of episodes/: drafts wait, quietly
+                continue
             report.failures.append((str(path), exc))
     slugs: dict[str, Path] = {}
     for path, s in list(loaded):
@@ -72,9 +83,11 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
         for p in config.episodes_dir.glob("*.md"):
             if p not in slugs.values():
                 try:
-                    everything.append(scripts.load(p))
+                    script = scripts.load(p)
                 except AudioguideError:
-                    pass
+                    continue
+                if not script.meta.draft:
+                    everything.append(script)
     return loaded, everything
 
 

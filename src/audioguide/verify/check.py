@@ -32,7 +32,8 @@ from pathlib import Path
 from lxml import etree
 
 from audioguide.errors import InputError
-from audioguide.layout import EPISODE_FOLDER, FEED, Output
+from audioguide.layout import EPISODE_FOLDER, FEED, GUIDE_FOLDER, Output
+from audioguide.publish.unpublish import unlisted
 from audioguide.settings import AudioConfig
 from audioguide.verify.channel import check_artwork, check_channel
 from audioguide.verify.context import (
@@ -58,7 +59,7 @@ def format_problems(problems: list[Problem]) -> str:
 
 
 def check_site(root: Path, *, base_url: str | None = None, loudness: float = _AUDIO.loudness,
-               true_peak: float = _AUDIO.true_peak) -> list[Problem]:
+               true_peak: float = _AUDIO.true_peak, episodes: Path | None = None) -> list[Problem]:
     """Every problem of the site in ``root``: ``feed.xml`` and the files it links, in feed order,
     then each audio guide in ``guides/`` (its feed by the same rules, and its own files).
 
@@ -68,6 +69,9 @@ def check_site(root: Path, *, base_url: str | None = None, loudness: float = _AU
 
     ``loudness`` (LUFS) and ``true_peak`` (dBTP) are what the audio was rendered for
     (``audio.loudness`` and ``audio.true_peak``); the defaults are the podcast norm.
+
+    ``episodes`` is the project's scripts folder: when given, a published episode or guide whose
+    script is gone (or a draft) is a problem too.
     """
     root = Path(root)
     output = Output(root)
@@ -89,6 +93,11 @@ def check_site(root: Path, *, base_url: str | None = None, loudness: float = _AU
         check_feed(site)
         check_guide(site, record)
         problems += site.problems
+    if episodes is not None and episodes.is_dir():
+        problems += [Problem(f"{EPISODE_FOLDER}/{item.slug}" if item.kind == "episode" else
+                             f"{GUIDE_FOLDER}/{item.slug}", f"is published but {item.reason}",
+                             f"Run audioguide unpublish {item.slug} to take it down, or restore its script")
+                     for item in unlisted(episodes, root)]
     return problems
 
 
