@@ -171,3 +171,39 @@ def test_imported_script_round_trips(tone_project: Path) -> None:
     assert meta.authors == ("Ines Duarte",) and meta.tags == ("harbour", "evening")
     text = (tone_project / "episodes" / "harbour-lights.md").read_text("utf-8")
     assert yaml.safe_load(text.split("---")[1])["date"] == meta.published
+
+
+def test_the_posts_facts_reach_the_feed_tags_and_page(tone_project: Path) -> None:
+    """Kept where they help: the feed item's pubDate (with the article's time and zone), link
+    (the original article) and author; the MP3's text writer and source page; the episode page."""
+    import feedparser
+    import podcastparser
+    from bs4 import BeautifulSoup
+    from mutagen.id3 import ID3
+
+    for name in ("cms-export.md", "2026-11-20-harbour-lights.md"):
+        post = shutil.copy(POSTS / name, tone_project)
+        assert _run(tone_project, "import", str(post))[0] == 0
+    code, _, err = _run(tone_project, "render")
+    assert code == 0, err
+    out = tone_project / "output"
+    feed = feedparser.parse(str(out / "feed.xml"))
+    items = {e.title: e for e in feed.entries}
+    tram, harbour = items["Why the tram came back"], items["Harbour lights at dusk"]
+    assert tram.published == "Tue, 20 Jun 2023 14:30:00 +0000"
+    assert harbour.published == "Fri, 20 Nov 2026 08:24:31 -0700"
+    assert tram.link == "https://example.org/blog/why-the-tram-came-back"
+    assert harbour.link.endswith("episodes/harbour-lights.html")  # no address: its page
+    assert (tram.author, harbour.author) == ("Carla Reis", "Ines Duarte")
+    with (out / "feed.xml").open("rb") as f:
+        parsed = podcastparser.parse("file://feed.xml", f)
+    assert {e["link"] for e in parsed["episodes"]} >= {"https://example.org/blog/why-the-tram-came-back"}
+    tags = ID3(out / "episodes" / "why-the-tram-came-back.mp3")
+    assert tags["TEXT"].text == ["Carla Reis"]
+    assert tags["WOAS"].url == "https://example.org/blog/why-the-tram-came-back"
+    assert tags["TPE1"].text != ["Carla Reis"]  # the show's author stays the artist
+    page = BeautifulSoup((out / "episodes" / "why-the-tram-came-back.html").read_text("utf-8"), "lxml")
+    source = page.select_one("p.source")
+    assert source is not None and "Written by Carla Reis" in source.get_text()
+    link = source.find("a")
+    assert link is not None and link["href"] == "https://example.org/blog/why-the-tram-came-back"

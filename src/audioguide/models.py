@@ -241,8 +241,16 @@ class EpisodeRecord:
     true_peak_dbtp: float
     chapters: tuple[Chapter, ...]
     cues: tuple[Cue, ...]
+    published: dt.datetime | None = None
+    """The article's publication time, when its script gives one: the feed's ``pubDate``."""
+    authors: tuple[str, ...] = ()
+    """The article's authors: the item's ``itunes:author``."""
+    url: str | None = None
+    """The original article: the item's ``link``."""
 
     def to_json(self) -> dict[str, object]:
+        source = {"published": self.published.isoformat() if self.published else None,
+                  "authors": list(self.authors) or None, "url": self.url}
         return {
             "slug": self.slug, "title": self.title, "date": self.date.isoformat(),
             "description": self.description, "number": self.number, "guid": self.guid,
@@ -250,6 +258,7 @@ class EpisodeRecord:
             "integrated_lufs": self.integrated_lufs, "true_peak_dbtp": self.true_peak_dbtp,
             "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in self.chapters],
             "cues": [c.to_json() for c in self.cues],
+            **{key: value for key, value in source.items() if value},
         }
 
     @classmethod
@@ -262,6 +271,8 @@ class EpisodeRecord:
             integrated_lufs=float(d["integrated_lufs"]), true_peak_dbtp=float(d["true_peak_dbtp"]),
             chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
             cues=tuple(Cue.from_json(c) for c in d["cues"]),
+            published=dt.datetime.fromisoformat(d["published"]) if d.get("published") else None,
+            authors=tuple(d.get("authors") or ()), url=d.get("url"),
         )
 
 

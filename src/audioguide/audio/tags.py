@@ -24,10 +24,12 @@ from mutagen.id3 import (
     TALB,
     TCON,
     TDRC,
+    TEXT,
     TIT2,
     TLAN,
     TPE1,
     TRCK,
+    WOAS,
     CTOCFlags,
     ID3NoHeaderError,
     ID3Tags,
@@ -53,6 +55,10 @@ class Tags:
     genre: str = "Podcast"
     cover: Path | None = None
     """A JPEG or PNG to embed as the front cover."""
+    writers: tuple[str, ...] = ()
+    """Who wrote the article (``TEXT``, ID3's text writer; the show's author stays the artist)."""
+    source_url: str | None = None
+    """The original article (``WOAS``, ID3's official source webpage)."""
 
 
 def _iso639_2(language: str) -> str:
@@ -113,6 +119,10 @@ def write_tags(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
         id3.add(TRCK(encoding=3, text=f"{tags.track}{total}"))
     if tags.description:
         id3.add(COMM(encoding=3, lang=lang, desc="", text=tags.description))
+    if tags.writers:
+        id3.add(TEXT(encoding=3, text=list(tags.writers)))
+    if tags.source_url:
+        id3.add(WOAS(url=tags.source_url))
     if tags.cover is not None:
         mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover",

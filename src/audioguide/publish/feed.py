@@ -109,6 +109,13 @@ def published(date: dt.date, position: int = 0) -> dt.datetime:
     return dt.datetime.combine(date, PUBLISHED_AT, tzinfo=dt.UTC) + dt.timedelta(minutes=position)
 
 
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """The article's publication time with a zone (UTC when it states none)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
 def _categories(names: list[str]) -> list[dict[str, str]]:
     out = []
     for name in names:
@@ -121,14 +128,15 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
                urls: dict[str, str], when: dict[str, dt.datetime] | None = None,
                pages: dict[str, str] | None = None) -> bytes:
     """The RSS document for ``records``. ``urls`` maps each slug to its MP3 URL; side-file URLs
-    sit beside it. ``when`` gives an item's ``pubDate`` by slug (default: :func:`published` of
-    its date), ``pages`` its web page (default: the ``.html`` beside the MP3). Items are newest
+    sit beside it. ``when`` gives an item's ``pubDate`` by slug (default:
+    the article's publication time, else its date), ``pages`` its web page (default: the
+    article's address, else the ``.html`` beside the MP3). Items are newest
     first, oldest first for a serial show. The same inputs give the same bytes (no build
     timestamps)."""
     when = when or {}
 
     def pub_date(record: EpisodeRecord) -> dt.datetime:
-        return when.get(record.slug) or published(record.date)
+        return when.get(record.slug) or _aware(record.published) or published(record.date)
 
     show = config.show
     base = show.base_url
@@ -168,7 +176,9 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.guid(record.guid, permalink=False)
         fe.description(record.description or record.title)
         fe.published(pub_date(record))
-        fe.link(href=(pages or {}).get(record.slug, f"{stem}{PAGE}"))
+        fe.link(href=record.url or (pages or {}).get(record.slug, f"{stem}{PAGE}"))
+        if record.authors:
+            fe.podcast.itunes_author(", ".join(record.authors))
         fe.enclosure(mp3_url, str(record.size), "audio/mpeg")
         fe.podcast.itunes_duration(round(record.duration))
         if record.number:

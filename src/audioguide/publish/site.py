@@ -148,6 +148,10 @@ class EpisodeView:
     chapters_json: str
     chapters: tuple[ChapterView, ...]
     cues: tuple[CueView, ...]
+    authors: str = ""
+    """The article's authors, joined for reading ("Ana Lopes and Ben Ortiz")."""
+    source_url: str | None = None
+    """The original article."""
 
 
 def _normal(text: str) -> str:
@@ -178,6 +182,9 @@ def episode_view(record: EpisodeRecord, *, cues: bool = True) -> EpisodeView:
         vtt=f"{slug}{VTT}", srt=f"{slug}{SRT}", chapters_json=f"{slug}{CHAPTERS}",
         chapters=_chapter_views(record.chapters),
         cues=_cue_views(record.cues, record.chapters) if cues else (),
+        authors=" and ".join([", ".join(record.authors[:-1]), record.authors[-1]] if len(record.authors) > 1
+                             else record.authors),
+        source_url=record.url,
     )
 
 

@@ -154,11 +154,20 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
         "audio": dataclasses.asdict(config.audio),
         "music": stamps.file_digest(config.root / music) if music and music.lower() != "none" else music,
         "meta": [script.meta.title, script.meta.slug, script.meta.date.isoformat(),
-                 script.meta.description, script.meta.guid, script.meta.language, number],
+                 script.meta.description, script.meta.guid, script.meta.language, number,
+                 *_source_facts(script)],
         "show": [config.show.title, config.show.author, config.show.language],
         "cover": stamps.file_digest(cover),
     }
     return stamps.value_digest(data)
+
+
+def _source_facts(script: Script) -> list[object]:
+    """The article's facts the tags and the record carry (none: nothing, so keys stay as before)."""
+    m = script.meta
+    if not (m.published or m.authors or m.url):
+        return []
+    return [m.published.isoformat() if m.published else None, list(m.authors), m.url]
 
 
 def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, Any]], list[Path]]) -> bool:
@@ -216,7 +225,8 @@ def write_episode(config: Config, script: Script, make: Callable[[Path], produce
         faults.point("mp3-staged")
         write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
                              date=meta.date, track=number, description=meta.description,
-                             language=meta.language or config.show.language, cover=cover),
+                             language=meta.language or config.show.language, cover=cover,
+                             writers=meta.authors, source_url=meta.url),
                    made.chapters)
     faults.point("mp3-renamed")
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
@@ -237,6 +247,7 @@ def episode_record(episode: RenderedEpisode, number: int | None) -> EpisodeRecor
         guid=m.guid or stable_guid(m.slug), kind=m.kind, mp3=episode.mp3.name, size=episode.size,
         duration=episode.duration, integrated_lufs=episode.loudness.integrated_lufs,
         true_peak_dbtp=episode.loudness.true_peak_dbtp, chapters=episode.chapters, cues=episode.cues,
+        published=m.published, authors=m.authors, url=m.url,
     )
 
 
