@@ -248,6 +248,7 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     from audioguide.pipeline import render as run_render
     from audioguide.render.inputs import Overrides
     from audioguide.render.lock import render_lock
+    from audioguide.render.scratch import scratch_space
     from audioguide.writer import output_root, written
 
     config = ctx.config()
@@ -261,7 +262,7 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
         return shown[-1]
 
     try:
-        with render_lock(config.root, wait=wait), output_root(out_dir):
+        with render_lock(config.root, wait=wait), scratch_space(config.root), output_root(out_dir):
             report = run_render(config, list(episodes),
                                 Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
                                           cluster=cluster, any_language=any_language),

@@ -7,11 +7,14 @@ on ``PATH``; importing pydub through :func:`pydub_audio_segment` avoids that war
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -57,10 +60,38 @@ def audio_segment_class() -> type[AudioSegment]:
     return cast("type[AudioSegment]", AudioSegment)
 
 
+def _die_with_parent() -> None:
+    """In a child process (before ffmpeg starts, or in a Dask worker started here): the kernel
+    kills it when its parent dies, even by SIGKILL (Linux's parent-death signal, which survives
+    the exec). One system call: safe between fork and exec."""
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _prctl() -> Any:
+    """libc's ``prctl``, looked up before any fork (the child must not load libraries)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+_PRCTL = _prctl()
+CHILD_SETUP = _die_with_parent if _PRCTL is not None else None
+"""``preexec_fn`` for every child process a render starts (ffmpeg here, and worker processes):
+no child outlives the render on Linux. Elsewhere ``None``."""
+
+
+def _spawn(cmd: list[str], input: bytes | None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(cmd, input=input, capture_output=True, check=False, preexec_fn=CHILD_SETUP)
+
+
 def run(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> bytes:
     """Run ffmpeg with ``args``; return stdout, raise :class:`BuildError` with its last error line."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
-    proc = subprocess.run(cmd, input=input, capture_output=True, check=False)
+    proc = _spawn(cmd, input)
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise BuildError(f"{what} failed: {lines[-1] if lines else f'exit code {proc.returncode}'}")
@@ -70,7 +101,7 @@ def run(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") ->
 def run_with_log(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> str:
     """Run ffmpeg at info log level and return what it printed on stderr (filter reports)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info", *args]
-    proc = subprocess.run(cmd, input=input, capture_output=True, check=False)
+    proc = _spawn(cmd, input)
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         lines = err.strip().splitlines()

@@ -17,6 +17,9 @@ OUTPUT_DIR = "output"
 
 FEED = "feed.xml"
 INDEX = "index.html"
+SCRATCH = ".cache/tmp"
+"""A render's temporary files, inside the project (not the system's temp folder): removed when
+the render ends, and by the next render when one was killed."""
 IMPORTED = ".imported"
 """Folder inside ``episodes/``: each script's text as last imported, the base that lets a
 re-import keep the author's edits (commit it with the scripts)."""

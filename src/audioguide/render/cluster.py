@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from audioguide import __version__
+from audioguide import __version__, ffmpeg
 from audioguide.errors import AudioguideError, BuildError, ConfigError, EngineError
 from audioguide.models import Audio
 from audioguide.render import guides
@@ -198,6 +198,8 @@ def connect(address: str, timeout: float) -> tuple[Client, Any]:
         client.close()  # type: ignore[no-untyped-call]
         raise BuildError(f"the Dask scheduler at {address} has no workers",
                          fix=f"Start some with: dask worker {address}") from exc
+    if local is not None and ffmpeg.CHILD_SETUP is not None:
+        client.run(ffmpeg.CHILD_SETUP)  # the worker processes started here die with this process
     return client, local
 
 
