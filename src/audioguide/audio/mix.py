@@ -124,81 +124,141 @@ def _ducked(intro: bytes, speech_at: float) -> Any:
     return seg[:start] + ramp + seg[end:].apply_gain(DUCK_DB)
 
 
-def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
-        chapter_titles: list[str], dest: Path) -> Mix:
-    """Lay the sentences out on one timeline with their pauses, and the music around them.
+@dataclass(frozen=True)
+class Part:
+    """One segment of a timeline: its raw PCM file and what it holds, in seconds from the
+    start of the whole timeline."""
 
-    The result is streamed into ``dest`` as it is made: only the opening seconds (where the
-    intro music is overlaid with pydub) and the closing seconds (the outro) are held in memory,
-    so memory does not grow with the episode's length.
+    path: Path
+    samples: int
+    offset: int
+    """Samples before it in the whole timeline."""
+    cues: tuple[Cue, ...]
+    section_starts: tuple[tuple[int, float], ...]
+    """(section, time of its first word) for the sections that start in it."""
+
+
+class Timeline:
+    """Lays the sentences out with their pauses, the music around them, one segment at a time.
+
+    Each segment is streamed into its own file as it is made: only the opening seconds (where
+    the intro music is overlaid with pydub) and the closing seconds (the outro) are held in
+    memory, so memory does not grow with the episode's length. A segment that is not the last
+    is filled with silence to ``align`` samples (a whole number of MP3 frames), so it can be
+    encoded on its own and joined without a gap.
     """
-    lead = bed.lead if bed.intro else 0.5
-    intro = _ducked(bed.intro, lead) if bed.intro else None
-    head_samples = int(len(bed.intro) // 2) if bed.intro else 0
-    cues: list[Cue] = []
-    section_starts: dict[int, float] = {}
-    pos = int(round(lead * RATE))  # samples from the start of the file
-    speech_end = pos
-    head: list[bytes] | None = [bytes(2 * pos)]
 
-    with dest.open("wb") as out:
+    def __init__(self, bed: MusicBed, *, align: int = 1) -> None:
+        self.bed = bed
+        self.align = align
+        self.lead = bed.lead if bed.intro else 0.5
+        self._intro = _ducked(bed.intro, self.lead) if bed.intro else None
+        self._head_samples = int(len(bed.intro) // 2) if bed.intro else 0
+        self.pos = int(round(self.lead * RATE))
+        """Samples laid out so far."""
+        self._head: list[bytes] | None = [bytes(2 * self.pos)]
+        self.cues: list[Cue] = []
+        self.section_starts: dict[int, float] = {}
 
-        def emit(pcm: bytes) -> None:
-            if head is None:
-                out.write(pcm)
-                return
-            head.append(pcm)
-            if sum(len(b) for b in head) // 2 >= head_samples:
-                flush_head()
+    def skip(self, samples: int, cues: tuple[Cue, ...], section_starts: tuple[tuple[int, float], ...]) -> None:
+        """Account for a segment made earlier (its file is not needed): ``cues`` and
+        ``section_starts`` are relative to its start."""
+        if self._head is not None:
+            raise ValueError("the opening segment cannot be skipped")
+        at = self.pos / RATE
+        self.cues += [Cue(c.text, round(c.start + at, 4), round(c.end + at, 4), c.spoken) for c in cues]
+        for section, start in section_starts:
+            self.section_starts.setdefault(section, start + at)
+        self.pos += samples
 
-        def flush_head() -> None:
-            nonlocal head
-            assert head is not None
-            segment = _segment(b"".join(head))
-            if intro is not None:
-                if len(segment.raw_data) // 2 < head_samples:
-                    segment += _segment(bytes(2 * (head_samples - len(segment.raw_data) // 2)))
-                segment = segment.overlay(intro, position=0)
-            out.write(segment.raw_data)
-            head = None
+    def segment(self, utterances: list[Utterance], audios: Iterable[Audio], dest: Path, *,
+                last: bool) -> Part:
+        """Lay out ``utterances`` into the file ``dest``; the last segment gets the outro."""
+        offset = self.pos - (sum(len(b) for b in self._head) // 2 if self._head is not None else 0)
+        first_cue = len(self.cues)
+        sections_before = set(self.section_starts)
+        speech_end = self.pos
+        with dest.open("wb") as out:
+            for utterance, audio in zip(utterances, audios, strict=True):
+                pcm = to_rate(audio)
+                if utterance.text:
+                    first, final = audible_span(pcm)
+                    start = (self.pos + first) / RATE
+                    self.section_starts.setdefault(utterance.section, start)
+                    self.cues.append(Cue(utterance.caption, start, (self.pos + final) / RATE, utterance.text))
+                self._emit(out, pcm)
+                self.pos += len(pcm) // 2
+                speech_end = self.pos
+                pause = int(round(utterance.pause_after * RATE))
+                if pause:
+                    self._emit(out, bytes(2 * pause))
+                self.pos += pause
+            if self._head is not None and (not last or self.cues):
+                self._flush_head(out)
+            if last:
+                if not self.cues:
+                    raise InputError("the script has nothing to say", fix="Add some text under its headings")
+                self._outro(out, offset, speech_end)
+            else:
+                fill = -(self.pos - offset) % self.align
+                out.write(bytes(2 * fill))
+                self.pos += fill
+        at = offset / RATE
+        cues = tuple(Cue(c.text, round(c.start - at, 4), round(c.end - at, 4), c.spoken)
+                     for c in self.cues[first_cue:])
+        starts = tuple((k, round(v - at, 4)) for k, v in self.section_starts.items() if k not in sections_before)
+        return Part(dest, self.pos - offset, offset, cues, starts)
 
-        for utterance, audio in zip(utterances, audios, strict=True):
-            pcm = to_rate(audio)
-            n = len(pcm) // 2
-            if utterance.text:
-                first, last = audible_span(pcm)
-                start = (pos + first) / RATE
-                section_starts.setdefault(utterance.section, start)
-                cues.append(Cue(utterance.caption, start, (pos + last) / RATE, utterance.text))
-            pause = int(round(utterance.pause_after * RATE))
-            emit(pcm)
-            pos += n
-            speech_end = pos
-            if pause:
-                emit(bytes(2 * pause))
-            pos += pause
-        if not cues:
-            raise InputError("the script has nothing to say", fix="Add some text under its headings")
-        if head is not None:
-            flush_head()
-            pos = max(pos, head_samples)
-        if bed.outro:
+    def _emit(self, out: Any, pcm: bytes) -> None:
+        if self._head is None:
+            out.write(pcm)
+            return
+        self._head.append(pcm)
+        if sum(len(b) for b in self._head) // 2 >= self._head_samples:
+            self._flush_head(out)
+
+    def _flush_head(self, out: Any) -> None:
+        assert self._head is not None
+        segment = _segment(b"".join(self._head))
+        if self._intro is not None:
+            if len(segment.raw_data) // 2 < self._head_samples:
+                missing = self._head_samples - len(segment.raw_data) // 2
+                segment += _segment(bytes(2 * missing))
+                self.pos += missing
+            segment = segment.overlay(self._intro, position=0)
+        out.write(segment.raw_data)
+        self._head = None
+
+    def _outro(self, out: Any, offset: int, speech_end: int) -> None:
+        if self.bed.outro:
             # the outro starts 0.6 s after the last word (not after the last pause)
-            outro_at = max(int((cues[-1].end + 0.6) * RATE), speech_end)
-            if outro_at < pos:  # drop the part of the last pause the outro replaces
-                out.seek(2 * outro_at)
+            outro_at = max(int((self.cues[-1].end + 0.6) * RATE), speech_end)
+            if outro_at < self.pos:  # drop the part of the last pause the outro replaces
+                out.seek(2 * (outro_at - offset))
                 out.truncate()
             else:
-                out.write(bytes(2 * (outro_at - pos)))
-            out.write(_segment(bed.outro).raw_data)
-            pos = outro_at + len(bed.outro) // 2
+                out.write(bytes(2 * (outro_at - self.pos)))
+            out.write(_segment(self.bed.outro).raw_data)
+            self.pos = outro_at + len(self.bed.outro) // 2
         out.write(bytes(2 * int(0.5 * RATE)))
-        pos += int(0.5 * RATE)
-    duration = pos / RATE
-    starts = sorted(section_starts.items())
-    chapters = []
-    for i, (section, start) in enumerate(starts):
-        begin = 0.0 if i == 0 else max(0.0, start - CHAPTER_PREROLL)
-        end = max(0.0, starts[i + 1][1] - CHAPTER_PREROLL) if i + 1 < len(starts) else duration
-        chapters.append(Chapter(chapter_titles[section], round(begin, 3), round(end, 3)))
-    return Mix(dest, tuple(chapters), tuple(cues))
+        self.pos += int(0.5 * RATE)
+
+    def chapters(self, chapter_titles: list[str]) -> tuple[Chapter, ...]:
+        """Each section's chapter: from just before its first word to just before the next's."""
+        duration = self.pos / RATE
+        starts = sorted(self.section_starts.items())
+        chapters = []
+        for i, (section, start) in enumerate(starts):
+            begin = 0.0 if i == 0 else max(0.0, start - CHAPTER_PREROLL)
+            end = max(0.0, starts[i + 1][1] - CHAPTER_PREROLL) if i + 1 < len(starts) else duration
+            chapters.append(Chapter(chapter_titles[section], round(begin, 3), round(end, 3)))
+        return tuple(chapters)
+
+
+def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
+        chapter_titles: list[str], dest: Path) -> Mix:
+    """Lay the sentences out on one timeline with their pauses, and the music around them, into
+    the raw PCM file ``dest`` (see :class:`Timeline`)."""
+    timeline = Timeline(bed)
+    timeline.segment(utterances, audios, dest, last=True)
+    return Mix(dest, timeline.chapters(chapter_titles), tuple(timeline.cues))

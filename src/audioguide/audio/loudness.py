@@ -1,0 +1,90 @@
+"""Loudness of a programme from the loudness of its parts (ITU-R BS.1770 / EBU R128).
+
+Integrated loudness is a gated mean over 400 ms blocks taken every 100 ms. Kept per segment, the
+blocks of the parts combine exactly into the whole's, except for the few blocks that straddle a
+join; the pipeline joins parts only inside pauses, where those blocks are silent and gated out
+anyway. So an episode's loudness is known from its segments, each measured once as it is made,
+without a pass over the whole episode.
+
+Block values come from ffmpeg's ``ebur128`` filter (its momentary loudness, ``lavfi.r128.M``,
+printed with three decimals), the same measurement ``audioguide check`` and podcast tools make.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from audioguide import ffmpeg
+from audioguide.errors import BuildError
+
+ABSOLUTE_GATE = -70.0
+RELATIVE_GATE = -10.0
+_OFFSET = -0.691
+"""BS.1770's constant between mean square (K-weighted) and loudness."""
+
+
+def _energy(lufs: float) -> float:
+    return 10 ** ((lufs - _OFFSET) / 10)
+
+
+def integrated(blocks: Iterable[float]) -> float:
+    """The gated integrated loudness (LUFS) of momentary block loudnesses; ``-inf`` when every
+    block is below the absolute gate.
+
+    >>> round(integrated([-20.0] * 10 + [-80.0] * 5), 2)
+    -20.0
+    >>> round(integrated([-20.0] * 10 + [-29.0] * 10), 2)
+    -21.79
+    >>> round(integrated([-20.0] * 10 + [-31.0] * 10), 2)
+    -20.0
+    """
+    loud = [b for b in blocks if b > ABSOLUTE_GATE]
+    if not loud:
+        return float("-inf")
+    relative = _OFFSET + 10 * math.log10(sum(map(_energy, loud)) / len(loud)) + RELATIVE_GATE
+    gated = [b for b in loud if b > relative]
+    return _OFFSET + 10 * math.log10(sum(map(_energy, gated)) / len(gated))
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A part's 400 ms block loudnesses (LUFS, every 100 ms) and its true peak (dBTP)."""
+
+    blocks: tuple[float, ...]
+    true_peak: float
+
+    def shifted(self, gain: float) -> Measured:
+        """The same part with ``gain`` dB more (exact for a linear change of level)."""
+        return Measured(tuple(b + gain for b in self.blocks), self.true_peak + gain)
+
+
+_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
+
+
+def measure(inputs: Sequence[str], *, what: str) -> Measured:
+    """Block loudness and true peak of what the ffmpeg input arguments ``inputs`` give."""
+    with tempfile.TemporaryDirectory(prefix="loudness-") as work:
+        values = Path(work) / "blocks.txt"
+        escaped = str(values).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
+        log = ffmpeg.run_with_log(
+            [*inputs, "-af", f"ebur128=peak=true:metadata=1:framelog=quiet,"
+                             f"ametadata=mode=print:key=lavfi.r128.M:file='{escaped}'",
+             "-f", "null", "-"], what=what)
+        text = values.read_text("utf-8") if values.exists() else ""
+    blocks = tuple(float(v) for v in re.findall(r"lavfi\.r128\.M=(-?[\d.]+|-inf)", text))
+    peak = _PEAK.search(log[log.rfind("Summary:"):])
+    if peak is None:
+        raise BuildError(f"could not measure the loudness of {what}")
+    return Measured(blocks, float(peak.group(1)))
+
+
+def combined(parts: Iterable[Measured]) -> tuple[float, float]:
+    """Integrated loudness and true peak of parts played one after another."""
+    parts = list(parts)
+    return (integrated(b for p in parts for b in p.blocks),
+            max((p.true_peak for p in parts), default=float("-inf")))
