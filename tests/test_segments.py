@@ -35,7 +35,7 @@ def test_joined_segments_decode_like_one_encode(tmp_path: Path, lengths: tuple[i
     for i, part in enumerate(parts):
         raw = tmp_path / f"{i}.raw"
         raw.write_bytes(part.tobytes())
-        encoded.append(segments.encode(raw, tmp_path / f"{i}.frames", bitrate="96k"))
+        encoded.append(segments.encode(raw, tmp_path / f"{i}.frames", bitrate="96k")[0])
     assert [s.samples for s in encoded] == list(lengths)
     joined = tmp_path / "joined.mp3"
     size = segments.join(encoded, joined)
@@ -66,7 +66,7 @@ def test_the_joined_file_has_a_valid_tag(tmp_path: Path) -> None:
     for i, n in enumerate((50 * FRAME, 30_000)):
         raw = tmp_path / f"{i}.raw"
         raw.write_bytes(_speechlike(n, i).tobytes())
-        encoded.append(segments.encode(raw, tmp_path / f"{i}.frames", bitrate="96k"))
+        encoded.append(segments.encode(raw, tmp_path / f"{i}.frames", bitrate="96k")[0])
     joined = tmp_path / "joined.mp3"
     segments.join(encoded, joined)
     info = MP3(joined).info
@@ -84,6 +84,6 @@ def test_the_joined_file_has_a_valid_tag(tmp_path: Path) -> None:
 def test_a_segment_of_part_frames_cannot_be_joined_before_another(tmp_path: Path) -> None:
     raw = tmp_path / "a.raw"
     raw.write_bytes(_speechlike(RATE // 2, 0).tobytes())
-    a = segments.encode(raw, tmp_path / "a.frames", bitrate="96k")
+    a = segments.encode(raw, tmp_path / "a.frames", bitrate="96k")[0]
     with pytest.raises(Exception, match="not whole frames"):
         segments.join([a, a], tmp_path / "x.mp3")

@@ -20,6 +20,8 @@ INDEX = "index.html"
 SCRATCH = ".cache/tmp"
 """A render's temporary files, inside the project (not the system's temp folder): removed when
 the render ends, and by the next render when one was killed."""
+SEGMENTS = ".cache/segments"
+"""Encoded episode segments kept for the next render (the chapter pipeline's quick edits)."""
 IMPORTED = ".imported"
 """Folder inside ``episodes/``: each script's text as last imported, the base that lets a
 re-import keep the author's edits (commit it with the scripts)."""

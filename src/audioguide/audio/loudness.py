@@ -39,8 +39,8 @@ def integrated(blocks: Iterable[float]) -> float:
     >>> round(integrated([-20.0] * 10 + [-80.0] * 5), 2)
     -20.0
     >>> round(integrated([-20.0] * 10 + [-29.0] * 10), 2)
-    -21.79
-    >>> round(integrated([-20.0] * 10 + [-31.0] * 10), 2)
+    -22.5
+    >>> round(integrated([-20.0] * 10 + [-35.0] * 10), 2)
     -20.0
     """
     loud = [b for b in blocks if b > ABSOLUTE_GATE]

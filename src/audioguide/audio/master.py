@@ -63,7 +63,7 @@ def measure_file(path: Path) -> Loudness:
     return _summary(text, str(path))
 
 
-def _chain(gain: float, limit_db: float, threshold_db: float) -> str:
+def chain(gain: float, limit_db: float, threshold_db: float) -> str:
     """A gentle speech compressor, gain, and a 4x-oversampled look-ahead peak limiter.
 
     Processing runs in double precision (``aformat``) so the gain cannot clip before the limiter;
@@ -79,7 +79,7 @@ def _chain(gain: float, limit_db: float, threshold_db: float) -> str:
 
 
 def _process(raw: Path, out: Path, gain: float, limit_db: float, threshold_db: float) -> None:
-    ffmpeg.run([*pcm_input(raw), "-af", _chain(gain, limit_db, threshold_db), *PCM, "-y", str(out)],
+    ffmpeg.run([*pcm_input(raw), "-af", chain(gain, limit_db, threshold_db), *PCM, "-y", str(out)],
                what="mastering")
 
 
@@ -123,7 +123,7 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
         level = measure_pcm(mastered)
         tried.append((gain, level))
         if abs(level - aim) > 0.15:
-            gain = _next_gain(tried, aim)
+            gain = next_gain(tried, aim)
             continue
         ffmpeg.run([*pcm_input(mastered), "-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version",
                     "0", "-write_xing", "1", "-f", "mp3", "-y", str(dest)], what="MP3 encoding")
@@ -139,12 +139,12 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
             tried.clear()
         if not level_ok:
             aim += target - result.integrated_lufs
-            gain = _next_gain(tried, aim) if tried else gain
+            gain = next_gain(tried, aim) if tried else gain
     raise BuildError(f"could not master to {target} LUFS with peaks under {ceiling} dBTP "
                      f"(measured {result.integrated_lufs:.1f} LUFS, {result.true_peak_dbtp:.2f} dBTP)")
 
 
-def _next_gain(tried: list[tuple[float, float]], target: float) -> float:
+def next_gain(tried: list[tuple[float, float]], target: float) -> float:
     """Secant step towards the gain that gives ``target`` (loudness rises monotonically with gain,
     but less than 1:1 once the compressor and limiter work harder)."""
     g1, l1 = tried[-1]

@@ -163,12 +163,10 @@ class Timeline:
     def skip(self, samples: int, cues: tuple[Cue, ...], section_starts: tuple[tuple[int, float], ...]) -> None:
         """Account for a segment made earlier (its file is not needed): ``cues`` and
         ``section_starts`` are relative to its start."""
-        if self._head is not None:
-            raise ValueError("the opening segment cannot be skipped")
-        at = self.pos / RATE
-        self.cues += [Cue(c.text, round(c.start + at, 4), round(c.end + at, 4), c.spoken) for c in cues]
-        for section, start in section_starts:
-            self.section_starts.setdefault(section, start + at)
+        if self._head is not None:  # a kept opening segment holds the lead-in and the intro
+            self._head = None
+            self.pos = 0
+        self._place(cues, section_starts, self.pos / RATE)
         self.pos += samples
 
     def segment(self, utterances: list[Utterance], audios: Iterable[Audio], dest: Path, *,
@@ -204,10 +202,20 @@ class Timeline:
                 out.write(bytes(2 * fill))
                 self.pos += fill
         at = offset / RATE
-        cues = tuple(Cue(c.text, round(c.start - at, 4), round(c.end - at, 4), c.spoken)
-                     for c in self.cues[first_cue:])
-        starts = tuple((k, round(v - at, 4)) for k, v in self.section_starts.items() if k not in sections_before)
+        cues = tuple(Cue(c.text, c.start - at, c.end - at, c.spoken) for c in self.cues[first_cue:])
+        starts = tuple((k, v - at) for k, v in self.section_starts.items() if k not in sections_before)
+        # the whole timeline's times as a later render that reuses this segment computes them
+        # (its times relative to the segment, plus where it starts), so both give the same bytes
+        del self.cues[first_cue:]
+        for k, _ in starts:
+            del self.section_starts[k]
+        self._place(cues, starts, at)
         return Part(dest, self.pos - offset, offset, cues, starts)
+
+    def _place(self, cues: tuple[Cue, ...], starts: tuple[tuple[int, float], ...], at: float) -> None:
+        self.cues += [Cue(c.text, c.start + at, c.end + at, c.spoken) for c in cues]
+        for section, start in starts:
+            self.section_starts.setdefault(section, start + at)
 
     def _emit(self, out: Any, pcm: bytes) -> None:
         if self._head is None:
@@ -218,16 +226,21 @@ class Timeline:
             self._flush_head(out)
 
     def _flush_head(self, out: Any) -> None:
+        """Write the opening seconds with the intro music laid over them (exactly: pydub's
+        overlay is given a base of the music's own length, the rest is written as it is)."""
         assert self._head is not None
-        segment = _segment(b"".join(self._head))
-        if self._intro is not None:
-            if len(segment.raw_data) // 2 < self._head_samples:
-                missing = self._head_samples - len(segment.raw_data) // 2
-                segment += _segment(bytes(2 * missing))
-                self.pos += missing
-            segment = segment.overlay(self._intro, position=0)
-        out.write(segment.raw_data)
+        data = b"".join(self._head)
         self._head = None
+        if self._intro is None:
+            out.write(data)
+            return
+        size = 2 * self._head_samples
+        if len(data) < size:
+            self.pos += (size - len(data)) // 2
+            data += bytes(size - len(data))
+        opening = _segment(data[:size]).overlay(self._intro, position=0).raw_data[:size]
+        out.write(opening + bytes(size - len(opening)))
+        out.write(data[size:])
 
     def _outro(self, out: Any, offset: int, speech_end: int) -> None:
         if self.bed.outro:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide import ffmpeg
+from audioguide.audio import loudness
+from audioguide.audio.loudness import Measured
 from audioguide.errors import BuildError
 
 RATE = 44100
@@ -138,12 +140,15 @@ class Segment:
     """The Info frame ffmpeg wrote for it alone: the template for the joined file's."""
 
 
-def encode(pcm: Path, dest: Path, *, bitrate: str, extra: list[str] | None = None) -> Segment:
-    """Encode raw mono 16-bit PCM at 44.1 kHz (``pcm``, or ffmpeg input arguments in ``extra``
-    that replace it, with a filter chain) into the frames at ``dest``."""
-    source = extra if extra is not None else [*ffmpeg_pcm(), "-i", str(pcm)]
-    ffmpeg.run([*source, "-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "0",
-                "-write_xing", "1", "-f", "mp3", "-y", str(dest)], what="MP3 encoding")
+def encode(pcm: Path, dest: Path, *, bitrate: str, chain: str | None = None,
+           measure: bool = False) -> tuple[Segment, Measured | None]:
+    """Encode raw mono 16-bit PCM at 44.1 kHz (``pcm``, through the ffmpeg filter ``chain`` when
+    given) into the frames at ``dest``; with ``measure``, also the loudness of the encoded audio
+    as a listener's decoder gives it back."""
+    ffmpeg.run([*ffmpeg_pcm(), "-i", str(pcm), *(["-af", chain] if chain else []), "-c:a", "libmp3lame",
+                "-b:a", bitrate, "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", "-y", str(dest)],
+               what="MP3 encoding")
+    measured = loudness.measure(["-i", str(dest)], what=f"the encoded {dest.name}") if measure else None
     encoded = dest.read_bytes()  # the Info frame is filled in at the end: a file, not a pipe
     sizes = frame_sizes(encoded)
     info, data = encoded[:sizes[0]], encoded[sizes[0]:]
@@ -153,7 +158,7 @@ def encode(pcm: Path, dest: Path, *, bitrate: str, extra: list[str] | None = Non
     body = len(data) - sizes[-1]
     samples = _tag_samples(info, len(sizes) - 1)
     return Segment(dest, samples, len(sizes) - 1, body, crc16(data[:body]), sizes[-1],
-                   crc16(data[body:]), info)
+                   crc16(data[body:]), info), measured
 
 
 def ffmpeg_pcm() -> list[str]:

@@ -6,6 +6,8 @@ them across workers: :mod:`audioguide.render.cluster` uses the same :class:`Batc
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,9 +25,13 @@ from audioguide.render.items import (
     Report,
     SynthPool,
     build_key,
+    episode_dest,
+    episode_job,
     render_episode,
     up_to_date,
+    write_episode,
 )
+from audioguide.render.work import finish_episode
 from audioguide.settings import Config
 
 log = logging.getLogger(__name__)
@@ -77,24 +83,60 @@ class Batch:
         self.report.failures.append((str(path), exc))
 
     def render_all_here(self, pending: list[Pending]) -> None:
-        """Render on this machine, mixing and mastering each item in a second thread while the
-        next one is synthesized (as a cluster overlaps them across workers)."""
+        """Render on this machine. A second thread masters while this one synthesizes: each
+        episode segment by segment (:mod:`audioguide.render.assembly`: a segment is mastered
+        while the next is spoken), each guide as a whole while the next item is spoken."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as masterer:
-            previous: tuple[Pending, Future[None]] | None = None
+            running: list[tuple[Pending, Future[None]]] = []
             for number, work in enumerate(pending):
                 if self.progress:
                     self.progress.begin(number)
-                try:
-                    work.synth.prepare(work.utterances, where=str(work.script.path or work.script.meta.slug),
-                                       progress=self.progress)
-                except AudioguideError as exc:
-                    self.fail(work.path, exc)
-                    continue
-                if previous is not None:  # one item in the masterer at a time
-                    self._collect(*previous)
-                previous = work, masterer.submit(self.render_here, work)
-            if previous is not None:
-                self._collect(*previous)
+                done = (self._guide(work, masterer) if work.guide
+                        else self._episode_in_segments(work, masterer))
+                if done is not None:
+                    running.append((work, done))
+            for work, done in running:
+                self._collect(work, done)
+
+    def _prepare(self, work: Pending, utterances: list[Utterance]) -> bool:
+        """Put ``utterances`` into the sentence cache; ``False`` (the item failed) if that fails."""
+        try:
+            work.synth.prepare(utterances, where=str(work.script.path or work.script.meta.slug),
+                               progress=self.progress)
+        except AudioguideError as exc:
+            self.fail(work.path, exc)
+            return False
+        return True
+
+    def _guide(self, work: Pending, masterer: ThreadPoolExecutor) -> Future[None] | None:
+        if not self._prepare(work, work.utterances):
+            return None
+        return masterer.submit(self.render_here, work)
+
+    def _episode_in_segments(self, work: Pending, masterer: ThreadPoolExecutor) -> Future[None] | None:
+        dest = episode_dest(self.out_dir, work.script)
+        job = episode_job(self.config, work.script, work.utterances, work.synth, self.bed(), dest)
+        folder = Path(tempfile.mkdtemp(prefix="audioguide-"))
+        assembly = job.assembly(work.synth.audio, folder)
+        parts: list[Future[None]] = []
+        for index, (start, end) in enumerate(assembly.plan):
+            if not self._prepare(work, work.utterances[start:end]):
+                masterer.submit(shutil.rmtree, folder, True)  # after the segments already queued
+                return None
+            parts.append(masterer.submit(assembly.add, index))
+
+        def finish() -> None:
+            try:
+                for part in parts:  # done already: the same thread ran them first
+                    part.result()
+                self.report.rendered.append(write_episode(
+                    self.config, work.script, lambda tmp: finish_episode(job, assembly, tmp), dest=dest,
+                    number=work.number, cover=self.cover, key=work.key))
+                log.info("rendered %s", work.script.meta.slug)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        return masterer.submit(finish)
 
     def _collect(self, work: Pending, done: Future[None]) -> None:
         try:

@@ -313,8 +313,8 @@ def _master_job(batch: Batch, work: Pending) -> tuple[EpisodeJob | GuideJob, _Ma
     """What a worker masters for ``work``, and the task function that does it."""
     if work.guide:
         return guides.guide_job(batch.config, work.script, work.utterances), master_guide
-    job = episode_job(batch.config, work.script, work.utterances, batch.bed(),
-                      episode_dest(batch.out_dir, work.script))
+    job = episode_job(batch.config, work.script, work.utterances, work.synth, batch.bed(),
+                      episode_dest(batch.out_dir, work.script), keep_segments=False)  # workers elsewhere
     return job, master_episode
 
 

@@ -16,7 +16,7 @@ from audioguide import faults, stamps
 from audioguide.audio import mix
 from audioguide.audio.tags import Tags, write_tags
 from audioguide.errors import AudioguideError
-from audioguide.layout import MP3, RECORD, Output
+from audioguide.layout import MP3, RECORD, SEGMENTS, Output
 from audioguide.models import (
     EpisodeRecord,
     GuideRecord,
@@ -184,20 +184,23 @@ def music_bed(config: Config) -> mix.MusicBed:
     return mix.MusicBed.generated()
 
 
-def episode_job(config: Config, script: Script, utterances: list[Utterance], bed: mix.MusicBed,
-                dest: Path) -> produce.EpisodeJob:
-    """What :func:`produce.make_episode_audio` needs, with the previous render's mastering as
-    the first guess."""
+def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
+                bed: mix.MusicBed, dest: Path, *, keep_segments: bool = True) -> produce.EpisodeJob:
+    """What :func:`produce.make_episode_audio` needs, with the previous render's programme gain
+    as the first guess; with ``keep_segments``, encoded segments are kept in the project for the
+    next render."""
     first_gain: float | None
-    first_aim: float | None
+    first_threshold: float | None
     try:
         previous = json.loads(dest.with_suffix(RECORD).read_text())["master"]
-        first_gain, first_aim = float(previous["gain"]), float(previous["aim"])
+        first_gain, first_threshold = float(previous["gain"]), float(previous["threshold"])
     except (OSError, ValueError, KeyError, TypeError):
-        first_gain = first_aim = None
+        first_gain = first_threshold = None
     a = config.audio
-    return produce.EpisodeJob(tuple(utterances), tuple(s.chapter_title for s in script.sections), bed,
-                              a.loudness, a.true_peak, a.bitrate, first_gain, first_aim)
+    return produce.EpisodeJob(tuple(utterances), tuple(synth.keys(utterances)),
+                              tuple(s.chapter_title for s in script.sections), bed, a.loudness,
+                              a.true_peak, a.bitrate, first_gain, first_threshold,
+                              config.root / SEGMENTS if keep_segments else None)
 
 
 def episode_dest(out_dir: Path, script: Script) -> Path:
@@ -210,7 +213,7 @@ def render_episode(config: Config, script: Script, utterances: list[Utterance], 
     """Mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3`` from its sentences,
     which ``synth.prepare`` has put into the cache."""
     dest = episode_dest(out_dir, script)
-    job = episode_job(config, script, utterances, bed, dest)
+    job = episode_job(config, script, utterances, synth, bed, dest)
     return write_episode(config, script, lambda tmp: produce.make_episode_audio(job, synth.audio, tmp),
                          dest=dest, number=number, cover=cover, key=key)
 
@@ -233,7 +236,7 @@ def write_episode(config: Config, script: Script, make: Callable[[Path], produce
                               chapters=made.chapters, cues=made.cues, loudness=made.loudness)
     record = episode_record(episode, number)
     data = {**record.to_json(), BUILD_KEY: key,
-            "master": {"gain": round(made.gain, 3), "aim": round(made.aim, 3)}}
+            "master": {"gain": round(made.gain, 3), "threshold": round(made.threshold, 3)}}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")
     return episode

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from audioguide import faults
 from audioguide.audio import master, mix
 from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
+from audioguide.render.assembly import Assembly
 from audioguide.settings import aac_bitrate
 
 
@@ -25,14 +25,29 @@ class EpisodeJob:
     """What an episode is made of, with the mastering targets."""
 
     utterances: tuple[Utterance, ...]
+    keys: tuple[str, ...]
+    """Each utterance's sentence-cache key ("" for a pause)."""
     chapter_titles: tuple[str, ...]
     bed: mix.MusicBed
     loudness: float
     true_peak: float
     bitrate: str
     first_gain: float | None = None
-    """Gain and aim from the previous render of this episode: a good first guess."""
-    first_aim: float | None = None
+    """The programme gain of the previous render of this episode: kept when still right."""
+    first_threshold: float | None = None
+    """The compressor threshold of the previous render (kept with its gain)."""
+    store: Path | None = None
+    """Where encoded segments are kept for the next render (``None``: nowhere)."""
+
+    def assembly(self, audio: Callable[[Utterance], Audio], work: Path) -> Assembly:
+        """The episode to make one segment at a time (:mod:`audioguide.render.assembly`);
+        ``audio`` gives each sentence's sound (from the sentence cache), ``work`` is a folder
+        for its temporary files."""
+        if self.store is not None:
+            self.store.mkdir(parents=True, exist_ok=True)
+        return Assembly(self.utterances, self.keys, self.chapter_titles, self.bed, self.loudness,
+                        self.true_peak, self.bitrate, audio, work, self.store, self.first_gain,
+                        self.first_threshold)
 
 
 @dataclass(frozen=True)
@@ -44,22 +59,24 @@ class EpisodeAudio:
     cues: tuple[Cue, ...]
     loudness: Loudness
     gain: float
-    aim: float
+    threshold: float
+    """The compressor threshold the gain goes with."""
+
+
+def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path) -> EpisodeAudio:
+    """Join the assembled segments into the untagged MP3 ``dest``."""
+    duration, chapters, cues, measured, gain = assembly.finish(dest)
+    return EpisodeAudio(duration, chapters, cues, measured, gain, assembly.threshold or 0.0)
 
 
 def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], dest: Path) -> EpisodeAudio:
-    """Mix, master and encode ``job`` into the untagged MP3 ``dest``; ``audio`` gives each
-    sentence's sound (from the sentence cache)."""
+    """Mix, master and encode ``job`` into the untagged MP3 ``dest``, one segment after the other;
+    ``audio`` gives each sentence's sound (from the sentence cache)."""
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
-        mixed = mix.mix(list(job.utterances), (audio(u) for u in job.utterances), job.bed,
-                        list(job.chapter_titles), Path(work) / "mix.raw")
-        faults.point("item-mixed")
-        duration = mixed.duration
-        mastered = master.encode(mixed.path, dest, target=job.loudness, ceiling=job.true_peak,
-                                 bitrate=job.bitrate, first_gain=job.first_gain,
-                                 first_aim=job.first_aim)
-    return EpisodeAudio(duration, mixed.chapters, mixed.cues, mastered.loudness, mastered.gain,
-                        mastered.aim)
+        assembly = job.assembly(audio, Path(work))
+        for index in range(len(assembly.plan)):
+            assembly.add(index)
+        return finish_episode(job, assembly, dest)
 
 
 STOP_GAP = 1.5

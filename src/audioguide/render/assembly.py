@@ -1,0 +1,244 @@
+"""An episode's sound made one segment at a time: the chapter pipeline.
+
+An episode is cut into segments of whole chapters (about :data:`SEGMENT_SECONDS` of speech each,
+cut inside the pauses between chapters). Each segment is mixed, mastered and encoded as soon as
+its sentences are in the cache, while the next one is being spoken; the episode is the segments
+joined without a gap (:mod:`audioguide.audio.segments`). Nothing the size of the episode is ever
+held in memory or on disk besides the encoded segments: one segment's raw mix at a time.
+
+**Loudness.** One programme gain is used for every segment. It comes from the previous render of
+the episode when there was one, else from the first segment's own loudness. Each encoded segment
+is measured as it is made; their 400 ms blocks combine into the episode's integrated loudness
+(:mod:`audioguide.audio.loudness`). When that misses the target by more than
+:data:`GAIN_TOLERANCE`, the gain is corrected and the segments are mastered again; a segment
+whose true peak went over the ceiling is limited harder and encoded again on its own.
+
+**Quick edits.** Encoded segments are kept (``.cache/segments`` in the project), keyed by their
+sentences, pauses, music and mastering settings, gain included. An edit re-masters only the
+segments whose sentences changed, as long as the programme gain stays within
+:data:`GAIN_TOLERANCE` of the previous render's: then the previous gain is kept, and every other
+segment is reused as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from audioguide import faults, stamps
+from audioguide.audio import loudness, master, mix, segments
+from audioguide.audio.loudness import Measured
+from audioguide.errors import BuildError
+from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
+
+log = logging.getLogger(__name__)
+
+SEGMENT_SECONDS = 60.0
+"""Speech per segment, about: long enough that a segment's fixed costs (a few ffmpeg runs) stay
+small next to speaking it, short enough that the first one is mastered while the rest is spoken."""
+GAIN_TOLERANCE = 0.25
+"""dB (and LU). A programme gain within this of the previous render's is kept, so unchanged
+segments are reused: loudness then stays within ±0.25 LU of the target (the limit is ±0.5), and
+level steps this small between segments are far below what listeners notice (about 1 dB)."""
+SEGMENT_FORMAT = 1
+"""Bump when what a kept segment holds, or how it is made, changes."""
+
+
+def segment_plan(utterances: Sequence[Utterance], seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
+    """Where to cut: ``(start, end)`` index ranges of whole sections, each about ``seconds`` of
+    speech (estimated from the text: 15 characters a second, plus the pauses)."""
+    cuts: list[tuple[int, int]] = []
+    start, estimate = 0, 0.0
+    for i, u in enumerate(utterances):
+        if i > start and u.section != utterances[i - 1].section and estimate >= seconds:
+            cuts.append((start, i))
+            start, estimate = i, 0.0
+        estimate += len(u.text) / 15 + u.pause_after
+    cuts.append((start, len(utterances)))
+    return cuts
+
+
+@dataclass(frozen=True)
+class Made:
+    """One encoded segment, as kept in the segment store."""
+
+    segment: segments.Segment
+    measured: Measured
+    cues: tuple[Cue, ...]
+    section_starts: tuple[tuple[int, float], ...]
+    gain: float
+    limit: float
+
+
+@dataclass
+class Assembly:
+    """One episode being assembled; :meth:`add` each segment in order, then :meth:`finish`."""
+
+    utterances: tuple[Utterance, ...]
+    keys: tuple[str, ...]
+    """Each utterance's sentence-cache key ("" for a pause)."""
+    chapter_titles: tuple[str, ...]
+    bed: mix.MusicBed
+    target: float
+    ceiling: float
+    bitrate: str
+    audio: Callable[[Utterance], Audio]
+    work: Path
+    """A folder for this episode's temporary files (the raw mix of one segment at a time)."""
+    store: Path | None = None
+    """Where encoded segments are kept for reuse (``None``: only for this render, in ``work``)."""
+    gain: float | None = None
+    """The programme gain: the previous render's, else set by the first segment."""
+    threshold: float | None = None
+    """The compressor's threshold (dB, before the gain): the previous render's, else set by the
+    first segment (its loudness plus :data:`~audioguide.audio.master.COMPRESSOR_ABOVE`)."""
+    made: list[Made] = field(default_factory=list)
+    plan: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.plan = self.plan or segment_plan(self.utterances)
+        self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
+        self._previous_gain = self.gain
+
+    # -- one segment ----------------------------------------------------------------------
+
+    def add(self, index: int) -> None:
+        """Mix, master and encode segment ``index`` (its sentences must be in the cache), or
+        reuse it as kept by an earlier render."""
+        if len(self.made) != index:  # an earlier segment failed: the episode has failed
+            return
+        if self.gain is None or self.threshold is None:
+            self._first_gain()
+        assert self.gain is not None
+        self.made.append(self._segment(index, self._timeline, self.gain))
+
+    def _first_gain(self) -> None:
+        """A first render: the programme gain that brings the first segment to the target
+        (compression and limiting make loudness grow slower than the gain: a secant search)."""
+        start, end = self.plan[0]
+        part = list(self.utterances[start:end])
+        raw = self.work / "first.raw"
+        mix.Timeline(self.bed, align=segments.FRAME).segment(part, (self.audio(u) for u in part), raw,
+                                                             last=len(self.plan) == 1)
+        level = loudness.integrated(loudness.measure(master.pcm_input(raw), what="the first segment").blocks)
+        if level == float("-inf"):
+            raise BuildError("the mix is silent: nothing to normalise")
+        self.threshold = level + master.COMPRESSOR_ABOVE
+        gain, tried = self.target - level, []
+        for _attempt in range(6):
+            made = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain, keep=False)
+            result = loudness.integrated(made.measured.blocks)
+            tried.append((gain, result))
+            if abs(result - self.target) <= GAIN_TOLERANCE / 2:
+                break
+            gain = master.next_gain(tried, self.target)
+        self.gain = gain
+
+    def _key(self, index: int, gain: float, limit: float) -> str:
+        start, end = self.plan[index]
+        last = index == len(self.plan) - 1
+        return stamps.value_digest({
+            "format": SEGMENT_FORMAT,
+            "sentences": [[k, round(u.pause_after, 4), u.section, u.caption, u.text]
+                          for k, u in zip(self.keys[start:end], self.utterances[start:end], strict=True)],
+            "intro": stamps.value_digest([self.bed.intro.hex()[:64], len(self.bed.intro), self.bed.lead])
+            if index == 0 else None,
+            "outro": stamps.value_digest([self.bed.outro.hex()[:64], len(self.bed.outro)]) if last else None,
+            "last": last, "gain": round(gain, 2), "limit": round(limit, 2), "bitrate": self.bitrate,
+            "threshold": round(self.threshold or 0.0, 2), "target": self.target,
+        })
+
+    def _segment(self, index: int, timeline: mix.Timeline, gain: float, *, keep: bool = True) -> Made:
+        """Segment ``index`` at ``gain``: from the store, else made (and stored, with ``keep``)."""
+        start, end = self.plan[index]
+        last = index == len(self.plan) - 1
+        limit = self.ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
+        key = self._key(index, gain, limit)
+        kept = self._load(key) if keep else None
+        if kept is not None:
+            timeline.skip(kept.segment.samples, kept.cues, kept.section_starts)
+            return kept
+        part = list(self.utterances[start:end])
+        raw = self.work / f"segment-{index}.raw"
+        mixed = timeline.segment(part, (self.audio(u) for u in part), raw, last=last)
+        folder = self.store if keep and self.store is not None else self.work
+        dest = folder / f"{key}.mp3"
+        assert self.threshold is not None
+        threshold = self.threshold
+        for _attempt in range(5):
+            encoded, measured = segments.encode(raw, dest, bitrate=self.bitrate, measure=True,
+                                                chain=master.chain(gain, limit, threshold))
+            assert measured is not None
+            if measured.true_peak <= self.ceiling:
+                break
+            limit -= max(0.5, 1.5 * (measured.true_peak - self.ceiling) + 0.3)
+        else:
+            raise BuildError(f"could not keep segment {index + 1}'s true peak under {self.ceiling} dBTP")
+        raw.unlink()
+        made = Made(encoded, measured, mixed.cues, mixed.section_starts, gain, limit)
+        if keep and self.store is not None:
+            self._save(key, made)
+        return made
+
+    # -- the whole ------------------------------------------------------------------------
+
+    def finish(self, dest: Path) -> tuple[float, tuple[Chapter, ...], tuple[Cue, ...], Loudness, float]:
+        """Check the programme's loudness (mastering the segments again at a corrected gain if it
+        missed), join the segments into the untagged MP3 ``dest``; return its duration, chapters,
+        cues, loudness and the programme gain."""
+        if len(self.made) != len(self.plan) or self.gain is None:
+            raise BuildError("the episode's segments are not all made")
+        faults.point("item-mixed")
+        tried: list[tuple[float, float]] = []
+        for _attempt in range(4):
+            level, peak = loudness.combined(m.measured for m in self.made)
+            if abs(level - self.target) <= GAIN_TOLERANCE:
+                break
+            tried.append((self.gain, level))
+            self.gain = master.next_gain(tried, self.target)
+            log.debug("programme at %.2f LUFS: mastering every segment again at %.2f dB", level, self.gain)
+            self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
+            self.made = [self._segment(i, self._timeline, self.gain) for i in range(len(self.plan))]
+        else:
+            raise BuildError(f"could not master to {self.target} LUFS (measured {level:.1f} LUFS)")
+        segments.join([m.segment for m in self.made], dest)
+        timeline = self._timeline
+        duration = timeline.pos / mix.RATE
+        return (duration, timeline.chapters(list(self.chapter_titles)), tuple(timeline.cues),
+                Loudness(round(level, 2), round(peak, 2)), self.gain)
+
+    # -- the segment store ------------------------------------------------------------------
+
+    def _load(self, key: str) -> Made | None:
+        if self.store is None:
+            return None
+        try:
+            data = json.loads((self.store / f"{key}.json").read_text("utf-8"))
+            seg = data["segment"]
+            frames = self.store / f"{key}.mp3"
+            if frames.stat().st_size != seg["body_size"] + seg["last_size"]:
+                return None
+            return Made(
+                segments.Segment(frames, seg["samples"], seg["frames"], seg["body_size"], seg["body_crc"],
+                                 seg["last_size"], seg["last_crc"], bytes.fromhex(seg["info"])),
+                Measured(tuple(data["blocks"]), data["true_peak"]),
+                tuple(Cue.from_json(c) for c in data["cues"]),
+                tuple((int(s), float(t)) for s, t in data["section_starts"]), data["gain"], data["limit"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _save(self, key: str, made: Made) -> None:
+        seg = asdict(made.segment)
+        seg.pop("path")
+        seg["info"] = made.segment.info.hex()
+        data = {"segment": seg, "blocks": list(made.measured.blocks), "true_peak": made.measured.true_peak,
+                "cues": [c.to_json() for c in made.cues], "section_starts": list(made.section_starts),
+                "gain": made.gain, "limit": made.limit}
+        assert self.store is not None
+        tmp = self.store / f".{key}.{os.getpid()}.json"
+        tmp.write_text(json.dumps(data), "utf-8")
+        tmp.replace(self.store / f"{key}.json")
