@@ -64,7 +64,7 @@ def spoken(script: Script, config: Config, overrides: Overrides) -> tuple[int, f
     ...     Section(None, (Block("paragraph", "One two. Three four!"), Block("pause", seconds=2.0))),
     ...     Section("Next part", (Block("paragraph", "Five six seven."),))))
     >>> spoken(s, Config(), Overrides())  # 0.3 + 0.6 + 2 + (1.2 - 0.6) + 0.6 (heading) + 0.6
-    (10, 4.7)
+    (9, 4.7)
     """
     voice = episode_voice(config, script)
     heading = headings(config, script, overrides)
