@@ -9,6 +9,7 @@ in the text, which is what makes a 5 MB article's refusal take a second, not an 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -92,6 +93,12 @@ def music_seconds(bed: mix.MusicBed) -> float:
     lead = bed.lead if bed.intro else 0.5
     outro = len(bed.outro) / 2 / mix.RATE + OUTRO_AFTER if bed.outro else 0.0
     return lead + outro + MIX_TAIL
+
+
+@functools.cache
+def _stop_music() -> float:
+    """What the chime adds to each stop of a guide."""
+    return music_seconds(mix.MusicBed.stop_chime())
 
 
 RAW_BYTES_PER_SECOND = 2 * mix.RATE
@@ -195,12 +202,13 @@ class Limits:
         wpm = capabilities(name).words_per_minute * settings.rate
         words, silence = spoken(script, self.config, self.overrides)
         guide = as_guide(script, self.overrides)
-        try:
-            music = (len(script.sections) * (music_seconds(mix.MusicBed.stop_chime()) + STOP_GAP) if guide
-                     else music_seconds(self.bed()))
-        except AudioguideError:
-            music = 0.0  # music that cannot be read fails the item later, with its own message
-        seconds = 60 * words / wpm + silence + music
+        seconds = 60 * words / wpm + silence
+        if seconds <= self.max_seconds:  # music cannot bring an item over the limit back under it
+            try:
+                seconds += (len(script.sections) * (_stop_music() + STOP_GAP) if guide
+                            else music_seconds(self.bed()))
+            except AudioguideError:
+                pass  # music that cannot be read fails the item later, with its own message
         temporary, output = disk_needed(seconds, self.config.audio.bitrate, guide=guide)
         return Estimate(seconds, words, wpm, temporary, output)
 
