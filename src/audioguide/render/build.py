@@ -1,8 +1,8 @@
 """``audioguide render``, the rendering stage, read like a table of contents.
 
 gather inputs -> load scripts -> refuse what is too long or too big for the disk (estimated from
-the words: :mod:`audioguide.render.limits`) -> plan speech -> skip what is up to date -> synthesize what the
-sentence cache lacks -> mix, master, encode and tag each item (here, in a second thread while the
+the words: :mod:`audioguide.render.limits`) -> plan speech -> skip what is up to date ->
+synthesize what the sentence cache lacks -> mix, master, encode and tag each item (here, in a second thread while the
 next one is synthesized, or on a Dask cluster: :mod:`audioguide.render.cluster`). One bad input
 does not stop the others. Publishing comes after, in :mod:`audioguide.pipeline`.
 """
