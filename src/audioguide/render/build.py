@@ -2,9 +2,10 @@
 
 gather inputs -> load scripts -> refuse what is too long or too big for the disk (estimated from
 the words: :mod:`audioguide.render.limits`) -> plan speech -> skip what is up to date ->
-synthesize what the sentence cache lacks -> mix, master, encode and tag each item (here, in a second thread while the
-next one is synthesized, or on a Dask cluster: :mod:`audioguide.render.cluster`). One bad input
-does not stop the others. Publishing comes after, in :mod:`audioguide.pipeline`.
+synthesize what the sentence cache lacks -> mix, master, encode and tag each item (here, in a
+second thread while the next one is synthesized, or on a Dask cluster:
+:mod:`audioguide.render.cluster`). One bad input does not stop the others. Publishing comes
+after, in :mod:`audioguide.pipeline`.
 """
 
 from __future__ import annotations
