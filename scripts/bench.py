@@ -8,6 +8,7 @@ Prints, measured in one run on this machine:
   5. a two-hour episode (about 20,000 words): time and peak memory
   6. feed and site for 5,000 episodes
   7. a batch of articles rendered with --jobs 2 and on a local Dask cluster of worker processes
+  8. a 5 MB one-line article (dozens of hours of speech) refused up front (--only-limits: only this)
 """
 
 from __future__ import annotations
@@ -140,12 +141,42 @@ def cluster_batch(tmp: Path, count: int) -> None:
               f"{audio / seconds:.1f}x real time; peak memory of the largest process {peak:.0f} MB")
 
 
+def huge_article(dest: Path, size: int = 5_000_000) -> int:
+    """A one-paragraph article of ``size`` bytes (a title line, then one line of sentences);
+    its word count."""
+    words = ("the guide walks past old houses and tells how the river shaped the town and "
+             "its markets over many years").split()
+    sentences, length, count, n = [], 0, 0, 0
+    while length < size:
+        n += 1
+        sentence = " ".join(words[(n * 7 + i) % len(words)] for i in range(8 + n % 13)).capitalize() + ". "
+        sentences.append(sentence)
+        length += len(sentence)
+        count += 8 + n % 13
+    dest.write_text("A very long article\n\n" + "".join(sentences) + "\n")
+    return count
+
+
+def limits(tmp: Path) -> None:
+    """How long render takes to refuse a 5 MB one-line article (whole process), and its line."""
+    root = fresh_project(tmp, "limits")
+    words = huge_article(tmp / "huge.txt")
+    start = time.perf_counter()
+    done = subprocess.run([*AUDIOGUIDE, "render", str(tmp / "huge.txt")], cwd=root, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - start
+    print(f"5 MB one-line text ({words:,} words) refused in {seconds:.1f} s (target < 10 s), exit "
+          f"{done.returncode}:\n  {done.stderr.strip()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-long", action="store_true", help="skip the two-hour episode")
     parser.add_argument("--batch", type=int, default=6, metavar="N",
                         help="episodes in the --jobs / --cluster batch (0 skips it)")
     parser.add_argument("--only-batch", action="store_true", help="measure only the batch")
+    parser.add_argument("--only-limits", action="store_true",
+                        help="measure only the refusal of a 5 MB article")
     args = parser.parse_args()
     env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     print(f"audioguide benchmark ({env_note}); every figure measured in this run\n")
@@ -153,6 +184,9 @@ def main() -> None:
         tmp = Path(tmp_dir)
         if args.only_batch:
             cluster_batch(tmp, args.batch)
+            return
+        if args.only_limits:
+            limits(tmp)
             return
         root = fresh_project(tmp, "sample")
         raw = raw_piper(spoken_text(root), tmp / "raw.wav")
@@ -195,6 +229,7 @@ def main() -> None:
                                       capture_output=True, text=True).stdout)
         print(f"feed and site for 5,000 episodes:     {first:6.2f} s first, {second:.2f} s unchanged "
               f"(target <= 5 s)")
+        limits(tmp)
         if args.batch:
             cluster_batch(tmp, args.batch)
 

@@ -215,6 +215,20 @@ class TerminalProgress:
         return True
 
 
+class Duration(click.ParamType):
+    """A duration with units (``90m``, ``6h``, ``1h30m``) or ``none``, as seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from audioguide.settings import DURATION_FIX, parse_duration
+
+        seconds = parse_duration(str(value))
+        if seconds is None:
+            self.fail(f"{value!r} is not {DURATION_FIX}", param, ctx)
+        return seconds
+
+
 @cli.command()
 @click.argument("episodes", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--engine", help="Speech engine for this run (piper, gtts).")
@@ -232,6 +246,9 @@ class TerminalProgress:
 @click.option("--any-language", is_flag=True,
               help="Read items with the voice chosen even when it speaks another language than the "
                    "item is written in (default: such items are refused).")
+@click.option("--max-duration", type=Duration(), metavar="DURATION",
+              help="Refuse items estimated to be longer than this (90m, 6h, 1h30m; 'none' for no "
+                   "limit). Default: max_duration under [render] in audioguide.toml.")
 @click.option("--wait", "wait", default=0.0, show_default=True, type=click.FloatRange(0),
               metavar="SECONDS",
               help="If another render of this project is running, wait this long for it "
@@ -239,7 +256,7 @@ class TerminalProgress:
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
            out: Path | None, guide: bool, jobs: int | None, cluster: str | None, any_language: bool,
-           wait: float) -> None:
+           max_duration: float | None, wait: float) -> None:
     """Render EPISODES (scripts or article files; default: all of episodes/) to MP3.
 
     One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
@@ -265,7 +282,8 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
         with render_lock(config.root, wait=wait), scratch_space(config.root), output_root(out_dir):
             report = run_render(config, list(episodes),
                                 Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
-                                          cluster=cluster, any_language=any_language),
+                                          cluster=cluster, any_language=any_language,
+                                          max_duration=max_duration),
                                 progress_factory=progress if sys.stderr.isatty() and not ctx.quiet else None)
     except KeyboardInterrupt:
         ended = any([p.close() for p in shown])  # the ^C the terminal echoed ends a line unless a bar did

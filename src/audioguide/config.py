@@ -21,6 +21,7 @@ from audioguide.lexicon import parse_lexicon
 from audioguide.publish.podcast import APPLE_CATEGORIES, EMAIL
 from audioguide.settings import (
     CLUSTER_ADDRESS,
+    DURATION_FIX,
     INTRODUCTIONS,
     LANGUAGE,
     LOUDNESS_RANGE,
@@ -29,6 +30,7 @@ from audioguide.settings import (
     TRUE_PEAK_RANGE,
     VOICE_LIMITS,
     Config,
+    parse_duration,
     voice_value_problem,
 )
 
@@ -89,6 +91,8 @@ def _validate(cfg: Config, problems: list[str]) -> None:
     if not TRUE_PEAK_RANGE[0] <= cfg.audio.true_peak <= TRUE_PEAK_RANGE[1]:
         problems.append(f"audio.true_peak must be between {TRUE_PEAK_RANGE[0]:g} and "
                         f"{TRUE_PEAK_RANGE[1]:g} dBTP")
+    if parse_duration(cfg.render.max_duration) is None:
+        problems.append(f"render.max_duration {cfg.render.max_duration!r} must be {DURATION_FIX}")
     if not 1 <= cfg.cluster.timeout <= 3600:
         problems.append("cluster.timeout must be between 1 and 3600 seconds")
     if cfg.cluster.address.strip() and not CLUSTER_ADDRESS.match(cfg.cluster.address.strip()):

@@ -9,6 +9,7 @@ Stages receive the section they use (:class:`VoiceConfig`, :class:`AudioConfig`,
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -82,6 +83,15 @@ INTRODUCTIONS = ("unnumbered", "stop 0", "stop 1")
 
 
 @dataclass(frozen=True)
+class RenderConfig:
+    """``[render]``: limits a render checks before anything is spoken."""
+
+    max_duration: str = _doc("Longest item render accepts, estimated before any speech from its words, the "
+                             "voice's speed, its pauses and the music: such as 90m, 6h or 1h30m; 'none' for "
+                             "no limit (--max-duration overrides).", "6h")
+
+
+@dataclass(frozen=True)
 class GuideConfig:
     """``[guide]``: audio guides (scripts with kind: guide, or render --guide)."""
 
@@ -117,6 +127,7 @@ class Config:
     show: ShowConfig = field(default_factory=ShowConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    render: RenderConfig = field(default_factory=RenderConfig)
     guide: GuideConfig = field(default_factory=GuideConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
@@ -135,7 +146,8 @@ class Config:
 
 
 SECTIONS: dict[str, type] = {"show": ShowConfig, "voice": VoiceConfig, "audio": AudioConfig,
-                             "guide": GuideConfig, "cache": CacheConfig, "cluster": ClusterConfig}
+                             "render": RenderConfig, "guide": GuideConfig, "cache": CacheConfig,
+                             "cluster": ClusterConfig}
 
 CLUSTER_ADDRESS = re.compile(r"^(none|local(:\d+)?|(tcp|tls|ucx|inproc|ws|wss)://\S+|[\w.-]+:\d+)$", re.I)
 """A Dask scheduler address, ``local`` or ``local:N`` (worker processes here), or ``none``."""
@@ -198,6 +210,33 @@ LOUDNESS_RANGE = (-30.0, -9.0)
 """Integrated loudness targets allowed, in LUFS."""
 TRUE_PEAK_RANGE = (-9.0, -1.0)
 """True-peak ceilings allowed, in dBTP."""
+
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d*)?)h)?(?:(\d+(?:\.\d*)?)m(?:in)?)?(?:(\d+(?:\.\d*)?)s)?")
+NO_LIMIT = "none"
+"""The ``max_duration`` (and ``--max-duration``) that turns the limit off."""
+
+
+def parse_duration(text: str) -> float | None:
+    """Seconds in a duration written with units (``90m``, ``6h``, ``1h30m``, ``45s``), infinity
+    for ``none``, ``None`` when it is not one (a bare number has no unit: minutes or hours?).
+
+    >>> parse_duration("1h30m"), parse_duration("90 min"), parse_duration("none"), parse_duration("90")
+    (5400.0, 5400.0, inf, None)
+    """
+    compact = "".join(text.split()).lower()
+    if compact == NO_LIMIT:
+        return math.inf
+    match = _DURATION.fullmatch(compact)
+    if not compact or match is None or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    total = 3600 * hours + 60 * minutes + seconds
+    return total if total > 0 else None
+
+
+DURATION_FIX = "a duration such as 90m, 6h or 1h30m, or 'none' for no limit"
+"""How ``max_duration`` and ``--max-duration`` are written, for messages."""
 
 
 CACHE_ENV = "AUDIOGUIDE_CACHE"

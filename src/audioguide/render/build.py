@@ -1,9 +1,11 @@
 """``audioguide render``, the rendering stage, read like a table of contents.
 
-gather inputs -> load scripts -> plan speech -> skip what is up to date -> synthesize what the
-sentence cache lacks -> mix, master, encode and tag each item (here, in a second thread while the
-next one is synthesized, or on a Dask cluster: :mod:`audioguide.render.cluster`). One bad input
-does not stop the others. Publishing comes after, in :mod:`audioguide.pipeline`.
+gather inputs -> load scripts -> refuse what is too long or too big for the disk (estimated from
+the words: :mod:`audioguide.render.limits`) -> plan speech -> skip what is up to date ->
+synthesize what the sentence cache lacks -> mix, master, encode and tag each item (here, in a
+second thread while the next one is synthesized, or on a Dask cluster:
+:mod:`audioguide.render.cluster`). One bad input does not stop the others. Publishing comes
+after, in :mod:`audioguide.pipeline`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audioguide.errors import AudioguideError, ConfigError, EngineError, InputError
@@ -40,6 +42,7 @@ from audioguide.render.items import (
     music_bed,
     progress_items,
 )
+from audioguide.render.limits import Limits
 from audioguide.settings import Config, cache_location
 from audioguide.speech.cache import SentenceCache
 
@@ -122,6 +125,43 @@ def preflight(config: Config, scripts_: list[Script], overrides: Overrides, pool
         raise ConfigError(problems)
 
 
+@dataclass(frozen=True)
+class Admission:
+    """An input as checked before anything is planned or spoken."""
+
+    path: Path
+    script: Script
+    refused: AudioguideError | None = None
+    """Why it is not rendered at all."""
+    unless_unchanged: AudioguideError | None = None
+    """Why it is not rendered unless its output is up to date (it was rendered at about this
+    length before, so it is checked again once its plan says whether it changed)."""
+
+
+def admit(config: Config, loaded: list[tuple[Path, Script]], overrides: Overrides,
+          limits: Limits) -> list[Admission]:
+    """Each input checked from its script alone: a language its voice does not speak, and its
+    estimated length and disk needs against ``limits`` (from its words, before the slow
+    sentence splitting, so a 5 MB article is refused at once)."""
+    admitted = []
+    for path, script in loaded:
+        s = replace(script, path=script.path or path)
+        problem = language_problem(config, s, overrides)
+        if problem is not None:
+            admitted.append(Admission(path, s, refused=problem))
+            continue
+        estimate = limits.estimate(s)
+        refusal = limits.refusal(path, s, estimate)
+        if refusal is None:
+            limits.accept(estimate)
+            admitted.append(Admission(path, s))
+        elif refusal.later:
+            admitted.append(Admission(path, s, unless_unchanged=refusal.error))
+        else:
+            admitted.append(Admission(path, s, refused=refusal.error))
+    return admitted
+
+
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
            cover: Callable[[], Path | None], publish_guide: guides.PublishGuide,
            progress_factory: ProgressFactory | None = None) -> Report:
@@ -134,23 +174,27 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     out_dir = overrides.out or config.output_dir
     loaded, everything = load_all(config, gather(config, list(paths or [])), report)
     numbers = number_episodes(everything)
-    plans = [(p, s, episode_plan(config, s, overrides)) for p, s in loaded]
     pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
     preflight(config, [s for _, s in loaded], overrides, pool)
-    batch = Batch(config, out_dir, cover(), functools.cache(lambda: music_bed(config)), report,
-                  single=len(loaded) == 1, publish_guide=publish_guide)
+    bed = functools.cache(lambda: music_bed(config))
+    admitted = admit(config, loaded, overrides, Limits(config, overrides, out_dir, bed))
+    if len(admitted) == 1 and admitted[0].refused is not None:
+        raise admitted[0].refused  # the only input: nothing is written, not even the cover
+    batch = Batch(config, out_dir, cover(), bed, report, single=len(loaded) == 1, publish_guide=publish_guide)
     pending: list[Pending] = []
-    for path, s, utterances in plans:
-        problem = language_problem(config, replace(s, path=s.path or path), overrides)
-        if problem is not None:
-            batch.fail(path, problem)
+    for item in admitted:
+        if item.refused is not None:
+            batch.fail(item.path, item.refused)
             continue
         try:
-            work = batch.pending(path, replace(s, path=s.path or path), utterances, pool, numbers, overrides)
+            work = batch.pending(item.path, item.script, episode_plan(config, item.script, overrides), pool,
+                                 numbers, overrides)
         except AudioguideError as exc:
-            batch.fail(path, exc)
+            batch.fail(item.path, exc)
             continue
-        if work is not None:
+        if work is not None and item.unless_unchanged is not None:  # over a limit, and it changed
+            batch.fail(item.path, item.unless_unchanged)
+        elif work is not None:
             pending.append(work)
     if pending and progress_factory:
         batch.progress = progress_factory(progress_items(pending))

@@ -34,6 +34,9 @@ class Overrides:
     """Dask scheduler address (or ``local:N``) to render on; ``none`` renders here."""
     any_language: bool = False
     """Read items with the chosen voice even when it speaks another language."""
+    max_duration: float | None = None
+    """Seconds: an item estimated to be longer is refused (``inf``: no limit; default: the
+    ``[render] max_duration`` setting)."""
 
 
 def is_script(path: Path, episodes: Path) -> bool:
@@ -91,13 +94,17 @@ def episode_voice(config: Config, script: Script) -> VoiceConfig:
     return replace(config.voice, **own)
 
 
+def headings(config: Config, script: Script, overrides: Overrides) -> speech.HeadingText:
+    """What announces each section: its heading, or in a guide "Stop 2. …"."""
+    return announcer(script, config.guide.introduction) if as_guide(script, overrides) else speech.spoken_heading
+
+
 def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[Utterance]:
     """What is said in an episode (or guide), sentence by sentence."""
     name, _ = engine_choice(config, script, overrides)
     return speech.plan(script, episode_voice(config, script),
                        script.meta.language or config.show.language,
-                       heading=(announcer(script, config.guide.introduction) if as_guide(script, overrides)
-                                else speech.spoken_heading),
+                       heading=headings(config, script, overrides),
                        lexicon=config.lexicon.merged(script.meta.lexicon),
                        phonemes=capabilities(name).phonemes)
 

@@ -85,6 +85,10 @@ class Engine(Protocol):
     cpu_bound: ClassVar[bool]
     """Capability: synthesis uses this machine's cores, so ``--jobs`` limits the concurrency too
     (a network engine is limited only by its own politeness)."""
+    words_per_minute: ClassVar[float]
+    """Capability: how fast the voice reads at rate 1.0, in words as written per minute of the
+    audio it returns (the silence it pads sentences with included), measured; a render's
+    duration estimate divides the words by it (times the ``rate`` setting)."""
 
     def __init__(self, settings: EngineSettings) -> None: ...
 
@@ -108,6 +112,11 @@ class Engine(Protocol):
         ...
 
 
+TYPICAL_WORDS_PER_MINUTE = 155.0
+"""Words a minute of an audiobook or podcast narrator (150-160 is the usual figure): the speed
+assumed for an engine that does not state its own."""
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What an engine can do, read from its class (absent attributes mean "no", one at a time)."""
@@ -115,12 +124,16 @@ class Capabilities:
     phonemes: bool = False
     concurrency: int = 1
     cpu_bound: bool = False
+    words_per_minute: float = TYPICAL_WORDS_PER_MINUTE
+    """An engine that does not say reads at a typical narrator's pace."""
 
     @classmethod
     def of(cls, engine: type[Engine] | Engine) -> Capabilities:
+        wpm = getattr(engine, "words_per_minute", None)
         return cls(bool(getattr(engine, "speaks_phonemes", False)),
                    max(1, int(getattr(engine, "concurrency", 1))),
-                   bool(getattr(engine, "cpu_bound", False)))
+                   bool(getattr(engine, "cpu_bound", False)),
+                   float(wpm) if isinstance(wpm, (int, float)) and wpm > 0 else TYPICAL_WORDS_PER_MINUTE)
 
     def workers(self, jobs: int) -> int:
         """Sentences to synthesize at once, given ``--jobs``."""

@@ -90,6 +90,8 @@ class ToneEngine:
     cpu_bound = True
     concurrency = 1
     """Sentences one at a time: each takes well under a millisecond, threads would only cost."""
+    words_per_minute = 283.0
+    """Measured on the sample script: 511 words as written, 108.3 s of tones."""
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
