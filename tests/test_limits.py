@@ -147,16 +147,17 @@ def _fake_free(free: int) -> Callable[[Any], Any]:
 
 
 def test_an_item_bigger_than_the_free_disk_is_refused(tone_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The disk has 20 MB free; the sample (about 2.5 min: two raw copies of 13 MB each) needs
-    more: refused in one line naming the need, the folder and the free space."""
+    """The disk has 5 MB free; the sample (about 2.5 min: one segment's raw mix of up to 10 MB and
+    the encoded segments) needs more: refused in one line naming the need, the folder and the
+    free space."""
     root = tone_project
-    monkeypatch.setattr(shutil, "disk_usage", _fake_free(20_000_000))
+    monkeypatch.setattr(shutil, "disk_usage", _fake_free(5_000_000))
     code, _, err = _run(root, "render")
     assert code == 2, err
     line = err.strip()
     assert "\n" not in line and "Traceback" not in line
     assert f"{root / 'episodes' / SAMPLE}.md: needs about " in line and " MB of disk to render (about 2 min" in line
-    assert "has 20 MB free" in line and str(root / ".cache" / "audioguide") in line
+    assert "has 5 MB free" in line and str(root / ".cache" / "tmp") in line
     assert "Free some disk there" in line and "--out" in line
     assert not (root / "output").exists()
 
@@ -212,9 +213,11 @@ def test_the_rate_setting_scales_the_estimate(tone_project: Path) -> None:
     assert 0.45 < fast / slow < 0.75  # the speech takes half as long, the pauses and music do not
 
 
-def test_the_disk_estimate_counts_two_raw_copies_and_the_output() -> None:
+def test_the_disk_estimate_counts_one_segment_of_raw_audio_and_the_output() -> None:
+    from audioguide.render.assembly import MAX_SEGMENT_SECONDS
+
     temporary, output = disk_needed(600, "128k", guide=False)
-    assert temporary == 2 * 88_200 * 600
+    assert temporary == 88_200 * MAX_SEGMENT_SECONDS + 16_000 * 600  # a segment's mix, the segments
     assert output == 16_000 * 600 + (1 << 20)
     assert disk_needed(600, "128k", guide=True)[1] > 2.5 * 16_000 * 600
 

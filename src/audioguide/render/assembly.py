@@ -48,15 +48,36 @@ SEGMENT_FORMAT = 1
 """Bump when what a kept segment holds, or how it is made, changes."""
 
 
+MAX_SEGMENT_SECONDS = 2 * SEGMENT_SECONDS
+"""A chapter longer than this is cut between sentences too (after a pause of at least
+:data:`CUT_PAUSE`), so a segment's raw mix stays small however long a chapter is."""
+CUT_PAUSE = 0.25
+"""Seconds of silence a cut inside a chapter needs after the sentence before it: more than the
+two MP3 frames a join reaches back."""
+
+
 def segment_plan(utterances: Sequence[Utterance], seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
-    """Where to cut: ``(start, end)`` index ranges of whole sections, each about ``seconds`` of
-    speech (estimated from the text: 15 characters a second, plus the pauses)."""
+    """Where to cut: ``(start, end)`` index ranges of about ``seconds`` of speech (estimated
+    from the text: 15 characters a second, plus the pauses), cut where a section starts or, in a
+    section longer than :data:`MAX_SEGMENT_SECONDS`, after a pause between sentences.
+
+    >>> from audioguide.models import Utterance
+    >>> plan = [Utterance(s, "x" * 300, 0.5) for s in (0, 0, 0, 1, 1, 2)]  # 20 s a sentence
+    >>> segment_plan(plan), segment_plan(plan, seconds=15)
+    ([(0, 3), (3, 6)], [(0, 2), (2, 3), (3, 5), (5, 6)])
+    >>> segment_plan([Utterance(0, "x" * 300, 0.5)] * 20)  # one long section
+    [(0, 6), (6, 12), (12, 18), (18, 20)]
+    """
     cuts: list[tuple[int, int]] = []
     start, estimate = 0, 0.0
+    longest = 2 * seconds
     for i, u in enumerate(utterances):
-        if i > start and u.section != utterances[i - 1].section and estimate >= seconds:
-            cuts.append((start, i))
-            start, estimate = i, 0.0
+        if i > start and estimate >= seconds:
+            previous = utterances[i - 1]
+            new_section = u.section != previous.section
+            if new_section or (estimate >= longest and previous.pause_after >= CUT_PAUSE):
+                cuts.append((start, i))
+                start, estimate = i, 0.0
         estimate += len(u.text) / 15 + u.pause_after
     cuts.append((start, len(utterances)))
     return cuts

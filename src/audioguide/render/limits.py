@@ -15,18 +15,18 @@ import math
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.audio import mix
 from audioguide.errors import AudioguideError, InputError
-from audioguide.layout import RECORD, Output
+from audioguide.layout import RECORD, SCRATCH, Output
 from audioguide.models import Script
+from audioguide.render.assembly import MAX_SEGMENT_SECONDS
 from audioguide.render.inputs import Overrides, as_guide, engine_choice, episode_voice, headings
 from audioguide.render.work import STOP_GAP
-from audioguide.settings import AAC_PER_MP3, Config, cache_location, is_url, parse_duration
+from audioguide.settings import AAC_PER_MP3, Config, parse_duration
 from audioguide.speech.engines import capabilities
 
 SENTENCE_END = re.compile(r"[.!?…]+(?=[\"'”’)\]]*(?:\s|$))")
@@ -109,34 +109,34 @@ OUTPUT_SLACK = 1 << 20
 
 def disk_needed(seconds: float, bitrate: str, *, guide: bool) -> tuple[int, int]:
     """Bytes an item of ``seconds`` needs on disk at the peak of its render:
-    ``(temporary, output)``, the first in the temporary folder, the second in the output folder.
+    ``(temporary, output)``, the first in the project's ``.cache`` (temporary files and kept
+    segments), the second in the output folder.
 
-    What it assumes, as rendering works today (``render/work.py``, ``audio/master.py``):
+    What it assumes, as rendering works (``render/assembly.py``, ``render/work.py``):
 
-    * temporary: the whole mix as raw PCM (16-bit mono 44.1 kHz, 88.2 kB a second) and its
-      mastered copy beside it, two raw copies of the item (a guide holds the same two at most:
-      its whole raw mix and mastered copy, while each stop's own are smaller);
+    * an episode: the raw mix of one segment at a time (16-bit mono 44.1 kHz, 88.2 kB a second;
+      a segment is at most :data:`~audioguide.render.assembly.MAX_SEGMENT_SECONDS`) and its
+      encoded segments (as large as the MP3), kept for the next render;
+    * a guide (still mastered whole): its whole raw mix and the mastered copy beside it;
     * output: the MP3 at ``bitrate`` (an episode); a guide also keeps one MP3 per stop (as
       long as the whole together) and the M4B at the matched AAC bitrate; plus
       :data:`OUTPUT_SLACK` for tags.
 
-    A chapter-by-chapter pipeline needs one chapter of raw audio instead of two whole copies:
-    change the temporary part here, and only here.
-
     >>> disk_needed(3600, "96k", guide=False)
-    (635040000, 44248576)
+    (53784000, 44248576)
     """
-    raw = RAW_BYTES_PER_SECOND * seconds
     mp3 = int(bitrate.rstrip("k")) * 1000 / 8 * seconds
+    if guide:
+        temporary = 2 * RAW_BYTES_PER_SECOND * seconds
+    else:
+        temporary = RAW_BYTES_PER_SECOND * min(seconds, MAX_SEGMENT_SECONDS) + mp3
     output = mp3 * (2 + AAC_PER_MP3) if guide else mp3
-    return math.ceil(2 * raw), math.ceil(output) + OUTPUT_SLACK
+    return math.ceil(temporary), math.ceil(output) + OUTPUT_SLACK
 
 
 def temporary_folder(config: Config) -> Path:
-    """Where a render's temporary files go: under the cache folder (the system's temporary
-    folder when the cache is a URL)."""
-    location = cache_location(config)
-    return Path(tempfile.gettempdir()) if is_url(location) else Path(location)
+    """Where a render's temporary files and kept segments go: the project's ``.cache``."""
+    return config.root / SCRATCH
 
 
 def _free(folder: Path) -> tuple[int, int]:
