@@ -409,15 +409,20 @@ def unpublish(ctx: Context, slugs: tuple[str, ...]) -> None:
 @click.option("--prune", is_flag=True, help="Delete the entries no episode in episodes/ uses.")
 @pass_ctx
 def cache(ctx: Context, prune: bool) -> None:
-    """Show the sentence cache (entries, size); --prune removes what no episode uses."""
+    """Show the sentence cache (entries, size) and the kept segments; --prune removes what no
+    episode uses."""
+    from audioguide.layout import SEGMENTS
     from audioguide.render.usage import cache_usage
 
     config = ctx.config()
     usage = cache_usage(config, prune=prune)
     click.echo(f"{usage.location}: {usage.entries} sentences, {usage.bytes / 1e6:.1f} MB; "
                f"{usage.used} used by {usage.episodes} episode scripts")
+    click.echo(f"{config.root / SEGMENTS}: {usage.segments} encoded segments kept for quick edits, "
+               f"{usage.segment_bytes / 1e6:.1f} MB")
     if prune:
-        click.echo(f"Pruned {usage.pruned} unused sentences ({usage.pruned_bytes / 1e6:.1f} MB).")
+        click.echo(f"Pruned {usage.pruned} unused sentences ({usage.pruned_bytes / 1e6:.1f} MB) and "
+                   f"{usage.segments_pruned} segments no rendered episode uses.")
 
 
 @cli.command()

@@ -22,6 +22,7 @@ segment is reused as it is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -56,26 +57,34 @@ CUT_PAUSE = 0.25
 two MP3 frames a join reaches back."""
 
 
+def _content_cut(text: str) -> bool:
+    """One sentence in four, chosen by its text: where a long section may be cut."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=1).digest()[0] % 4 == 0
+
+
 def segment_plan(utterances: Sequence[Utterance], seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
-    """Where to cut: ``(start, end)`` index ranges of about ``seconds`` of speech (estimated
-    from the text: 15 characters a second, plus the pauses), cut where a section starts or, in a
-    section longer than :data:`MAX_SEGMENT_SECONDS`, after a pause between sentences.
+    """Where to cut: ``(start, end)`` index ranges (speech estimated from the text: 15 characters
+    a second, plus the pauses).
+
+    A cut falls where a section starts, once the segment holds half of ``seconds``; inside a
+    long section, after a pause of at least :data:`CUT_PAUSE`, before a sentence its text picks
+    once the segment holds ``seconds``, and at the latest at :data:`MAX_SEGMENT_SECONDS`. Cuts
+    depend on the text near them, not on everything before: an edit moves at most the cuts
+    around it, so the other segments are reused.
 
     >>> from audioguide.models import Utterance
     >>> plan = [Utterance(s, "x" * 300, 0.5) for s in (0, 0, 0, 1, 1, 2)]  # 20 s a sentence
     >>> segment_plan(plan), segment_plan(plan, seconds=15)
-    ([(0, 3), (3, 6)], [(0, 2), (2, 3), (3, 5), (5, 6)])
-    >>> segment_plan([Utterance(0, "x" * 300, 0.5)] * 20)  # one long section
-    [(0, 6), (6, 12), (12, 18), (18, 20)]
+    ([(0, 3), (3, 5), (5, 6)], [(0, 2), (2, 3), (3, 5), (5, 6)])
     """
     cuts: list[tuple[int, int]] = []
     start, estimate = 0, 0.0
-    longest = 2 * seconds
     for i, u in enumerate(utterances):
-        if i > start and estimate >= seconds:
+        if i > start:
             previous = utterances[i - 1]
-            new_section = u.section != previous.section
-            if new_section or (estimate >= longest and previous.pause_after >= CUT_PAUSE):
+            quiet = previous.pause_after >= CUT_PAUSE
+            if (u.section != previous.section and estimate >= seconds / 2) or (quiet and (
+                    estimate >= 2 * seconds or (estimate >= seconds and _content_cut(u.text)))):
                 cuts.append((start, i))
                 start, estimate = i, 0.0
         estimate += len(u.text) / 15 + u.pause_after
@@ -87,6 +96,7 @@ def segment_plan(utterances: Sequence[Utterance], seconds: float = SEGMENT_SECON
 class Made:
     """One encoded segment, as kept in the segment store."""
 
+    key: str
     segment: segments.Segment
     measured: Measured
     cues: tuple[Cue, ...]
@@ -200,12 +210,17 @@ class Assembly:
         else:
             raise BuildError(f"could not keep segment {index + 1}'s true peak under {self.ceiling} dBTP")
         raw.unlink()
-        made = Made(encoded, measured, mixed.cues, mixed.section_starts, gain, limit)
+        made = Made(key, encoded, measured, mixed.cues, mixed.section_starts, gain, limit)
         if keep and self.store is not None:
             self._save(key, made)
         return made
 
     # -- the whole ------------------------------------------------------------------------
+
+    @property
+    def segment_keys(self) -> tuple[str, ...]:
+        """The kept segments the episode is made of (its record lists them: the cache keeps them)."""
+        return tuple(m.key for m in self.made)
 
     def finish(self, dest: Path) -> tuple[float, tuple[Chapter, ...], tuple[Cue, ...], Loudness, float]:
         """Check the programme's loudness (mastering the segments again at a corrected gain if it
@@ -244,6 +259,7 @@ class Assembly:
             if frames.stat().st_size != seg["body_size"] + seg["last_size"]:
                 return None
             return Made(
+                key,
                 segments.Segment(frames, seg["samples"], seg["frames"], seg["body_size"], seg["body_crc"],
                                  seg["last_size"], seg["last_crc"], bytes.fromhex(seg["info"])),
                 Measured(tuple(data["blocks"]), data["true_peak"]),
@@ -255,7 +271,7 @@ class Assembly:
     def _save(self, key: str, made: Made) -> None:
         seg = asdict(made.segment)
         seg.pop("path")
-        seg["info"] = made.segment.info.hex()
+        seg["info"] = made.segment.info.hex()  # bytes: asdict cannot put them in JSON
         data = {"segment": seg, "blocks": list(made.measured.blocks), "true_peak": made.measured.true_peak,
                 "cues": [c.to_json() for c in made.cues], "section_starts": list(made.section_starts),
                 "gain": made.gain, "limit": made.limit}

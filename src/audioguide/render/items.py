@@ -236,7 +236,8 @@ def write_episode(config: Config, script: Script, make: Callable[[Path], produce
                               chapters=made.chapters, cues=made.cues, loudness=made.loudness)
     record = episode_record(episode, number)
     data = {**record.to_json(), BUILD_KEY: key,
-            "master": {"gain": round(made.gain, 3), "threshold": round(made.threshold, 3)}}
+            "master": {"gain": made.gain, "threshold": made.threshold},  # exact: kept segments' keys
+            **({"segments": list(made.segments)} if made.segments else {})}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")
     return episode

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from audioguide.ingest import script as scripts
+from audioguide.layout import SEGMENTS, Output
 from audioguide.render.inputs import Overrides, engine_choice, episode_plan
 from audioguide.render.items import SynthPool
 from audioguide.settings import Config, cache_location
@@ -21,6 +23,10 @@ class CacheUsage:
     episodes: int
     pruned: int = 0
     pruned_bytes: int = 0
+    segments: int = 0
+    """Encoded episode segments kept for quick edits (``.cache/segments``)."""
+    segment_bytes: int = 0
+    segments_pruned: int = 0
 
 
 def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
@@ -38,6 +44,31 @@ def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
     before = cache.stats()
     removed = cache.prune(used) if prune else None
     present = set(cache.keys())
+    kept, kept_bytes, dropped = _segments(config, prune=prune)
     return CacheUsage(cache.location, before.entries, before.bytes, len(used & present), len(scripts_found),
-                      removed.entries if removed else 0, removed.bytes if removed else 0)
+                      removed.entries if removed else 0, removed.bytes if removed else 0,
+                      kept, kept_bytes, dropped)
+
+
+def _segments(config: Config, *, prune: bool) -> tuple[int, int, int]:
+    """The kept episode segments (count, bytes) and, with ``prune``, how many were deleted
+    because no rendered episode's record lists them."""
+    folder = config.root / SEGMENTS
+    files = sorted(folder.glob("*.mp3")) if folder.is_dir() else []
+    listed: set[str] = set()
+    for record in Output(config.output_dir).episode_records():
+        try:
+            listed.update(json.loads(record.read_text("utf-8")).get("segments", []))
+        except (OSError, ValueError):
+            continue
+    dropped = 0
+    if prune:
+        for frames in files:
+            if frames.stem not in listed:
+                frames.unlink(missing_ok=True)
+                frames.with_suffix(".json").unlink(missing_ok=True)
+                dropped += 1
+    left = [f for f in files if f.exists()]
+    return len(left), sum(f.stat().st_size + f.with_suffix(".json").stat().st_size for f in left
+                          if f.with_suffix(".json").exists()), dropped
 
