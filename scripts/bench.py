@@ -9,6 +9,7 @@ Prints, measured in one run on this machine:
   6. feed and site for 5,000 episodes
   7. a batch of articles rendered with --jobs 2 and on a local Dask cluster of worker processes
   8. a 5 MB one-line article (dozens of hours of speech) refused up front (--only-limits: only this)
+  9. an article of 1,500 sections of two words each, rendered cold (every sentence new)
 """
 
 from __future__ import annotations
@@ -125,6 +126,39 @@ def batch_project(parent: Path, name: str, count: int) -> Path:
     return root
 
 
+ADJECTIVES = ("amber", "bold", "calm", "dark", "eager", "faint", "grand", "hollow", "idle", "jolly",
+              "keen", "loud", "mild", "narrow", "odd", "pale", "quiet", "rough", "sharp", "tall",
+              "vast", "warm", "young", "brisk", "crisp", "dusty", "empty", "fresh", "gentle", "humble",
+              "icy", "lucky", "merry", "noble", "plain", "proud", "rapid", "silent", "tidy", "wild")
+NOUNS = ("river", "garden", "window", "lantern", "meadow", "harbor", "mountain", "candle", "forest",
+         "bridge", "castle", "valley", "island", "market", "orchard", "village", "canyon", "desert",
+         "tower", "station", "library", "kitchen", "engine", "mirror", "pocket", "ladder", "blanket",
+         "compass", "feather", "hammer", "jacket", "kettle", "marble", "needle", "pillow", "ribbon",
+         "saddle", "tunnel", "wagon", "anchor")
+
+
+def many_sections(root: Path, count: int = 1500) -> Path:
+    """An article of ``count`` sections, each a numbered heading and two words no other section
+    says, so a cold render speaks every one of them."""
+    pairs = [f"{a.capitalize()} {n}." for a in ADJECTIVES for n in NOUNS]
+    assert count <= len(pairs), f"at most {len(pairs)} distinct sections"
+    body = "\n".join(f"## Part {i + 1}\n\n{pairs[i]}\n" for i in range(count))
+    dest = root / "episodes" / "many-sections.md"
+    dest.write_text(f"---\ntitle: Many small sections\nslug: many-sections\ndate: 2026-11-26\n---\n\n{body}")
+    return dest
+
+
+def sections_row(tmp: Path, count: int = 1500) -> None:
+    """1,500 two-word sections rendered cold with Piper: wall time against the audio's length."""
+    root = fresh_project(tmp, "sections")
+    (root / "episodes" / f"{SAMPLE}.md").unlink()
+    many_sections(root, count)
+    seconds, peak = timed_with_peak([*AUDIOGUIDE, "render"], root)
+    audio = json.loads((root / "output" / "episodes" / "many-sections.json").read_text())["duration"]
+    print(f"{count:,} two-word sections, cold (Piper): {seconds:.1f} s for {audio:.0f} s of audio = "
+          f"{audio / seconds:.1f}x real time (target >= 10x); peak memory {peak:.0f} MB")
+
+
 def cluster_batch(tmp: Path, count: int) -> None:
     """Throughput of a batch: one process with --jobs 2 against a local cluster of processes."""
     workers = os.cpu_count() or 2
@@ -177,6 +211,8 @@ def main() -> None:
     parser.add_argument("--only-batch", action="store_true", help="measure only the batch")
     parser.add_argument("--only-limits", action="store_true",
                         help="measure only the refusal of a 5 MB article")
+    parser.add_argument("--only-sections", action="store_true",
+                        help="measure only the article of 1,500 two-word sections")
     args = parser.parse_args()
     env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     print(f"audioguide benchmark ({env_note}); every figure measured in this run\n")
@@ -187,6 +223,9 @@ def main() -> None:
             return
         if args.only_limits:
             limits(tmp)
+            return
+        if args.only_sections:
+            sections_row(tmp)
             return
         root = fresh_project(tmp, "sample")
         raw = raw_piper(spoken_text(root), tmp / "raw.wav")
@@ -230,6 +269,7 @@ def main() -> None:
         print(f"feed and site for 5,000 episodes:     {first:6.2f} s first, {second:.2f} s unchanged "
               f"(target <= 5 s)")
         limits(tmp)
+        sections_row(tmp)
         if args.batch:
             cluster_batch(tmp, args.batch)
 

@@ -3,9 +3,16 @@
 """ID3v2.4 tags and chapters (CHAP frames with a CTOC) written with mutagen; cover art for M4B.
 
 mutagen writes an ID3 tag's frames sorted by size, which puts chapters in no particular order
-(the longest title last). :class:`_ChapteredID3` writes the table of contents and then the
+(the longest title last). :class:`_ChapteredID3` writes the tables of contents and then the
 chapters in time order, before the cover picture, so readers that list CHAP frames as stored
 see them in the order they are heard.
+
+A CTOC frame counts its entries in one byte: it lists at most :data:`TOC_LIMIT`. An episode
+with more chapters gets a nested table of contents, as the ID3v2 Chapter Frame Addendum allows
+(a CTOC's entries may be CTOCs): the top-level, ordered CTOC lists ordered sub-tables of at most
+255 chapters each (and those are grouped again past 255 × 255). Players that read the CHAP
+frames (most podcast apps) see every chapter; those that follow the tables of contents find
+them all, in order, one level down.
 """
 
 from __future__ import annotations
@@ -69,6 +76,90 @@ def _iso639_2(language: str) -> str:
     return table.get(language.split("-")[0].lower(), "eng")
 
 
+TOC_LIMIT = 255
+"""Entries one CTOC frame can list: its entry count is a single byte."""
+NERO_CHAPTER_LIMIT = 255
+"""Chapters an M4B's Nero ``chpl`` list holds (its count is one byte; ffmpeg writes the first
+255 there). Its QuickTime chapter track, which Apple Books reads, holds them all."""
+TOP_TOC = "toc"
+"""Element ID of the top-level table of contents."""
+
+
+@dataclass(frozen=True)
+class Toc:
+    """One table of contents (a CTOC frame) of the tag being written."""
+
+    element_id: str
+    children: tuple[str, ...]
+    """Element IDs of the chapters (CHAP) or tables (CTOC) it lists, in time order."""
+    title: str
+
+
+def tables_of_contents(chapter_ids: list[str]) -> list[Toc]:
+    """The CTOC frames that list ``chapter_ids`` in order: the top-level table first, then every
+    sub-table in the order a reader meets them (depth first), none listing more than
+    :data:`TOC_LIMIT` entries.
+
+    >>> [(t.element_id, len(t.children), t.title) for t in tables_of_contents(["a", "b"])]
+    [('toc', 2, 'Chapters')]
+    >>> [(t.element_id, len(t.children), t.title)
+    ...  for t in tables_of_contents([f"chp{i}" for i in range(300)])]
+    [('toc', 2, 'Chapters'), ('toc1.1', 255, 'Chapters 1-255'), ('toc1.2', 45, 'Chapters 256-300')]
+    """
+    level = [(cid, i, i) for i, cid in enumerate(chapter_ids)]  # element ID, chapters spanned
+    tables: dict[str, Toc] = {}
+    depth = 0
+    while len(level) > TOC_LIMIT:
+        depth += 1
+        grouped = []
+        for n, start in enumerate(range(0, len(level), TOC_LIMIT), start=1):
+            group = level[start:start + TOC_LIMIT]
+            first, last = group[0][1], group[-1][2]
+            toc = Toc(f"toc{depth}.{n}", tuple(e[0] for e in group), f"Chapters {first + 1}-{last + 1}")
+            tables[toc.element_id] = toc
+            grouped.append((toc.element_id, first, last))
+        level = grouped
+    out: list[Toc] = []
+
+    def visit(toc: Toc) -> None:
+        out.append(toc)
+        for child in toc.children:
+            if child in tables:
+                visit(tables[child])
+
+    visit(Toc(TOP_TOC, tuple(e[0] for e in level), "Chapters"))
+    return out
+
+
+def listed_chapters(tags: Any) -> list[str] | None:
+    """The chapters (CHAP element IDs) the tag's table of contents lists, in its order, following
+    nested tables; ``None`` when there is not exactly one top-level table, or a table lists an
+    element that is not there, lists more than :data:`TOC_LIMIT` entries, or is met twice."""
+    tocs = {t.element_id: t for t in tags.getall("CTOC")}
+    chaps = {c.element_id for c in tags.getall("CHAP")}
+    tops = [t for t in tocs.values() if t.flags & CTOCFlags.TOP_LEVEL]
+    if len(tops) != 1:
+        return None
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def walk(toc: Any) -> bool:
+        if toc.element_id in seen or len(toc.child_element_ids) > TOC_LIMIT:
+            return False
+        seen.add(toc.element_id)
+        for child in toc.child_element_ids:
+            if child in tocs:
+                if not walk(tocs[child]):
+                    return False
+            elif child in chaps:
+                out.append(child)
+            else:
+                return False
+        return True
+
+    return out if walk(tops[0]) else None
+
+
 _LAST = ("CTOC", "CHAP", "APIC")
 """Frames written after the others, in this order: the table of contents, the chapters, the cover."""
 
@@ -83,7 +174,8 @@ class _ChapteredID3(ID3):
             if frame.FrameID not in _LAST:
                 rest.add(frame)
         chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
-        last = [*tags.getall("CTOC"), *chapters, *tags.getall("APIC")]
+        tocs = tags.getall("CTOC")  # as added: the top-level table first, then the tables below it
+        last = [*tocs, *chapters, *tags.getall("APIC")]
         data: bytearray = rest._write(config)
         return data + b"".join(save_frame(frame, config=config) for frame in last)
 
@@ -129,9 +221,11 @@ def write_tags(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
                      data=tags.cover.read_bytes()))
     ids = [f"chp{i}" for i in range(len(chapters))]
     if chapters:
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                     child_element_ids=ids,
-                     sub_frames=[TIT2(encoding=3, text="Chapters")]))
+        for toc in tables_of_contents(ids):
+            top = CTOCFlags.TOP_LEVEL if toc.element_id == TOP_TOC else 0
+            id3.add(CTOC(element_id=toc.element_id, flags=top | CTOCFlags.ORDERED,
+                         child_element_ids=list(toc.children),
+                         sub_frames=[TIT2(encoding=3, text=toc.title)]))
     for cid, chapter in zip(ids, chapters, strict=False):
         id3.add(CHAP(element_id=cid, start_time=round(chapter.start * 1000),
                      end_time=round(chapter.end * 1000), start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,

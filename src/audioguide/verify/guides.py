@@ -207,14 +207,14 @@ def _full_length(site: SiteCheck, path: Path, guide: GuideRecord) -> None:
                  f"{guide.full_duration:.1f} s", RENDER_GUIDE)
 
 
-def _chapter_problem(stored: list[tuple[str, float]], guide: GuideRecord) -> str | None:
-    """Why chapters stored as ``(title, start)``, in file order, are not one per stop in time
-    order; None when they are."""
+def _chapter_problem(stored: list[tuple[str, float]], guide: GuideRecord, limit: int | None = None) -> str | None:
+    """Why chapters stored as ``(title, start)``, in file order, are not one per stop (of the
+    first ``limit`` stops) in time order; None when they are."""
     by_time = sorted(stored, key=lambda chapter: chapter[1])
     titles = [title for title, _ in by_time]
-    if titles != [s.title for s in guide.stops]:
-        return (f"has chapters {titles}, not one per stop in order "
-                f"({[s.title for s in guide.stops]})")
+    expected = [s.title for s in guide.stops][:limit]
+    if titles != expected:
+        return f"has chapters {titles}, not one per stop in order ({expected})"
     if stored != by_time:
         return (f"stores its chapters out of time order ({', '.join(t for t, _ in stored)}); "
                 "players that list them as stored show them so")
@@ -223,7 +223,9 @@ def _chapter_problem(stored: list[tuple[str, float]], guide: GuideRecord) -> str
 
 def check_full_mp3(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
     """The whole guide as one MP3: as long as recorded, a CHAP frame per stop stored in time
-    order and listed in that order by the CTOC, and cover art."""
+    order and listed in that order by the CTOC (nested past 255 chapters), and cover art."""
+    from audioguide.audio.tags import listed_chapters
+
     path = folder / guide.full_mp3
     if not _present(site, path, "the whole guide as MP3"):
         return
@@ -232,8 +234,8 @@ def check_full_mp3(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
     chaps = tags.getall("CHAP") if tags is not None else []
     stored = [(str(c.sub_frames.get("TIT2", "")), c.start_time / 1000) for c in chaps]
     problem = _chapter_problem(stored, guide)
-    tocs = tags.getall("CTOC") if tags is not None else []
-    if problem is None and [list(t.child_element_ids) for t in tocs] != [[c.element_id for c in chaps]]:
+    listed = listed_chapters(tags) if tags is not None else None
+    if problem is None and listed != [c.element_id for c in chaps]:
         problem = "has a table of contents (CTOC) that does not list its chapters in order"
     if problem:
         site.add(site.rel(path), problem, RENDER_GUIDE)
@@ -246,6 +248,8 @@ def check_m4b(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
     from mutagen import MutagenError
     from mutagen.mp4 import MP4
 
+    from audioguide.audio.tags import NERO_CHAPTER_LIMIT
+
     path = folder / guide.full_m4b
     if not _present(site, path, "the whole guide as an M4B audiobook"):
         return
@@ -254,8 +258,8 @@ def check_m4b(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
         audio: Any = MP4(path)  # type: ignore[no-untyped-call]
     except (MutagenError, OSError):
         return  # reported by _full_length
-    chapters = [(c.title, c.start) for c in (audio.chapters or [])]
-    problem = _chapter_problem(chapters, guide)
+    chapters = [(c.title, c.start) for c in (audio.chapters or [])]  # its Nero list
+    problem = _chapter_problem(chapters, guide, NERO_CHAPTER_LIMIT)
     if problem:
         site.add(site.rel(path), problem, RENDER_GUIDE)
     if not (audio.tags or {}).get("covr"):
