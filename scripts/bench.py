@@ -191,6 +191,41 @@ def huge_article(dest: Path, size: int = 5_000_000) -> int:
     return count
 
 
+def new_text_script(root: Path, words_wanted: int = 5_000) -> int:
+    """An episode of new text (no sentence of it is in any cache): varied sentences under 30
+    headings; its word count."""
+    import random
+
+    rng = random.Random(7)
+    nouns = ("river market harbour bridge lantern garden tower street square museum painter baker "
+             "sailor window morning evening winter summer stone copper silver").split()
+    verbs = "crosses follows watches remembers paints carries opens closes greets passes".split()
+    lines, words, n = ["---", "title: New text", "slug: new-text", "date: 2026-11-01", "---", ""], 0, 0
+    while words < words_wanted:
+        lines += [f"## Part {n // 12 + 1}: the {rng.choice(nouns)}", ""] if n % 12 == 0 else []
+        sentences = []
+        for _ in range(4):
+            n += 1
+            sentence = (f"The {rng.choice(nouns)} {rng.choice(verbs)} the {rng.choice(nouns)} near number "
+                        f"{n}, while a {rng.choice(nouns)} {rng.choice(verbs)} the {rng.choice(nouns)}.")
+            sentences.append(sentence)
+            words += len(sentence.split())
+        lines += [" ".join(sentences), ""]
+    (root / "episodes" / "new-text.md").write_text("\n".join(lines))
+    return words
+
+
+def new_text_row(tmp: Path) -> None:
+    """Time and peak memory of a render of about 5,000 words of new text (nothing cached)."""
+    root = fresh_project(tmp, "new-text")
+    words = new_text_script(root)
+    seconds, peak = timed_with_peak([*AUDIOGUIDE, "render", "episodes/new-text.md"], root)
+    record = json.loads((root / "output" / "episodes" / "new-text.json").read_text())
+    print(f"new text, {words:,} words ({record['duration'] / 60:.0f} min of audio, nothing cached): "
+          f"{seconds:6.1f} s = {record['duration'] / seconds:.1f}x real time, peak memory {peak:.0f} MB "
+          f"(target <= 400 MB)")
+
+
 def limits(tmp: Path) -> None:
     """How long render takes to refuse a 5 MB one-line article (whole process), and its line."""
     root = fresh_project(tmp, "limits")
@@ -209,6 +244,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=6, metavar="N",
                         help="episodes in the --jobs / --cluster batch (0 skips it)")
     parser.add_argument("--only-batch", action="store_true", help="measure only the batch")
+    parser.add_argument("--only-sample", action="store_true",
+                        help="measure only raw Piper, the sample's cold, no-change and edit renders, "
+                             "and the new-text episode")
     parser.add_argument("--only-limits", action="store_true",
                         help="measure only the refusal of a 5 MB article")
     parser.add_argument("--only-sections", action="store_true",
@@ -247,6 +285,9 @@ def main() -> None:
         print(f"one-sentence edit:                    {edit:6.1f} s  = {edit / cold:.0%} of cold "
               f"(target <= 10%)")
 
+        new_text_row(tmp)
+        if args.only_sample:
+            return
         if not args.skip_long:
             words = long_script(root)
             seconds, peak = timed_with_peak([*AUDIOGUIDE, "render", "episodes/two-hours.md"], root)
