@@ -66,13 +66,14 @@ class Measured:
 _PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
-def measure(inputs: Sequence[str], *, what: str) -> Measured:
-    """Block loudness and true peak of what the ffmpeg input arguments ``inputs`` give."""
+def measure(inputs: Sequence[str], *, what: str, chain: str | None = None) -> Measured:
+    """Block loudness and true peak of what the ffmpeg input arguments ``inputs`` give (through
+    the filter ``chain`` first, when given)."""
     with tempfile.TemporaryDirectory(prefix="loudness-") as work:
         values = Path(work) / "blocks.txt"
         escaped = str(values).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
         log = ffmpeg.run_with_log(
-            [*inputs, "-af", f"ebur128=peak=true:metadata=1:framelog=quiet,"
+            [*inputs, "-af", f"{chain + ',' if chain else ''}ebur128=peak=true:metadata=1:framelog=quiet,"
                              f"ametadata=mode=print:key=lavfi.r128.M:file='{escaped}'",
              "-f", "null", "-"], what=what)
         text = values.read_text("utf-8") if values.exists() else ""

@@ -133,7 +133,8 @@ class Assembly:
     def __post_init__(self) -> None:
         self.plan = self.plan or segment_plan(self.utterances)
         self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
-        self._previous_gain = self.gain
+        self._music = (hashlib.blake2b(self.bed.intro).hexdigest(), self.bed.lead,
+                       hashlib.blake2b(self.bed.outro).hexdigest())
 
     # -- one segment ----------------------------------------------------------------------
 
@@ -148,8 +149,10 @@ class Assembly:
         self.made.append(self._segment(index, self._timeline, self.gain))
 
     def _first_gain(self) -> None:
-        """A first render: the programme gain that brings the first segment to the target
-        (compression and limiting make loudness grow slower than the gain: a secant search)."""
+        """A first render: the programme gain that brings the first segment to the target.
+        Compression and limiting make loudness grow slower than the gain, so it is a secant
+        search, on the processed audio alone (no encoding); then the first segment is encoded
+        once, and the gain corrected by what encoding changed, if that is more than a little."""
         start, end = self.plan[0]
         part = list(self.utterances[start:end])
         raw = self.work / "first.raw"
@@ -159,15 +162,20 @@ class Assembly:
         if level == float("-inf"):
             raise BuildError("the mix is silent: nothing to normalise")
         self.threshold = level + master.COMPRESSOR_ABOVE
+        limit = self.ceiling - 0.6
         gain, tried = self.target - level, []
-        for _attempt in range(6):
-            made = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain, keep=False)
-            result = loudness.integrated(made.measured.blocks)
+        for _attempt in range(8):
+            processed = loudness.measure(master.pcm_input(raw), what="the first segment, mastered",
+                                         chain=master.chain(gain, limit, self.threshold))
+            result = loudness.integrated(processed.blocks)
             tried.append((gain, result))
-            if abs(result - self.target) <= GAIN_TOLERANCE / 2:
+            if abs(result - self.target) <= 0.05:
                 break
             gain = master.next_gain(tried, self.target)
-        self.gain = gain
+        raw.unlink()
+        encoded = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain)
+        shift = self.target - loudness.integrated(encoded.measured.blocks)
+        self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
 
     def _key(self, index: int, gain: float, limit: float) -> str:
         start, end = self.plan[index]
@@ -176,9 +184,8 @@ class Assembly:
             "format": SEGMENT_FORMAT,
             "sentences": [[k, round(u.pause_after, 4), u.section, u.caption, u.text]
                           for k, u in zip(self.keys[start:end], self.utterances[start:end], strict=True)],
-            "intro": stamps.value_digest([self.bed.intro.hex()[:64], len(self.bed.intro), self.bed.lead])
-            if index == 0 else None,
-            "outro": stamps.value_digest([self.bed.outro.hex()[:64], len(self.bed.outro)]) if last else None,
+            "intro": self._music[:2] if index == 0 else None,
+            "outro": self._music[2] if last else None,
             "last": last, "gain": round(gain, 2), "limit": round(limit, 2), "bitrate": self.bitrate,
             "threshold": round(self.threshold or 0.0, 2), "target": self.target,
         })
