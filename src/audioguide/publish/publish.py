@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from importlib import resources
 from pathlib import Path
 
 from audioguide import __version__, faults, stamps
 from audioguide.errors import BuildError
-from audioguide.layout import FEED, PAGE, RECORD, Output
+from audioguide.layout import FEED, PAGE, Output
 from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish import artwork
-from audioguide.publish.feed import build_feed
-from audioguide.publish.site import build_site
-from audioguide.publish.transcripts import chapters_json, srt, webvtt
+from audioguide.publish.records import load_record
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_text
 
@@ -45,16 +44,15 @@ def cover_path(config: Config, out_dir: Path) -> Path:
 
 def load_records(out_dir: Path) -> list[EpisodeRecord]:
     """Every rendered episode whose MP3 is present, from its side record."""
-    records = []
-    for path in Output(out_dir).episode_records():
-        try:
-            record = EpisodeRecord.from_json(json.loads(path.read_text("utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BuildError(f"{path}: episode record is damaged ({exc})",
-                             fix="Delete it and run audioguide render again") from exc
-        if (path.parent / record.mp3).is_file():
-            records.append(record)
-    return records
+    return [record for _, record in _records(Output(out_dir).episode_records())]
+
+
+def _records(paths: list[Path], *, cues: bool = True,
+             texts: dict[Path, bytes] | None = None) -> list[tuple[Path, EpisodeRecord]]:
+    """(path, record) for each record in ``paths`` whose MP3 is present (``texts``: the bytes of
+    records already read)."""
+    loaded = ((path, load_record(path, cues=cues, text=(texts or {}).get(path))) for path in paths)
+    return [(path, record) for path, record in loaded if (path.parent / record.mp3).is_file()]
 
 
 def load_guides(out_dir: Path) -> list[GuideRecord]:
@@ -103,44 +101,40 @@ def publish(config: Config, out_dir: Path) -> None:
     out = Output(out_dir)
     base = config.show.base_url
     cover = cover_path(config, out_dir)
-    cover_url = base + cover.name
-    digests = {str(p.relative_to(out_dir)): _digest(p.read_bytes())
-               for p in [*out.episode_records(), *out.guide_records()]}
+    paths = out.episode_records()
+    texts = {p: p.read_bytes() for p in [*paths, *out.guide_records()]}
+    digests = {str(p.relative_to(out_dir)): _digest(text) for p, text in texts.items()}
     settings = _settings_digest(config, cover)
-    state_path = out.publish_state
-    state = stamps.read(state_path)
+    state = stamps.read(out.publish_state)
     same_settings = state.get("settings") == settings
-    episodes = bool(out.episode_records())
-    if (same_settings and state.get("records") == digests and out.feed.is_file() == episodes
-            and out.index.is_file()):
+    before: dict[str, str] = state.get("records", {}) if same_settings else {}
+    if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file():
         log.debug("feed and site are up to date")
         return
-    records = load_records(out_dir)
-    def record_key(slug: str) -> str:
-        return str(out.episode(slug, RECORD).relative_to(out_dir))
+    # only now: these import feedgen and Jinja2, which an up-to-date check does not need
+    from audioguide.publish.episodes import EpisodeFiles, write_episode_files
+    from audioguide.publish.feed import build_feed
+    from audioguide.publish.site import Pages, write_show_page
 
-    changed = {r.slug for r in records
-               if not same_settings or state.get("records", {}).get(record_key(r.slug))
-               != digests.get(record_key(r.slug)) or not out.episode(r.slug, PAGE).is_file()}
-    urls = {r.slug: f"{base}episodes/{r.mp3}" for r in records}
-    for r in records:
-        if r.slug not in changed:
-            continue
-        write_text(out.episode(r.slug, ".vtt"), webvtt(r.cues))
-        write_text(out.episode(r.slug, ".srt"), srt(r.cues))
-        write_text(out.episode(r.slug, ".chapters.json"), chapters_json(r, cover_url))
-    if records:
-        write_bytes(out.feed, build_feed(config, records, cover_url=cover_url, urls=urls),
+    records = _records(paths, cues=False, texts=texts)
+    pages = set(os.listdir(out.episodes)) if records else set()
+    changed = [path for path, r in records
+               if before.get(str(path.relative_to(out_dir))) != digests[str(path.relative_to(out_dir))]
+               or f"{r.slug}{PAGE}" not in pages]
+    feed_url = base + FEED if records else ""
+    write_episode_files(EpisodeFiles(config.show, out_dir, cover.name, base + cover.name, feed_url), changed)
+    episodes = [r for _, r in records]
+    if episodes:
+        write_bytes(out.feed, build_feed(config, episodes, cover_url=base + cover.name,
+                                         urls={r.slug: f"{base}episodes/{r.mp3}" for r in episodes}),
                     durable=True)
     else:  # no episodes (a project of guides only, or every episode gone): no empty podcast
         out.feed.unlink(missing_ok=True)
     faults.point("feed-written")
-    _remember_guids(out_dir, records)
-
-    newest_first = sorted(records, key=lambda r: (r.date, r.number or 0, r.slug),
+    _remember_guids(out_dir, episodes)
+    newest_first = sorted(episodes, key=lambda r: (r.date, r.number or 0, r.slug),
                           reverse=config.show.type == "episodic")
-    build_site(config, newest_first, out_dir, cover=cover.name,
-               feed_url=base + FEED if records else "",
-               guides=load_guides(out_dir), pages_for=changed)
-    write_text(state_path, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
+    write_show_page(Pages(config.show, cover=cover.name, feed_url=feed_url), newest_first,
+                    out_dir, load_guides(out_dir))
+    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
     faults.point("published")

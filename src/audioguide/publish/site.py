@@ -25,7 +25,7 @@ import jinja2
 
 from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord
-from audioguide.settings import Config
+from audioguide.settings import Config, ShowConfig
 from audioguide.writer import inside, write_text
 
 STATIC_FILES: tuple[str, ...] = ("style.css", "site.js")
@@ -215,46 +215,60 @@ def guide_view(guide: GuideRecord) -> dict[str, object]:
             "duration_iso": iso_duration(guide.full_duration)}
 
 
+class Pages:
+    """The site's templates, loaded once, and what every page shares: renders the show page and
+    episode pages to text (writing them is the caller's)."""
+
+    def __init__(self, show: ShowConfig, *, cover: str, feed_url: str) -> None:
+        self.env = environment()
+        self.feed_url = feed_url
+        self.common = {
+            "show": show,
+            "lang": show.language or "en",
+            "cover": quote(cover),
+            "feed_url": feed_url,
+            "website": show.link if show.link and show.link != show.base_url else "",
+        }
+        self._episode = self.env.get_template("episode.html")
+
+    def index(self, records: Sequence[EpisodeRecord], guides: Sequence[GuideRecord]) -> str:
+        """The show page listing ``records`` in the order given (their cues are not needed)."""
+        return self.env.get_template("index.html").render(
+            **self.common, root="", episodes=[episode_view(r, cues=False) for r in records],
+            podcast_url=podcast_url(self.feed_url), guides=[guide_view(g) for g in guides])
+
+    def episode(self, record: EpisodeRecord) -> str:
+        """One episode's page."""
+        return self._episode.render(**self.common, root="../", episode=episode_view(record))
+
+
+def write_show_page(pages: Pages, records: Sequence[EpisodeRecord], out_dir: Path,
+                    guides: Sequence[GuideRecord] = ()) -> list[Path]:
+    """Write the stylesheet, the script and the show page (``index.html``) into ``out_dir``;
+    return their paths. Files whose content did not change are left untouched."""
+    written = []
+    for name, text in [*((name, _static(name)) for name in STATIC_FILES),
+                       (INDEX, pages.index(records, guides))]:
+        dest = inside(out_dir, name)
+        write_text(dest, text)
+        written.append(dest)
+    return written
+
+
 def build_site(config: Config, records: list[EpisodeRecord], out_dir: Path, *, cover: str,
-               feed_url: str, guides: Sequence[GuideRecord] = (),
-               pages_for: set[str] | None = None) -> list[Path]:
+               feed_url: str, guides: Sequence[GuideRecord] = ()) -> list[Path]:
     """Write the show page, one page per episode, and the stylesheet and script into ``out_dir``.
 
     ``records`` are listed in the order given (newest first for episodic shows). ``cover`` is the
     cover's file name relative to ``out_dir``; ``feed_url`` the feed's absolute URL. Returns every
     file that makes up the site, in a stable order; files whose content did not change are left
-    untouched on disk (and still listed). ``pages_for`` limits the episode pages rendered to
-    those slugs (the publisher passes the episodes whose records changed).
+    untouched on disk (and still listed). (The publisher writes each page with the episode's
+    other files instead, and only for episodes that changed: :mod:`audioguide.publish.episodes`.)
     """
-    env = environment()
-    show = config.show
-    episodes = [episode_view(r, cues=False) for r in records]
-    common = {
-        "show": show,
-        "lang": show.language or "en",
-        "cover": quote(cover),
-        "feed_url": feed_url,
-        "website": show.link if show.link and show.link != show.base_url else "",
-    }
-    written: list[Path] = []
-
-    def emit(dest: Path, text: str) -> None:
-        write_text(dest, text)
-        written.append(dest)
-
-    for name in STATIC_FILES:
-        emit(inside(out_dir, name), _static(name))
-
-    index = env.get_template("index.html").render(
-        **common, root="", episodes=episodes, podcast_url=podcast_url(feed_url),
-        guides=[guide_view(g) for g in guides])
-    emit(inside(out_dir, INDEX), index)
-
-    page = env.get_template("episode.html")
+    pages = Pages(config.show, cover=cover, feed_url=feed_url)
+    written = write_show_page(pages, records, out_dir, guides)
     for record in records:
         dest = Output(out_dir).episode(record.slug, PAGE)
-        if pages_for is not None and record.slug not in pages_for:
-            written.append(dest)
-            continue
-        emit(dest, page.render(**common, root="../", episode=episode_view(record)))
+        write_text(dest, pages.episode(record))
+        written.append(dest)
     return written
