@@ -12,7 +12,6 @@ import logging
 import time
 from pathlib import Path
 
-from audioguide.guide.files import publish_guide
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
 from audioguide.publish.unpublish import unlisted
@@ -36,6 +35,8 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
         return publish.cover_path(config, out_dir)
 
     def guide_published(record: GuideRecord, folder: Path) -> None:
+        from audioguide.guide.files import publish_guide  # its page templates: only for guides
+
         publish_guide(config, record, folder, cover())
 
     report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,

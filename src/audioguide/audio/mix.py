@@ -28,6 +28,8 @@ DUCK_RAMP = 0.6
 CHAPTER_PREROLL = 0.2
 """Chapters start this long before their first word, so a seek does not clip it."""
 MAX_USER_MUSIC = 20.0
+CHIME_LEAD = 1.3
+"""Seconds of a guide stop's chime alone before its first word."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class MusicBed:
         """The short sting that opens each stop of an audio guide."""
         from audioguide.audio import music
 
-        return cls(music.stop_chime(), b"", lead=1.3)
+        return cls(music.stop_chime(), b"", lead=CHIME_LEAD)
 
     @classmethod
     def none(cls) -> MusicBed:

@@ -71,16 +71,22 @@ def _to_pcm(samples: np.ndarray) -> bytes:
     return cast(bytes, (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
 
 
+INTRO_SECONDS = 5.5
+OUTRO_SECONDS = 3.5
+CHIME_SECONDS = 2.2
+"""How long each piece is (what a render's estimate needs, without composing them)."""
+
+
 def intro_sting() -> bytes:
     """About 5.5 s of intro music: mono 16-bit PCM at 44.1 kHz."""
-    return _to_pcm(_render(_INTRO_PHRASE, _INTRO_PAD, 5.5))
+    return _to_pcm(_render(_INTRO_PHRASE, _INTRO_PAD, INTRO_SECONDS))
 
 
 def outro_sting() -> bytes:
     """About 3.5 s of closing music: mono 16-bit PCM at 44.1 kHz."""
-    return _to_pcm(_render(_OUTRO_PHRASE, _OUTRO_PAD, 3.5))
+    return _to_pcm(_render(_OUTRO_PHRASE, _OUTRO_PAD, OUTRO_SECONDS))
 
 
 def stop_chime() -> bytes:
     """About 2 s: the two-note sting that opens each stop of an audio guide."""
-    return _to_pcm(_render(_CHIME_PHRASE, _CHIME_PAD, 2.2))
+    return _to_pcm(_render(_CHIME_PHRASE, _CHIME_PAD, CHIME_SECONDS))

@@ -125,9 +125,15 @@ def engine_choice(config: Config, script: Script | None, overrides: Overrides) -
 
 
 def chosen_voice(name: str, settings: EngineSettings) -> Voice | None:
-    """The voice ``settings`` select, as the engine lists it (``None`` when it cannot say)."""
+    """The voice ``settings`` select, as the engine lists it (``None`` when it cannot say): from
+    the engine's ``voice(settings)`` when it has one (a quick answer), else from its list."""
     try:
-        return next((v for v in engine_class(name).voices(settings) if v.chosen), None)
+        engine = engine_class(name)
+        quick = getattr(engine, "voice", None)
+        if callable(quick):
+            found: Voice | None = quick(settings)
+            return found
+        return next((v for v in engine.voices(settings) if v.chosen), None)
     except EngineError:  # an engine that cannot load is reported by the preflight
         return None
 

@@ -9,7 +9,6 @@ in the text, which is what makes a 5 MB article's refusal take a second, not an 
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import os
@@ -95,10 +94,16 @@ def music_seconds(bed: mix.MusicBed) -> float:
     return lead + outro + MIX_TAIL
 
 
-@functools.cache
 def _stop_music() -> float:
-    """What the chime adds to each stop of a guide."""
-    return music_seconds(mix.MusicBed.stop_chime())
+    """What the chime adds to each stop of a guide (it has no outro)."""
+    return mix.CHIME_LEAD + MIX_TAIL
+
+
+def generated_music_seconds() -> float:
+    """What the generated intro and outro add (known without composing them)."""
+    from audioguide.audio import music  # numpy: only when the estimate needs it
+
+    return mix.MUSIC_LEAD + music.OUTRO_SECONDS + OUTRO_AFTER + MIX_TAIL
 
 
 RAW_BYTES_PER_SECOND = 2 * mix.RATE
@@ -196,6 +201,12 @@ class Limits:
             self.devices[name] = device
             self.free.setdefault(device, free)
 
+    def _music_seconds(self) -> float:
+        setting = self.config.audio.music.strip()
+        if not setting:  # the generated sting: its length is known without composing it
+            return generated_music_seconds()
+        return music_seconds(self.bed())
+
     def estimate(self, script: Script) -> Estimate:
         """How long ``script`` will be, and the disk it needs."""
         name, settings = engine_choice(self.config, script, self.overrides)
@@ -206,7 +217,7 @@ class Limits:
         if seconds <= self.max_seconds:  # music cannot bring an item over the limit back under it
             try:
                 seconds += (len(script.sections) * (_stop_music() + STOP_GAP) if guide
-                            else music_seconds(self.bed()))
+                            else self._music_seconds())
             except AudioguideError:
                 pass  # music that cannot be read fails the item later, with its own message
         temporary, output = disk_needed(seconds, self.config.audio.bitrate, guide=guide)

@@ -229,6 +229,16 @@ class PiperEngine:
         }
 
     @classmethod
+    def voice(cls, settings: EngineSettings) -> Voice | None:
+        """Only the voice ``settings`` select (what a render checks), without reading every
+        installed package's file list as :meth:`voices` does; ``None`` when it cannot be found."""
+        try:
+            model, config = voice_paths(settings.voice)
+        except EngineError:
+            return None
+        return _voice(model.stem, model, config, "", chosen=True)
+
+    @classmethod
     def voices(cls, settings: EngineSettings) -> list[Voice]:
         """The voices installed as packages, and the ``.onnx`` file ``settings.voice`` names."""
         try:
