@@ -62,14 +62,14 @@ class EpisodeAudio:
     threshold: float
     """The compressor threshold the gain goes with."""
     segments: tuple[str, ...] = ()
-    """The kept segments it is made of."""
+    """The segments it is made of (kept in the project's store when rendered here)."""
 
 
 def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path) -> EpisodeAudio:
     """Join the assembled segments into the untagged MP3 ``dest``."""
     duration, chapters, cues, measured, gain = assembly.finish(dest)
     return EpisodeAudio(duration, chapters, cues, measured, gain, assembly.threshold or 0.0,
-                        assembly.segment_keys if job.store is not None else ())
+                        assembly.segment_keys)
 
 
 def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], dest: Path) -> EpisodeAudio:
