@@ -166,6 +166,8 @@ def test_progress_on_a_terminal_reaches_every_total(tone_project: Path) -> None:
     assert code == 0, screen
     check_bars(project, screen, ["another", "second-interview"])
     assert figures(stdout)["episodes"] == 2
+    # the chapter being spoken is shown beside the count (issue 14, point 8)
+    assert re.search(r"sentence \d+/\d+ +chapter 1/\d+: Introduction", screen), screen
     # a render with nothing to do shows no bar, only the summary
     code, stdout, screen = on_terminal(project)
     assert code == 0 and "sentence" not in screen and figures(stdout)["unchanged"] == 2

@@ -171,14 +171,17 @@ class TerminalProgress:
     def __init__(self, items: list[ProgressItem]) -> None:
         self.items = items
         self.bar: Any = None
+        self.now = ""
+        """The chapter being spoken, shown after the bar."""
         self.steps = 0
         """Sentences counted but not drawn yet."""
         self.drawn = 0.0
 
     def _open(self, label: str, length: int) -> None:
         self.close()
+        self.now = ""
         self.bar = click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True,
-                                     show_percent=False, width=20,
+                                     show_percent=False, width=20, item_show_func=lambda _: self.now or None,
                                      bar_template="%(label)s %(info)s  [%(bar)s]")
         self.bar.render_progress()
         self.drawn = time.monotonic()
@@ -186,6 +189,10 @@ class TerminalProgress:
     def begin(self, item: int) -> None:
         it = self.items[item]
         self._open(f"{it.kind} {item + 1}/{len(self.items)} {it.slug}: sentence", it.sentences)
+
+    def chapter(self, title: str, number: int, total: int) -> None:
+        short = title if len(title) <= 40 else title[:39] + "…"
+        self.now = f"chapter {number}/{total}: {short}"
 
     def __call__(self, sentences: int) -> None:
         if self.bar is None:

@@ -119,7 +119,11 @@ class Batch:
         folder = Path(tempfile.mkdtemp(prefix="audioguide-"))
         assembly = job.assembly(work.synth.audio, folder)
         parts: list[Future[None]] = []
+        titles = [section.chapter_title for section in work.script.sections]
         for index, (start, end) in enumerate(assembly.plan):
+            if self.progress:
+                section = work.utterances[start].section
+                self.progress.chapter(titles[section], section + 1, len(titles))
             if not self._prepare(work, work.utterances[start:end]):
                 masterer.submit(shutil.rmtree, folder, True)  # after the segments already queued
                 return None

@@ -107,6 +107,10 @@ class Progress(Protocol):
     def begin(self, item: int) -> None:
         """The sentences of ``items[item]`` (the list the factory was given) are now prepared."""
 
+    def chapter(self, title: str, number: int, total: int) -> None:
+        """The sentences now prepared are those of chapter ``number`` (from 1) of ``total`` of
+        the current item, titled ``title``."""
+
     def __call__(self, sentences: int) -> None:
         """``sentences`` more sentences are ready (in the cache); after :meth:`begin`, they
         belong to that item; on a cluster, whose items overlap, ``begin`` is never called."""
