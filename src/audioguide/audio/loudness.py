@@ -63,17 +63,20 @@ class Measured:
         return Measured(tuple(b + gain for b in self.blocks), self.true_peak + gain)
 
 
-_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
+_PEAK = re.compile(r"(?:True|Sample) peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
-def measure(inputs: Sequence[str], *, what: str, chain: str | None = None) -> Measured:
+def measure(inputs: Sequence[str], *, what: str, chain: str | None = None,
+            true_peak: bool = True) -> Measured:
     """Block loudness and true peak of what the ffmpeg input arguments ``inputs`` give (through
-    the filter ``chain`` first, when given)."""
+    the filter ``chain`` first, when given). Without ``true_peak`` (which oversamples the audio
+    four times), the peak is the sample peak: cheaper, for when only the loudness matters."""
     with tempfile.TemporaryDirectory(prefix="loudness-") as work:
         values = Path(work) / "blocks.txt"
         escaped = str(values).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
         log = ffmpeg.run_with_log(
-            [*inputs, "-af", f"{chain + ',' if chain else ''}ebur128=peak=true:metadata=1:framelog=quiet,"
+            [*inputs, "-af", f"{chain + ',' if chain else ''}ebur128=peak={'true' if true_peak else 'sample'}:"
+                             f"metadata=1:framelog=quiet,"
                              f"ametadata=mode=print:key=lavfi.r128.M:file='{escaped}'",
              "-f", "null", "-"], what=what)
         text = values.read_text("utf-8") if values.exists() else ""
