@@ -27,7 +27,6 @@ from audioguide.render.items import (
     build_key,
     episode_dest,
     episode_job,
-    render_episode,
     up_to_date,
     write_episode,
 )
@@ -149,13 +148,8 @@ class Batch:
             self.fail(work.path, exc)
 
     def render_here(self, work: Pending) -> None:
-        """Mix, master and write one episode or guide whose sentences are in the cache."""
-        if work.guide:
-            self.report.guides.append(guides.render_guide(
-                self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
-                cover=self.cover, publish=self.publish_guide, key=work.key))
-        else:
-            self.report.rendered.append(render_episode(
-                self.config, work.script, work.utterances, work.synth, self.bed(),
-                out_dir=self.out_dir, number=work.number, cover=self.cover, key=work.key))
-            log.info("rendered %s", work.script.meta.slug)
+        """Mix, master and write one guide whose sentences are in the cache (episodes are made
+        segment by segment: :meth:`_episode_in_segments`)."""
+        self.report.guides.append(guides.render_guide(
+            self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
+            cover=self.cover, publish=self.publish_guide, key=work.key))

@@ -211,17 +211,6 @@ def episode_dest(out_dir: Path, script: Script) -> Path:
     return Output(out_dir).episode(script.meta.slug, MP3)
 
 
-def render_episode(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
-                   bed: mix.MusicBed, *, out_dir: Path, number: int | None, cover: Path | None,
-                   key: str = "") -> RenderedEpisode:
-    """Mix, master and tag one episode into ``out_dir/episodes/<slug>.mp3`` from its sentences,
-    which ``synth.prepare`` has put into the cache."""
-    dest = episode_dest(out_dir, script)
-    job = episode_job(config, script, utterances, synth, bed, dest)
-    return write_episode(config, script, lambda tmp: produce.make_episode_audio(job, synth.audio, tmp),
-                         dest=dest, number=number, cover=cover, key=key)
-
-
 def write_episode(config: Config, script: Script, make: Callable[[Path], produce.EpisodeAudio], *,
                   dest: Path, number: int | None, cover: Path | None, key: str) -> RenderedEpisode:
     """Have ``make`` write the untagged MP3 to a temporary name, tag it, move it into place, and
