@@ -83,25 +83,13 @@ def crc16_combine(crc_a: int, crc_b: int, length_b: int) -> int:
     >>> crc16_combine(crc16(b"1234"), crc16(b"56789"), 5) == crc16(b"123456789")
     True
     """
-    if length_b == 0:
-        return crc_a
-    odd = [0xA001] + [1 << i for i in range(15)]  # one zero bit through the reflected register
-    even = _gf2_square(odd)  # two zero bits
-    odd = _gf2_square(even)  # four
-    n = length_b
-    while True:
-        even = _gf2_square(odd)
-        if n & 1:
-            crc_a = _gf2_times(even, crc_a)
-        n >>= 1
-        if not n:
-            break
-        odd = _gf2_square(even)
-        if n & 1:
-            crc_a = _gf2_times(odd, crc_a)
-        n >>= 1
-        if not n:
-            break
+    zero_bit = [0xA001] + [1 << i for i in range(15)]  # one zero bit through the reflected register
+    step = _gf2_square(_gf2_square(_gf2_square(zero_bit)))  # one zero byte
+    while length_b:  # the operator for length_b zero bytes, by squaring
+        if length_b & 1:
+            crc_a = _gf2_times(step, crc_a)
+        step = _gf2_square(step)
+        length_b >>= 1
     return crc_a ^ crc_b
 
 
