@@ -69,16 +69,21 @@ def test_segments_join_into_exactly_the_timeline_at_the_target_loudness(walk: Pa
     assert titles == [h for h, _ in SECTIONS]
 
 
-def test_a_one_sentence_edit_remasters_one_segment(walk: Path) -> None:
+def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> None:
     before = _record(walk)
     kept = set((walk / SEGMENTS).glob("*.mp3"))
     _script(walk, changed="By eight the market has closed, and only the gulls remain.")
     _run(walk, "render")
     after = _record(walk)
-    old, new = before["segments"], after["segments"]
-    assert len(old) == len(new)  # type: ignore[arg-type]
-    assert sum(a != b for a, b in zip(old, new, strict=True)) == 1  # type: ignore[call-overload]
-    assert len(set((walk / SEGMENTS).glob("*.mp3")) - kept) == 1
+    old, new = list(before["segments"]), list(after["segments"])  # type: ignore[call-overload]
+    made = [key for key in new if key not in old]
+    # the segment holding the sentence is made again; the cuts are chosen by the text near
+    # them, so an edit may also move the cut after it (or make the new sentence a cut): at
+    # most two new segments, side by side, and every other segment is reused
+    assert 1 <= len(made) <= 2
+    assert len(made) == 1 or new.index(made[1]) == new.index(made[0]) + 1
+    assert len([key for key in old if key in new]) >= len(old) - 2
+    assert len(set((walk / SEGMENTS).glob("*.mp3")) - kept) == len(made)
     assert after["master"] == before["master"]  # the programme gain was kept
     mp3 = walk / "output" / "episodes" / "walk.mp3"
     assert abs(len(decode(mp3)) - float(after["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]

@@ -131,3 +131,18 @@ def test_piper_variation_zero_repeats_exactly() -> None:
     text = "Repeatable renders help caching and comparisons."
     assert steady.synthesize(text).pcm == steady.synthesize(text).pcm
     assert steady.identity()["variation"] == 0.0
+
+
+def test_the_generated_music_is_composed_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from audioguide.audio import music
+
+    first = mix.MusicBed.generated(cache=tmp_path)
+    assert first == mix.MusicBed.generated()  # the kept copy is what composing gives
+    assert len(list(tmp_path.iterdir())) == 2
+
+    def refuse() -> bytes:
+        raise AssertionError("composed again")
+
+    monkeypatch.setattr(music, "intro_sting", refuse)
+    monkeypatch.setattr(music, "outro_sting", refuse)
+    assert mix.MusicBed.generated(cache=tmp_path) == first

@@ -22,6 +22,8 @@ SCRATCH = ".cache/tmp"
 the render ends, and by the next render when one was killed."""
 SEGMENTS = ".cache/segments"
 """Encoded episode segments kept for the next render (the chapter pipeline's quick edits)."""
+MUSIC_CACHE = ".cache/music"
+"""The generated intro and outro music, composed once."""
 IMPORTED = ".imported"
 """Folder inside ``episodes/``: each script's text as last imported, the base that lets a
 re-import keep the author's edits (commit it with the scripts)."""

@@ -6,6 +6,7 @@ Input: the utterances and the audio the engine made for each. Output: one mono 4
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from audioguide import ffmpeg
 from audioguide.errors import InputError
 from audioguide.models import Audio, Chapter, Cue, Utterance
+from audioguide.writer import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +44,27 @@ class MusicBed:
     """Seconds of intro music alone before the first word."""
 
     @classmethod
-    def generated(cls) -> MusicBed:
+    def generated(cls, cache: Path | None = None) -> MusicBed:
+        """The generated intro and outro; composed once (0.3 s) and kept in ``cache`` when
+        given, keyed by the composing code, so a quick edit does not compose them again."""
+        import numpy as np
+
         from audioguide.audio import music
 
-        return cls(music.intro_sting(), music.outro_sting())
+        if cache is None:
+            return cls(music.intro_sting(), music.outro_sting())
+        key = hashlib.blake2b(Path(music.__file__).read_bytes() + np.__version__.encode(),
+                              digest_size=8).hexdigest()
+        intro, outro = cache / f"intro-{key}.pcm", cache / f"outro-{key}.pcm"
+        try:
+            return cls(intro.read_bytes(), outro.read_bytes())
+        except OSError:
+            bed = cls(music.intro_sting(), music.outro_sting())
+        cache.mkdir(parents=True, exist_ok=True)
+        for path, pcm in ((intro, bed.intro), (outro, bed.outro)):
+            with atomic_path(path, beside=True) as tmp:
+                tmp.write_bytes(pcm)
+        return bed
 
     @classmethod
     def stop_chime(cls) -> MusicBed:

@@ -18,7 +18,8 @@ or any drift when:
 
 Each segment starts a fresh bit reservoir (its first frame refers to no earlier bytes), so no frame
 depends on the dropped one. Written here, not taken from a library: no maintained Python package
-joins MP3s sample-exactly; the frame headers, the Info tag and CRC-16 are small and documented.
+joins MP3s sample-exactly; the frame headers and the Info tag are small and documented (the
+CRC-16 itself comes from ``fastcrc``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+
+import fastcrc
 
 from audioguide import ffmpeg
 from audioguide.audio import loudness
@@ -37,29 +40,14 @@ FRAME = 1152
 """Samples per MPEG-1 Layer III frame."""
 _BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 """MPEG-1 Layer III bitrates (kbit/s) by header index."""
-def _crc_table() -> tuple[int, ...]:
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
-        table.append(c)
-    return tuple(table)
-
-
-_CRC_TABLE = _crc_table()
-
-
 def crc16(data: bytes, crc: int = 0) -> int:
-    """CRC-16/ARC, the LAME tag's checksum (of the tag, and of the music).
+    """CRC-16/ARC, the LAME tag's checksum (of the tag, and of the music), by ``fastcrc``
+    (compiled: a Python loop took 0.4 s for the sample's 2.4 MB).
 
     >>> hex(crc16(b"123456789"))
     '0xbb3d'
     """
-    table = _CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-    return crc
+    return int(fastcrc.crc16.arc(data, crc))
 
 
 def _gf2_times(matrix: list[int], vector: int) -> int:

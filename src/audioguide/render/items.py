@@ -16,7 +16,7 @@ from audioguide import faults, stamps
 from audioguide.audio import mix
 from audioguide.audio.tags import Tags, write_tags
 from audioguide.errors import AudioguideError
-from audioguide.layout import MP3, RECORD, SEGMENTS, Output
+from audioguide.layout import MP3, MUSIC_CACHE, RECORD, SEGMENTS, Output
 from audioguide.models import (
     EpisodeRecord,
     GuideRecord,
@@ -185,7 +185,7 @@ def music_bed(config: Config) -> mix.MusicBed:
         return mix.MusicBed.none()
     if setting:
         return mix.MusicBed.from_file(config.root / setting)
-    return mix.MusicBed.generated()
+    return mix.MusicBed.generated(cache=config.root / MUSIC_CACHE)
 
 
 def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,

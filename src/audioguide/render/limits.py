@@ -128,7 +128,7 @@ def disk_needed(seconds: float, bitrate: str, *, guide: bool) -> tuple[int, int]
       :data:`OUTPUT_SLACK` for tags.
 
     >>> disk_needed(3600, "96k", guide=False)
-    (53784000, 44248576)
+    (48492000, 44248576)
     """
     mp3 = int(bitrate.rstrip("k")) * 1000 / 8 * seconds
     if guide:
