@@ -54,8 +54,9 @@ usually ends after two measurements instead of three."""
 LOUDNESS_PER_DB = 0.6
 """LU of loudness a dB of gain adds once the compressor and limiter work (measured on the sample:
 0.5 to 0.7): the first step of the search; the next steps use the slope measured."""
-SEGMENT_FORMAT = 1
-"""Bump when what a kept segment holds, or how it is made, changes."""
+SEGMENT_FORMAT = 2
+"""Bump when what a kept segment holds, or how it is made, changes (2: cue times kept unrounded,
+so a reused segment places its cues exactly where making it again would)."""
 
 
 MAX_SEGMENT_SECONDS = 2 * SEGMENT_SECONDS
@@ -287,7 +288,7 @@ class Assembly:
                 segments.Segment(frames, seg["samples"], seg["frames"], seg["body_size"], seg["body_crc"],
                                  seg["last_size"], seg["last_crc"], bytes.fromhex(seg["info"])),
                 Measured(tuple(data["blocks"]), data["true_peak"]),
-                tuple(Cue.from_json(c) for c in data["cues"]),
+                tuple(Cue(c["text"], float(c["start"]), float(c["end"]), c["spoken"]) for c in data["cues"]),
                 tuple((int(s), float(t)) for s, t in data["section_starts"]), data["gain"], data["limit"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -297,7 +298,8 @@ class Assembly:
         seg.pop("path")
         seg["info"] = made.segment.info.hex()  # bytes: asdict cannot put them in JSON
         data = {"segment": seg, "blocks": list(made.measured.blocks), "true_peak": made.measured.true_peak,
-                "cues": [c.to_json() for c in made.cues], "section_starts": list(made.section_starts),
+                "cues": [asdict(c) for c in made.cues],  # unrounded: rounding twice moves a time by 1 ms
+                "section_starts": list(made.section_starts),
                 "gain": made.gain, "limit": made.limit}
         assert self.store is not None
         tmp = self.store / f".{key}.{os.getpid()}.json"
