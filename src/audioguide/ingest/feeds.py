@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Any
 
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest.web import FetchError, absolute
+
+log = logging.getLogger(__name__)
 
 FEED_EXTENSIONS = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
 """File extensions read as feeds by ``audioguide import``."""
@@ -86,6 +89,13 @@ def _text(value: object) -> str | None:
     return None
 
 
+def _title(value: object) -> str | None:
+    """An entry's title as text: tags dropped, entities decoded (Atom's ``type="html"`` titles,
+    and RSS titles escaped twice, ``It&#8217;s``)."""
+    text = _text(value)
+    return _text(html.unescape(re.sub(r"<[^>]+>", "", text))) if text else None
+
+
 def _plain_html(text: str) -> str:
     """Plain text as HTML paragraphs (a blank line apart)."""
     return "".join(f"<p>{html.escape(part)}</p>" for part in re.split(r"\n\s*\n", text) if part.strip())
@@ -115,11 +125,13 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
     headers = {"content-location": url} if url else {}
     parsed: Any = feedparser.parse(data, response_headers=headers, sanitize_html=True,
                                    resolve_relative_uris=bool(url))
+    error = parsed.get("bozo_exception")
+    why = (f"{error.getMessage()} at line {error.getLineNumber()}" if hasattr(error, "getLineNumber")
+           else "no RSS, Atom or JSON Feed in it")
     if not parsed.get("version") and not parsed.entries:
-        error = parsed.get("bozo_exception")
-        why = f"{error.getMessage()} at line {error.getLineNumber()}" if hasattr(error, "getLineNumber") else (
-            str(error) if error else "no RSS, Atom or RDF root element")
         raise _broken(where, url, why)
+    if parsed.get("bozo") and hasattr(error, "getLineNumber"):
+        log.warning("%s is not well-formed XML (%s): reading the entries before that", where, why)
     language = _text(parsed.feed.get("language"))
     entries = []
     for position, item in enumerate(parsed.entries, start=1):
@@ -133,7 +145,7 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
             summary = _plain_html(summary)
         authors = tuple(a for a in (_text(x.get("name")) for x in item.get("authors", [])) if a)
         entries.append(FeedEntry(
-            position=position, id=_text(item.get("id")) or link, title=_text(item.get("title")), link=link,
+            position=position, id=_text(item.get("id")) or link, title=_title(item.get("title")), link=link,
             published=_text(item.get("published") or item.get("updated")),
             authors=authors or tuple(a for a in [_text(item.get("author"))] if a),
             content=content, summary=summary,

@@ -53,6 +53,8 @@ def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, 
             continue
         if script.meta.guid and other.meta.guid == script.meta.guid:
             return path, "the same entry"
+        if script.meta.guid and other.meta.guid:  # two entries of a feed, whatever their links say
+            continue
         if script.meta.source and other.meta.source == script.meta.source:
             return path, "the same source"
         if other.sections == script.sections:
