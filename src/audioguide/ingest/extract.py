@@ -34,9 +34,8 @@ from lxml import etree
 
 from audioguide.errors import InputError
 from audioguide.ingest.blocks import ArticleBuilder, collapse, no_text, normalise_newlines, title_from_stem
-from audioguide.ingest.facts import article_meta
+from audioguide.ingest.facts import absolute, article_meta
 from audioguide.ingest.html import HtmlWalker, content_root, html_text, page_facts, title_heading
-from audioguide.ingest.web import absolute
 from audioguide.models import Article, Section
 
 COVERAGE = 0.8

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from audioguide.errors import AudioguideError, InputError
-from audioguide.ingest.web import FetchError, absolute
+from audioguide.ingest.facts import absolute
+from audioguide.ingest.web import FetchError
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import re
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -85,21 +85,6 @@ def is_url(text: str) -> bool:
     """
     parts = urlsplit(text.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def absolute(link: str | None, base: str | None) -> str | None:
-    """``link`` as an absolute ``http(s)`` address, resolved against ``base``; ``None`` when it
-    cannot be one (no link, or a relative link without a base).
-
-    >>> absolute("/2026/post", "https://example.com/feed.xml")
-    'https://example.com/2026/post'
-    >>> absolute("/2026/post", None) is None
-    True
-    """
-    if not link or not link.strip():
-        return None
-    joined = urljoin(base, link.strip()) if base else link.strip()
-    return joined if is_url(joined) else None
 
 
 def _reason(error: Exception) -> str:
