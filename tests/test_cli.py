@@ -172,12 +172,13 @@ def test_no_empty_staging_folders_are_left_beside_the_project(tone_project: Path
     assert leftovers == []
 
 
-@pytest.mark.parametrize("command", ["import", "render"])
-def test_a_web_address_is_one_clear_line_until_urls_are_supported(project: Path, command: str) -> None:
-    code, _, err = run(command, "https://example.com/2026/post", cwd=project)
+def test_render_sends_a_web_address_to_import_in_one_line(project: Path) -> None:
+    """``import`` reads web addresses (tests/test_web.py); ``render`` reads scripts and files."""
+    code, _, err = run("render", "https://example.com/2026/post", cwd=project)
     assert code == 2
     assert err.strip().count("\n") == 0 and "Traceback" not in err
     assert "https://example.com/2026/post is a web address" in err and "https:/e" not in err
+    assert "audioguide import https://example.com/2026/post" in err
 
 
 def test_init_and_the_readme_show_the_same_default_intro_and_outro(tmp_path: Path) -> None:

@@ -108,30 +108,50 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> 
 
 
 @cli.command("import")
-@click.argument("article", type=click.Path(path_type=Path))
+@click.argument("article")
 @click.option("--slug", help="File name for the script (default: the article's slug, else from the title).")
 @click.option("--force", is_flag=True,
               help="Update the script from the article, keeping your edits; or import an article a "
                    "second time under another --slug.")
 @click.option("--replace", is_flag=True, help="Overwrite the script with the article as it is now (drops your edits).")
 @pass_ctx
-def import_(ctx: Context, article: Path, slug: str | None, force: bool, replace: bool) -> None:
-    """Derive an editable episode script from ARTICLE (.txt, .md, .html) into episodes/.
+def import_(ctx: Context, article: str, slug: str | None, force: bool, replace: bool) -> None:
+    """Derive an editable episode script from ARTICLE into episodes/: a file (.txt, .md, .html),
+    a web page's address, or a feed (RSS, Atom or JSON Feed; an address or a file), one script
+    per entry.
 
     Importing an article again needs --force: the script is updated from the article and keeps
     your edits (lexicon, pauses, rewording) unless they touch the same paragraphs the article
     changed. An article already imported under another name (the same text) is refused unless
-    --force is given."""
-    from audioguide.ingest.imports import import_article
+    --force is given. A feed's entries already imported and unchanged are left alone; one entry
+    that fails is reported and the others are imported (exit code 1 when any failed)."""
+    from audioguide.ingest.webimport import Options, import_target
 
     config = ctx.config()
-    done = import_article(article, config.show, config.episodes_dir, slug=slug, force=force, replace=replace)
-    name = done.path.relative_to(config.root) if done.path.is_relative_to(config.root) else done.path
+    outcomes = import_target(article, config.show, config.episodes_dir, Options(slug, force, replace))
     said = {"wrote": "Wrote", "updated": "Updated (your edits kept)", "replaced": "Replaced",
-            "unchanged": "Already up to date:"}[done.action]
-    click.echo(f"{said} {name}")
-    if done.kept:
-        click.echo(f"Kept your values of {', '.join(done.kept)} (the article changed them too)", err=True)
+            "unchanged": "Already up to date:"}
+    failed = 0
+    for outcome in outcomes:
+        if outcome.error is not None:
+            failed += 1
+            click.echo(f"Error: {outcome.error.format_message()}", err=True)
+            continue
+        assert outcome.imported is not None
+        done = outcome.imported
+        name = done.path.relative_to(config.root) if done.path.is_relative_to(config.root) else done.path
+        click.echo(f"{said[done.action]} {name}")
+        if done.kept:
+            click.echo(f"Kept your values of {', '.join(done.kept)} in {name} (the article changed them too)",
+                       err=True)
+    if failed:
+        click.echo(f"{failed} of {len(outcomes)} entries failed; the others were imported.", err=True)
+        ctx_exit(1)
+
+
+def ctx_exit(code: int) -> None:
+    """End the command with ``code`` after its messages."""
+    raise SystemExit(code)
 
 
 def _exit_now(code: int) -> None:

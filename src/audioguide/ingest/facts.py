@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from dateutil import parser as dateparser
 
@@ -95,6 +96,20 @@ def web_address(value: object) -> str | None:
     if isinstance(value, str) and re.match(r"^https?://[^\s/]+\S*$", value.strip()):
         return value.strip()
     return None
+
+
+def absolute(link: str | None, base: str | None) -> str | None:
+    """``link`` as an absolute ``http(s)`` address, resolved against ``base``; ``None`` when it
+    cannot be one (no link, or a relative link without a base).
+
+    >>> absolute("/2026/post", "https://example.com/feed.xml")
+    'https://example.com/2026/post'
+    >>> absolute("/2026/post", None) is None
+    True
+    """
+    if not link or not link.strip():
+        return None
+    return web_address(urljoin(base, link.strip()) if base else link.strip())
 
 
 def tag_list(value: object) -> tuple[str, ...]:

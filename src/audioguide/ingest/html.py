@@ -177,7 +177,7 @@ def table_sentences(table: Tag) -> list[str]:
 _Run = list[PageElement]
 
 
-class _HtmlWalker:
+class HtmlWalker:
     """Walks an HTML element tree (iteratively) and feeds an :class:`ArticleBuilder`."""
 
     def __init__(self, builder: ArticleBuilder, skip: Tag | None = None) -> None:
@@ -263,7 +263,7 @@ def content_root(soup: BeautifulSoup) -> Tag:
     return soup.body or soup
 
 
-def _title_heading(root: Tag, is_page: bool) -> Tag | None:
+def title_heading(root: Tag, is_page: bool) -> Tag | None:
     """The first non-empty, visible ``<h1>`` in the content.
 
     An ``<h1>`` inside a ``<header>`` counts only within an article or main element (a
@@ -335,9 +335,9 @@ def parse_html(text: str, source: Path | None = None) -> Article:
     """
     soup = BeautifulSoup(normalise_newlines(text), "lxml")
     root = content_root(soup)
-    heading = _title_heading(root, is_page=root is soup.body or root is soup)
+    heading = title_heading(root, is_page=root is soup.body or root is soup)
     builder = ArticleBuilder()
-    _HtmlWalker(builder, skip=heading).walk(root)
+    HtmlWalker(builder, skip=heading).walk(root)
     if heading is not None:
         title: str | None = html_text(heading)[0]
     else:
@@ -350,4 +350,4 @@ def parse_html(text: str, source: Path | None = None) -> Article:
 def walk_fragment(builder: ArticleBuilder, html: str) -> None:
     """Add the blocks of an HTML fragment (a raw HTML block inside Markdown) to ``builder``."""
     soup = BeautifulSoup(html, "lxml")
-    _HtmlWalker(builder).walk(soup.body or soup)
+    HtmlWalker(builder).walk(soup.body or soup)

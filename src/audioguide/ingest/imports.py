@@ -6,7 +6,8 @@ author's edits: a three-way merge of the copy (what was imported), the script (w
 made of it) and the article now (:mod:`audioguide.ingest.merge`). Where both changed the same
 paragraph, nothing is written but the merge with conflict markers, for the author to finish.
 Refused: overwriting another article's script, and importing the same article a second time
-under another name.
+under another name. Pages and feeds from the web come through :mod:`audioguide.ingest.webimport`,
+which reads them and hands each article to :func:`import_parsed`.
 """
 
 from __future__ import annotations
@@ -41,14 +42,18 @@ class Imported:
 
 
 def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, str] | None:
-    """Another script in ``episodes`` made from the same source file, or with the same text
-    (its sections unedited), and which of the two it is."""
+    """Another script in ``episodes`` made from the same feed entry (guid), the same source file or
+    address, or with the same text (its sections unedited), and which of these it is."""
     for path in sorted(episodes.glob("*.md")):
         if path.resolve() == dest.resolve():
             continue
         try:
             other = scripts.load(path)
         except AudioguideError:  # a broken script is reported when it is rendered
+            continue
+        if script.meta.guid and other.meta.guid == script.meta.guid:
+            return path, "the same entry"
+        if script.meta.guid and other.meta.guid:  # two entries of a feed, whatever their links say
             continue
         if script.meta.source and other.meta.source == script.meta.source:
             return path, "the same source"
@@ -66,32 +71,57 @@ def _source(article: Path, episodes: Path) -> str:
 
 def import_article(article: Path, show: ShowConfig, episodes: Path, *, slug: str | None = None,
                    force: bool = False, replace: bool = False) -> Imported:
-    """Import ``article`` into ``episodes`` (see the module docstring).
+    """Import the article file ``article`` into ``episodes`` (see the module docstring and
+    :func:`import_parsed`)."""
+    parsed = read_article(article)
+    return import_parsed(parsed, _source(article, episodes), show, episodes, where=article, slug=slug,
+                         force=force, replace=replace)
+
+
+def import_parsed(parsed: Article, source: str, show: ShowConfig, episodes: Path, *, where: Path | str,
+                  slug: str | None = None, force: bool = False, replace: bool = False,
+                  guid: str | None = None, keep_unchanged: bool = False) -> Imported:
+    """Import the article ``parsed``, read from ``source`` (a path or address, named ``where`` in
+    messages), into ``episodes``; ``guid`` is its feed entry's id, kept as the episode's guid.
 
     Refused (exit 2): without ``force`` or ``replace``, a script with that slug exists or the
-    article is already imported; even with ``force``, a script with that slug made from another
+    article is already imported (with ``keep_unchanged``, an import whose article has not changed
+    since is ``unchanged`` instead); even with ``force``, a script with that slug made from another
     article (``replace`` overwrites it), or edits that conflict with the article's changes."""
-    parsed = read_article(article)
-    source = _source(article, episodes)
-    script = scripts.derive(parsed, show, slug=slug, source=source)
+    script = scripts.derive(parsed, show, slug=slug, source=source, guid=guid)
     dest = inside(episodes, f"{script.meta.slug}.md")
     twin = already_imported(episodes, script, dest) if episodes.is_dir() else None
-    if twin is not None and twin[1] == "the same source" and slug is None:
+    if twin is not None and twin[1] in ("the same source", "the same entry") and slug is None:
         dest = twin[0]  # the article's own script, whatever its title says now
     elif twin is not None and not force:
-        raise InputError(f"is already imported as {twin[0].name} ({twin[1]})", path=article,
+        raise InputError(f"is already imported as {twin[0].name} ({twin[1]})", path=where,
                          fix=f"Edit {twin[0].name}, or pass --force to import it again as another episode")
     if not dest.exists():
-        _warn_language(article, parsed, script, show)
+        _warn_language(where, parsed, script, show)
         return _write(episodes, dest, scripts.dumps(script), "wrote")
     if not (force or replace):
+        if keep_unchanged and _unchanged(parsed, show, episodes, dest, source, guid):
+            return Imported(dest, "unchanged")
         raise InputError("already exists", path=dest,
                          fix="Pass --force to update it from the article (your edits are kept), "
                              "or --slug to choose another name")
-    return _update(parsed, show, episodes, dest, source, replace=replace)
+    return _update(parsed, show, episodes, dest, source, replace=replace, guid=guid)
 
 
-def _warn_language(article: Path, parsed: Article, script: Script, show: ShowConfig) -> None:
+def _unchanged(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str,
+               guid: str | None) -> bool:
+    """True when importing ``parsed`` again would give the script as it was last imported."""
+    base = episodes / IMPORTED / dest.name
+    try:
+        current = scripts.load(dest)
+        fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date,
+                               guid=guid)
+        return base.is_file() and base.read_text("utf-8") == scripts.dumps(fresh)
+    except AudioguideError:
+        return False
+
+
+def _warn_language(article: Path | str, parsed: Article, script: Script, show: ShowConfig) -> None:
     """Say so when the article reads as another language than the show's and does not say."""
     language = script.meta.language
     if language and not parsed.meta.language and not same_language(language, show.language):
@@ -110,13 +140,14 @@ def _write(episodes: Path, dest: Path, text: str, action: str, imported: str | N
 
 
 def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str, *,
-            replace: bool) -> Imported:
+            replace: bool, guid: str | None = None) -> Imported:
     """Re-import into the existing script ``dest``, keeping the author's edits (see the module)."""
     current = scripts.load(dest)
     if current.meta.source not in (None, source) and not replace:
         raise InputError(f"was imported from {current.meta.source}, not from this article", path=dest,
                          fix="Pass --slug to import it under another name, or --replace to overwrite it")
-    fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date)
+    fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date,
+                           guid=guid)
     new_text = scripts.dumps(fresh)
     ours_text = dest.read_text("utf-8-sig")
     if replace or ours_text == new_text:

@@ -85,15 +85,15 @@ def decode_bytes(data: bytes, path: Path | str | None = None) -> str:
     return normalise_newlines(text)
 
 # --------------------------------------------------------------------------------------
-# HTML (in audioguide.ingest.html, imported only when an HTML article is read)
+# HTML (in audioguide.ingest.extract, imported only when an HTML article is read)
 # --------------------------------------------------------------------------------------
 
 
 def parse_html(text: str, source: Path | None = None) -> Article:
-    """Read an HTML article: see :func:`audioguide.ingest.html.parse_html`."""
-    from audioguide.ingest.html import parse_html as parse
+    """Read an HTML page's article: see :func:`audioguide.ingest.extract.page_article`."""
+    from audioguide.ingest.extract import page_article
 
-    return parse(text, source)
+    return page_article(text, source=source)
 
 
 # --------------------------------------------------------------------------------------
@@ -170,11 +170,11 @@ def url_given(path: Path | str) -> str | None:
 
 
 def not_yet_a_url(path: Path | str) -> None:
-    """Refuse a web address with one clear line, until pages can be fetched."""
+    """Refuse a web address where a file is needed (``render``), with one clear line."""
     url = url_given(path)
     if url is not None:
-        raise InputError(f"{url} is a web address; audioguide reads files for now",
-                         fix="Save the page (or its text) to a file and give that file's path")
+        raise InputError(f"{url} is a web address, and render reads episode scripts and files",
+                         fix=f"Import it first: audioguide import {url}")
 
 
 def read_article(path: Path) -> Article:

@@ -114,12 +114,13 @@ def _language(article: Article, show: ShowConfig) -> str | None:
 
 
 def derive(article: Article, show: ShowConfig, *, slug: str | None = None,
-           source: str | None = None, date: dt.date | None = None) -> Script:
+           source: str | None = None, date: dt.date | None = None, guid: str | None = None) -> Script:
     """The episode script for ``article``: its sections, plus the show's intro and outro lines.
 
     Every fact the article states is kept: its date (with the time and zone when given), else
     ``date``, else today; its description, else its opening sentences; its slug (when it is a
-    valid one), language, authors, address, tags and draft flag."""
+    valid one), language, authors, address, tags and draft flag. ``guid`` (a feed entry's id)
+    becomes the episode's feed guid."""
     facts_ = article.meta
     own_slug = facts_.slug if facts_.slug and SLUG.match(facts_.slug) else None
     slug = slug or own_slug or slugify(article.title)
@@ -130,7 +131,7 @@ def derive(article: Article, show: ShowConfig, *, slug: str | None = None,
                        published=facts_.published,
                        description=facts_.description or _first_sentences(article), source=source,
                        language=_language(article, show), authors=facts_.authors, url=facts_.url,
-                       tags=facts_.tags, draft=facts_.draft)
+                       tags=facts_.tags, draft=facts_.draft, guid=guid)
     fill = {"show": show.title, "title": article.title}
     intro = show.intro.format(**fill).strip()
     outro = show.outro.format(**fill).strip()

@@ -1,0 +1,233 @@
+"""The article in a web page: trafilatura decides what is the article, audioguide's own HTML reader
+decides how it is read.
+
+trafilatura (maintained, evaluated on thousands of real pages) finds the main text of a page and
+leaves out navigation, share buttons, comments, related posts and footers far better than the
+container rule of :mod:`audioguide.ingest.html` (the first ``<article>`` or ``<main>``), which
+reads everything inside that container. Its output, though, loses what a listener needs: list
+numbers (``start``, ``value``, ``reversed``), the space between a ``<div>``'s text and a block
+inside it (``emphasisAn inner paragraph``), and it keeps ``hidden`` elements. So:
+
+1. hidden elements are removed, then trafilatura extracts the page (again favouring recall when
+   its precise pass finds nothing);
+2. the own reader reads the page's content container, and keeps each of its blocks that
+   trafilatura kept too (compared letter by letter, punctuation and spaces aside);
+3. when those blocks hold most of trafilatura's text, they are the article (the page's own
+   structure, read precisely); otherwise (the container was wrong: a teaser, the whole body of a
+   list page) trafilatura's own text is read, with the same reader.
+
+The facts come from both: what the page states in ``<meta>`` tags, JSON-LD, its canonical link and
+``<html lang>`` (:func:`audioguide.ingest.html.page_facts`) first, then what trafilatura finds
+(its author and date heuristics, htmldate).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from bs4.element import Tag
+from lxml import etree
+
+from audioguide.errors import InputError
+from audioguide.ingest.blocks import ArticleBuilder, collapse, no_text, normalise_newlines, title_from_stem
+from audioguide.ingest.facts import absolute, article_meta
+from audioguide.ingest.html import HtmlWalker, content_root, html_text, page_facts, title_heading
+from audioguide.models import Article, Section
+
+COVERAGE = 0.8
+"""Share of trafilatura's text the own reader's kept blocks must hold to be read instead."""
+SHORT = 24
+"""Blocks with fewer letters than this must equal one of trafilatura's blocks, not just appear
+inside one (``Share`` appears inside ``shared``)."""
+NO_ARTICLE_FIX = ("it may need JavaScript to show its text, or list other pages: give the address of the "
+                  "article itself, or save its text to a file and import that")
+
+
+def _letters(text: str) -> str:
+    """Text without case, spaces or punctuation, for comparing two readings of the same page.
+
+    >>> _letters("Loose div text with emphasis")
+    'loosedivtextwithemphasis'
+    """
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _hide_hidden(soup: BeautifulSoup) -> None:
+    """Remove elements no reader sees: ``hidden``, ``aria-hidden="true"``, ``display: none``."""
+    hidden = [tag for tag in soup.find_all(True) if isinstance(tag, Tag) and (
+        tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).strip().lower() == "true"
+        or re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", str(tag.get("style", "")), re.IGNORECASE))]
+    for tag in hidden:  # an element inside another hidden one is removed with it, then again: harmless
+        tag.decompose()
+
+
+# trafilatura's XML vocabulary -> HTML, for the own reader
+_RENAME = {"p": "p", "quote": "blockquote", "table": "table", "row": "tr", "lb": "br", "hi": "span",
+           "ref": "a", "graphic": "img", "del": "del", "div": "div", "main": "body", "body": "body"}
+_BLOCK_PARENTS = frozenset({"main", "body", "quote", "div", "doc"})
+
+
+def _as_html(body: Any) -> str:
+    """trafilatura's extracted tree (``head``, ``list``/``item``, ``quote``, ``code``, ``cell``…)
+    as HTML the own reader walks."""
+    tree = copy.deepcopy(body)
+    for element in tree.iter():
+        tag, rend = element.tag, element.get("rend", "")
+        parent = element.getparent()
+        if tag == "head":
+            element.tag = rend if re.fullmatch(r"h[1-6]", rend) else "h2"
+        elif tag == "list":
+            element.tag = rend if rend in ("ol", "ul", "dl") else "ul"
+        elif tag == "item":
+            element.tag = "dt" if rend.startswith("dt") else "dd" if rend.startswith("dd") else "li"
+        elif tag == "cell":
+            element.tag = "th" if element.get("role") == "head" else "td"
+        elif tag == "code":
+            element.tag = "pre" if parent is None or parent.tag in _BLOCK_PARENTS else "code"
+        else:
+            element.tag = _RENAME.get(str(tag), "span")
+        for name in list(element.attrib):
+            del element.attrib[name]
+    return str(etree.tostring(tree, encoding="unicode", method="html"))
+
+
+def _extract(html: str, url: str | None) -> Any:
+    """trafilatura's reading of the page (a ``Document``), or ``None`` when it finds no text."""
+    import trafilatura
+
+    for recall in (False, True):
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            include_formatting=True, include_links=False, include_images=False, favor_recall=recall)
+        body = getattr(document, "body", None)
+        if body is not None and len(body):
+            return document
+    return None
+
+
+def _sections(html: str, skip_title: str | None) -> tuple[str | None, tuple[Section, ...]]:
+    """The own reader's sections of an HTML fragment; its first ``<h1>`` is the title when it says
+    ``skip_title`` (or when no title is known), and is then not read."""
+    soup = BeautifulSoup(html, "lxml")
+    root = soup.body or soup
+    first = root.find("h1")
+    heading = first if isinstance(first, Tag) else None
+    text = html_text(heading)[0] if heading is not None else None
+    if heading is not None and skip_title is not None and _letters(text or "") != _letters(skip_title):
+        heading, text = None, None
+    return text, _walk(root, heading)
+
+
+def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tuple[Section, ...], float]:
+    """``sections`` with only the blocks (and headings) ``judge`` has too, and the share of
+    ``judge``'s letters they hold. A block agrees when its letters equal one of ``judge``'s blocks,
+    or, when it is not short, appear in ``judge``'s text."""
+    pieces = [_letters(section.heading or "") for section in judge]
+    pieces += [_letters(block.text) for section in judge for block in section.blocks]
+    pieces = [p for p in pieces if p]
+    exact = set(pieces)
+    joined = "".join(pieces)
+
+    def agrees(text: str) -> bool:
+        key = _letters(text)
+        return bool(key) and (key in exact or (len(key) >= SHORT and key in joined))
+
+    kept: list[Section] = []
+    letters = 0
+    for section in sections:
+        blocks = tuple(b for b in section.blocks if b.kind != "pause" and agrees(b.text))
+        letters += sum(len(_letters(b.text)) for b in blocks)
+        heading = section.heading if section.heading and agrees(section.heading) else None
+        if not blocks:
+            continue
+        if heading is None and kept and section.heading is not None:
+            kept[-1] = Section(kept[-1].heading, (*kept[-1].blocks, *blocks))
+        else:
+            kept.append(Section(heading, blocks))
+            letters += len(_letters(heading or ""))
+    total = sum(len(p) for p in pieces)
+    return tuple(kept), (letters / total if total else 0.0)
+
+
+def _walk(root: Tag, skip: Tag | None = None) -> tuple[Section, ...]:
+    builder = ArticleBuilder()
+    HtmlWalker(builder, skip=skip).walk(root)
+    return builder.sections()
+
+
+def _trafilatura_facts(document: Any) -> dict[str, Any]:
+    """What trafilatura found about the page, as front-matter keys."""
+    facts: dict[str, Any] = {}
+    if document.author:
+        facts["author"] = [name.strip() for name in str(document.author).split(";") if name.strip()]
+    for key in ("date", "url", "description"):
+        if getattr(document, key, None):
+            facts[key] = getattr(document, key)
+    if document.tags:
+        facts["tags"] = list(document.tags)
+    return facts
+
+
+def page_article(html: str, *, url: str | None = None, source: Path | None = None) -> Article:
+    """The article in the page ``html`` (see the module), fetched from ``url`` or read from the file
+    ``source``. :class:`InputError` when no article is found."""
+    soup = BeautifulSoup(normalise_newlines(html), "lxml")
+    _hide_hidden(soup)
+    root = content_root(soup)
+    heading = title_heading(root, is_page=root is soup.body or root is soup)
+    own = _walk(root, heading)
+    document = _extract(str(soup), url) if own else None
+    facts: dict[str, Any] = _trafilatura_facts(document) if document is not None else {}
+    facts.update(page_facts(soup))
+    facts["url"] = absolute(facts.get("url"), url) or url
+    title = html_text(heading)[0] if heading is not None else None
+    if document is not None:
+        title = title or collapse(document.title or "") or None
+        their_title, theirs = _sections(_as_html(document.body), title)
+        title = title or their_title
+        kept, coverage = _kept(own, theirs)
+        if coverage < COVERAGE:  # the container was not the article: trafilatura's text, where the page has it
+            kept = _kept(theirs, own if root is soup.body or root is soup else _walk(soup.body or soup))[0]
+        own = kept
+    if not title:
+        title_tag = soup.find("title")
+        title = title_tag.get_text() if isinstance(title_tag, Tag) else None
+    title = collapse(title or "") or title_from_stem(source) or _title_from_url(url)
+    if not any(section.blocks for section in own):
+        if url is None:
+            raise no_text(source)
+        raise InputError("no article found in the page", path=url, fix=NO_ARTICLE_FIX)
+    return _build(own, title, source, facts)
+
+
+def _title_from_url(url: str | None) -> str | None:
+    """``https://example.com/2026/my-first-post/`` -> ``My first post``."""
+    if not url:
+        return None
+    last = [part for part in re.split(r"[/?#]", url.split("://", 1)[-1])[1:] if part]
+    return title_from_stem(Path(last[-1])) if last else None
+
+
+def _build(sections: tuple[Section, ...], title: str | None, source: Path | None,
+           facts: dict[str, Any]) -> Article:
+    builder = ArticleBuilder()
+    for section in sections:
+        if section.heading:
+            builder.heading(section.heading)
+        for block in section.blocks:
+            builder.add(block.kind, block.text, block.number)
+    return builder.build(title, source, article_meta(facts, source))
+
+
+def fragment_sections(html: str) -> tuple[Section, ...]:
+    """A clean HTML fragment (a feed entry's content) read with the own reader, whole: it is the
+    article already, with no page around it."""
+    soup = BeautifulSoup(normalise_newlines(html), "lxml")
+    _hide_hidden(soup)
+    return _walk(soup.body or soup)
+
+
