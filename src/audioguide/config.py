@@ -102,6 +102,8 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         *first, last = (repr(v) for v in INTRODUCTIONS)
         problems.append(f"guide.introduction must be {', '.join(first)} or {last}, not "
                         f"{cfg.guide.introduction!r}")
+    if not 1 <= cfg.guide.radius <= 10_000:
+        problems.append(f"guide.radius must be between 1 and 10000 metres, not {cfg.guide.radius:g}")
     if cfg.show.type not in ("episodic", "serial"):
         problems.append("show.type must be 'episodic' or 'serial'")
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", cfg.show.base_url):

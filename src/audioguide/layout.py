@@ -54,6 +54,8 @@ class GuideNames:
     full_m4b: str
     playlist: str
     archive: str
+    gpx: str
+    """The route of the located stops (GPX 1.1), when the guide has any."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ class Output:
 
     @staticmethod
     def guide_names(slug: str) -> GuideNames:
-        return GuideNames(f"{slug}{MP3}", f"{slug}.m4b", f"{slug}.m3u8", f"{slug}.zip")
+        return GuideNames(f"{slug}{MP3}", f"{slug}.m4b", f"{slug}.m3u8", f"{slug}.zip", f"{slug}.gpx")
 
     def guide_record(self, slug: str) -> Path:
         return self.guide(slug) / GUIDE_RECORD

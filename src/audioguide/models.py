@@ -33,6 +33,35 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where an audio guide's stop is: a point on the WGS 84 globe, and how near counts as there."""
+
+    lat: float
+    """Latitude in degrees, -90 to 90 (north is positive)."""
+    lon: float
+    """Longitude in degrees, -180 to 180 (east is positive)."""
+    radius: float | None = None
+    """Metres around the point within which a listener is at the stop; ``None`` in a script
+    that leaves it to ``[guide] radius``, always set in a guide's record."""
+    osm: str = ""
+    """The place's OpenStreetMap id (``N``ode, ``W``ay or ``R``elation and a number), optional."""
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"lat": self.lat, "lon": self.lon}
+        if self.radius is not None:
+            data["radius"] = self.radius
+        if self.osm:
+            data["osm"] = self.osm
+        return data
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Location:
+        radius = d.get("radius")
+        return cls(float(d["lat"]), float(d["lon"]), None if radius is None else float(radius),
+                   str(d.get("osm") or ""))
+
+
+@dataclass(frozen=True)
 class Section:
     """A headed part of an article; the opening section before the first heading has no heading."""
 
@@ -40,6 +69,9 @@ class Section:
     """The heading text, or ``None`` for the untitled opening section."""
     blocks: tuple[Block, ...]
     """Paragraphs and list items in reading order."""
+    location: Location | None = None
+    """Where it is, in a guide's script: a ``[location …]`` line under its heading, or the
+    front matter's ``locations`` entry for its heading."""
 
     @property
     def chapter_title(self) -> str:
@@ -113,6 +145,12 @@ class EpisodeMeta:
     tags: tuple[str, ...] = ()
     draft: bool = False
     """``draft: true``: not rendered or published until it is removed."""
+    guide: str | None = None
+    """The guide this script is one language of (``guide:``): the scripts of a guide in
+    several languages share it. Setting it makes the script a guide."""
+    stop_locations: tuple[tuple[int, Location], ...] = ()
+    """The front matter's ``locations`` given by stop number (those given by heading are on
+    their sections): resolved once the stops are numbered."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +330,8 @@ class StopRecord:
     """Sentence cues, times relative to the start of the stop's own file."""
     numbered: bool = True
     """False for an unnumbered introduction: announced and listed by its title alone."""
+    location: Location | None = None
+    """Where the stop is (its radius set), when the script says."""
 
     @property
     def heading(self) -> str:
@@ -321,20 +361,32 @@ class GuideRecord:
     """M3U8 playlist of the stop files, in order."""
     archive: str
     """ZIP of every stop (and the playlist) for offline download."""
+    guide_id: str = ""
+    """The guide this is one language of (front matter ``guide``); empty: its own slug."""
+
+    @property
+    def group(self) -> str:
+        """The id its languages share: ``guide_id``, else the slug."""
+        return self.guide_id or self.slug
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "slug": self.slug, "title": self.title, "description": self.description,
             "language": self.language, "date": self.date.isoformat(),
             "stops": [{"number": s.number, "numbered": s.numbered, "title": s.title, "file": s.file,
                        "size": s.size,
                        "duration": round(s.duration, 3),
-                       "cues": [c.to_json() for c in s.cues]} for s in self.stops],
+                       "cues": [c.to_json() for c in s.cues],
+                       **({"location": s.location.to_json()} if s.location else {})}
+                      for s in self.stops],
             "full_mp3": self.full_mp3, "full_m4b": self.full_m4b,
             "full_duration": round(self.full_duration, 3),
             "chapters": [{"title": c.title, "start": c.start, "end": c.end} for c in self.chapters],
             "playlist": self.playlist, "archive": self.archive,
         }
+        if self.guide_id:
+            data["guide_id"] = self.guide_id
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> GuideRecord:
@@ -345,8 +397,10 @@ class GuideRecord:
             stops=tuple(StopRecord(int(s["number"]), s["title"], s["file"], int(s["size"]),
                                    float(s["duration"]),
                                    tuple(Cue.from_json(c) for c in s["cues"]),
-                                   bool(s.get("numbered", True))) for s in d["stops"]),
+                                   bool(s.get("numbered", True)),
+                                   Location.from_json(s["location"]) if s.get("location") else None)
+                        for s in d["stops"]),
             full_mp3=d["full_mp3"], full_m4b=d["full_m4b"], full_duration=float(d["full_duration"]),
             chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
-            playlist=d["playlist"], archive=d["archive"],
+            playlist=d["playlist"], archive=d["archive"], guide_id=str(d.get("guide_id") or ""),
         )

@@ -99,6 +99,8 @@ class GuideConfig:
         "How the introduction (the text before the first heading) is numbered: 'unnumbered' (the "
         "headings are stops 1, 2, ... as on plaques, the introduction has no number), 'stop 0', "
         "or 'stop 1' (the headings then count from 2).", "unnumbered")
+    radius: float = _doc("Metres around a stop within which the guide page offers it to a listener who "
+                         "shares their position, for stops whose location gives no radius.", 30.0)
 
 
 @dataclass(frozen=True)

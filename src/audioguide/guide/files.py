@@ -10,10 +10,13 @@ import io
 import zipfile
 from pathlib import Path
 
-from audioguide.guide.page import build_guide_page, stop_anchor
-from audioguide.layout import FEED
+from audioguide import __version__
+from audioguide.guide.page import build_guide_page, gpx_name, stop_anchor, stop_name, stop_url
+from audioguide.guide.route import gpx
+from audioguide.layout import FEED, Output
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
 from audioguide.publish.feed import build_feed, published
+from audioguide.publish.locations import Place, add_locations
 from audioguide.publish.transcripts import chapters_json, srt, webvtt
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_text
@@ -61,9 +64,27 @@ def stop_dates(guide: GuideRecord) -> dict[str, dt.datetime]:
     return {Path(s.file).stem: published(guide.date, i) for i, s in enumerate(ordered)}
 
 
+def stop_places(guide: GuideRecord) -> dict[str, Place]:
+    """Each located stop's place, by its feed item's guid."""
+    return {stop_episode(guide, s).guid: Place(s.title, s.location.lat, s.location.lon, s.location.osm)
+            for s in guide.stops if s.location is not None}
+
+
+def write_route(guide: GuideRecord, guide_dir: Path, base_url: str) -> None:
+    """``<slug>.gpx`` beside a guide with located stops; one left from before is removed."""
+    name = gpx_name(guide)
+    if name is None:
+        (guide_dir / Output.guide_names(guide.slug).gpx).unlink(missing_ok=True)
+        return
+    stops = guide.stops
+    write_text(guide_dir / name, gpx(guide, {s.number: stop_name(s) for s in stops},
+                                     {s.number: stop_url(base_url, guide.slug, s.number) for s in stops},
+                                     creator=f"audioguide {__version__}"))
+
+
 def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Path) -> None:
-    """The playlist and archive, per-stop transcripts and chapters, the guide's serial feed, and
-    its page, for a guide whose audio is in ``guide_dir``."""
+    """The playlist and archive, per-stop transcripts and chapters, the route (GPX), the guide's
+    serial feed, and its page, for a guide whose audio is in ``guide_dir``."""
     write_text(guide_dir / guide.playlist, _playlist(guide.title, list(guide.stops)))
     write_bytes(guide_dir / guide.archive,
                 _archive(guide_dir, [s.file for s in guide.stops] + [guide.playlist], guide.date))
@@ -83,5 +104,6 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
                       urls={i.slug: guide_url + i.mp3 for i in items}, when=stop_dates(guide),
                       pages={Path(s.file).stem: guide_url + "#" + stop_anchor(s.number)
                              for s in guide.stops})
-    write_bytes(guide_dir / FEED, feed)
+    write_bytes(guide_dir / FEED, add_locations(feed, stop_places(guide)))
+    write_route(guide, guide_dir, base)
     build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}")

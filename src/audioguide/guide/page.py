@@ -32,7 +32,9 @@ from urllib.parse import quote
 import segno
 from markupsafe import Markup
 
+from audioguide.guide.route import RouteMap, geo_uri, osm_url, route_map
 from audioguide.ingest.script import leading_words
+from audioguide.layout import Output
 from audioguide.models import GuideRecord, StopRecord
 from audioguide.publish.site import (
     CueView,
@@ -160,6 +162,30 @@ class StopView:
     """The QR code as inline SVG."""
     cues: tuple[CueView, ...]
     next: NextView | None
+    place: PlaceView | None = None
+    """Where the stop is, when its script says."""
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A located stop's coordinates (for "near a stop") and its "open in maps" links."""
+
+    lat: str
+    lon: str
+    radius: str
+    """Metres within which the listener is offered the stop."""
+    geo: str
+    """``geo:`` URI: the phone's maps app."""
+    osm: str
+    """The place on openstreetmap.org."""
+
+
+def place_view(stop: StopRecord) -> PlaceView | None:
+    place = stop.location
+    if place is None:
+        return None
+    return PlaceView(lat=repr(place.lat), lon=repr(place.lon), radius=f"{place.radius or 0:g}",
+                     geo=geo_uri(place), osm=osm_url(place))
 
 
 @dataclass(frozen=True)
@@ -205,7 +231,7 @@ def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
             title=stop.title, name=stop_name(stop), file=quote(stop.file), size=file_size(stop.size),
             duration_iso=iso_duration(stop.duration), duration_text=clock(stop.duration),
             url=url, qr=qr_svg(url, f"QR code for {_qr_name(stop)}: {url}"),
-            cues=cue_views(stop),
+            cues=cue_views(stop), place=place_view(stop),
             next=(NextView(str(following.number), stop_anchor(following.number), following.title,
                            stop_name(following))
                   if following else None),
@@ -213,13 +239,26 @@ def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
     return tuple(views)
 
 
+def gpx_name(guide: GuideRecord) -> str | None:
+    """The GPX file published beside a guide with located stops (``<slug>.gpx``), else ``None``."""
+    return Output.guide_names(guide.slug).gpx if any(s.location for s in guide.stops) else None
+
+
+def route_view(guide: GuideRecord) -> RouteMap | None:
+    """The route map of the guide's located stops, ``None`` when none is located."""
+    stops = sorted(guide.stops, key=lambda s: s.number)
+    return route_map(stops, {s.number: stop_name(s) for s in stops},
+                     {s.number: stop_anchor(s.number) for s in stops})
+
+
 def download_views(guide: GuideRecord, guide_dir: Path) -> tuple[DownloadView, ...]:
-    """Links to the whole guide (MP3 and M4B), the ZIP of every stop and the playlist."""
+    """Links to the whole guide (MP3 and M4B), the ZIP of every stop, the playlist and the route."""
     items = (
         ("Whole guide", "MP3", guide.full_mp3, "audio/mpeg", True),
         ("Audiobook with chapters", "M4B", guide.full_m4b, "audio/mp4", True),
         ("Every stop for offline listening", "ZIP", guide.archive, "application/zip", True),
         ("Playlist of the stops", "M3U8", guide.playlist, "application/vnd.apple.mpegurl", False),
+        ("The route for GPS and map apps", "GPX", gpx_name(guide) or "", "application/gpx+xml", True),
     )
     return tuple(DownloadView(label=label, kind=_kind(fmt, _size_of(guide_dir / name)),
                               href=quote(name), type=mime, download=download)
@@ -326,7 +365,8 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
 
     html = environment().get_template("guide.html").render(
         show=show, lang=lang, root="", home="../../", cover=cover_url,
-        guide=guide, stops=stops, downloads=download_views(guide, guide_dir),
+        guide=guide, stops=stops, downloads=download_views(guide, guide_dir), route=route_view(guide),
+        gpx=quote(gpx_name(guide) or ""),
         date_iso=guide.date.isoformat(), date_text=long_date(guide.date),
         duration_iso=iso_duration(total), duration_text=clock(total),
         feed=FEED, feed_url=feed_url, podcast_url=podcast_url(feed_url),
@@ -342,6 +382,9 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
         (name, files[name].encode("utf-8"), None) for name in (PAGE, *GUIDE_STATIC, MANIFEST)]
     if cover_on_disk is not None:
         entries.append((cover_url, cover_on_disk.read_bytes(), None))
+    route_file = gpx_name(guide)
+    if route_file and (guide_dir / route_file).is_file():
+        entries.append((quote(route_file), (guide_dir / route_file).read_bytes(), None))
     for stop in sorted(guide.stops, key=lambda s: s.number):
         mp3 = guide_dir / stop.file
         entries.append((quote(stop.file), mp3.read_bytes() if mp3.is_file() else None, stop.size))

@@ -8,6 +8,9 @@ Format (documented in the README):
   every ``##`` heading starts a chapter and is spoken. Blank lines separate paragraphs;
   ``1.`` and ``-`` lines are list items.
 * A paragraph that is only a cue, ``[pause]``, ``[pause 2s]`` or ``[pause 800ms]``, is silence.
+* In a guide, a paragraph that is only ``[location LAT, LON]`` (or ``[location LAT, LON, 40 m]``)
+  says where its stop is, and is not spoken; the front matter's ``locations`` may say it instead,
+  keyed by stop number or heading (:mod:`audioguide.ingest.locations`).
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ import yaml
 
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import facts
+from audioguide.ingest import locations as places
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.language import detect_language
 from audioguide.ingest.markdown import markdown_blocks
 from audioguide.ingest.sentences import split_sentences
 from audioguide.lexicon import parse_lexicon
-from audioguide.models import Article, Block, EpisodeMeta, Script, Section
+from audioguide.models import Article, Block, EpisodeMeta, Location, Script, Section
 from audioguide.settings import VOICE_LIMITS, ShowConfig, same_language, voice_value_problem
 
 log = logging.getLogger(__name__)
@@ -37,9 +41,10 @@ log = logging.getLogger(__name__)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 PAUSE_CUE = re.compile(r"^\[pause(?:\s+(\d+(?:\.\d+)?)\s*(s|ms|sec|seconds)?)?\]$", re.IGNORECASE)
 DEFAULT_PAUSE = 1.0
+LOCATION_CUE = places.LOCATION_CUE
 SCRIPT_KEYS = frozenset({"title", "slug", "date", "source", "description", "engine", "voice", "language",
                          "kind", "episode", "guid", "lexicon", "author", "authors", "url", "tags", "draft",
-                         *VOICE_LIMITS})
+                         "guide", "locations", *VOICE_LIMITS})
 """The keys audioguide writes and reads in a script's front matter (documented in the README)."""
 GENERATOR_KEYS = frozenset({
     # Jekyll, Hugo, Eleventy, MkDocs (blog plugin), Astro, Gatsby and common themes
@@ -181,8 +186,12 @@ def front_matter(meta: EpisodeMeta) -> dict[str, Any]:
         front["tags"] = list(meta.tags)
     if meta.draft:
         front["draft"] = True
-    if meta.kind != "episode":
+    if meta.guide:
+        front["guide"] = meta.guide
+    elif meta.kind != "episode":
         front["kind"] = meta.kind
+    if meta.stop_locations:
+        front["locations"] = {n: places.cue_text(loc) for n, loc in meta.stop_locations}
     front.update(dict(meta.voice_settings))
     if meta.lexicon:
         front["lexicon"] = {e.key: ({"say": e.say, "piper": e.phonemes} if e.phonemes else e.say)
@@ -196,6 +205,8 @@ def body_markdown(sections: tuple[Section, ...]) -> str:
     for section in sections:
         if section.heading:
             lines += [f"## {section.heading}", ""]
+        if section.location is not None:
+            lines += [f"[location {places.cue_text(section.location)}]", ""]
         previous: Block | None = None
         for block in section.blocks:
             if previous is not None and not (previous.kind == block.kind == "item"):
@@ -258,7 +269,8 @@ def _article_facts(data: dict[str, Any], problems: list[str]) -> dict[str, Any]:
             "language": found.language, "description": found.description}
 
 
-def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
+def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int | str, Location]]]:
+    """The front matter as :class:`EpisodeMeta`, and the ``locations`` it gives by heading."""
     problems: list[str] = []
     unknown = _unknown_keys(data)
     if unknown:
@@ -273,6 +285,14 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
     kind = data.get("kind", "episode")
     if kind not in ("episode", "guide"):
         problems.append("kind must be 'episode' or 'guide'")
+    guide = data.get("guide")
+    if guide is not None:
+        if not isinstance(guide, str) or not SLUG.match(guide):
+            problems.append(f"guide {guide!r} must be the guide's id: lowercase letters, digits and hyphens, "
+                            "the same in every language's script")
+        elif data.get("kind", "guide") != "guide":
+            problems.append("guide: makes the script an audio guide; remove kind: episode")
+        kind = "guide"
     for key in ("description", "source", "engine", "voice", "language", "guid"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key} must be text")
@@ -292,6 +312,7 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
             else:
                 voice_settings.append((key, float(value)))
     found = _article_facts(data, problems)
+    by_number = _locations(data.get("locations"), problems)
     if problems:
         raise ConfigError(problems, path=path)
     return EpisodeMeta(
@@ -300,7 +321,64 @@ def _meta(data: dict[str, Any], path: Path) -> EpisodeMeta:
         engine=data.get("engine"), voice=data.get("voice"), language=found["language"],
         episode=episode, guid=data.get("guid"), lexicon=lexicon, voice_settings=tuple(voice_settings),
         authors=found["authors"], url=found["url"], tags=found["tags"], draft=found["draft"],
-    )
+        guide=guide if isinstance(guide, str) else None,
+        stop_locations=tuple((k, v) for k, v in by_number if isinstance(k, int)),
+    ), [(k, v) for k, v in by_number if isinstance(k, str)]
+
+
+def _locations(value: Any, problems: list[str]) -> list[tuple[int | str, Location]]:
+    """The front matter's ``locations``: (stop number or heading, location) pairs."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        problems.append("locations must map each stop's number or heading to its location, e.g. "
+                        "'1: 52.3731, 4.8926'")
+        return []
+    found: list[tuple[int | str, Location]] = []
+    for key, raw in value.items():
+        stop: int | str
+        if isinstance(key, int) and not isinstance(key, bool):
+            stop, name = key, f"stop {key}"
+        elif isinstance(key, str) and key.strip().isdigit():
+            stop, name = int(key), f"stop {int(key)}"
+        elif isinstance(key, str) and key.strip():
+            stop, name = key.strip(), f"stop {key.strip()!r}"
+        else:
+            problems.append(f"locations: {key!r} is neither a stop number nor a heading")
+            continue
+        location = places.from_value(raw)
+        if isinstance(location, str):
+            problems.append(f"locations: {name}: {location}")
+        else:
+            found.append((stop, location))
+    return found
+
+
+def _stop_name(heading: str | None) -> str:
+    return f"stop {heading!r}" if heading else "the introduction (before the first heading)"
+
+
+def _normal_heading(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, Location]],
+                    problems: list[str]) -> list[Section]:
+    """``sections`` with the front matter's locations given by heading."""
+    index = {_normal_heading(s.heading): i for i, s in enumerate(sections) if s.heading}
+    out = list(sections)
+    for key, location in by_heading:
+        i = index.get(_normal_heading(str(key)))
+        if i is None:
+            headings = ", ".join(repr(s.heading) for s in sections if s.heading) or "none"
+            problems.append(f"locations: no stop is headed {key!r} (the headings: {headings}); use a heading "
+                            "as written, or the stop's number")
+        elif out[i].location is not None:
+            problems.append(f"{_stop_name(out[i].heading)} has a location in the front matter and a "
+                            "[location] line: keep one")
+        else:
+            out[i] = Section(out[i].heading, out[i].blocks, location)
+    return out
 
 
 def _cue_seconds(match: re.Match[str]) -> float:
@@ -317,16 +395,34 @@ def parse(text: str, path: Path) -> Script:
     raises :class:`~audioguide.ingest.frontmatter.FrontMatterError` (an :class:`InputError`).
     """
     data, body = split_front_matter(text, path)
-    meta = _meta(data, path)
+    meta, by_heading = _meta(data, path)
     sections: list[Section] = []
+    problems: list[str] = []
     # Stripped, so a first line indented by accident is a paragraph, not a code block.
     for heading, blocks in markdown_blocks(body.strip()):
         out: list[Block] = []
+        location: Location | None = None
         for block in blocks:
-            cue = PAUSE_CUE.match(block.text.strip()) if block.kind == "paragraph" else None
+            text = block.text.strip()
+            place = LOCATION_CUE.match(text) if block.kind == "paragraph" else None
+            if place:
+                found = places.from_text(place.group(1))
+                if isinstance(found, str):
+                    problems.append(f"{_stop_name(heading)}: [location{place.group(1)}]: {found}")
+                elif location is not None:
+                    problems.append(f"{_stop_name(heading)} has two [location] lines: keep one")
+                else:
+                    location = found
+                continue
+            cue = PAUSE_CUE.match(text) if block.kind == "paragraph" else None
             out.append(Block("pause", seconds=_cue_seconds(cue)) if cue else block)
-        if out:
-            sections.append(Section(heading, tuple(out)))
+        if out or (location is not None and heading):
+            sections.append(Section(heading, tuple(out), location))
+        elif location is not None:
+            problems.append("the introduction has a [location] line but nothing to say: put it under a heading")
+    sections = _place_sections(sections, by_heading, problems)
+    if problems:
+        raise ConfigError(problems, path=path)
     if not any(b.kind != "pause" for s in sections for b in s.blocks):
         raise InputError("the script has no text to speak", path=path,
                          fix="Write paragraphs under the front matter, or re-run audioguide import")

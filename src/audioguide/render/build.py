@@ -25,6 +25,7 @@ from audioguide.render import guides
 from audioguide.render.batch import Batch
 from audioguide.render.inputs import (
     Overrides,
+    as_guide,
     chosen_voice,
     cluster_address,
     engine_choice,
@@ -140,13 +141,16 @@ class Admission:
 
 def admit(config: Config, loaded: list[tuple[Path, Script]], overrides: Overrides,
           limits: Limits) -> list[Admission]:
-    """Each input checked from its script alone: a language its voice does not speak, and its
+    """Each input checked from its script alone: a language its voice does not speak, a guide's
+    stop locations, and its
     estimated length and disk needs against ``limits`` (from its words, before the slow
     sentence splitting, so a 5 MB article is refused at once)."""
     admitted = []
     for path, script in loaded:
         s = replace(script, path=script.path or path)
         problem = language_problem(config, s, overrides)
+        if problem is None and as_guide(s, overrides):
+            problem = guides.location_problem(s, config.guide.introduction, config.guide.radius)
         if problem is not None:
             admitted.append(Admission(path, s, refused=problem))
             continue

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.audio.tags import Tags, tag_m4b, write_tags
-from audioguide.errors import BuildError, InputError
+from audioguide.errors import BuildError, ConfigError, InputError
 from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
-from audioguide.models import GuideRecord, Script, Section, StopRecord, Utterance
+from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance
 from audioguide.render import work as produce
 from audioguide.render.items import BUILD_KEY
 from audioguide.settings import Config
@@ -52,6 +52,41 @@ def stop_numbers(script: Script, introduction: str) -> list[StopNumber]:
     first = 0 if intro and introduction != "stop 1" else 1
     return [StopNumber(first + i, not (i == 0 and intro and introduction == "unnumbered"))
             for i in range(len(script.sections))]
+
+
+def stop_locations(script: Script, introduction: str, radius: float) -> list[Location | None]:
+    """Where each section of ``script`` is as a stop, with ``radius`` (``[guide] radius``) for
+    those that give none: its ``[location]`` line or front matter entry by heading (already on
+    the section) or by stop number. A number no stop has, or a stop located twice, is an error
+    naming the stop; it is found before anything is spoken."""
+    numbers = stop_numbers(script, introduction)
+    found = [s.location for s in script.sections]
+    index = {n.number: i for i, n in enumerate(numbers)}
+    problems = []
+    for number, location in script.meta.stop_locations:
+        i = index.get(number)
+        if i is None:
+            listed = [n.number for n in numbers if n.numbered]
+            stops = f"the stops are {listed[0]} to {listed[-1]}" if listed else "it has no numbered stops"
+            problems.append(f"locations: there is no stop {number} ({stops}, as [guide] introduction = "
+                            f"{introduction!r} numbers them)")
+        elif found[i] is not None:
+            problems.append(f"stop {number} ({script.sections[i].chapter_title}) has a location by number and "
+                            "another by heading or [location] line: keep one")
+        else:
+            found[i] = location
+    if problems:
+        raise ConfigError(problems, path=script.path)
+    return [dataclasses.replace(p, radius=radius) if p is not None and p.radius is None else p for p in found]
+
+
+def location_problem(script: Script, introduction: str, radius: float) -> InputError | None:
+    """What :func:`stop_locations` would raise for ``script``, or ``None``."""
+    try:
+        stop_locations(script, introduction, radius)
+    except InputError as exc:
+        return exc
+    return None
 
 
 def announcer(script: Script, introduction: str) -> HeadingText:
@@ -132,14 +167,15 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
     names = Output(out_dir).guide_names(meta.slug)
     guide_dir = Output(out_dir).guide(meta.slug)
     numbers = stop_numbers(script, config.guide.introduction)
+    places = stop_locations(script, config.guide.introduction, config.guide.radius)
     if len(numbers) != len(made.stops):  # every section is announced, so every one is a stop
         raise BuildError(f"{len(made.stops)} stops rendered for {len(numbers)} sections",
                          fix="Report this as a bug")
     stops: list[StopRecord] = []
-    for n, stop in zip(numbers, made.stops, strict=True):
+    for n, place, stop in zip(numbers, places, made.stops, strict=True):
         name = f"{n.number:02d}-{slugify(stop.title, limit=40)}.mp3"
         dest = guide_dir / name
-        made_stop = StopRecord(n.number, stop.title, name, 0, stop.duration, stop.cues, n.numbered)
+        made_stop = StopRecord(n.number, stop.title, name, 0, stop.duration, stop.cues, n.numbered, place)
         with atomic_path(dest) as tmp:
             shutil.copyfile(work / stop.file, tmp)
             write_tags(tmp, Tags(title=made_stop.heading, artist=config.show.author,
@@ -158,7 +194,8 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
     record = GuideRecord(slug=meta.slug, title=meta.title, description=meta.description,
                          language=language, date=meta.date, stops=tuple(stops), full_mp3=names.full_mp3,
                          full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
-                         playlist=names.playlist, archive=names.archive)
+                         playlist=names.playlist, archive=names.archive,
+                         guide_id=meta.guide if meta.guide and meta.guide != meta.slug else "")
     publish(record, guide_dir)
     _remove_old_stops(guide_dir, record)
     write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), BUILD_KEY: key}, indent=2) + "\n")

@@ -163,6 +163,12 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
         "show": [config.show.title, config.show.author, config.show.language],
         "cover": stamps.file_digest(cover),
     }
+    places = [s.location.to_json() if s.location else None for s in script.sections]
+    if guide_mode and (any(places) or script.meta.stop_locations):  # none: keys stay as before
+        data["locations"] = [places, [[n, p.to_json()] for n, p in script.meta.stop_locations],
+                             config.guide.radius]
+    if guide_mode and script.meta.guide:
+        data["guide_id"] = script.meta.guide
     return stamps.value_digest(data)
 
 

@@ -1,0 +1,194 @@
+"""A guide's route from its stops' coordinates alone: an SVG map, "open in maps" links and GPX.
+
+The map needs no tiles and no network. Stops are projected with the spherical Web Mercator
+projection, the one OpenStreetMap and phone map apps draw with: it keeps angles and shapes (a
+square block stays square at any latitude), so the route looks as it does when the listener
+opens a stop in their maps app. The projected points are scaled to fit a 640-unit-wide
+``viewBox`` with room for the markers, keeping their proportions; a scale bar gives the distance
+(a length on the ground at the route's latitude). Markers are numbered as the stops are, joined
+in stop order, and each links to its stop on the page.
+
+The GPX 1.1 file (written with gpxpy) holds every located stop as a waypoint and the walk as a
+route, for GPS and hiking apps. Everything here is a pure function of the guide's record.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from audioguide.models import GuideRecord, Location, StopRecord
+
+MAP_WIDTH = 640.0
+"""Width of the map's ``viewBox``; its height follows the route's shape."""
+MAP_HEIGHT = (260.0, 560.0)
+"""Lowest and highest height of the ``viewBox``: a route running east-west still gets room."""
+MAP_MARGIN = 36.0
+"""Room around the outermost markers (a marker's radius is 18), and for the scale bar."""
+MAX_LATITUDE = 85.05112878
+"""Web Mercator's edge: the latitude where the projected world is square."""
+EARTH_RADIUS = 6_378_137.0
+"""Metres: the sphere Web Mercator projects (WGS 84's equatorial radius)."""
+OSM_ZOOM = 18
+"""The zoom an OpenStreetMap link opens at: streets and buildings."""
+
+
+def located(guide: GuideRecord) -> list[StopRecord]:
+    """The stops that have a location, in stop order."""
+    return [s for s in sorted(guide.stops, key=lambda s: s.number) if s.location is not None]
+
+
+def geo_uri(place: Location) -> str:
+    """The ``geo:`` URI (RFC 5870) that opens the place in the phone's maps app.
+
+    >>> geo_uri(Location(52.3731, 4.8926))
+    'geo:52.3731,4.8926'
+    """
+    return f"geo:{place.lat!r},{place.lon!r}"
+
+
+def osm_url(place: Location) -> str:
+    """The place on openstreetmap.org, with a marker on it.
+
+    >>> osm_url(Location(52.3731, 4.8926))
+    'https://www.openstreetmap.org/?mlat=52.3731&mlon=4.8926#map=18/52.3731/4.8926'
+    """
+    lat, lon = repr(place.lat), repr(place.lon)
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={OSM_ZOOM}/{lat}/{lon}"
+
+
+def project(lat: float, lon: float) -> tuple[float, float]:
+    """Spherical Web Mercator in metres: x east, y north (the map flips y to point down).
+
+    >>> [round(v) for v in project(0.0, 180.0)]
+    [20037508, 0]
+    """
+    lat = max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))
+    x = EARTH_RADIUS * math.radians(lon)
+    y = EARTH_RADIUS * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return x, y
+
+
+def nice_length(metres: float) -> float:
+    """The largest of 1, 2 or 5 times a power of ten that is at most ``metres`` (a scale bar).
+
+    >>> nice_length(730.0), nice_length(38.0), nice_length(1.0)
+    (500.0, 20.0, 1.0)
+    """
+    if metres < 1:
+        return 1.0
+    power = 10 ** math.floor(math.log10(metres))
+    return float(max(step * power for step in (1, 2, 5) if step * power <= metres))
+
+
+def distance_text(metres: float) -> str:
+    """``200 m``, ``1 km``, ``2.5 km``.
+
+    >>> distance_text(200.0), distance_text(1000.0), distance_text(2500.0)
+    ('200 m', '1 km', '2.5 km')
+    """
+    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A stop on the map."""
+
+    number: str
+    """The stop's number as shown, empty for an unnumbered introduction."""
+    anchor: str
+    """The stop's element id (``stop-3``), the marker's link."""
+    name: str
+    """``Stop 3: The River Gate``, for the marker's title."""
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class RouteMap:
+    """Everything the page needs to draw the route."""
+
+    width: float
+    height: float
+    markers: tuple[Marker, ...]
+    path: str
+    """SVG path data joining the markers in stop order (empty for a single stop)."""
+    scale_length: float
+    """Width of the scale bar in map units."""
+    scale_text: str
+    """The distance the scale bar stands for, e.g. ``200 m``."""
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width:g} {self.height:g}"
+
+
+def _fmt(value: float) -> float:
+    return round(value, 1)
+
+
+def route_map(stops: list[StopRecord], names: dict[int, str], anchors: dict[int, str]) -> RouteMap | None:
+    """The map of ``stops`` (those with a location, in stop order), or ``None`` when none has one.
+
+    ``names`` and ``anchors`` give each stop number's label and element id. Points are fitted
+    into the ``viewBox`` with :data:`MAP_MARGIN` on every side, centred, keeping proportions; a
+    single stop (or stops at one point) sits in the middle.
+    """
+    places = [(s, s.location) for s in stops if s.location is not None]
+    if not places:
+        return None
+    points = [project(p.lat, p.lon) for _, p in places]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    inner_w = MAP_WIDTH - 2 * MAP_MARGIN
+    if span_x <= 0 and span_y <= 0:
+        height, scale = MAP_HEIGHT[0], 0.0
+    else:
+        wanted = MAP_HEIGHT[1] if span_x <= 0 else span_y / span_x * inner_w + 2 * MAP_MARGIN
+        height = max(MAP_HEIGHT[0], min(MAP_HEIGHT[1], wanted))
+        inner_h = height - 2 * MAP_MARGIN
+        scale = min(inner_w / span_x if span_x > 0 else math.inf, inner_h / span_y if span_y > 0 else math.inf)
+    mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    markers = tuple(
+        Marker(str(stop.number) if stop.numbered else "", anchors[stop.number], names[stop.number],
+               _fmt(MAP_WIDTH / 2 + (x - mid_x) * scale), _fmt(height / 2 - (y - mid_y) * scale))
+        for (stop, _), (x, y) in zip(places, points, strict=True))
+    path = " ".join(f"{'M' if i == 0 else 'L'}{m.x:g} {m.y:g}" for i, m in enumerate(markers)) \
+        if len(markers) > 1 else ""
+    # A projected metre is 1/cos(latitude) metres on the ground: the bar measures at the middle.
+    mid_lat = sum(p.lat for _, p in places) / len(places)
+    if scale > 0:
+        ground_per_unit = math.cos(math.radians(mid_lat)) / scale
+        metres = nice_length(ground_per_unit * MAP_WIDTH / 4)
+        bar = metres / ground_per_unit
+    else:
+        metres, bar = 0.0, 0.0
+    return RouteMap(MAP_WIDTH, _fmt(height), markers, path, _fmt(bar),
+                    distance_text(metres) if metres else "")
+
+
+def gpx(guide: GuideRecord, names: dict[int, str], urls: dict[int, str], creator: str) -> str:
+    """The route as a GPX 1.1 document: a waypoint per located stop and a route through them
+    in stop order, each point named as the page names its stop and linked to it."""
+    import gpxpy.gpx
+
+    doc = gpxpy.gpx.GPX()
+    doc.creator = creator
+    doc.name = guide.title
+    doc.description = guide.description or None
+    route = gpxpy.gpx.GPXRoute(name=guide.title)
+    for stop in located(guide):
+        place = stop.location
+        assert place is not None
+        point = gpxpy.gpx.GPXWaypoint(place.lat, place.lon, name=names[stop.number])
+        point.link = urls[stop.number]  # type: ignore[assignment]  # gpxpy types them as None
+        point.link_text = names[stop.number]  # type: ignore[assignment]
+        doc.waypoints.append(point)
+        route.points.append(gpxpy.gpx.GPXRoutePoint(place.lat, place.lon, name=names[stop.number]))
+    doc.routes.append(route)
+    xml: str = doc.to_xml(version="1.1")
+    return xml if xml.endswith("\n") else xml + "\n"
+
+
+__all__ = ["Marker", "RouteMap", "distance_text", "geo_uri", "gpx", "located", "nice_length",
+           "osm_url", "project", "route_map"]
