@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import feedparser
@@ -20,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+import audioguide
 from audioguide.cli import cli
 from audioguide.guide.route import project, route_map
 from audioguide.models import GuideRecord, Location, StopRecord
@@ -263,3 +265,25 @@ def test_map_of_one_stop_and_of_none() -> None:
     assert (marker.x, marker.y) == (one.width / 2, one.height / 2)
     assert route_map([], {}, {}) is None
     assert project(0.0, 0.0) == pytest.approx((0.0, 0.0), abs=1e-6)
+
+
+# --------------------------------------------------------------------------------------------
+# The theme the listener chooses is the site's own palette
+# --------------------------------------------------------------------------------------------
+
+def _variables(css: str, opening: str) -> dict[str, str]:
+    """The custom properties of the first block that follows ``opening`` in ``css``."""
+    start = css.index(opening)
+    body = css[css.index("{", start + len(opening) - 1) + 1:]
+    body = body[:body.index("}")]
+    return dict(re.findall(r"(--[\w-]+):\s*([^;]+);", body))
+
+
+def test_chosen_themes_use_the_site_palettes() -> None:
+    static = Path(audioguide.__file__).parent / "static"
+    site, guide = (static / "style.css").read_text(), (static / "guide.css").read_text()
+    light = {k: v for k, v in _variables(site, ":root {").items() if k != "--radius"}
+    dark = _variables(site, "@media (prefers-color-scheme: dark) {\n  :root {")
+    assert _variables(guide, ':root[data-theme="light"] {') == light
+    assert _variables(guide, ':root[data-theme="dark"] {') == dark
+    assert len(dark) > 10

@@ -63,6 +63,9 @@ THEME_COLOR = "#1a56c4"
 BACKGROUND_COLOR = "#f6f5f2"
 """The site's page colour (``--bg`` in ``style.css``), for the splash screen of the web app."""
 
+SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
+"""Playback speeds the page offers (1 is the voice's own)."""
+
 QR_ERROR = "m"
 """QR error correction level: M survives about 15 % damage (a scuffed placard)."""
 
@@ -366,7 +369,7 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
     html = environment().get_template("guide.html").render(
         show=show, lang=lang, root="", home="../../", cover=cover_url,
         guide=guide, stops=stops, downloads=download_views(guide, guide_dir), route=route_view(guide),
-        gpx=quote(gpx_name(guide) or ""),
+        gpx=quote(gpx_name(guide) or ""), speeds=SPEEDS,
         date_iso=guide.date.isoformat(), date_text=long_date(guide.date),
         duration_iso=iso_duration(total), duration_text=clock(total),
         feed=FEED, feed_url=feed_url, podcast_url=podcast_url(feed_url),

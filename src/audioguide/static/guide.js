@@ -1,10 +1,16 @@
 /* audioguide audio guide page: next stop, stops one after another, direct links to stops,
-   transcripts that follow playback, placards to print, and offline use through sw.js.
+   transcripts that follow playback, placards to print, a keypad for the numbers on placards,
+   the stop the listener is near (only when asked, and the position never leaves the page),
+   resuming where they left off, speed, large text and theme (remembered on this device), and
+   offline use through sw.js.
    No dependencies and no network beyond the guide's own files; works from file:// too. */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "audioguide:play-stops-in-order";
+  var SPEED_KEY = "audioguide:speed";
+  var THEME_KEY = "audioguide:theme";
+  var LARGE_KEY = "audioguide:large-text";
   var stops = Array.prototype.slice.call(document.querySelectorAll("article.stop"));
   var list = document.querySelector(".stop-list");
   var toggle = document.getElementById("play-in-order");
@@ -43,12 +49,14 @@
 
   /* ---- The remembered "play stops one after another" toggle ----------------------------- */
 
-  function readSetting() {
-    try { return window.localStorage.getItem(STORAGE_KEY); } catch (e) { return null; }
+  function read(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
   }
-  function writeSetting(value) {
-    try { window.localStorage.setItem(STORAGE_KEY, value); } catch (e) { /* storage blocked */ }
+  function write(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* storage blocked */ }
   }
+  function readSetting() { return read(STORAGE_KEY); }
+  function writeSetting(value) { write(STORAGE_KEY, value); }
   if (toggle) {
     var saved = readSetting();
     if (saved === "off") { toggle.checked = false; }
@@ -60,6 +68,10 @@
   /* ---- Current stop: highlight, scroll, play --------------------------------------------- */
 
   function highlight(index) {
+    var current = stops[index] ? stops[index].id : "";
+    Array.prototype.forEach.call(document.querySelectorAll(".route-marker"), function (marker) {
+      marker.classList.toggle("is-current", marker.getAttribute("data-stop") === current);
+    });
     stops.forEach(function (stop, i) {
       if (i === index) {
         stop.classList.add("is-current");
@@ -213,6 +225,275 @@
       audio.load();
     });
   });
+
+  /* ---- Comfort: speed, theme and large text, remembered on this device --------------------- */
+
+  var comfort = document.getElementById("comfort");
+  var speedSelect = document.getElementById("speed");
+  var themeSelect = document.getElementById("theme");
+  var largeText = document.getElementById("large-text");
+  var root = document.documentElement;
+
+  function speed() {
+    var value = speedSelect ? parseFloat(speedSelect.value) : 1;
+    return value > 0 ? value : 1;
+  }
+  function applySpeed() {
+    var rate = speed();
+    stops.forEach(function (stop) {
+      var audio = audioOf(stop);
+      if (audio) { audio.defaultPlaybackRate = rate; audio.playbackRate = rate; }
+    });
+  }
+  function applyTheme(value) {
+    if (value === "light" || value === "dark") { root.setAttribute("data-theme", value); }
+    else { root.removeAttribute("data-theme"); }
+  }
+  function pick(select, value) {
+    if (!select || value === null) { return; }
+    for (var i = 0; i < select.options.length; i += 1) {
+      if (select.options[i].value === value) { select.value = value; return; }
+    }
+  }
+  if (comfort) { comfort.hidden = false; }
+  pick(speedSelect, read(SPEED_KEY));
+  pick(themeSelect, read(THEME_KEY));
+  applySpeed();
+  applyTheme(themeSelect ? themeSelect.value : "auto");
+  if (largeText) {
+    largeText.checked = read(LARGE_KEY) === "on";
+    root.classList.toggle("large-text", largeText.checked);
+    largeText.addEventListener("change", function () {
+      root.classList.toggle("large-text", largeText.checked);
+      write(LARGE_KEY, largeText.checked ? "on" : "off");
+    });
+  }
+  if (speedSelect) {
+    speedSelect.addEventListener("change", function () { applySpeed(); write(SPEED_KEY, speedSelect.value); });
+  }
+  if (themeSelect) {
+    themeSelect.addEventListener("change", function () { applyTheme(themeSelect.value); write(THEME_KEY, themeSelect.value); });
+  }
+  // A player that loads a new source goes back to its default rate: keep the chosen one.
+  document.addEventListener("loadedmetadata", function (event) {
+    if (event.target && event.target.tagName === "AUDIO") { event.target.playbackRate = speed(); }
+  }, true);
+
+  /* ---- Resume: the last stop played and where in it ---------------------------------------- */
+
+  var guideSlug = list ? list.getAttribute("data-guide") : "";
+  var RESUME_KEY = "audioguide:resume:" + guideSlug;
+  var resumeBox = document.getElementById("resume");
+  var resumeButton = document.getElementById("resume-button");
+  var resumeWhat = document.getElementById("resume-what");
+  var lastSaved = 0;
+
+  function clockText(seconds) {
+    var s = Math.floor(seconds);
+    var m = Math.floor(s / 60);
+    return m + ":" + (s % 60 < 10 ? "0" : "") + (s % 60);
+  }
+  function savePosition(audio, force) {
+    var index = indexOfAudio(audio);
+    if (index < 0) { return; }
+    var now = Date.now();
+    if (!force && now - lastSaved < 1000) { return; }
+    lastSaved = now;
+    var ended = audio.ended || (audio.duration && audio.currentTime >= audio.duration - 0.5);
+    write(RESUME_KEY, JSON.stringify({ stop: stops[index].id, time: ended ? 0 : audio.currentTime, ended: !!ended }));
+  }
+  ["timeupdate", "pause", "ended"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (event.target && event.target.tagName === "AUDIO") { savePosition(event.target, name !== "timeupdate"); }
+    }, true);
+  });
+  function savedPosition() {
+    try {
+      var data = JSON.parse(read(RESUME_KEY) || "null");
+      if (!data || typeof data.stop !== "string") { return null; }
+      var index = indexOfHash("#" + data.stop);
+      if (index < 0) { return null; }
+      if (data.ended) {  // finished: offer the next stop from its start
+        if (index + 1 >= stops.length) { return null; }
+        return { index: index + 1, time: 0 };
+      }
+      return { index: index, time: Math.max(0, Number(data.time) || 0) };
+    } catch (e) { return null; }
+  }
+  /* Play stop ``index`` from ``seconds`` in (its player may not have loaded yet). */
+  function playFrom(index, seconds) {
+    var audio = audioOf(stops[index]);
+    if (!audio) { return; }
+    function seek() { if (seconds > 0) { audio.currentTime = seconds; } }
+    if (audio.readyState >= 1) { seek(); } else { audio.addEventListener("loadedmetadata", seek, { once: true }); }
+    goTo(index, { focus: true, play: true, push: true });
+  }
+  var resumeAt = savedPosition();
+  if (resumeAt && resumeBox && resumeButton) {
+    if (resumeWhat) {
+      resumeWhat.textContent = titleOf(stops[resumeAt.index]).replace(/^Stop /, "stop ") +
+        (resumeAt.time >= 1 ? " at " + clockText(resumeAt.time) : "");
+    }
+    resumeBox.hidden = false;
+    resumeButton.addEventListener("click", function () {
+      var at = savedPosition() || resumeAt;
+      resumeBox.hidden = true;
+      playFrom(at.index, at.time);
+    });
+  }
+
+  /* ---- Keypad: type the number on a placard ------------------------------------------------ */
+
+  var keypad = document.getElementById("keypad");
+  var keypadForm = document.getElementById("keypad-form");
+  var keypadInput = document.getElementById("keypad-input");
+  var keypadStatus = document.getElementById("keypad-status");
+  var numbered = stops.filter(function (stop) { return stop.getAttribute("data-number"); });
+
+  function say(text) {
+    if (!keypadStatus) { return; }
+    keypadStatus.textContent = "";
+    window.setTimeout(function () { keypadStatus.textContent = text; }, 30);
+  }
+  function indexOfNumber(number) {
+    for (var i = 0; i < stops.length; i += 1) {
+      if (stops[i].getAttribute("data-number") === String(number)) { return i; }
+    }
+    return -1;
+  }
+  function playTyped() {
+    var typed = (keypadInput.value || "").replace(/\s+/g, "");
+    if (!typed) { say("Type the number on the placard first."); return; }
+    var first = numbered.length ? numbered[0].getAttribute("data-number") : "";
+    var last = numbered.length ? numbered[numbered.length - 1].getAttribute("data-number") : "";
+    var range = numbered.length > 1 ? "The stops are " + first + " to " + last + "." : "";
+    if (!/^\d+$/.test(typed)) { say(typed + " is not a stop number. " + range); return; }
+    var index = indexOfNumber(parseInt(typed, 10));
+    if (index < 0) { say("There is no stop " + parseInt(typed, 10) + ". " + range); return; }
+    keypadInput.value = "";
+    say("Playing " + titleOf(stops[index]).replace(/^Stop /, "stop ") + ".");
+    goTo(index, { focus: false, play: true, push: true });
+  }
+  if (keypad && keypadForm && keypadInput && numbered.length) {
+    keypad.hidden = false;
+    keypadForm.addEventListener("submit", function (event) { event.preventDefault(); playTyped(); });
+    keypadInput.addEventListener("input", function () {
+      var digits = keypadInput.value.replace(/\D+/g, "");
+      if (digits !== keypadInput.value) { keypadInput.value = digits; }
+    });
+    keypadForm.addEventListener("click", function (event) {
+      var key = event.target && event.target.closest ? event.target.closest("[data-key]") : null;
+      if (!key) { return; }
+      var value = key.getAttribute("data-key");
+      if (value === "play") { playTyped(); return; }
+      if (value === "back") { keypadInput.value = keypadInput.value.slice(0, -1); }
+      else if (keypadInput.value.length < 3) { keypadInput.value += value; }
+      say(keypadInput.value ? "Typed " + keypadInput.value.split("").join(" ") : "Cleared");
+    });
+  }
+
+  /* ---- Near a stop: only when asked, and the position stays on this device ---------------- */
+
+  var nearby = document.getElementById("nearby");
+  var nearToggle = document.getElementById("near-toggle");
+  var nearStatus = document.getElementById("near-status");
+  var nearOffer = document.getElementById("near-offer");
+  var nearText = document.getElementById("near-text");
+  var nearPlay = document.getElementById("near-play");
+  var nearDismiss = document.getElementById("near-dismiss");
+  var located = stops.filter(function (stop) { return stop.hasAttribute("data-lat"); });
+  var watchId = null;
+  var offered = -1;
+  var dismissed = -1;
+  var positions = 0;
+
+  function setNear(text) { if (nearStatus) { nearStatus.textContent = text; } }
+  /* Metres between two points on the WGS 84 sphere (haversine). */
+  function metres(lat1, lon1, lat2, lon2) {
+    var rad = Math.PI / 180;
+    var a = Math.sin((lat2 - lat1) * rad / 2);
+    var b = Math.sin((lon2 - lon1) * rad / 2);
+    var h = a * a + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * b * b;
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+  function nearest(lat, lon) {
+    var best = -1;
+    var bestDistance = Infinity;
+    located.forEach(function (stop) {
+      var d = metres(lat, lon, parseFloat(stop.getAttribute("data-lat")), parseFloat(stop.getAttribute("data-lon")));
+      var radius = parseFloat(stop.getAttribute("data-radius")) || 0;
+      if (d <= radius && d < bestDistance) { best = stops.indexOf(stop); bestDistance = d; }
+    });
+    return best;
+  }
+  function hideOffer() {
+    if (nearOffer) { nearOffer.hidden = true; }
+    offered = -1;
+  }
+  function playing(index) {
+    var audio = audioOf(stops[index]);
+    return audio && !audio.paused;
+  }
+  function onPosition(position) {
+    positions += 1;
+    if (nearby) { nearby.setAttribute("data-positions", String(positions)); }  // fixes received
+    var index = nearest(position.coords.latitude, position.coords.longitude);
+    if (index < 0) {
+      dismissed = -1;
+      hideOffer();
+      setNear("Watching for the next stop. Nothing leaves this device.");
+      return;
+    }
+    if (index === dismissed || index === offered || playing(index)) { return; }
+    offered = index;
+    var name = titleOf(stops[index]);
+    if (nearText) { nearText.textContent = "You are near " + name.replace(/^Stop /, "stop ") + "."; }
+    if (nearPlay) { nearPlay.textContent = "Play " + name.replace(/^Stop (\d+):.*$/, "stop $1"); }
+    if (nearOffer) { nearOffer.hidden = false; }
+    setNear("");
+  }
+  function onPositionError(error) {
+    if (error && error.code === 1) {  // PERMISSION_DENIED: stop asking, quietly
+      stopWatching();
+      setNear("Your position is not shared with this page. Type a stop's number or pick it from the list.");
+    } else {
+      setNear("Waiting for a position\u2026 (no signal yet)");
+    }
+  }
+  function stopWatching() {
+    if (watchId !== null) { navigator.geolocation.clearWatch(watchId); }
+    watchId = null;
+    hideOffer();
+    if (nearToggle) {
+      nearToggle.setAttribute("aria-pressed", "false");
+      nearToggle.textContent = "Offer the stop I am near";
+    }
+  }
+  if (nearby && nearToggle && located.length && navigator.geolocation) {
+    nearby.hidden = false;
+    nearToggle.addEventListener("click", function () {
+      if (watchId !== null) { stopWatching(); setNear(""); return; }
+      nearToggle.setAttribute("aria-pressed", "true");
+      nearToggle.textContent = "Stop offering stops";
+      setNear("Looking for your position\u2026");
+      try {
+        watchId = navigator.geolocation.watchPosition(onPosition, onPositionError,
+          { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
+      } catch (e) { onPositionError(null); }
+    });
+    if (nearPlay) {
+      nearPlay.addEventListener("click", function () {
+        var index = offered;
+        if (index < 0) { return; }
+        dismissed = index;
+        hideOffer();
+        goTo(index, { focus: true, play: true, push: true });
+      });
+    }
+    if (nearDismiss) {
+      nearDismiss.addEventListener("click", function () { dismissed = offered; hideOffer(); });
+    }
+  }
 
   /* ---- Placards ---------------------------------------------------------------------------- */
 
