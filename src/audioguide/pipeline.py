@@ -41,6 +41,10 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
 
     report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,
                           progress_factory=progress_factory)
+    if report.written_guides:  # a guide in several languages: each page lists all of them
+        from audioguide.guide.files import link_languages
+
+        link_languages(config, out_dir, cover(), {g.group for g in report.written_guides})
     publish.publish(config, out_dir)
     if config.episodes_dir.is_dir():
         for item in unlisted(config.episodes_dir, out_dir):

@@ -7,19 +7,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
+import logging
 import zipfile
 from pathlib import Path
 
 from audioguide import __version__
 from audioguide.guide.page import build_guide_page, gpx_name, stop_anchor, stop_name, stop_url
 from audioguide.guide.route import gpx
-from audioguide.layout import FEED, Output
+from audioguide.layout import FEED, GUIDE_RECORD, Output
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
 from audioguide.publish.feed import build_feed, published
 from audioguide.publish.locations import Place, add_locations
 from audioguide.publish.transcripts import chapters_json, srt, webvtt
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_text
+
+log = logging.getLogger(__name__)
 
 
 def _playlist(guide_title: str, stops: list[StopRecord]) -> str:
@@ -98,6 +102,7 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
         write_text(stem.with_suffix(".srt"), srt(item.cues))
         write_text(guide_dir / f"{item.slug}.chapters.json", chapters_json(item, cover_url))
     show = dataclasses.replace(config.show, title=guide.title, type="serial",
+                               language=guide.language or config.show.language,
                                description=guide.description or guide.title, base_url=guide_url,
                                link=guide_url)
     feed = build_feed(dataclasses.replace(config, show=show), items, cover_url=cover_url,
@@ -106,4 +111,42 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
                              for s in guide.stops})
     write_bytes(guide_dir / FEED, add_locations(feed, stop_places(guide)))
     write_route(guide, guide_dir, base)
-    build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}")
+    build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}",
+                     versions=versions(guide_dir.parent, guide))
+
+
+def _records(guides: Path) -> list[GuideRecord]:
+    """Every guide record under ``output/guides/`` that can be read."""
+    found = []
+    for path in sorted(guides.glob(f"*/{GUIDE_RECORD}")):
+        try:
+            found.append(GuideRecord.from_json(json.loads(path.read_text("utf-8"))))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("%s: not read (%s)", path, exc)
+    return found
+
+
+def versions(guides: Path, guide: GuideRecord) -> list[GuideRecord]:
+    """The languages of ``guide``: every guide in ``guides`` (``output/guides/``) with its id,
+    ``guide`` itself as given (its record on disk may be older)."""
+    found = {r.slug: r for r in _records(guides) if r.group == guide.group}
+    found[guide.slug] = guide
+    return sorted(found.values(), key=lambda r: r.slug)
+
+
+def link_languages(config: Config, out_dir: Path, cover: Path, groups: set[str]) -> None:
+    """Rebuild the pages of the guides with an id in ``groups`` that are in several languages, so
+    that each lists all of them (a language rendered after another, or up to date while another
+    was added). Unchanged pages are left untouched."""
+    guides = Output(out_dir).guides
+    records = _records(guides)
+    members_of: dict[str, list[GuideRecord]] = {}
+    for record in records:
+        if record.group in groups:
+            members_of.setdefault(record.group, []).append(record)
+    for members in members_of.values():
+        if len(members) < 2:
+            continue
+        for record in members:
+            build_guide_page(config, record, Output(out_dir).guide(record.slug), base_url=config.show.base_url,
+                             cover=f"../../{cover.name}", versions=members)

@@ -192,6 +192,48 @@ def place_view(stop: StopRecord) -> PlaceView | None:
 
 
 @dataclass(frozen=True)
+class LanguageView:
+    """One language of a guide, for the language picker and the ``hreflang`` links."""
+
+    code: str
+    """Its language tag (``fr``, ``en-GB``), as ``hreflang`` and ``lang`` take it."""
+    name: str
+    """The language's name in itself (``Français``)."""
+    href: str
+    """Its page relative to this one (``../old-town-fr/index.html``)."""
+    url: str
+    """Its page's absolute URL (for ``hreflang``)."""
+    current: bool
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, capitalised as a menu shows it (Babel's CLDR data).
+
+    >>> language_name("fr"), language_name("de"), language_name("pt-BR"), language_name("xx")
+    ('Français', 'Deutsch', 'Português (Brasil)', 'XX')
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(code.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return code.upper()
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
+def language_views(guide: GuideRecord, versions: list[GuideRecord], base_url: str) -> tuple[LanguageView, ...]:
+    """The languages of ``guide`` (``versions``: every guide record sharing its id, itself
+    included), by language tag; empty when it has only one."""
+    if len({v.slug for v in versions} | {guide.slug}) < 2:
+        return ()
+    ordered = sorted({v.slug: v for v in [*versions, guide]}.values(), key=lambda v: v.language.casefold())
+    return tuple(LanguageView(code=v.language, name=language_name(v.language),
+                              href=f"../{quote(v.slug)}/{PAGE}", url=guide_url(base_url, v.slug),
+                              current=v.slug == guide.slug) for v in ordered)
+
+
+@dataclass(frozen=True)
 class DownloadView:
     """One download link: the whole guide, the ZIP of stops, the playlist."""
 
@@ -347,14 +389,15 @@ def _static(name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, base_url: str,
-                     cover: str) -> list[Path]:
+                     cover: str, versions: list[GuideRecord] | None = None) -> list[Path]:
     """Write the guide's page, assets, manifest and service worker into ``guide_dir``.
 
     ``guide_dir`` is ``output/guides/<slug>/`` and already holds the stop MP3s and the other
     files ``guide`` names. ``base_url`` is the public URL of ``output/`` (for the QR codes and
     the podcast link); ``cover`` is the cover's URL relative to ``guide_dir`` (e.g.
     ``../../cover.jpg``). Returns the files written, in a stable order; unchanged files are left
-    untouched on disk (and still listed).
+    untouched on disk (and still listed). ``versions`` are the guide's other languages (every
+    guide record with its id), for the language picker.
     """
     base = base_url if base_url.endswith("/") else base_url + "/"
     show = config.show
@@ -370,6 +413,7 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
         show=show, lang=lang, root="", home="../../", cover=cover_url,
         guide=guide, stops=stops, downloads=download_views(guide, guide_dir), route=route_view(guide),
         gpx=quote(gpx_name(guide) or ""), speeds=SPEEDS,
+        languages=language_views(guide, versions or [], base), group=guide.group,
         date_iso=guide.date.isoformat(), date_text=long_date(guide.date),
         duration_iso=iso_duration(total), duration_text=clock(total),
         feed=FEED, feed_url=feed_url, podcast_url=podcast_url(feed_url),

@@ -82,6 +82,19 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
                 fix="Give each episode its own slug in its front matter")))
             continue
         slugs[s.meta.slug] = path
+    languages: dict[tuple[str, str], Path] = {}
+    for path, s in list(loaded):
+        if s.meta.guide is None:
+            continue
+        language = (s.meta.language or config.show.language).lower()
+        if (s.meta.guide, language) in languages:
+            loaded.remove((path, s))
+            report.failures.append((str(path), InputError(
+                f"guide {s.meta.guide!r} has another script in {language}: "
+                f"{languages[(s.meta.guide, language)]}", path=path,
+                fix="Give each language of a guide one script, with its language in the front matter")))
+            continue
+        languages[(s.meta.guide, language)] = path
     everything = [s for _, s in loaded]
     if config.episodes_dir.is_dir():
         for p in config.episodes_dir.glob("*.md"):

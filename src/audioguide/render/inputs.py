@@ -16,7 +16,7 @@ from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
 from audioguide.speech import plan as speech
-from audioguide.speech.engines import EngineSettings, Voice, capabilities, engine_class
+from audioguide.speech.engines import EngineSettings, Voice, capabilities, engine_class, engine_voices
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,33 @@ def language_problem(config: Config, script: Script, overrides: Overrides) -> In
         return None
     return InputError(
         f"is written in {language} but the {name} voice {voice.name} speaks {voice.language}",
-        path=script.path,
-        fix=f"Choose a voice for {language} (audioguide voices --language {language}; engine and voice "
-            f"in its front matter), or render with --any-language to read it with this voice anyway")
+        path=script.path, fix=voice_fix(language))
+
+
+def speakers(language: str) -> list[tuple[str, Voice, str]]:
+    """The engines that have a voice for ``language`` (a voice that reads any text, like the
+    tone engine's, does not count): name, first such voice, and why it cannot run here (empty
+    when it can); those that can run first."""
+    found = []
+    for listed in engine_voices(lambda _: EngineSettings(language=language)):
+        voice = next((v for v in listed.voices if v.language not in ("", "?") and v.speaks(language)), None)
+        if voice is not None:
+            found.append((listed.name, voice, "" if listed.availability.usable else listed.availability.detail))
+    return sorted(found, key=lambda f: bool(f[2]))
+
+
+def voice_fix(language: str) -> str:
+    """How to give an item in ``language`` a voice that speaks it, naming an engine that can."""
+    found = speakers(language)
+    anyway = "or render with --any-language to read it with this voice anyway"
+    if not found:
+        return (f"No engine here has a voice for {language}: install a Piper voice for it (a package with its "
+                f".onnx and .onnx.json) and name it as voice in the item's front matter, {anyway}")
+    name, voice, problem = found[0]
+    choice = f"engine: {name}" + (f" and voice: {voice.name}" if name == "piper" else "")
+    caveat = f" (but here: {problem.split(':')[0].rstrip('.')})" if problem else ""
+    return (f"Choose a voice for {language}: put {choice} in its front matter{caveat}; audioguide voices "
+            f"--language {language} lists the voices; {anyway}")
 
 
 CLUSTER_ENV = "AUDIOGUIDE_CLUSTER"

@@ -20,6 +20,27 @@
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var focusOnHashChange = true;
 
+  /* ---- Language: the listener's choice, remembered for every language of this guide -------- */
+
+  var languages = document.getElementById("languages");
+  if (languages) {
+    var LANGUAGE_KEY = "audioguide:language:" + languages.getAttribute("data-guide");
+    var chosen = read(LANGUAGE_KEY);
+    var own = document.documentElement.getAttribute("lang");
+    var choice = chosen && chosen !== own ? languages.querySelector('a[data-lang="' + chosen.replace(/[^\w-]/g, "") + '"]') : null;
+    if (choice) {  // opened in another language (a QR code, a link): go to the chosen one, same stop
+      window.location.replace(choice.href.split("#")[0] + window.location.hash);
+      return;
+    }
+    languages.addEventListener("click", function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a[data-lang]") : null;
+      if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+      write(LANGUAGE_KEY, link.getAttribute("data-lang"));
+      event.preventDefault();
+      window.location.assign(link.href.split("#")[0] + window.location.hash);
+    });
+  }
+
   // The current stop is marked by this script from here on, not by :target alone.
   document.documentElement.classList.add("guide-js");
 
