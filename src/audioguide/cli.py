@@ -117,20 +117,24 @@ def cli(ctx: click.Context, project: Path | None, verbose: int, quiet: bool) -> 
 @pass_ctx
 def import_(ctx: Context, article: str, slug: str | None, force: bool, replace: bool) -> None:
     """Derive an editable episode script from ARTICLE into episodes/: a file (.txt, .md, .html),
-    a web page's address, or a feed (RSS, Atom or JSON Feed; an address or a file), one script
-    per entry.
+    a web page's address, a feed (RSS, Atom or JSON Feed; an address or a file), one script per
+    entry, or a folder (a Hugo, Jekyll, Eleventy or MkDocs blog site), one script per post.
 
     Importing an article again needs --force: the script is updated from the article and keeps
     your edits (lexicon, pauses, rewording) unless they touch the same paragraphs the article
     changed. An article already imported under another name (the same text) is refused unless
-    --force is given. A feed's entries already imported and unchanged are left alone; one entry
-    that fails is reported and the others are imported (exit code 1 when any failed)."""
+    --force is given. Feed entries and folder posts already imported and unchanged are left alone;
+    one that fails is reported and the others are imported (exit code 1 when any failed)."""
     from audioguide.ingest.webimport import Options, import_target
 
     config = ctx.config()
+    if Path(article).is_dir():  # a site, or a folder of posts (changed posts are merged without --force)
+        from audioguide.ingest.siteimport import import_folder, report
+        posts = import_folder(Path(article), config.show, config.episodes_dir, slug=slug, force=force, replace=replace)
+        for line, to_stderr in report(posts, config.root):
+            click.echo(line, err=to_stderr)
+        ctx_exit(1 if posts.failed else 0)
     outcomes = import_target(article, config.show, config.episodes_dir, Options(slug, force, replace))
-    said = {"wrote": "Wrote", "updated": "Updated (your edits kept)", "replaced": "Replaced",
-            "unchanged": "Already up to date:"}
     failed = 0
     for outcome in outcomes:
         if outcome.error is not None:
@@ -140,7 +144,7 @@ def import_(ctx: Context, article: str, slug: str | None, force: bool, replace: 
         assert outcome.imported is not None
         done = outcome.imported
         name = done.path.relative_to(config.root) if done.path.is_relative_to(config.root) else done.path
-        click.echo(f"{said[done.action]} {name}")
+        click.echo(f"{done.said} {name}")
         if done.kept:
             click.echo(f"Kept your values of {', '.join(done.kept)} in {name} (the article changed them too)",
                        err=True)

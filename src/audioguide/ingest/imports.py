@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from audioguide.errors import AudioguideError, InputError
@@ -40,6 +41,25 @@ class Imported:
     kept: tuple[str, ...] = ()
     """Front matter keys the author and the article both changed: the author's value was kept."""
 
+    @property
+    def said(self) -> str:
+        """The action as the command line reports it, before the script's name."""
+        return {"wrote": "Wrote", "updated": "Updated (your edits kept)", "replaced": "Replaced",
+                "unchanged": "Already up to date:"}[self.action]
+
+
+@lru_cache(maxsize=4096)
+def _load(path: Path, stamp: tuple[int, int, int]) -> Script:
+    """The script at ``path`` as it was at ``stamp`` (inode, modification time, size): importing a
+    folder or a feed reads every other script once, not once per post."""
+    return scripts.load(path)
+
+
+def load_script(path: Path) -> Script:
+    """:func:`audioguide.ingest.script.load`, kept while the file stays as it is."""
+    stat = path.stat()
+    return _load(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
+
 
 def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, str] | None:
     """Another script in ``episodes`` made from the same feed entry (guid), the same source file or
@@ -48,7 +68,7 @@ def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, 
         if path.resolve() == dest.resolve():
             continue
         try:
-            other = scripts.load(path)
+            other = load_script(path)
         except AudioguideError:  # a broken script is reported when it is rendered
             continue
         if script.meta.guid and other.meta.guid == script.meta.guid:
@@ -100,7 +120,7 @@ def import_parsed(parsed: Article, source: str, show: ShowConfig, episodes: Path
         _warn_language(where, parsed, script, show)
         return _write(episodes, dest, scripts.dumps(script), "wrote")
     if not (force or replace):
-        if keep_unchanged and _unchanged(parsed, show, episodes, dest, source, guid):
+        if keep_unchanged and unchanged_since_import(parsed, show, episodes, dest, source, guid):
             return Imported(dest, "unchanged")
         raise InputError("already exists", path=dest,
                          fix="Pass --force to update it from the article (your edits are kept), "
@@ -108,12 +128,12 @@ def import_parsed(parsed: Article, source: str, show: ShowConfig, episodes: Path
     return _update(parsed, show, episodes, dest, source, replace=replace, guid=guid)
 
 
-def _unchanged(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str,
-               guid: str | None) -> bool:
+def unchanged_since_import(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str,
+                           guid: str | None) -> bool:
     """True when importing ``parsed`` again would give the script as it was last imported."""
     base = episodes / IMPORTED / dest.name
     try:
-        current = scripts.load(dest)
+        current = load_script(dest)
         fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date,
                                guid=guid)
         return base.is_file() and base.read_text("utf-8") == scripts.dumps(fresh)

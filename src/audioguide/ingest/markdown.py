@@ -2,6 +2,11 @@
 
 Also reads the Markdown body of episode scripts (:func:`markdown_blocks`). Raw HTML blocks
 are read with :mod:`audioguide.ingest.html`, imported only when a document has one.
+
+What is never read aloud goes first: template tags, HTML comments and attribute lists
+(:mod:`audioguide.ingest.shortcodes`). Footnotes (``[^1]`` and ``^[…]`` markers, ``[^1]: …``
+definitions) are parsed by mdit-py-plugins and dropped; MkDocs admonitions (``!!! note "Title"``
+with an indented body) are read as their title, when one is written, and their body.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from audioguide.ingest.blocks import (
     ArticleBuilder,
@@ -24,6 +31,7 @@ from audioguide.ingest.blocks import (
 )
 from audioguide.ingest.facts import article_meta
 from audioguide.ingest.frontmatter import split_front_matter
+from audioguide.ingest.shortcodes import clean
 from audioguide.models import Article, Block
 
 _LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close", "list_item_close"})
@@ -32,8 +40,13 @@ _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    """The shared CommonMark parser, with tables enabled."""
-    return MarkdownIt("commonmark").enable("table")
+    """The shared CommonMark parser, with tables, footnotes and admonitions."""
+    return MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(admon_plugin)
+
+
+def _tokens(body: str) -> list[Token]:
+    """The tokens of a Markdown body, after what is never read aloud is taken out."""
+    return _markdown().parse(clean(normalise_newlines(body)))
 
 
 def _front_matter_title(meta: dict[str, Any]) -> str | None:
@@ -94,19 +107,37 @@ class _MarkdownWalker:
         self._frames: list[_MdItem | _MdList | None] = []  # None marks a blockquote
         self._heading_tag: str | None = None
         self._table: _MdTable | None = None
+        self._explicit_title = False
+        self._admonition_title: bool | None = None
+        """Inside an admonition's title: whether it is said (``None`` outside one)."""
 
     def walk(self, tokens: Iterable[Token]) -> None:
-        """Handle every token in order."""
+        """Handle every token in order, footnote definitions left out."""
+        in_footnotes = False
         for token in tokens:
-            self._handle(token)
+            if token.type in ("footnote_block_open", "footnote_block_close"):
+                in_footnotes = token.type == "footnote_block_open"
+            elif not in_footnotes:
+                self._handle(token)
 
     def _handle(self, token: Token) -> None:
         """Dispatch one token."""
         kind = token.type
         if kind == "heading_open":
             self._heading_tag = token.tag
+        elif kind == "inline" and self._admonition_title is not None:
+            if self._admonition_title:
+                self.builder.add("paragraph", _md_inline(token))
         elif kind == "inline":
             self._inline(_md_inline(token))
+        elif kind == "admonition_open":  # MkDocs: !!! note "Title"; a title written out is said
+            self._frames.append(None)
+            self._explicit_title = '"' in token.info
+        elif kind in ("admonition_title_open", "admonition_title_close"):
+            self._admonition_title = self._explicit_title if kind == "admonition_title_open" else None
+        elif kind == "admonition_close":
+            if self._frames:
+                self._frames.pop()
         elif kind in ("bullet_list_open", "ordered_list_open"):
             start = token.attrGet("start")
             number = int(start) if isinstance(start, (int, str)) and str(start).isdigit() else 1
@@ -199,14 +230,20 @@ def parse_markdown(text: str, source: Path | None = None) -> Article:
     """Read a Markdown article (CommonMark plus tables, optional YAML front matter).
 
     Title: the front matter ``title``, else a leading ``#`` heading, else the first
-    heading, else the file name. Code blocks and images are dropped; tables become one
-    sentence per row. The front matter (YAML, TOML or JSON) gives the article's facts
+    heading, else the file name. Code blocks, images, footnotes and template tags are
+    dropped; tables become one sentence per row. The front matter (YAML, TOML or JSON) gives the article's facts
     (:func:`audioguide.ingest.facts.article_meta`); front matter that cannot be read raises
     :class:`~audioguide.ingest.frontmatter.FrontMatterError` naming the line to fix.
     """
     meta, body = split_front_matter(normalise_newlines(text), source)
+    return markdown_article(meta, body, source)
+
+
+def markdown_article(meta: dict[str, Any], body: str, source: Path | None = None) -> Article:
+    """The article in a Markdown ``body`` whose front matter ``meta`` is already read (see
+    :func:`parse_markdown`); a site reader adds what the site says about the post to ``meta``."""
     walker = _MarkdownWalker(_front_matter_title(meta))
-    walker.walk(_markdown().parse(body))
+    walker.walk(_tokens(body))
     title = walker.fm_title or walker.h1_title or walker.first_heading or title_from_stem(source)
     return walker.builder.build(title, source, article_meta(meta, source))
 
@@ -219,5 +256,5 @@ def markdown_blocks(text: str) -> list[tuple[str | None, tuple[Block, ...]]]:
     blocks are left out; the result may be empty.
     """
     walker = _MarkdownWalker(take_title=False)
-    walker.walk(_markdown().parse(normalise_newlines(text)))
+    walker.walk(_tokens(text))
     return [(section.heading, section.blocks) for section in walker.builder.sections()]
