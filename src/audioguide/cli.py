@@ -8,18 +8,13 @@ line, no traceback; exit 2 for input and usage errors, 1 for runtime failures.
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from audioguide import __version__
-
-if TYPE_CHECKING:
-    from audioguide.render.items import ProgressItem
 
 
 class Context:
@@ -158,94 +153,6 @@ def ctx_exit(code: int) -> None:
     raise SystemExit(code)
 
 
-def _exit_now(code: int) -> None:
-    """Exit at once, after an interrupt: every file is closed and every worker thread has
-    finished, but the speech engine's native thread pools must not be torn down by the
-    interpreter's exit (onnxruntime then aborts with "terminate called without an active
-    exception", exit 134)."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-def _interrupted(out_dir: Path, files: list[Path]) -> str:
-    """The one line a Ctrl-C prints: what this render had already written, if anything."""
-    again = "run audioguide render again to finish (finished sentences are cached)"
-    try:
-        where = str(out_dir.resolve().relative_to(Path.cwd())) + "/"
-    except ValueError:
-        where = str(out_dir)
-    if not files:
-        return f"Interrupted: {where} is unchanged; {again}."
-    shown = ", ".join(str(f) for f in files[:8]) + (f" and {len(files) - 8} more" if len(files) > 8 else "")
-    return (f"Interrupted: wrote {len(files)} file{'s' if len(files) != 1 else ''} in {where} ({shown}), "
-            f"each one whole; the item in progress was left as it was; {again}.")
-
-
-class TerminalProgress:
-    """A render's progress on a terminal (stderr): one click progress bar per episode or guide,
-    ``episode 2/5 sample: sentence 14/40  [#####     ]``, redrawn in place at most ten times a
-    second; each finished item's line stays. On a cluster, whose items overlap, one bar counts
-    every item's sentences. Implements :class:`audioguide.render.items.Progress`."""
-
-    REDRAW = 0.1
-    """Seconds between two redraws: sentences from the cache come by the thousand a second."""
-
-    def __init__(self, items: list[ProgressItem]) -> None:
-        self.items = items
-        self.bar: Any = None
-        self.now = ""
-        """The chapter being spoken, shown after the bar."""
-        self.steps = 0
-        """Sentences counted but not drawn yet."""
-        self.drawn = 0.0
-
-    def _open(self, label: str, length: int) -> None:
-        self.close()
-        self.now = ""
-        self.bar = click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True,
-                                     show_percent=False, width=20, item_show_func=lambda _: self.now or None,
-                                     bar_template="%(label)s %(info)s  [%(bar)s]")
-        self.bar.render_progress()
-        self.drawn = time.monotonic()
-
-    def begin(self, item: int) -> None:
-        it = self.items[item]
-        self._open(f"{it.kind} {item + 1}/{len(self.items)} {it.slug}: sentence", it.sentences)
-
-    def chapter(self, title: str, number: int, total: int) -> None:
-        short = title if len(title) <= 40 else title[:39] + "…"
-        self.now = f"chapter {number}/{total}: {short}"
-
-    def __call__(self, sentences: int) -> None:
-        if self.bar is None:
-            self._open("all items: sentence", sum(it.sentences for it in self.items))
-        self.steps += sentences
-        now = time.monotonic()
-        if now - self.drawn >= self.REDRAW or self.bar.pos + self.steps >= self.bar.length:
-            self.bar.update(self.steps)
-            self.steps, self.drawn = 0, now
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """As a filter of the log handler: a log line starts on a line of its own (the bar
-        goes on below it)."""
-        if self.bar is not None:
-            sys.stderr.write("\n")
-        return True
-
-    def close(self) -> bool:
-        """Draw what is counted and end the line; whether a bar was open."""
-        if self.bar is None:
-            return False
-        if self.steps:
-            self.bar.update(self.steps)
-            self.steps = 0
-        self.bar.render_finish()
-        self.bar = None
-        return True
-
-
 class Duration(click.ParamType):
     """A duration with units (``90m``, ``6h``, ``1h30m``) or ``none``, as seconds."""
 
@@ -295,42 +202,54 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     """
     from audioguide.pipeline import render as run_render
     from audioguide.render.inputs import Overrides
-    from audioguide.render.lock import render_lock
-    from audioguide.render.scratch import scratch_space
-    from audioguide.writer import output_root, written
+    from audioguide.terminal import run_rendering
 
     config = ctx.config()
-    out_dir = out or config.output_dir
-    shown: list[TerminalProgress] = []
-
-    def progress(items: list[ProgressItem]) -> TerminalProgress:
-        shown.append(TerminalProgress(items))
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(shown[-1])
-        return shown[-1]
-
-    try:
-        with render_lock(config.root, wait=wait), scratch_space(config.root), output_root(out_dir):
-            report = run_render(config, list(episodes),
-                                Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs,
-                                          cluster=cluster, any_language=any_language,
-                                          max_duration=max_duration),
-                                progress_factory=progress if sys.stderr.isatty() and not ctx.quiet else None)
-    except KeyboardInterrupt:
-        ended = any([p.close() for p in shown])  # the ^C the terminal echoed ends a line unless a bar did
-        click.echo(("\n" if sys.stderr.isatty() and not ended else "") + _interrupted(out_dir, written(out_dir)),
-                   err=True)
-        _exit_now(130)
-    finally:
-        for p in shown:
-            p.close()
-            for handler in logging.getLogger().handlers:
-                handler.removeFilter(p)
+    overrides = Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs, cluster=cluster,
+                          any_language=any_language, max_duration=max_duration)
+    report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
+        config, list(episodes), overrides, progress_factory=progress), wait=wait, quiet=ctx.quiet)
     for _, error in report.failures:
         click.echo(f"Failed: {error.format_message()}", err=True)
     click.echo(report.summary())
     if report.failures:
         sys.exit(1)
+
+
+@cli.command("sync")
+@click.argument("locations", nargs=-1)
+@click.option("--force", is_flag=True,
+              help="Merge the source's changes into scripts you edited (keeping your edits, as import --force).")
+@click.option("--prune", is_flag=True,
+              help="Unpublish episodes whose entry has left its source, and delete their scripts.")
+@click.option("--no-render", is_flag=True, help="Only import; do not render and publish.")
+@pass_ctx
+def sync(ctx: Context, locations: tuple[str, ...], force: bool, prune: bool, no_render: bool) -> None:
+    """Import what is new or changed in the sources under [sources] in audioguide.toml (or in
+    LOCATIONS: feed or page addresses, feed files, folders of posts), then render and publish.
+
+    A script you edited is never overwritten: when its source changed too, sync says so and
+    keeps it (--force merges the changes in). An entry that left its source keeps its episode
+    unless --prune. Feeds and pages are fetched with conditional GET, so a sync with nothing new
+    reads little and renders nothing. Exit code 1 when any source, entry or item failed."""
+    from audioguide.errors import InputError
+    from audioguide.pipeline import sync as run_sync
+    from audioguide.settings import Source
+    from audioguide.terminal import run_rendering, sync_lines
+
+    config = ctx.config()
+    sources = tuple(Source(loc, loc) for loc in locations) or config.sources
+    if not sources:
+        raise InputError("has no [sources]", path=config.root / "audioguide.toml",
+                         fix='add one, such as: [sources] blog = "https://example.com/feed.xml", '
+                             "or give a feed, page or folder: audioguide sync LOCATION")
+    report = run_rendering(config, config.output_dir, lambda progress: run_sync(
+        config, sources, force=force, prune=prune, render_after=not no_render, progress_factory=progress),
+        quiet=ctx.quiet)
+    for line, error in sync_lines(report, config.root):
+        click.echo(line, err=error)
+    if report.failed:
+        ctx_exit(1)
 
 
 @cli.command()

@@ -30,6 +30,7 @@ from audioguide.settings import (
     TRUE_PEAK_RANGE,
     VOICE_LIMITS,
     Config,
+    Source,
     parse_duration,
     voice_value_problem,
 )
@@ -135,6 +136,29 @@ def category_problems(categories: list[str]) -> list[str]:
     return problems
 
 
+def parse_sources(raw: Any, problems: list[str]) -> tuple[Source, ...]:
+    """``[sources]``: each key names a source, its value is where it is (an address, a feed file or
+    a folder).
+
+    >>> parse_sources({"blog": "https://example.com/feed.xml", "posts": " ../site/content "}, [])
+    (Source(name='blog', location='https://example.com/feed.xml'), Source(name='posts', location='../site/content'))
+    >>> problems = []; parse_sources({"blog": 3}, problems); problems
+    ()
+    ['sources.blog must be a feed or page address, a feed file or a folder of posts, as a string']
+    """
+    if not isinstance(raw, dict):
+        problems.append('[sources] must be a table of name = "address or folder" entries')
+        return ()
+    found = []
+    for name, value in raw.items():
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"sources.{name} must be a feed or page address, a feed file or a folder of posts, "
+                            "as a string")
+            continue
+        found.append(Source(name, value.strip()))
+    return tuple(found)
+
+
 def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> Config:
     """Build a :class:`Config` from parsed TOML, raising one :class:`ConfigError` with every problem."""
     problems: list[str] = []
@@ -143,8 +167,11 @@ def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> 
         if name == "lexicon":
             sections[name] = parse_lexicon(raw, "lexicon", problems)
             continue
+        if name == "sources":
+            sections[name] = parse_sources(raw, problems)
+            continue
         if name not in SECTIONS:
-            problems.append(f"[{name}] is not a section (known: {', '.join(SECTIONS)}, lexicon)")
+            problems.append(f"[{name}] is not a section (known: {', '.join(SECTIONS)}, lexicon, sources)")
             continue
         sections[name] = _build_section(name, SECTIONS[name], raw, problems)
     cfg = Config(root=root, **sections)
@@ -202,5 +229,8 @@ def commented_template(overrides: dict[str, dict[str, Any]] | None = None) -> st
         lines.append("")
     lines += ["# Pronunciation lexicon: word or phrase = \"respelling\", for every engine. Lowercase keys",
               "# match any capitalisation; keys with capitals match as written or in capitals. Piper:",
-              "# gif = { say = \"jif\", piper = \"dʒˈɪf\" }", "[lexicon]", ""]
+              "# gif = { say = \"jif\", piper = \"dʒˈɪf\" }", "[lexicon]", "",
+              "# Where `audioguide sync` finds articles: name = a feed's or page's address, a feed file, or a",
+              "# folder of Markdown posts (Hugo, Jekyll, Eleventy, MkDocs blog), relative to this file.",
+              "# blog = \"https://example.com/feed.xml\"", "[sources]", ""]
     return "\n".join(lines)

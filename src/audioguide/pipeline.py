@@ -2,7 +2,8 @@
 (:mod:`audioguide.render`, which also has each guide published by :mod:`audioguide.guide`) ->
 publish the feed and site (:mod:`audioguide.publish`).
 
-This is what ``audioguide render`` runs; the stages below it never call back up.
+This is what ``audioguide render`` runs, and ``audioguide sync`` after it has brought the scripts
+in step with their sources (:mod:`audioguide.ingest.sources`); the stages below never call back up.
 """
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from audioguide.ingest import sources as syncing
+from audioguide.layout import IMPORTED
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
-from audioguide.publish.unpublish import unlisted
+from audioguide.publish.unpublish import published, unlisted, unpublish
 from audioguide.render import build
 from audioguide.render.inputs import Overrides
 from audioguide.render.items import ProgressFactory, Report
-from audioguide.settings import Config
+from audioguide.settings import Config, Source
 
 log = logging.getLogger(__name__)
 
@@ -50,4 +54,40 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
         for item in unlisted(config.episodes_dir, out_dir):
             log.warning("%s", item)
     report.seconds = time.monotonic() - started
+    return report
+
+
+@dataclass
+class SyncReport:
+    """What ``audioguide sync`` did: each source's part, what was pruned, and the render."""
+
+    sources: list[syncing.Synced]
+    pruned: list[str] = field(default_factory=list)
+    render: Report | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(s.failed for s in self.sources) or bool(self.render and self.render.failures)
+
+
+def sync(config: Config, sources: tuple[Source, ...], *, force: bool = False, prune: bool = False,
+         render_after: bool = True, progress_factory: ProgressFactory | None = None) -> SyncReport:
+    """Bring the scripts in step with ``sources`` (new and changed entries imported, edited
+    scripts kept unless ``force``), take down what left its source when ``prune``, then render
+    and publish everything (unchanged items are not rendered again)."""
+    results, state = syncing.sync_all(sources, config.root, config.show, force=force)
+    report = SyncReport(results)
+    if prune:
+        gone = {slug for result in results for slug in result.gone}
+        live = published(config.output_dir)
+        if gone & set(live):
+            unpublish(config, config.output_dir, sorted(gone & set(live)))
+        for slug in sorted(gone):
+            for path in (config.episodes_dir / f"{slug}.md", config.episodes_dir / IMPORTED / f"{slug}.md"):
+                path.unlink(missing_ok=True)
+        syncing.forget(state, gone)
+        report.pruned = sorted(gone)
+    syncing.save_state(config.root, state)
+    if render_after:
+        report.render = render(config, None, Overrides(), progress_factory)
     return report

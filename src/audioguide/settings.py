@@ -123,6 +123,17 @@ class ClusterConfig:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One entry of ``[sources]``: where ``audioguide sync`` finds articles."""
+
+    name: str
+    """The key in ``[sources]`` (named in sync's report)."""
+    location: str
+    """A feed's or page's address (http or https), a feed file, or a folder of Markdown posts
+    (a path relative to the project)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole ``audioguide.toml``."""
 
@@ -135,6 +146,8 @@ class Config:
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     lexicon: Lexicon = field(default_factory=Lexicon)
     """``[lexicon]``: word = "respelling" (or { say, piper }), applied for every engine."""
+    sources: tuple[Source, ...] = ()
+    """``[sources]``: name = "address, feed file or folder", what ``audioguide sync`` imports."""
     root: Path = field(default=Path("."))
     """Project folder (where audioguide.toml lives)."""
 

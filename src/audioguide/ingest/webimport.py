@@ -72,12 +72,12 @@ def import_target(target: str, show: ShowConfig, episodes: Path, options: Option
         fetched = fetcher.get(url, accept=ACCEPT)
         if looks_like_feed(fetched.body, fetched.content_type):
             return import_feed(parse_feed(fetched.body, url=fetched.url), url, show, episodes, options, fetcher)
-        article = _page(fetched, url)
+        article = page_article_of(fetched, url)
         return [Outcome(url, import_parsed(article, url, show, episodes, where=url, slug=options.slug,
                                            force=options.force, replace=options.replace))]
 
 
-def _page(fetched: Fetched, url: str) -> Article:
+def page_article_of(fetched: Fetched, url: str) -> Article:
     """The article in a fetched page; :class:`FetchError` for anything that is not a page."""
     head = fetched.body[:1024].lstrip().lower()
     html_like = fetched.content_type in HTML_TYPES or (
@@ -97,7 +97,7 @@ def _page(fetched: Fetched, url: str) -> Article:
 
 def fetch_page(fetcher: Fetcher, url: str) -> Article:
     """The article at ``url`` (:class:`FetchError` when there is none)."""
-    return _page(fetcher.get(url, accept=PAGE_ACCEPT), url)
+    return page_article_of(fetcher.get(url, accept=PAGE_ACCEPT), url)
 
 
 # --------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def import_feed(feed: Feed, address: str, show: ShowConfig, episodes: Path, opti
                 raise InputError(f"has the same id as entry {seen[guid]} ({entry.id}): skipped", path=label,
                                  fix="the feed should give each entry its own id")
             seen[guid] = entry.position
-            article = _entry_article(entry, feed, fetcher)
+            article = entry_article(entry, feed, fetcher)
             source = entry.link or guid
             slug = _free_slug(known, scripts.derive(article, show).meta.slug, guid)
             imported = import_parsed(article, source, show, episodes, where=label, slug=slug, force=options.force,
@@ -153,7 +153,7 @@ def import_feed(feed: Feed, address: str, show: ShowConfig, episodes: Path, opti
     return outcomes
 
 
-def _entry_article(entry: FeedEntry, feed: Feed, fetcher: Fetcher) -> Article:
+def entry_article(entry: FeedEntry, feed: Feed, fetcher: Fetcher) -> Article:
     """The entry's article: its own full text, else its linked page's."""
     sections = fragment_sections(entry.content) if entry.content else ()
     page: Article | None = None

@@ -1,0 +1,331 @@
+"""``audioguide sync``, its ingest half: what each source in ``[sources]`` offers now, and which of
+it is new, changed or gone since the last sync.
+
+A source is a feed (an address or a file), a web page's address, or a folder of posts
+(:mod:`audioguide.ingest.sites`). Each offers :class:`Offer` s: an id that stays the same while
+the entry does (a feed entry's guid, a page's address, a post's path in its folder) and a digest
+that changes when its content does. The last sync's ids, digests and scripts are kept in
+:data:`~audioguide.layout.SYNC_STATE`, with the ``ETag`` and ``Last-Modified`` of every address,
+so that a sync with nothing new asks each server "changed since?" (a ``304`` answers it) and reads
+nothing else.
+
+For each offer:
+
+* seen before with the same digest, its script still there: **unchanged**, not even read;
+* no script yet: imported (**new**), as ``audioguide import`` would;
+* a script the author has not edited since it was imported (it equals its copy in
+  ``episodes/.imported/``): **updated** from the source;
+* a script the author has edited, whose source changed too: **kept** as the author left it, and
+  said so; with ``force``, the three-way merge of ``import --force`` brings the source's changes in
+  and keeps the edits (a conflict is reported as for import).
+
+An entry that is no longer offered keeps its script and episode (a published feed never loses an
+item by accident): it is reported as **gone**; the caller unpublishes it with ``--prune``. A
+source that cannot be read, and an entry that cannot be imported, is one error naming it; the
+other entries and sources are still synced. If the state is lost (a fresh clone), scripts are
+found again by their source or guid, and only their import is repeated, not their render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audioguide.errors import AudioguideError, InputError
+from audioguide.ingest import script as scripts
+from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, looks_like_feed, parse_feed
+from audioguide.ingest.imports import Imported, import_parsed
+from audioguide.ingest.siteimport import source_name
+from audioguide.ingest.sites import list_posts, skipped_line
+from audioguide.ingest.web import Fetched, Fetcher, Limits, is_url
+from audioguide.ingest.webimport import ACCEPT, entry_article, entry_guid, page_article_of
+from audioguide.layout import IMPORTED, SYNC_STATE
+from audioguide.models import Article
+from audioguide.settings import ShowConfig, Source
+from audioguide.writer import write_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One article a source offers now."""
+
+    id: str
+    """Stable while the entry is the same entry: a feed entry's guid, a page's address, a
+    post's path in its folder."""
+    digest: str
+    """Changes when the entry's content does."""
+    label: str
+    """How messages name it (an address, a file, ``entry 3 ("Title")``)."""
+    source: str
+    """What its script names as its source (a path or an address)."""
+    guid: str | None
+    read: Callable[[], Article]
+    """Its article (may fetch its page)."""
+
+
+@dataclass
+class Synced:
+    """What syncing one source did."""
+
+    source: Source
+    new: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    kept: list[Path] = field(default_factory=list)
+    """Scripts the author edited whose source changed: left as they are (``--force`` merges)."""
+    gone: list[str] = field(default_factory=list)
+    """Slugs whose entry the source no longer offers."""
+    failed: list[AudioguideError] = field(default_factory=list)
+    not_modified: bool = False
+    """The server said nothing changed (``304``)."""
+    skipped: str | None = None
+    """The line about posts left out (drafts, future posts)."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.updated)
+
+
+def digest(*parts: object) -> str:
+    """A short digest of ``parts`` (their JSON)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------------------
+# The state kept between syncs
+# --------------------------------------------------------------------------------------
+
+
+def load_state(root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((root / SYNC_STATE).read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(root: Path, state: dict[str, Any]) -> None:
+    text = json.dumps(state, indent=1, sort_keys=True) + "\n"
+    path = root / SYNC_STATE
+    try:
+        if path.read_text("utf-8") == text:
+            return  # nothing new: nothing rewritten
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, text)
+
+
+# --------------------------------------------------------------------------------------
+# What a source offers
+# --------------------------------------------------------------------------------------
+
+
+def _feed_offers(feed: Feed, address: str, fetcher: Fetcher) -> Iterator[Offer]:
+    for entry in feed.entries:
+        guid = entry_guid(entry, address)
+        label = entry.label()
+        if guid is None:
+            raise InputError("has no id and no link, so its episode could not be kept in step with it",
+                             path=label, fix="give each entry a <guid>, <id> or \"id\" in the feed")
+        yield Offer(guid, digest(entry.title, entry.content, entry.summary, entry.link, entry.published,
+                                 entry.authors, entry.tags),
+                    label, entry.link or guid, guid,
+                    lambda entry=entry: entry_article(entry, feed, fetcher))  # type: ignore[misc]
+
+
+def _folder_offers(folder: Path, root: Path, synced: Synced) -> Iterator[Offer]:
+    listing = list_posts(folder)
+    synced.failed += listing.failed
+    synced.skipped = skipped_line(listing.skipped)
+    for entry in listing.entries:
+        yield Offer(entry.id, entry.digest, str(entry.path), source_name(entry.path, root), None,
+                    lambda article=entry.article: article)  # type: ignore[misc]
+
+
+def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher, synced: Synced, *,
+            conditional: bool = True) -> list[Offer] | None:
+    """Everything ``source`` offers now; ``None`` when its server says nothing changed (asked
+    only when ``conditional``)."""
+    location = source.location
+    if is_url(location):
+        fetched: Fetched = fetcher.get(location, accept=ACCEPT, etag=state.get("etag") if conditional else None,
+                                       last_modified=state.get("last_modified") if conditional else None)
+        if fetched.not_modified:
+            return None
+        state["etag"], state["last_modified"] = fetched.etag, fetched.last_modified
+        if looks_like_feed(fetched.body, fetched.content_type):
+            return list(_feed_offers(parse_feed(fetched.body, url=fetched.url), location, fetcher))
+        article = page_article_of(fetched, location)
+        return [Offer(location, digest(fetched.body.decode("utf-8", "replace")), location, location, None,
+                      lambda: article)]
+    path = (root / location).resolve()
+    if path.is_dir():
+        return list(_folder_offers(path, root, synced))
+    if path.is_file() and path.suffix.lower() in FEED_EXTENSIONS:
+        data = path.read_bytes()
+        if looks_like_feed(data):
+            return list(_feed_offers(parse_feed(data, path=path), str(path), fetcher))
+    raise InputError("is neither an address, a feed file nor a folder of posts", path=path,
+                     fix=f"fix sources.{source.name} in audioguide.toml")
+
+
+# --------------------------------------------------------------------------------------
+# Syncing
+# --------------------------------------------------------------------------------------
+
+
+class _Scripts:
+    """The scripts in ``episodes/``, found by their source and guid (read once per sync)."""
+
+    def __init__(self, episodes: Path) -> None:
+        self.episodes = episodes
+        self.by_key: dict[str, Path] = {}
+        self.slugs: set[str] = set()
+        for path in sorted(episodes.glob("*.md")) if episodes.is_dir() else []:
+            self.slugs.add(path.stem)
+            try:
+                meta = scripts.load(path).meta
+            except AudioguideError:  # a broken script is reported when it is rendered
+                continue
+            for key in (meta.guid, meta.source):
+                if key:
+                    self.by_key.setdefault(key, path)
+
+    def find(self, offer: Offer) -> Path | None:
+        for key in (offer.guid, offer.source):
+            if key and key in self.by_key and self.by_key[key].is_file():
+                return self.by_key[key]
+        return None
+
+    def free_slug(self, slug: str) -> str:
+        candidates = (slug, *(f"{slug[:56]}-{number}" for number in range(2, 10_000)))
+        return next(c for c in candidates if c not in self.slugs)
+
+    def add(self, offer: Offer, path: Path) -> None:
+        self.slugs.add(path.stem)
+        for key in (offer.guid, offer.source):
+            if key:
+                self.by_key[key] = path
+
+
+def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: ShowConfig, force: bool,
+                synced: Synced) -> None:
+    """Bring one offer's script in step with it (see the module docstring)."""
+    existing = found.find(offer)
+    if existing is not None and known.get("digest") == offer.digest:
+        synced.unchanged += 1
+        return
+    article = offer.read()
+    episodes = found.episodes
+    if existing is None:
+        slug = found.free_slug(scripts.derive(article, show).meta.slug)
+        done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=slug, guid=offer.guid)
+        synced.new.append(done.path)
+    else:
+        current = scripts.load(existing)
+        fresh = scripts.dumps(scripts.derive(article, show, slug=current.meta.slug, source=offer.source,
+                                             date=current.meta.date, guid=offer.guid))
+        base = episodes / IMPORTED / existing.name
+        imported = base.read_text("utf-8") if base.is_file() else None
+        if imported == fresh:
+            synced.unchanged += 1
+            done = Imported(existing, "unchanged")
+        elif imported is not None and existing.read_text("utf-8-sig") == imported:
+            done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
+                                 replace=True, guid=offer.guid)
+            synced.updated.append(done.path)
+        elif force:
+            done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
+                                 force=True, guid=offer.guid)
+            synced.updated.append(done.path)
+        else:
+            synced.kept.append(existing)
+            known.update(slug=existing.stem)  # the digest stays old: the next sync says it again
+            return
+    found.add(offer, done.path)
+    known.update(digest=offer.digest, slug=done.path.stem)
+
+
+def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, Any], *, force: bool = False,
+                fetcher: Fetcher) -> Synced:
+    """Sync one source into ``root/episodes`` (``state`` is this source's part of the sync state,
+    updated in place)."""
+    synced = Synced(source)
+    if state.get("location") != source.location:  # a source pointed elsewhere starts afresh
+        state.clear()
+        state["location"] = source.location
+    entries: dict[str, Any] = state.setdefault("entries", {})
+    try:
+        # --force brings in changes the last sync kept out of edited scripts: ask for everything
+        offers = _offers(source, root, state, fetcher, synced, conditional=not force)
+    except AudioguideError as error:
+        synced.failed.append(error)
+        return synced
+    if offers is None:  # the listing the last sync saw still holds, its gone entries too
+        synced.not_modified = True
+        synced.gone = _gone(entries, root, [k for k, v in entries.items() if v.get("gone")])
+        return synced
+    found = _Scripts(root / "episodes")
+    seen: set[str] = set()
+    for offer in offers:
+        if offer.id in seen:
+            synced.failed.append(InputError("has the same id as an earlier entry: skipped", path=offer.label,
+                                            fix="the source should give each entry its own id"))
+            continue
+        seen.add(offer.id)
+        known = entries.setdefault(offer.id, {})
+        try:
+            _sync_offer(offer, known, found, show, force, synced)
+        except AudioguideError as error:
+            synced.failed.append(error)
+            if not known:
+                del entries[offer.id]
+    for key in seen & set(entries):
+        entries[key].pop("gone", None)
+    synced.gone = _gone(entries, root, sorted(set(entries) - seen))
+    return synced
+
+
+def _gone(entries: dict[str, Any], root: Path, keys: list[str]) -> list[str]:
+    """The slugs of the entries ``keys`` (no longer offered) whose scripts are still there,
+    marked gone in the state; entries without a script are forgotten."""
+    slugs = []
+    for key in keys:
+        slug = entries[key].get("slug")
+        if slug and (root / "episodes" / f"{slug}.md").is_file():
+            entries[key]["gone"] = True
+            slugs.append(slug)
+        else:
+            del entries[key]
+    return slugs
+
+
+def forget(state: dict[str, Any], slugs: set[str]) -> None:
+    """Drop the entries of ``slugs`` from every source's state (they were pruned)."""
+    for source in state.values():
+        entries = source.get("entries", {}) if isinstance(source, dict) else {}
+        for key in [k for k, v in entries.items() if v.get("slug") in slugs]:
+            del entries[key]
+
+
+def sync_all(sources: tuple[Source, ...], root: Path, show: ShowConfig, *, force: bool = False,
+             limits: Limits | None = None) -> tuple[list[Synced], dict[str, Any]]:
+    """Sync every source; return what each did and the new state (the caller saves it once the
+    scripts are written, with :func:`save_state`)."""
+    state = load_state(root)
+    results = []
+    with Fetcher(limits) as fetcher:
+        for source in sources:
+            part = state.setdefault(source.name, {})
+            results.append(sync_source(source, root, show, part, force=force, fetcher=fetcher))
+    for name in [n for n in state if n not in {s.name for s in sources}]:
+        del state[name]  # a source removed from [sources]
+    return results, state

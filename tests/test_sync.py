@@ -1,0 +1,214 @@
+"""``audioguide sync`` (issue 15, point 4): sources listed in ``[sources]`` are imported, rendered
+and published; a second sync with nothing new asks the server (a conditional GET answered 304),
+renders nothing and rewrites no file; a changed entry updates its script unless the author edited
+it (then it is kept and said, and ``--force`` merges); an entry that left its source keeps its
+episode unless ``--prune``; a source that fails is one line and the others are still synced.
+
+The feed is a real one (tests/data/web/rss-natasha.xml, see SOURCES.md) cut to three entries,
+served by a real local HTTP server that honours ``If-None-Match``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from audioguide.cli import cli
+from audioguide.ingest import script as scripts
+from tests.clirunner import cli_runner
+
+WEB = Path(__file__).parent / "data" / "web"
+FEED = WEB / "rss-natasha.xml"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+
+
+class Feed:
+    """The real feed, cut to its first three entries, that the tests change between syncs; served
+    with an ``ETag`` and ``304 Not Modified`` for a request that names the current one."""
+
+    def __init__(self) -> None:
+        self.tree = etree.parse(str(FEED))
+        channel = self.tree.getroot().find("channel")
+        assert channel is not None
+        self.channel = channel
+        for item in channel.findall("item")[3:]:
+            channel.remove(item)
+        self.requests: list[dict[str, str]] = []
+
+    @property
+    def items(self) -> list[etree._Element]:
+        return self.channel.findall("item")
+
+    def body(self) -> bytes:
+        return etree.tostring(self.tree, xml_declaration=True, encoding="utf-8")
+
+    def handle(self, request: Request) -> Response:
+        body = self.body()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        self.requests.append(dict(request.headers))
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(body, content_type="application/rss+xml; charset=utf-8", headers={"ETag": etag})
+
+
+@pytest.fixture
+def feed(httpserver: HTTPServer) -> Feed:
+    served = Feed()
+    httpserver.expect_request("/feed.xml").respond_with_handler(served.handle)
+    return served
+
+
+@pytest.fixture
+def site(tone_project: Path, httpserver: HTTPServer) -> Path:
+    (tone_project / "episodes" / "second-interview.md").unlink()
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text() + f'\n[sources]\nblog = "{httpserver.url_for("/feed.xml")}"\n')
+    return tone_project
+
+
+def sync(root: Path, *args: str) -> tuple[int, str, str]:
+    result = cli_runner().invoke(cli, ["-C", str(root), "sync", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def files(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of the scripts and the output, with its modification time and content."""
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes())
+            for folder in ("episodes", "output") for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def by_guid(root: Path) -> dict[str, Path]:
+    return {str(scripts.load(p).meta.guid): p for p in (root / "episodes").glob("*.md")}
+
+
+def feed_items(root: Path) -> list[str]:
+    tree = etree.parse(str(root / "output" / "feed.xml"))
+    return [str(g.text) for g in tree.getroot().iterfind("./channel/item/guid")]
+
+
+def test_sync_imports_renders_and_publishes_and_a_second_sync_does_nothing(site: Path, feed: Feed) -> None:
+    code, out, err = sync(site)
+    assert code == 0, err
+    assert "blog: 3 new, 0 updated, 0 unchanged" in out
+    guids = [str(item.findtext("guid")) for item in feed.items]
+    assert sorted(by_guid(site)) == sorted(guids)
+    assert sorted(feed_items(site)) == sorted(guids)  # rendered and published
+    before = files(site)
+
+    code, out, err = sync(site)
+    assert code == 0, err
+    assert "blog: nothing new" in out
+    assert feed.requests[-1].get("If-None-Match")  # a conditional GET, answered 304
+    assert "0 sentences synthesized" in out
+    assert files(site) == before  # nothing rewritten
+    assert "audioguide/" in feed.requests[-1]["User-Agent"]
+
+
+def test_a_changed_entry_updates_its_script_unless_the_author_edited_it(site: Path, feed: Feed) -> None:
+    assert sync(site)[0] == 0
+    scripts_by_guid = by_guid(site)
+    first, second = (str(item.findtext("guid")) for item in feed.items[:2])
+    edited = scripts_by_guid[second]
+    front, end, body = edited.read_text("utf-8").partition("\n---\n")
+    edited.write_text(f"{front}{end}\nA sentence the author added.\n{body}", "utf-8")
+    for item in feed.items[:2]:
+        content = item.find(CONTENT)
+        assert content is not None
+        content.text = "<p>A new first paragraph from the source.</p>" + str(content.text)
+
+    code, out, err = sync(site)
+    assert code == 0, err
+    assert "blog: 0 new, 1 updated, 1 unchanged, 1 kept as you edited" in out
+    assert "A new first paragraph from the source." in scripts_by_guid[first].read_text("utf-8")
+    kept = edited.read_text("utf-8")
+    assert "A sentence the author added." in kept and "A new first paragraph" not in kept
+    assert f"Kept your edits in episodes/{edited.name}" in err and "--force" in err
+
+    code, out, err = sync(site, "--force")
+    assert code == 0, err
+    merged = edited.read_text("utf-8")
+    assert "A sentence the author added." in merged and "A new first paragraph from the source." in merged
+
+
+def test_an_entry_that_left_its_source_keeps_its_episode_unless_pruned(site: Path, feed: Feed) -> None:
+    assert sync(site)[0] == 0
+    gone = feed.items[-1]
+    guid = str(gone.findtext("guid"))
+    script = by_guid(site)[guid]
+    feed.channel.remove(gone)
+
+    code, out, err = sync(site)
+    assert code == 0, err
+    assert f"{script.stem}: no longer in blog; its episode stays published" in err
+    assert guid in feed_items(site) and script.is_file()
+
+    code, out, err = sync(site, "--prune")
+    assert code == 0, err
+    assert f"Took down {script.stem}" in out
+    assert guid not in feed_items(site)
+    assert not script.exists() and not (site / "output" / "episodes" / f"{script.stem}.mp3").exists()
+
+
+def test_a_source_that_fails_is_one_line_and_the_others_still_sync(site: Path, feed: Feed, httpserver: HTTPServer,
+                                                                   tmp_path: Path) -> None:
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=410)
+    posts = site / "posts"
+    posts.mkdir()
+    (posts / "a-walk.md").write_text("---\ntitle: A walk by the river\ndate: 2026-01-02\n---\n\n"
+                                     "We walked along the river until the light faded.\n", "utf-8")
+    toml = site / "audioguide.toml"
+    toml.write_text(toml.read_text() + f'gone = "{httpserver.url_for("/gone.xml")}"\nposts = "posts"\n'
+                    f'nowhere = "{tmp_path / "missing"}"\n')
+    code, out, err = sync(site)
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 2 and "Traceback" not in err
+    assert any(httpserver.url_for("/gone.xml") in line for line in errors)
+    assert any("missing" in line and "sources.nowhere" in line for line in errors)
+    assert "blog: 3 new" in out and "posts: 1 new" in out
+    assert any(scripts.load(p).meta.title == "A walk by the river" for p in (site / "episodes").glob("*.md"))
+    assert len(feed_items(site)) == 4  # the feed's three entries and the post, rendered and published
+
+
+def test_sync_without_sources_says_how_to_add_one(tone_project: Path) -> None:
+    code, out, err = sync(tone_project)
+    assert code == 2
+    assert "[sources]" in err and "audioguide sync LOCATION" in err
+
+
+def test_locations_on_the_command_line(tone_project: Path, feed: Feed, httpserver: HTTPServer) -> None:
+    (tone_project / "episodes" / "second-interview.md").unlink()
+    code, out, err = sync(tone_project, httpserver.url_for("/feed.xml"), "--no-render")
+    assert code == 0, err
+    assert len(by_guid(tone_project)) == 3
+    assert not (tone_project / "output" / "feed.xml").exists()
+
+
+def test_a_folder_of_posts_syncs_new_and_changed_posts_only(tone_project: Path, tmp_path: Path) -> None:
+    (tone_project / "episodes" / "second-interview.md").unlink()
+    site = tmp_path / "jekyll"
+    shutil.copytree(Path(__file__).parent / "data" / "sites" / "jekyll", site)
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text() + f'\n[sources]\nposts = "{site}"\n')
+    code, out, err = sync(tone_project)
+    assert code == 0, err
+    new = int(out.split("posts: ")[1].split(" new")[0])
+    assert new >= 2 and "Skipped" in err  # the draft and the post dated in the future
+    before = files(tone_project)
+
+    code, out, err = sync(tone_project)
+    assert code == 0, err
+    assert f"posts: 0 new, 0 updated, {new} unchanged" in out
+    assert files(tone_project) == before
+
+    post = next(site.glob("_posts/2025-03-14-*.md"))
+    post.write_text(post.read_text("utf-8") + "\nOne more sentence about the market.\n", "utf-8")
+    code, out, err = sync(tone_project)
+    assert code == 0, err
+    assert f"posts: 0 new, 1 updated, {new - 1} unchanged" in out
