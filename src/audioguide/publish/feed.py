@@ -38,7 +38,8 @@ def podcast_guid(feed_url: str) -> str:
 def timestamp(seconds: float, sep: str = ".") -> str:
     """``HH:MM:SS.mmm`` (``sep`` is ``,`` for SRT)."""
     ms = round(seconds * 1000)
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+    s = ms // 1000
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{sep}{ms % 1000:03d}"
 
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]

@@ -7,6 +7,8 @@ through :mod:`audioguide.writer`, so unchanged files keep their timestamps.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
 import os
@@ -119,7 +121,6 @@ def publish(config: Config, out_dir: Path) -> None:
     guides) there is no podcast feed: none is written, and one left from before is removed.
     """
     out = Output(out_dir)
-    base = config.show.base_url
     cover = cover_path(config, out_dir)
     paths = out.episode_records()
     texts = {p: p.read_bytes() for p in [*paths, *out.guide_records()]}
@@ -132,14 +133,25 @@ def publish(config: Config, out_dir: Path) -> None:
     if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file():
         log.debug("feed and site are up to date")
         return
+    stale = {p for p in paths if before.get(keys[p]) != digests[keys[p]]}
+    with _fewer_collections():
+        _publish(config, out, cover, paths, texts, stale)
+    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
+    faults.point("published")
+
+
+def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts: dict[Path, bytes],
+             stale: set[Path]) -> None:
+    """The episodes' files (of the ``stale`` records, and those without a page), the feed and
+    the show page."""
     # only now: these import feedgen and Jinja2, which an up-to-date check does not need
     from audioguide.publish.episodes import EpisodeFiles
     from audioguide.publish.feed import build_feed
     from audioguide.publish.site import Pages, write_show_page
 
+    base = config.show.base_url
     files = EpisodeFiles(config.show, cover=cover.name, cover_url=base + cover.name, feed_url=base + FEED)
     episodes: list[EpisodeRecord] = []  # those whose MP3 is present, without their cues
-    stale = {p for p in paths if before.get(keys[p]) != digests[keys[p]]}
     if paths:
         write_files(out.episodes, _changed_files(paths, texts, stale, files, episodes))
     feed_url = base + FEED if episodes else ""  # the pages above are of episodes: there is a feed
@@ -150,10 +162,22 @@ def publish(config: Config, out_dir: Path) -> None:
     else:  # no episodes (a project of guides only, or every episode gone): no empty podcast
         out.feed.unlink(missing_ok=True)
     faults.point("feed-written")
-    _remember_guids(out_dir, episodes)
+    _remember_guids(out.root, episodes)
     newest_first = sorted(episodes, key=lambda r: (r.date, r.number or 0, r.slug),
                           reverse=config.show.type == "episodic")
     write_show_page(Pages(config.show, cover=cover.name, feed_url=feed_url), newest_first,
-                    out_dir, load_guides(out_dir))
-    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
-    faults.point("published")
+                    out.root, load_guides(out.root))
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cycle collector a hundredth as often inside the block. Publishing a large show
+    makes hundreds of thousands of small objects (records, views, feed items) and next to no
+    reference cycles, and each collection scans every live object: for 5,000 episodes it cost
+    0.15 s of 2.9 s of processor time, to free fewer than 50 objects."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0] * 100, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

@@ -14,6 +14,7 @@ pages keep their modification times.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -190,8 +191,10 @@ def episode_view(record: EpisodeRecord, *, details: bool = True) -> EpisodeView:
     )
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment for the site's templates (autoescaped, strict about undefined)."""
+    """The Jinja2 environment for the site's templates (autoescaped, strict about undefined);
+    one per process, so each template is compiled once."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("audioguide", "templates"),
         autoescape=True,
