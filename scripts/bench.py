@@ -381,16 +381,20 @@ def visqol(path: Path, reference: Path) -> float:
 
 def opus_row(tmp: Path) -> None:
     """The Opus alternate: its cost in a render and in a one-sentence edit, and its bitrate."""
-    env = {**os.environ, "AUDIOGUIDE_CACHE": str(tmp / "opus-cache")}  # one sentence cache for all
+    cache = tmp / "opus-cache"
     render = [*AUDIOGUIDE, "render"]
     print("\nOpus alternate (CPU seconds: the render process and its ffmpeg children):")
     first = fresh_project(tmp, "opus-first")
-    cpu_timed(render, first, env)  # speaks every sentence once, for the rows below
+    cpu_timed(render, first, {**os.environ, "AUDIOGUIDE_CACHE": str(cache)})  # speaks every sentence once
     rows: dict[bool, Path] = {}
+    envs: dict[bool, dict[str, str]] = {}
     for on in (False, True):
         root = fresh_project(tmp, f"opus-{'on' if on else 'off'}")
         set_audio(root, opus=on)
-        wall, cpu = cpu_timed(render, root, env)
+        own = tmp / f"opus-cache-{on}"  # a copy each, so that both speak each edited sentence
+        shutil.copytree(cache, own)
+        envs[on] = {**os.environ, "AUDIOGUIDE_CACHE": str(own)}
+        wall, cpu = cpu_timed(render, root, envs[on])
         print(f"  render, sentences cached, opus = {str(on).lower():5s}:   {cpu:5.1f} CPU s ({wall:4.1f} s wall)")
         rows[on] = root
     words = ("professionalism", "real professionalism", "true professionalism", "clear professionalism",
@@ -401,7 +405,7 @@ def opus_row(tmp: Path) -> None:
             script = root / "episodes" / f"{SAMPLE}.md"
             script.write_text(script.read_text().replace(f"continued interest and {old}",
                                                          f"continued interest and {new}"))
-            costs[on].append(cpu_timed(render, root, env))
+            costs[on].append(cpu_timed(render, root, envs[on]))
     for on, runs in costs.items():
         cpu, wall = sorted(c for _, c in runs)[len(runs) // 2], sorted(w for w, _ in runs)[len(runs) // 2]
         print(f"  one-sentence edit, opus = {str(on).lower():5s} (median of {len(runs)}): {cpu:5.2f} CPU s "
@@ -431,7 +435,7 @@ def opus_row(tmp: Path) -> None:
           f"Opus against it on seconds {VISQOL_CLIP[0]:g}-{VISQOL_CLIP[1]:g}")
     for bitrate in ("12k", "16k", "24k", "32k"):
         set_audio(on, opus_bitrate=bitrate)
-        subprocess.run(render, cwd=on, check=True, stdout=subprocess.DEVNULL, env=env)
+        subprocess.run(render, cwd=on, check=True, stdout=subprocess.DEVNULL, env=envs[True])
         path = episode / f"{SAMPLE}.opus"
         record = json.loads((episode / f"{SAMPLE}.json").read_text())["opus"]
         bands = ", ".join(f"{b} {share:.0%}" for b, share in bandwidths(path).items())
