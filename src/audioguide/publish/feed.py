@@ -25,8 +25,9 @@ from audioguide.publish.podcast import (
     PODCAST_GUID_NAMESPACE,
     PODCAST_NS,
     PSC_NS,
+    UUID_TEXT,
 )
-from audioguide.settings import Config
+from audioguide.settings import Config, ShowConfig
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -42,12 +43,15 @@ def timestamp(seconds: float, sep: str = ".") -> str:
 
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]
-    """Channel tags feedgen does not write (or spells differently from Apple)."""
+    """Channel tags feedgen does not write (or spells differently from Apple), and the
+    Podcasting 2.0 channel tags ``[show]`` sets: funding, txt, medium, license, podroll and
+    updateFrequency."""
 
     def __init__(self) -> None:
         self.explicit = False
         self.guid = ""
         self.locked = False
+        self.show: ShowConfig | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS, "psc": PSC_NS, "itunes": ITUNES_NS}
@@ -57,7 +61,38 @@ class ShowExtension(BaseExtension):  # type: ignore[misc]
         etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if self.explicit else "false"
         etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = self.guid
         etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "yes" if self.locked else "no"
+        if self.show is not None:
+            channel_extras(channel, self.show)
         return rss
+
+
+def _podcast(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A ``podcast:name`` child with ``attrs`` (those empty are left out) and ``text``."""
+    el = etree.SubElement(parent, f"{{{PODCAST_NS}}}{name}", {k: v for k, v in attrs.items() if v})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def channel_extras(channel: etree._Element, show: ShowConfig) -> None:
+    """The Podcasting 2.0 channel tags ``[show]`` sets, each only when it is set."""
+    if show.funding_url:
+        _podcast(channel, "funding", show.funding_text, url=show.funding_url)
+    if show.txt:
+        _podcast(channel, "txt", show.txt, purpose=show.txt_purpose)
+    if show.medium:
+        _podcast(channel, "medium", show.medium)
+    if show.license:
+        _podcast(channel, "license", show.license, url=show.license_url)
+    if show.podroll:
+        roll = _podcast(channel, "podroll")
+        for entry in show.podroll:
+            if UUID_TEXT.match(entry):
+                _podcast(roll, "remoteItem", feedGuid=entry.lower())
+            else:
+                _podcast(roll, "remoteItem", feedGuid=podcast_guid(entry), feedUrl=entry)
+    if show.update_frequency:
+        _podcast(channel, "updateFrequency", show.update_frequency, rrule=show.update_rrule)
 
 
 @dataclass
@@ -163,7 +198,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     fg.podcast.itunes_type(show.type)
     fg.podcast.itunes_summary(show.description or show.title)
     ext: ShowExtension = fg.audioguide
-    ext.explicit, ext.guid = show.explicit, podcast_guid(feed_url)
+    ext.explicit, ext.guid, ext.show = show.explicit, podcast_guid(feed_url), show
     if records:
         fg.lastBuildDate(max(pub_date(r) for r in records))
     ordered = sorted(records, key=lambda r: (pub_date(r), r.number or 0, r.slug),

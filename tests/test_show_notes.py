@@ -1,0 +1,87 @@
+"""Issue 16 on the publish side: the Podcasting 2.0 channel extras from ``[show]``, people, show
+notes, soundbite and the Opus alternate in the feed, each read back from the XML and the feed
+still read by podcastparser and feedparser."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+
+from audioguide.errors import ConfigError
+from audioguide.publish.feed import build_feed, podcast_guid
+from tests.test_feed import record, small_config
+
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+      "podcast": "https://podcastindex.org/namespace/1.0",
+      "content": "http://purl.org/rss/1.0/modules/content/"}
+EXTRAS = {
+    "funding_url": "https://pods.example.org/support", "funding_text": "Buy us a coffee",
+    "txt": "apple-verify-1234", "txt_purpose": "applepodcastsverify", "medium": "podcast",
+    "license": "cc-by-4.0", "license_url": "https://creativecommons.org/licenses/by/4.0/",
+    "podroll": ["https://other.example.net/feed.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"],
+    "update_frequency": "Weekly", "update_rrule": "FREQ=WEEKLY;BYDAY=MO",
+    "season": 2, "season_name": "Second season",
+    "host": "Ben Ortiz", "host_role": "Narrator", "host_href": "https://ben.example.org/",
+    "host_img": "https://ben.example.org/ben.jpg",
+}
+
+
+def feed_with(tmp_path: Path, **show: object) -> bytes:
+    config = small_config(tmp_path, **show)
+    records = [record("one", 5, 1), record("two", 12, 2)]
+    base = config.show.base_url
+    return build_feed(config, records, cover_url=base + "cover.jpg",
+                      urls={r.slug: f"{base}episodes/{r.mp3}" for r in records})
+
+
+def test_channel_extras_from_the_show_settings_read_back(tmp_path: Path) -> None:
+    data = feed_with(tmp_path, **EXTRAS)
+    channel = etree.fromstring(data).find("channel")
+    funding = channel.find("podcast:funding", NS)
+    assert (funding.get("url"), funding.text) == ("https://pods.example.org/support", "Buy us a coffee")
+    txt = channel.find("podcast:txt", NS)
+    assert (txt.get("purpose"), txt.text) == ("applepodcastsverify", "apple-verify-1234")
+    assert channel.findtext("podcast:medium", namespaces=NS) == "podcast"
+    licence = channel.find("podcast:license", NS)
+    assert (licence.text, licence.get("url")) == ("cc-by-4.0", "https://creativecommons.org/licenses/by/4.0/")
+    items = channel.findall("podcast:podroll/podcast:remoteItem", NS)
+    assert [(i.get("feedGuid"), i.get("feedUrl")) for i in items] == [
+        (podcast_guid("https://other.example.net/feed.xml"), "https://other.example.net/feed.xml"),
+        ("917393e3-1b1e-5cef-ace4-edaa54e1f810", None)]
+    frequency = channel.find("podcast:updateFrequency", NS)
+    assert (frequency.text, frequency.get("rrule")) == ("Weekly", "FREQ=WEEKLY;BYDAY=MO")
+    # still a feed the apps read
+    parsed = podcastparser.parse("https://pods.example.org/tiny/feed.xml", io.BytesIO(data))
+    assert [e["title"] for e in parsed["episodes"]] == ["Episode 2", "Episode 1"]
+    assert not feedparser.parse(data).bozo
+
+
+def test_channel_extras_left_out_when_not_set(tmp_path: Path) -> None:
+    channel = etree.fromstring(feed_with(tmp_path)).find("channel")
+    for name in ("funding", "txt", "medium", "license", "podroll", "updateFrequency"):
+        assert channel.find(f"podcast:{name}", NS) is None, name
+
+
+@pytest.mark.parametrize(("show", "needle"), [
+    ({"medium": "radio"}, "show.medium 'radio' is not a podcast:medium"),
+    ({"host": "Ana", "host_role": "Author"}, "show.host_role 'Author' is not a Cast role"),
+    ({"funding_url": "ftp://x"}, "show.funding_url 'ftp://x' must be an address starting with http"),
+    ({"funding_url": "https://x.org/", "funding_text": "x" * 129}, "show.funding_text is 129 characters"),
+    ({"txt": "x" * 4001}, "show.txt is 4001 characters"),
+    ({"podroll": ["not a feed"]}, "show.podroll: 'not a feed' must be a feed address"),
+    ({"update_frequency": "Often", "update_rrule": "WEEKLY"}, "show.update_rrule 'WEEKLY' must be an iCalendar"),
+    ({"season": -1}, "show.season must be a season number from 1"),
+    ({"season": True}, "show.season must be a whole number"),
+    ({"season_name": "One"}, "show.season_name is set but show.season is 0"),
+    ({"license_url": "https://x.org/l"}, "show.license_url is set but show.license is empty"),
+])
+def test_bad_channel_extras_are_one_line_each(tmp_path: Path, show: dict[str, object], needle: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        small_config(tmp_path, **show)
+    lines = [line for line in str(caught.value.format_message()).splitlines() if needle in line]
+    assert len(lines) == 1, str(caught.value.format_message())
