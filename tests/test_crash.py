@@ -12,12 +12,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from audioguide import writer
 from audioguide.config import load_config
+from audioguide.errors import InputError
 from audioguide.pipeline import render
 from audioguide.render.lock import render_lock
 from tests.conftest import Rendered, copy_project, copy_tone_project, short_sample
@@ -54,6 +56,47 @@ def test_staging_is_outside_the_output_root(tmp_path: Path) -> None:
     with writer.output_root(elsewhere):
         assert writer.root_of(elsewhere / "episodes" / "a.mp3") == elsewhere
     assert writer.root_of(tmp_path / "loose" / "a.txt") is None
+
+
+def test_write_files_writes_many_files_as_write_bytes_does(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    out, staging = project / "output", project / ".output.staging"
+    folder = out / "episodes"
+    old_umask = os.umask(0o077)  # the files are readable by all whatever the umask, as with write_bytes
+    try:
+        with writer.output_root(out):
+            assert writer.write_files(folder, [("a.html", b"A"), ("b.vtt", b"B")]) == ["a.html", "b.vtt"]
+            assert writer.written(out) == [Path("episodes/a.html"), Path("episodes/b.vtt")]
+            assert staging.is_dir() and list(staging.iterdir()) == []  # staged there; nothing left
+    finally:
+        os.umask(old_umask)
+    assert (folder / "a.html").read_bytes() == b"A" and (folder / "b.vtt").read_bytes() == b"B"
+    assert {(folder / n).stat().st_mode & 0o777 for n in ("a.html", "b.vtt")} == {0o644}
+
+    # unchanged bytes are left alone (same file, same time); changed and new files are written
+    for name in ("a.html", "b.vtt"):
+        os.utime(folder / name, ns=(1, 1))
+    inode = (folder / "a.html").stat().st_ino
+    assert writer.write_files(folder, iter([("a.html", b"A"), ("b.vtt", b"B2"), ("c.json", b"C")])) \
+        == ["b.vtt", "c.json"]
+    assert (folder / "a.html").stat().st_mtime_ns == 1 and (folder / "a.html").stat().st_ino == inode
+    assert (folder / "b.vtt").read_bytes() == b"B2" and (folder / "c.json").read_bytes() == b"C"
+
+    # a name that would leave the folder is refused, and nothing is written outside it
+    with pytest.raises(InputError, match="outside"):
+        writer.write_files(folder, [("../escaped.html", b"x")])
+    assert not (out / "escaped.html").exists()
+
+    # interrupted while the files are being made: those written are whole, the rest absent
+    def files() -> Iterator[tuple[str, bytes]]:
+        yield "d.html", b"D" * 100_000
+        yield "e.html", b"E"
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        writer.write_files(folder, files())
+    assert (folder / "d.html").read_bytes() == b"D" * 100_000 and (folder / "e.html").read_bytes() == b"E"
+    assert sorted(p.name for p in folder.iterdir()) == ["a.html", "b.vtt", "c.json", "d.html", "e.html"]
+    assert list(staging.iterdir()) == []  # the project's staging folder, kept outside a render
 
 
 @pytest.mark.slow  # waits two seconds for the lock

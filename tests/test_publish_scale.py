@@ -1,6 +1,7 @@
-"""A large show (issue 14, point 7): many episodes publish through worker processes with the same
-bytes as in one process, an edit to one episode rewrites only its files plus the feed and the
-show page, and an unchanged publish writes nothing.
+"""A large show (issue 14, point 7): the first build writes every episode's files once and
+gives the same bytes as a show built up a few episodes at a time, an edit to one episode
+rewrites only its files plus the feed and the show page, and an unchanged publish writes
+nothing. (How long it takes is measured by ``scripts/bench --only-site``, not here.)
 
 The episodes besides the rendered sample are records written by hand (with small stand-in
 MP3 files): publishing reads only the records and the files they name.
@@ -16,18 +17,22 @@ from pathlib import Path
 import feedparser
 import podcastparser
 
+from audioguide import writer
 from audioguide.cli import cli
+from audioguide.config import load_config
 from audioguide.models import Chapter, Cue, EpisodeRecord
+from audioguide.publish.publish import publish
 from tests.clirunner import cli_runner
-from tests.conftest import trim_sample
+from tests.conftest import copy_project, trim_sample
 
 
-def add_records(out: Path, count: int) -> list[Path]:
-    """``count`` episode records (and stand-in MP3s) in ``out/episodes``; their paths."""
+def add_records(out: Path, count: int, first: int = 1) -> list[Path]:
+    """``count`` episode records (and stand-in MP3s) in ``out/episodes``, numbered from
+    ``first``; their paths."""
     episodes = out / "episodes"
     episodes.mkdir(parents=True, exist_ok=True)
     paths = []
-    for i in range(1, count + 1):
+    for i in range(first, first + count):
         slug = f"extra-{i:04d}"
         (episodes / f"{slug}.mp3").write_bytes(b"\xff\xfb" + bytes(98))
         record = EpisodeRecord(
@@ -89,3 +94,41 @@ def test_a_large_show_publishes_then_rewrites_only_what_an_edit_changed(tone_pro
 
     _render(project)
     assert files_of(out) == after  # nothing written
+
+
+EPISODE_FILES = (".vtt", ".srt", ".chapters.json", ".html")
+
+
+def _publish(project: Path) -> list[str]:
+    """Publish the project's output folder; the files written, relative to it."""
+    config = load_config(project)
+    with writer.output_root(config.output_dir) as root:
+        publish(config, config.output_dir)
+        return [str(p) for p in writer.written(root)]
+
+
+def _episode_files(numbers: range) -> set[str]:
+    return {f"episodes/extra-{i:04d}{suffix}" for i in numbers for suffix in EPISODE_FILES}
+
+
+def _contents(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_first_build_writes_every_file_once_and_matches_a_show_built_up_gradually(tmp_path: Path) -> None:
+    count, step = 240, 80
+    at_once = copy_project(tmp_path / "at-once")
+    add_records(at_once / "output", count)
+    written = _publish(at_once)
+    assert {w for w in written if w.startswith("episodes/")} == _episode_files(range(1, count + 1))
+    assert {"feed.xml", "index.html", "style.css", "site.js", ".publish-state.json"} <= set(written)
+
+    gradual = copy_project(tmp_path / "gradual")
+    for first in range(1, count + 1, step):
+        add_records(gradual / "output", step, first)
+        written = _publish(gradual)
+        # only the new episodes' files, and what lists every episode
+        assert {w for w in written if w.startswith("episodes/")} == _episode_files(range(first, first + step))
+        assert {w for w in written if not w.startswith("episodes/")} >= {"feed.xml", "index.html"}
+    assert _contents(gradual / "output") == _contents(at_once / "output")
+    assert _publish(gradual) == []  # and then nothing is left to do

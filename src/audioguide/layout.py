@@ -6,6 +6,7 @@ read and write beside them. All of them take the names from here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,8 +116,15 @@ class Output:
         return self.guide(slug) / GUIDE_RECORD
 
     def episode_records(self) -> list[Path]:
-        """Every episode record (``episodes/*.json`` without the chapter files), sorted."""
-        return sorted(p for p in self.episodes.glob(f"*{RECORD}") if not p.name.endswith(CHAPTERS))
+        """Every episode record (``episodes/*.json`` without the chapter files), sorted.
+        (Names are sorted rather than paths: the same order, several times faster for a
+        show of thousands, which every up-to-date check lists.)"""
+        try:
+            with os.scandir(self.episodes) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(RECORD) and not e.name.endswith(CHAPTERS))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [self.episodes / name for name in names]
 
     def guide_records(self) -> list[Path]:
         return sorted(self.guides.glob(f"*/{GUIDE_RECORD}"))

@@ -32,7 +32,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from audioguide.errors import InputError
@@ -195,18 +195,7 @@ def atomic_path(dest: Path, *, durable: bool = True, beside: bool = False) -> It
             with open(tmp_path, "rb+") as f:
                 os.fsync(f.fileno())
         os.chmod(tmp_path, 0o644)
-        try:
-            os.replace(tmp_path, dest)
-        except OSError as exc:
-            if exc.errno != errno.EXDEV or folder == dest.parent:
-                raise
-            # the staging folder became another filesystem: stage beside dest after all
-            near = dest.with_name(tmp_path.name)
-            try:
-                _copy(tmp_path, near)
-                os.replace(near, dest)
-            finally:
-                near.unlink(missing_ok=True)
+        _place(tmp_path, dest, staged=folder != dest.parent)
         _remember(dest)
         if durable:
             _fsync_dir(dest.parent)
@@ -214,7 +203,23 @@ def atomic_path(dest: Path, *, durable: bool = True, beside: bool = False) -> It
         tmp_path.unlink(missing_ok=True)
 
 
-def _copy(src: Path, dst: Path) -> None:
+def _place(tmp_path: Path | str, dest: Path | str, *, staged: bool) -> None:
+    """Rename ``tmp_path`` onto ``dest`` (a ``staged`` file is in another folder: should that
+    be another filesystem after all, it is copied beside ``dest`` and renamed from there)."""
+    try:
+        os.replace(tmp_path, dest)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV or not staged:
+            raise
+        near = Path(dest).with_name(Path(tmp_path).name)
+        try:
+            _copy(tmp_path, near)
+            os.replace(near, dest)
+        finally:
+            near.unlink(missing_ok=True)
+
+
+def _copy(src: Path | str, dst: Path) -> None:
     shutil.copyfile(src, dst)
     os.chmod(dst, 0o644)
 
@@ -243,3 +248,70 @@ def write_bytes(dest: Path, data: bytes, *, durable: bool = False) -> bool:
 def write_text(dest: Path, text: str, *, durable: bool = False) -> bool:
     """:func:`write_bytes` for UTF-8 text."""
     return write_bytes(dest, text.encode("utf-8"), durable=durable)
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Write each ``(name, data)`` of ``files`` into ``folder`` as :func:`write_bytes` does
+    (atomically, through the staging folder; a file whose bytes are unchanged is left alone),
+    for many small files at once: the folder, its staging folder and the names already in it
+    are looked up once, so a new file costs one create and one rename. ``files`` is read as it
+    is written (it may be a generator). Names must be plain file names. Returns the names
+    written, in order.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    present = {entry.name for entry in os.scandir(folder)}
+    staging = _temp_folder(folder / "_")  # only the folder matters, not the name
+    absolute = Path(os.path.abspath(folder))
+    with _lock:
+        lists = [_written[r] for r in _roots if r == absolute or r in absolute.parents]
+    written: list[str] = []
+    staged, temp_prefix = staging != folder, f"{staging}{os.sep}."
+    temp_suffix = f".{os.getpid()}-"
+    for name, data in files:
+        if os.path.basename(name) != name or name in ("", ".", ".."):
+            raise InputError(f"path {name!r} would be written outside {folder}",
+                             fix="Use a plain slug of lowercase letters, digits and hyphens")
+        dest = f"{folder}{os.sep}{name}"
+        if name in present and _holds(dest, data):
+            continue
+        tmp_path = f"{temp_prefix}{name}{temp_suffix}{next(_counter)}.part"
+        try:
+            fd = _create(tmp_path)
+            try:
+                os.fchmod(fd, 0o644)  # whatever the umask, as atomic_path does
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            _place(tmp_path, dest, staged=staged)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_path)
+            raise
+        present.add(name)
+        written.append(name)
+        with _lock:
+            for done in lists:
+                done.append(absolute / name)
+    return written
+
+
+def _create(path: str) -> int:
+    """A new file at ``path``, open for writing (its folder made again if it was removed)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        return os.open(path, flags, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return os.open(path, flags, 0o644)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        with open(path, "rb") as f:
+            return os.fstat(f.fileno()).st_size == len(data) and f.read() == data
+    except OSError:
+        return False
+

@@ -39,7 +39,8 @@ def podcast_guid(feed_url: str) -> str:
 def timestamp(seconds: float, sep: str = ".") -> str:
     """``HH:MM:SS.mmm`` (``sep`` is ``,`` for SRT)."""
     ms = round(seconds * 1000)
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+    s = ms // 1000
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{sep}{ms % 1000:03d}"
 
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]
@@ -169,9 +170,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     first, oldest first for a serial show. The same inputs give the same bytes (no build
     timestamps)."""
     when = when or {}
-
-    def pub_date(record: EpisodeRecord) -> dt.datetime:
-        return when.get(record.slug) or _aware(record.published) or published(record.date)
+    dates = {r.slug: when.get(r.slug) or _aware(r.published) or published(r.date) for r in records}
 
     show = config.show
     base = show.base_url
@@ -200,8 +199,8 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     ext: ShowExtension = fg.audioguide
     ext.explicit, ext.guid, ext.show = show.explicit, podcast_guid(feed_url), show
     if records:
-        fg.lastBuildDate(max(pub_date(r) for r in records))
-    ordered = sorted(records, key=lambda r: (pub_date(r), r.number or 0, r.slug),
+        fg.lastBuildDate(max(dates.values()))
+    ordered = sorted(records, key=lambda r: (dates[r.slug], r.number or 0, r.slug),
                      reverse=show.type == "episodic")
     for record in ordered:
         mp3_url = urls[record.slug]
@@ -210,7 +209,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         fe.title(record.title)
         fe.guid(record.guid, permalink=False)
         fe.description(record.description or record.title)
-        fe.published(pub_date(record))
+        fe.published(dates[record.slug])
         fe.link(href=record.url or (pages or {}).get(record.slug, f"{stem}{PAGE}"))
         if record.authors:
             fe.podcast.itunes_author(", ".join(record.authors))

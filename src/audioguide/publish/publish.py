@@ -7,11 +7,16 @@ through :mod:`audioguide.writer`, so unchanged files keep their timestamps.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
 import os
+from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audioguide import __version__, faults, stamps
 from audioguide.errors import BuildError
@@ -20,7 +25,10 @@ from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish import artwork
 from audioguide.publish.records import load_record
 from audioguide.settings import Config
-from audioguide.writer import write_bytes, write_text
+from audioguide.writer import write_bytes, write_files, write_text
+
+if TYPE_CHECKING:
+    from audioguide.publish.episodes import EpisodeFiles
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +52,31 @@ def cover_path(config: Config, out_dir: Path) -> Path:
 
 def load_records(out_dir: Path) -> list[EpisodeRecord]:
     """Every rendered episode whose MP3 is present, from its side record."""
-    return [record for _, record in _records(Output(out_dir).episode_records())]
+    loaded = ((path, load_record(path)) for path in Output(out_dir).episode_records())
+    return [record for path, record in loaded if (path.parent / record.mp3).is_file()]
 
 
-def _records(paths: list[Path], *, cues: bool = True,
-             texts: dict[Path, bytes] | None = None) -> list[tuple[Path, EpisodeRecord]]:
-    """(path, record) for each record in ``paths`` whose MP3 is present (``texts``: the bytes of
-    records already read)."""
-    loaded = ((path, load_record(path, cues=cues, text=(texts or {}).get(path))) for path in paths)
-    return [(path, record) for path, record in loaded if (path.parent / record.mp3).is_file()]
+def _changed_files(paths: list[Path], texts: dict[Path, bytes], stale: set[Path], files: EpisodeFiles,
+                   episodes: list[EpisodeRecord]) -> Iterator[tuple[str, bytes]]:
+    """The files of each episode whose record is ``stale`` (changed since the last publish) or
+    whose page is missing, one episode at a time, from the records in ``paths`` (whose bytes are
+    ``texts``); appends each record whose MP3 is present to ``episodes``, without its cues (so a
+    large show's cues are never all in memory at once). Each record is parsed once."""
+    folder = paths[0].parent
+    present = {entry.name for entry in os.scandir(folder) if entry.is_file()}
+    for path in paths:
+        same = path not in stale
+        record = load_record(path, cues=not same, text=texts[path])
+        mp3_there = record.mp3 in present if os.path.basename(record.mp3) == record.mp3 \
+            else (folder / record.mp3).is_file()
+        if not mp3_there:
+            continue
+        if same and f"{record.slug}{PAGE}" not in present:
+            record, same = load_record(path, text=texts[path]), False
+        if not same:
+            yield from files.of(record)
+            record = replace(record, cues=())
+        episodes.append(record)
 
 
 def load_guides(out_dir: Path) -> list[GuideRecord]:
@@ -73,8 +97,6 @@ def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
     for r in records:
         known.setdefault(r.slug, r.guid)
     write_text(path, json.dumps(dict(sorted(known.items())), indent=2) + "\n")
-
-
 
 
 def _digest(data: bytes) -> str:
@@ -99,11 +121,11 @@ def publish(config: Config, out_dir: Path) -> None:
     guides) there is no podcast feed: none is written, and one left from before is removed.
     """
     out = Output(out_dir)
-    base = config.show.base_url
     cover = cover_path(config, out_dir)
     paths = out.episode_records()
     texts = {p: p.read_bytes() for p in [*paths, *out.guide_records()]}
-    digests = {str(p.relative_to(out_dir)): _digest(text) for p, text in texts.items()}
+    keys = {p: str(p.relative_to(out_dir)) for p in texts}
+    digests = {keys[p]: _digest(text) for p, text in texts.items()}
     settings = _settings_digest(config, cover)
     state = stamps.read(out.publish_state)
     same_settings = state.get("settings") == settings
@@ -111,19 +133,28 @@ def publish(config: Config, out_dir: Path) -> None:
     if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file():
         log.debug("feed and site are up to date")
         return
+    stale = {p for p in paths if before.get(keys[p]) != digests[keys[p]]}
+    with _fewer_collections():
+        _publish(config, out, cover, paths, texts, stale)
+    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
+    faults.point("published")
+
+
+def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts: dict[Path, bytes],
+             stale: set[Path]) -> None:
+    """The episodes' files (of the ``stale`` records, and those without a page), the feed and
+    the show page."""
     # only now: these import feedgen and Jinja2, which an up-to-date check does not need
-    from audioguide.publish.episodes import EpisodeFiles, write_episode_files
+    from audioguide.publish.episodes import EpisodeFiles
     from audioguide.publish.feed import build_feed
     from audioguide.publish.site import Pages, write_show_page
 
-    records = _records(paths, cues=False, texts=texts)
-    pages = set(os.listdir(out.episodes)) if records else set()
-    changed = [path for path, r in records
-               if before.get(str(path.relative_to(out_dir))) != digests[str(path.relative_to(out_dir))]
-               or f"{r.slug}{PAGE}" not in pages]
-    feed_url = base + FEED if records else ""
-    write_episode_files(EpisodeFiles(config.show, out_dir, cover.name, base + cover.name, feed_url), changed)
-    episodes = [r for _, r in records]
+    base = config.show.base_url
+    files = EpisodeFiles(config.show, cover=cover.name, cover_url=base + cover.name, feed_url=base + FEED)
+    episodes: list[EpisodeRecord] = []  # those whose MP3 is present, without their cues
+    if paths:
+        write_files(out.episodes, _changed_files(paths, texts, stale, files, episodes))
+    feed_url = base + FEED if episodes else ""  # the pages above are of episodes: there is a feed
     if episodes:
         write_bytes(out.feed, build_feed(config, episodes, cover_url=base + cover.name,
                                          urls={r.slug: f"{base}episodes/{r.mp3}" for r in episodes}),
@@ -131,10 +162,22 @@ def publish(config: Config, out_dir: Path) -> None:
     else:  # no episodes (a project of guides only, or every episode gone): no empty podcast
         out.feed.unlink(missing_ok=True)
     faults.point("feed-written")
-    _remember_guids(out_dir, episodes)
+    _remember_guids(out.root, episodes)
     newest_first = sorted(episodes, key=lambda r: (r.date, r.number or 0, r.slug),
                           reverse=config.show.type == "episodic")
     write_show_page(Pages(config.show, cover=cover.name, feed_url=feed_url), newest_first,
-                    out_dir, load_guides(out_dir))
-    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
-    faults.point("published")
+                    out.root, load_guides(out.root))
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cycle collector a hundredth as often inside the block. Publishing a large show
+    makes hundreds of thousands of small objects (records, views, feed items) and next to no
+    reference cycles, and each collection scans every live object: for 5,000 episodes it cost
+    0.15 s of 2.9 s of processor time, to free fewer than 50 objects."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0] * 100, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

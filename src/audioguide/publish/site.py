@@ -14,11 +14,13 @@ pages keep their modification times.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 import jinja2
@@ -44,9 +46,7 @@ def _whole_seconds(seconds: float) -> int:
     return max(0, int(math.floor(seconds + 0.5)))
 
 
-def clock(seconds: float) -> str:
-    """A time or duration as a clock: ``h:mm:ss`` from an hour up, else ``m:ss``."""
-    total = _whole_seconds(seconds)
+def _clock(total: int) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -54,9 +54,14 @@ def clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def clock(seconds: float) -> str:
+    """A time or duration as a clock: ``h:mm:ss`` from an hour up, else ``m:ss``."""
+    return _clock(_whole_seconds(seconds))
+
+
 def floor_clock(seconds: float) -> str:
     """Like :func:`clock` but truncated, for start times: a chapter at 59.7 s shows ``0:59``."""
-    return clock(math.floor(max(0.0, seconds)))
+    return _clock(int(seconds) if seconds > 0 else 0)  # int() is floor for what is positive
 
 
 def iso_duration(seconds: float) -> str:
@@ -104,9 +109,9 @@ def podcast_url(feed_url: str) -> str:
 # What the templates see
 # --------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ChapterView:
-    """One chapter as the episode page shows it."""
+class ChapterView(NamedTuple):
+    """One chapter as the episode page shows it. (Chapters and cues are named tuples, the
+    cheapest immutable values to make: a long show has hundreds of thousands.)"""
 
     title: str
     start: str
@@ -115,8 +120,7 @@ class ChapterView:
     """Start as a clock, e.g. ``1:47``."""
 
 
-@dataclass(frozen=True)
-class CueView:
+class CueView(NamedTuple):
     """One transcript sentence as the episode page shows it."""
 
     text: str
@@ -159,20 +163,19 @@ def _normal(text: str) -> str:
 
 
 def _chapter_views(chapters: tuple[Chapter, ...]) -> tuple[ChapterView, ...]:
-    return tuple(ChapterView(title=c.title, start=seconds_attr(c.start), time=floor_clock(c.start))
-                 for c in chapters)
+    return tuple([ChapterView(c.title, seconds_attr(c.start), floor_clock(c.start)) for c in chapters])
 
 
 def _cue_views(cues: tuple[Cue, ...], chapters: tuple[Chapter, ...]) -> tuple[CueView, ...]:
     headings = {_normal(c.title) for c in chapters}
-    return tuple(CueView(text=c.text, start=seconds_attr(c.start), time=floor_clock(c.start),
-                         heading=_normal(c.text) in headings)
-                 for c in cues)
+    return tuple([CueView(c.text, seconds_attr(c.start), floor_clock(c.start),
+                          bool(headings) and _normal(c.text) in headings)
+                  for c in cues])
 
 
-def episode_view(record: EpisodeRecord, *, cues: bool = True) -> EpisodeView:
-    """Everything the templates show about ``record``, formatted once (the show page, which
-    lists episodes, does not need their cues)."""
+def episode_view(record: EpisodeRecord, *, details: bool = True) -> EpisodeView:
+    """Everything the templates show about ``record``, formatted once; its chapters and cues
+    only with ``details`` (the show page, which lists episodes, shows neither)."""
     slug = quote(record.slug)
     return EpisodeView(
         slug=record.slug, title=record.title, description=record.description,
@@ -180,19 +183,22 @@ def episode_view(record: EpisodeRecord, *, cues: bool = True) -> EpisodeView:
         duration_iso=iso_duration(record.duration), duration_text=clock(record.duration),
         mp3=quote(record.mp3), mp3_size=file_size(record.size), page=f"{slug}{PAGE}",
         vtt=f"{slug}{VTT}", srt=f"{slug}{SRT}", chapters_json=f"{slug}{CHAPTERS}",
-        chapters=_chapter_views(record.chapters),
-        cues=_cue_views(record.cues, record.chapters) if cues else (),
+        chapters=_chapter_views(record.chapters) if details else (),
+        cues=_cue_views(record.cues, record.chapters) if details else (),
         authors=" and ".join([", ".join(record.authors[:-1]), record.authors[-1]] if len(record.authors) > 1
                              else record.authors),
         source_url=record.url,
     )
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment for the site's templates (autoescaped, strict about undefined)."""
+    """The Jinja2 environment for the site's templates (autoescaped, strict about undefined);
+    one per process, so each template is compiled once."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("audioguide", "templates"),
         autoescape=True,
+        auto_reload=False,  # package data: no need to look at the files before each page
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -234,7 +240,7 @@ class Pages:
     def index(self, records: Sequence[EpisodeRecord], guides: Sequence[GuideRecord]) -> str:
         """The show page listing ``records`` in the order given (their cues are not needed)."""
         return self.env.get_template("index.html").render(
-            **self.common, root="", episodes=[episode_view(r, cues=False) for r in records],
+            **self.common, root="", episodes=[episode_view(r, details=False) for r in records],
             podcast_url=podcast_url(self.feed_url), guides=[guide_view(g) for g in guides])
 
     def episode(self, record: EpisodeRecord) -> str:

@@ -23,6 +23,21 @@ def srt(cues: tuple[Cue, ...]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def captions(cues: tuple[Cue, ...]) -> tuple[str, str]:
+    """:func:`webvtt` and :func:`srt` of the same cues, each time formatted once for both.
+
+    >>> captions((Cue("Hello.", 0.5, 1.25),))
+    ('WEBVTT\\n\\n1\\n00:00:00.500 --> 00:00:01.250\\nHello.\\n', '1\\n00:00:00,500 --> 00:00:01,250\\nHello.\\n')
+    """
+    vtt, srt_ = [], []
+    for i, c in enumerate(cues, start=1):
+        start, end = timestamp(c.start), timestamp(c.end)
+        vtt.append(f"{i}\n{start} --> {end}\n{c.text}")
+        # the same clock with SRT's comma before the milliseconds (always the last three digits)
+        srt_.append(f"{i}\n{start[:-4]},{start[-3:]} --> {end[:-4]},{end[-3:]}\n{c.text}")
+    return "WEBVTT\n\n" + "\n\n".join(vtt) + "\n", "\n\n".join(srt_) + "\n"
+
+
 def chapters_json(record: EpisodeRecord, cover_url: str) -> str:
     """Podcasting 2.0 JSON chapters."""
     data = {
