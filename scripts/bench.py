@@ -10,12 +10,18 @@ Prints, measured in one run on this machine:
   7. a batch of articles rendered with --jobs 2 and on a local Dask cluster of worker processes
   8. a 5 MB one-line article (dozens of hours of speech) refused up front (--only-limits: only this)
   9. an article of 1,500 sections of two words each, rendered cold (every sentence new)
+ 10. the Opus alternate (--only-opus: only this): what it adds to a render and to a one-sentence
+     edit (CPU seconds), against encoding the whole episode's Opus from its MP3 instead; and at
+     12, 16, 24 and 32 kbit/s its size, how well the recogniser hears it, its ViSQOL score and
+     coded bandwidth (what the recogniser, which listens below 8 kHz, cannot tell) and its true
+     peak, against the MP3
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -25,6 +31,7 @@ import tempfile
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 AUDIOGUIDE = [sys.executable, "-m", "audioguide"]
@@ -249,6 +256,202 @@ def new_text_row(tmp: Path) -> None:
           f"(target <= 400 MB)")
 
 
+def cpu_timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and CPU seconds (user and system, the process and every child it waited for:
+    ffmpeg) of a command: on a shared machine CPU seconds are the steadier figure."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+             "print(time.perf_counter() - t, r.ru_utime + r.ru_stime)")
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=cwd, check=True, capture_output=True,
+                         text=True, env=env).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def set_audio(root: Path, **values: object) -> None:
+    """Set keys of ``[audio]`` in the project's audioguide.toml."""
+    toml = root / "audioguide.toml"
+    lines = [line for line in toml.read_text().splitlines()
+             if line.split("=")[0].strip() not in values]
+    at = lines.index("[audio]") + 1
+    lines[at:at] = [f"{k} = {json.dumps(v)}" for k, v in values.items()]
+    toml.write_text("\n".join(lines) + "\n")
+
+
+_BANDS = ("NB", "MB", "WB", "SWB", "FB")
+
+
+def bandwidths(path: Path) -> dict[str, float]:
+    """Share of an Ogg Opus file's packets coded at each audio bandwidth (narrow 4 kHz, medium
+    6, wide 8, super-wide 12, full 20), from their TOC bytes (RFC 6716, 3.1)."""
+    from mutagen.ogg import OggPage
+
+    counts: dict[str, int] = {}
+    with path.open("rb") as f:
+        pages = []
+        while True:
+            try:
+                pages.append(OggPage(f))
+            except EOFError:
+                break
+    for packet in OggPage.to_packets(pages)[2:]:
+        config = packet[0] >> 3
+        band = (_BANDS[config // 4] if config < 12 else ("SWB", "FB")[(config - 12) // 2] if config < 16
+                else ("NB", "WB", "SWB", "FB")[(config - 16) // 4])
+        counts[band] = counts.get(band, 0) + 1
+    total = sum(counts.values())
+    return {b: counts[b] / total for b in _BANDS if b in counts}
+
+
+def heard(config_root: Path, audio: Path) -> float:
+    """Word recall of the ordinary words (``check --speech``'s figure) of ``audio``, heard along
+    the sample's record."""
+    from audioguide.config import load_config
+    from audioguide.models import EpisodeRecord
+    from audioguide.verify import recall
+
+    config = load_config(config_root)
+    record = EpisodeRecord.from_json(json.loads((config_root / "output" / "episodes" / f"{SAMPLE}.json").read_text()))
+    lexicon = recall.script_lexicons(config).get(SAMPLE, config.lexicon)
+    return recall.overall(recall.episode_report(audio, record, lexicon))
+
+
+def join_cost(root: Path) -> None:
+    """What an edit adds for the Opus besides encoding its new segments: joining every kept
+    segment's packets, tagging the result and hashing it (this process's CPU time)."""
+    from audioguide.audio import opus
+    from audioguide.audio.tags import Tags, write_opus_tags
+    from audioguide.layout import SEGMENTS
+    from audioguide.models import EpisodeRecord
+    from audioguide.stamps import integrity
+
+    data = json.loads((root / "output" / "episodes" / f"{SAMPLE}.json").read_text())
+    record = EpisodeRecord.from_json(data)
+    parts = []
+    for key in data["segments"]:
+        kept = json.loads((root / SEGMENTS / f"{key}.json").read_text())
+        parts.append((opus.OpusSegment.from_json(root / SEGMENTS / f"{key}.opus", kept["opus"]),
+                      kept["segment"]["samples"]))
+    dest = root / "joined.opus"
+    start = time.process_time()
+    opus.join(parts, dest, serial=1)
+    joined = time.process_time()
+    write_opus_tags(dest, Tags(record.title, "artist", "album", record.date, cover=root / "output" / "cover.jpg"),
+                    record.chapters)
+    tagged = time.process_time()
+    integrity(dest)
+    done = time.process_time()
+    print(f"  of which the Opus join of {len(parts)} segments {joined - start:.3f} CPU s, its tags (cover "
+          f"included) {tagged - joined:.3f}, its SHA-256 {done - tagged:.3f}")
+
+
+def audio_bits(path: Path, seconds: float) -> float:
+    """kbit/s of an Ogg Opus file's audio packets alone (no pages, no tags)."""
+    from mutagen.ogg import OggPage
+
+    with path.open("rb") as f:
+        pages = []
+        while True:
+            try:
+                pages.append(OggPage(f))
+            except EOFError:
+                break
+    return sum(len(p) for p in OggPage.to_packets(pages)[2:]) * 8 / seconds / 1000
+
+
+def decoded_48k(path: Path) -> Any:
+    """An audio file decoded by ffmpeg: mono float samples at 48 kHz."""
+    import numpy as np
+
+    from audioguide import ffmpeg
+
+    pcm = ffmpeg.run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "48000", "pipe:1"])
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
+
+
+VISQOL_CLIP = (0.0, 30.0)
+"""Seconds of the sample ViSQOL compares (the intro music and the first sentences): its pure-Python
+port takes about a minute for each."""
+
+
+def visqol(path: Path, reference: Path) -> float:
+    """ViSQOL v3's MOS-LQO in audio mode (full band, 48 kHz) of ``path`` against ``reference``:
+    a perceptual model that, unlike the recogniser, hears above 8 kHz."""
+    from visqol import VisqolApi
+
+    api = VisqolApi()
+    api.create(mode="audio")
+    start, end = (int(t * 48000) for t in VISQOL_CLIP)
+    return float(api.measure_from_arrays(decoded_48k(reference)[start:end], decoded_48k(path)[start:end],
+                                         48000).moslqo)
+
+
+def opus_row(tmp: Path) -> None:
+    """The Opus alternate: its cost in a render and in a one-sentence edit, and its bitrate."""
+    cache = tmp / "opus-cache"
+    render = [*AUDIOGUIDE, "render"]
+    print("\nOpus alternate (CPU seconds: the render process and its ffmpeg children):")
+    first = fresh_project(tmp, "opus-first")
+    cpu_timed(render, first, {**os.environ, "AUDIOGUIDE_CACHE": str(cache)})  # speaks every sentence once
+    rows: dict[bool, Path] = {}
+    envs: dict[bool, dict[str, str]] = {}
+    for on in (False, True):
+        root = fresh_project(tmp, f"opus-{'on' if on else 'off'}")
+        set_audio(root, opus=on)
+        own = tmp / f"opus-cache-{on}"  # a copy each, so that both speak each edited sentence
+        shutil.copytree(cache, own)
+        envs[on] = {**os.environ, "AUDIOGUIDE_CACHE": str(own)}
+        wall, cpu = cpu_timed(render, root, envs[on])
+        print(f"  render, sentences cached, opus = {str(on).lower():5s}:   {cpu:5.1f} CPU s ({wall:4.1f} s wall)")
+        rows[on] = root
+    words = ("professionalism", "real professionalism", "true professionalism", "clear professionalism",
+             "steady professionalism", "professionalism")
+    costs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for old, new in itertools.pairwise(words):  # each edit once with Opus and once without, in turn
+        for on, root in rows.items():
+            script = root / "episodes" / f"{SAMPLE}.md"
+            script.write_text(script.read_text().replace(f"continued interest and {old}",
+                                                         f"continued interest and {new}"))
+            costs[on].append(cpu_timed(render, root, envs[on]))
+    for on, runs in costs.items():
+        cpu, wall = sorted(c for _, c in runs)[len(runs) // 2], sorted(w for w, _ in runs)[len(runs) // 2]
+        print(f"  one-sentence edit, opus = {str(on).lower():5s} (median of {len(runs)}): {cpu:5.2f} CPU s "
+              f"({wall:4.1f} s wall)")
+    join_cost(rows[True])
+    on = rows[True]
+    episode = on / "output" / "episodes"
+    mp3 = episode / f"{SAMPLE}.mp3"
+    start = time.perf_counter()
+    from audioguide import ffmpeg
+
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN); print(r.ru_utime + r.ru_stime)")
+    encode = [ffmpeg.ffmpeg_exe(), "-i", str(mp3), "-map", "0:a", "-c:a", "libopus", "-b:a", "24k", "-ac", "1",
+              "-y", str(tmp / "whole.opus")]
+    whole = float(subprocess.run([sys.executable, "-c", probe, *encode], check=True, capture_output=True,
+                                 text=True).stdout)
+    seconds = json.loads((episode / f"{SAMPLE}.json").read_text())["duration"]
+    print(f"  instead, the whole episode's Opus from its MP3 ({seconds:.0f} s): {whole:5.2f} CPU s "
+          f"({time.perf_counter() - start:.1f} s wall), on every edit")
+    from audioguide.audio import master
+
+    base = heard(on, mp3)
+    size = mp3.stat().st_size
+    print(f"  MP3 96k: {size / 1e3:6.0f} kB (audio 96 kbit/s, and the cover in its tags), recall {base:.3f}, "
+          f"true peak {master.measure_file(mp3).true_peak_dbtp:+.1f} dBTP; ViSQOL (MOS-LQO, 1-5) of the "
+          f"Opus against it on seconds {VISQOL_CLIP[0]:g}-{VISQOL_CLIP[1]:g}")
+    for bitrate in ("12k", "16k", "24k", "32k"):
+        set_audio(on, opus_bitrate=bitrate)
+        subprocess.run(render, cwd=on, check=True, stdout=subprocess.DEVNULL, env=envs[True])
+        path = episode / f"{SAMPLE}.opus"
+        record = json.loads((episode / f"{SAMPLE}.json").read_text())["opus"]
+        bands = ", ".join(f"{b} {share:.0%}" for b, share in bandwidths(path).items())
+        peak = master.measure_file(path).true_peak_dbtp
+        print(f"  Opus {bitrate}: {record['size'] / 1e3:5.0f} kB ({record['size'] / size:.0%} of the MP3; audio "
+              f"{audio_bits(path, record['duration']):.1f} kbit/s), recall {heard(on, path):.3f}, ViSQOL "
+              f"{visqol(path, mp3):.2f}; coded {bands}; true peak {peak:+.1f} dBTP")
+
+
 def limits(tmp: Path) -> None:
     """How long render takes to refuse a 5 MB one-line article (whole process), and its line."""
     root = fresh_project(tmp, "limits")
@@ -276,6 +479,8 @@ def main() -> None:
                         help="measure only the article of 1,500 two-word sections")
     parser.add_argument("--only-site", action="store_true",
                         help="measure only the feed and site for 5,000 episodes")
+    parser.add_argument("--only-opus", action="store_true",
+                        help="measure only the Opus alternate (its cost, and its bitrate against recall)")
     args = parser.parse_args()
     env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     print(f"audioguide benchmark ({env_note}); every figure measured in this run\n")
@@ -292,6 +497,9 @@ def main() -> None:
             return
         if args.only_site:
             feed_and_site(tmp)
+            return
+        if args.only_opus:
+            opus_row(tmp)
             return
         root = fresh_project(tmp, "sample")
         raw = raw_piper(spoken_text(root), tmp / "raw.wav")
@@ -328,6 +536,7 @@ def main() -> None:
         feed_and_site(tmp)
         limits(tmp)
         sections_row(tmp)
+        opus_row(tmp)
         if args.batch:
             cluster_batch(tmp, args.batch)
 

@@ -220,6 +220,8 @@ def test_the_disk_estimate_counts_one_segment_of_raw_audio_and_the_output() -> N
     assert temporary == 88_200 * MAX_SEGMENT_SECONDS + 16_000 * 600  # a segment's mix, the segments
     assert output == 16_000 * 600 + (1 << 20)
     assert disk_needed(600, "128k", guide=True)[1] > 2.5 * 16_000 * 600
+    with_opus = disk_needed(600, "128k", guide=False, opus="24k")  # the Opus alternate, kept and output
+    assert with_opus == (temporary + 3_000 * 600, output + 3_000 * 600)
 
 
 def _words_per_minute(engine: str, root: Path) -> float:

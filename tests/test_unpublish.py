@@ -47,6 +47,7 @@ def test_deleted_script_is_reported_then_unpublished(two_episodes: Path, caplog:
     assert "episodes/second: is published but no script in episodes/. Fix: Run audioguide unpublish second" in err
 
     assert "episodes/second." in (project / "output" / "index.html").read_text("utf-8")
+    assert (project / "output" / "episodes" / "second.opus").is_file()  # the Opus alternate goes too
     code, out, err = _run(project, "unpublish", "second")
     assert code == 0, err
     assert "Unpublished second" in out

@@ -43,6 +43,7 @@ from audioguide.settings import (
     Config,
     ShowConfig,
     Source,
+    opus_bitrate_problem,
     parse_duration,
     voice_value_problem,
 )
@@ -101,6 +102,9 @@ def _validate(cfg: Config, problems: list[str]) -> None:
             problems.append(problem)
     if not MP3_BITRATE.match(cfg.audio.bitrate):
         problems.append("audio.bitrate must be an MP3 bitrate such as 64k, 96k or 128k")
+    opus_problem = opus_bitrate_problem(cfg.audio.opus_bitrate)
+    if opus_problem:
+        problems.append(opus_problem)
     if not LOUDNESS_RANGE[0] <= cfg.audio.loudness <= LOUDNESS_RANGE[1]:
         problems.append(f"audio.loudness must be between {LOUDNESS_RANGE[0]:g} and {LOUDNESS_RANGE[1]:g} "
                         "LUFS (podcasts use -16)")

@@ -42,6 +42,8 @@ EPISODE_FOLDER = "episodes"
 GUIDE_FOLDER = "guides"
 
 MP3 = ".mp3"
+OPUS = ".opus"
+"""An episode's Opus alternate (Ogg Opus), beside its MP3; kept segments' Opus beside theirs."""
 RECORD = ".json"
 """An episode's record, beside its MP3: the facts publishing needs, and its build stamp."""
 VTT = ".vtt"
@@ -100,8 +102,8 @@ class Output:
         return self.root / f"cover.{ext}"
 
     def episode(self, slug: str, suffix: str) -> Path:
-        """``episodes/<slug><suffix>``: ``.mp3``, ``.json`` (the record), ``.vtt``, ``.srt``,
-        ``.chapters.json``, ``.html``; refused if the slug would lead outside the folder."""
+        """``episodes/<slug><suffix>``: ``.mp3``, ``.opus``, ``.json`` (the record), ``.vtt``,
+        ``.srt``, ``.chapters.json``, ``.html``; refused if the slug would lead outside the folder."""
         return inside(self.root, EPISODE_FOLDER, f"{slug}{suffix}")
 
     def guide(self, slug: str) -> Path:

@@ -151,6 +151,8 @@ class EpisodeMeta:
     stop_locations: tuple[tuple[int, Location], ...] = ()
     """The front matter's ``locations`` given by stop number (those given by heading are on
     their sections): resolved once the stops are numbered."""
+    soundbite: str | None = None
+    """``soundbite:``, the sentence the episode's highlight starts from (else its lede)."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,53 @@ class RenderedEpisode:
 
 
 @dataclass(frozen=True)
+class OpusFile:
+    """An episode's Opus alternate (``[audio] opus``): ``output/episodes/<slug>.opus``, what
+    ``podcast:alternateEnclosure`` lists."""
+
+    file: str
+    """File name inside ``output/episodes/``."""
+    size: int
+    """Exact byte length (tags included)."""
+    bitrate: int
+    """Bits per second the encoder aimed at (``[audio] opus_bitrate``; variable bitrate, so the
+    file's own average is near it, not exactly it)."""
+    duration: float
+    """Seconds, as decoded (the MP3's length, to 1/48,000 s)."""
+    integrity: str
+    """The file's SHA-256 as a Subresource Integrity string, ``sha256-`` and the digest in
+    base64: what ``podcast:integrity type="sri"`` takes as its ``value``."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": self.file, "size": self.size, "bitrate": self.bitrate,
+                "duration": round(self.duration, 3), "integrity": self.integrity}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> OpusFile:
+        return cls(str(d["file"]), int(d["size"]), int(d["bitrate"]), float(d["duration"]),
+                   str(d["integrity"]))
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    """The episode's highlight (``podcast:soundbite``): whole sentences of 15 to 60 s."""
+
+    start: float
+    """Seconds from the start of the episode."""
+    duration: float
+    """Seconds."""
+    title: str
+    """Its first sentence, shortened to 128 characters at most (the namespace's limit)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {"start": round(self.start, 3), "duration": round(self.duration, 3), "title": self.title}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Soundbite:
+        return cls(float(d["start"]), float(d["duration"]), str(d["title"]))
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     """What publishing knows about a rendered episode: ``output/episodes/<slug>.json``.
 
@@ -285,10 +334,16 @@ class EpisodeRecord:
     """The article's authors: the item's ``itunes:author``."""
     url: str | None = None
     """The original article: the item's ``link``."""
+    opus: OpusFile | None = None
+    """The Opus alternate, when ``[audio] opus`` made one."""
+    soundbite: Soundbite | None = None
+    """The highlight, when the episode has 15 s of sentences to give one."""
 
     def to_json(self) -> dict[str, object]:
         source = {"published": self.published.isoformat() if self.published else None,
-                  "authors": list(self.authors) or None, "url": self.url}
+                  "authors": list(self.authors) or None, "url": self.url,
+                  "opus": self.opus.to_json() if self.opus else None,
+                  "soundbite": self.soundbite.to_json() if self.soundbite else None}
         return {
             "slug": self.slug, "title": self.title, "date": self.date.isoformat(),
             "description": self.description, "number": self.number, "guid": self.guid,
@@ -311,6 +366,8 @@ class EpisodeRecord:
             cues=tuple(Cue.from_json(c) for c in d["cues"]),
             published=dt.datetime.fromisoformat(d["published"]) if d.get("published") else None,
             authors=tuple(d.get("authors") or ()), url=d.get("url"),
+            opus=OpusFile.from_json(d["opus"]) if d.get("opus") else None,
+            soundbite=Soundbite.from_json(d["soundbite"]) if d.get("soundbite") else None,
         )
 
 

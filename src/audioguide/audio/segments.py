@@ -31,9 +31,10 @@ from pathlib import Path
 import fastcrc
 
 from audioguide import ffmpeg
-from audioguide.audio import loudness
+from audioguide.audio import loudness, opus
 from audioguide.audio.loudness import Measured
 from audioguide.errors import BuildError
+from audioguide.layout import OPUS
 
 RATE = 44100
 FRAME = 1152
@@ -116,14 +117,23 @@ class Segment:
     """The Info frame ffmpeg wrote for it alone: the template for the joined file's."""
 
 
-def encode(pcm: Path, dest: Path, *, bitrate: str, chain: str | None = None,
-           measure: bool = False) -> tuple[Segment, Measured | None]:
+def encode(pcm: Path, dest: Path, *, bitrate: str, chain: str | None = None, measure: bool = False,
+           opus_bitrate: str | None = None) -> tuple[Segment, Measured | None, opus.OpusSegment | None]:
     """Encode raw mono 16-bit PCM at 44.1 kHz (``pcm``, through the ffmpeg filter ``chain`` when
     given) into the frames at ``dest``; with ``measure``, also the loudness of the encoded audio
-    as a listener's decoder gives it back."""
-    ffmpeg.run([*ffmpeg_pcm(), "-i", str(pcm), *(["-af", chain] if chain else []), "-c:a", "libmp3lame",
-                "-b:a", bitrate, "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", "-y", str(dest)],
-               what="MP3 encoding")
+    as a listener's decoder gives it back. With ``opus_bitrate``, the same ffmpeg run also
+    encodes it to Opus, beside ``dest`` (:mod:`audioguide.audio.opus`)."""
+    mp3 = ["-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3",
+           "-y", str(dest)]
+    opus_dest = dest.with_suffix(OPUS)
+    if opus_bitrate is None:
+        ffmpeg.run([*ffmpeg_pcm(), "-i", str(pcm), *(["-af", chain] if chain else []), *mp3],
+                   what="MP3 encoding")
+    else:
+        ffmpeg.run([*ffmpeg_pcm(), "-i", str(pcm),
+                    "-filter_complex", opus.split_graph(chain, pcm.stat().st_size // 2),
+                    "-map", "[mp3]", *mp3, "-map", "[opus]", *opus.encoder_args(opus_bitrate), "-y",
+                    str(opus_dest)], what="MP3 and Opus encoding")
     measured = loudness.measure(["-i", str(dest)], what=f"the encoded {dest.name}") if measure else None
     encoded = dest.read_bytes()  # the Info frame is filled in at the end: a file, not a pipe
     sizes = frame_sizes(encoded)
@@ -133,8 +143,9 @@ def encode(pcm: Path, dest: Path, *, bitrate: str, chain: str | None = None,
     dest.write_bytes(data)
     body = len(data) - sizes[-1]
     samples = _tag_samples(info, len(sizes) - 1)
-    return Segment(dest, samples, len(sizes) - 1, body, crc16(data[:body]), sizes[-1],
-                   crc16(data[body:]), info), measured
+    return (Segment(dest, samples, len(sizes) - 1, body, crc16(data[:body]), sizes[-1],
+                    crc16(data[body:]), info), measured,
+            opus.read_segment(opus_dest) if opus_bitrate is not None else None)
 
 
 def ffmpeg_pcm() -> list[str]:

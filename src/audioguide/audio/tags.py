@@ -1,6 +1,7 @@
 # mypy: disable-error-code="no-untyped-call"
 # (mutagen is unannotated)
-"""ID3v2.4 tags and chapters (CHAP frames with a CTOC) written with mutagen; cover art for M4B.
+"""ID3v2.4 tags and chapters (CHAP frames with a CTOC) written with mutagen; the same as Vorbis
+comments for the Opus alternate; cover art for M4B.
 
 mutagen writes an ID3 tag's frames sorted by size, which puts chapters in no particular order
 (the longest title last). :class:`_ChapteredID3` writes the tables of contents and then the
@@ -188,6 +189,62 @@ def tag_m4b(path: Path, cover: Path | None) -> None:
     audio = MP4(path)
     audio["covr"] = [MP4Cover(cover.read_bytes(),
                               imageformat=MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG)]
+    audio.save()
+
+
+def _clock(seconds: float) -> str:
+    """``HH:MM:SS.mmm``, as Vorbis comment chapters write times.
+
+    >>> _clock(3725.5)
+    '01:02:05.500'
+    """
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def write_opus_tags(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
+    """Replace the Vorbis comments of the Ogg Opus file ``path`` with ``tags`` (as
+    :func:`write_tags` writes the MP3's, under the names tag editors give those ID3 frames: the
+    article's writers as ``LYRICIST``, the cover as ``METADATA_BLOCK_PICTURE``), and one
+    ``CHAPTERnnn``/``CHAPTERnnnNAME`` pair per chapter (the Vorbis chapter convention, which
+    podcast apps such as AntennaPod read). The article's address has no Vorbis name and is left
+    out."""
+    import base64
+
+    from mutagen.flac import Picture
+    from mutagen.oggopus import OggOpus
+    from PIL import Image
+
+    audio: Any = OggOpus(path)
+    audio.delete()
+    comments: dict[str, list[str]] = {
+        "TITLE": [tags.title], "ALBUM": [tags.album], "DATE": [tags.date.isoformat()],
+        "GENRE": [tags.genre], "LANGUAGE": [tags.language]}
+    if tags.artist:
+        comments["ARTIST"] = [tags.artist]
+    if tags.track is not None:
+        comments["TRACKNUMBER"] = [str(tags.track)]
+        if tags.track_total:
+            comments["TRACKTOTAL"] = [str(tags.track_total)]
+    if tags.description:
+        comments["DESCRIPTION"] = [tags.description]
+    if tags.writers:
+        comments["LYRICIST"] = list(tags.writers)
+    if tags.cover is not None:
+        picture: Any = Picture()
+        picture.type, picture.desc = 3, "Cover"
+        picture.mime = "image/png" if tags.cover.suffix.lower() == ".png" else "image/jpeg"
+        picture.data = tags.cover.read_bytes()
+        with Image.open(tags.cover) as image:
+            picture.width, picture.height = image.size
+            picture.depth = 8 * len(image.getbands())
+        comments["METADATA_BLOCK_PICTURE"] = [base64.b64encode(picture.write()).decode("ascii")]
+    width = max(3, len(str(len(chapters))))
+    for number, chapter in enumerate(chapters, start=1):
+        comments[f"CHAPTER{number:0{width}d}"] = [_clock(chapter.start)]
+        comments[f"CHAPTER{number:0{width}d}NAME"] = [chapter.title]
+    for key, values in comments.items():
+        audio[key] = values
     audio.save()
 
 

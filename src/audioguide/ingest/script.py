@@ -3,7 +3,8 @@
 Format (documented in the README):
 
 * YAML front matter between ``---`` lines: ``title``, ``slug``, ``date``, ``source``,
-  ``description`` and optional ``engine``, ``voice``, ``language``, ``kind``, ``episode``, ``guid``.
+  ``description`` and optional ``engine``, ``voice``, ``language``, ``kind``, ``episode``, ``guid``,
+  ``soundbite`` (the sentence the episode's highlight starts from).
 * The body is Markdown. Text before the first heading is the opening chapter ("Introduction");
   every ``##`` heading starts a chapter and is spoken. Blank lines separate paragraphs;
   ``1.`` and ``-`` lines are list items.
@@ -44,7 +45,7 @@ DEFAULT_PAUSE = 1.0
 LOCATION_CUE = places.LOCATION_CUE
 SCRIPT_KEYS = frozenset({"title", "slug", "date", "source", "description", "engine", "voice", "language",
                          "kind", "episode", "guid", "lexicon", "author", "authors", "url", "tags", "draft",
-                         "guide", "locations", *VOICE_LIMITS})
+                         "guide", "locations", "soundbite", *VOICE_LIMITS})
 """The keys audioguide writes and reads in a script's front matter (documented in the README)."""
 GENERATOR_KEYS = frozenset({
     # Jekyll, Hugo, Eleventy, MkDocs (blog plugin), Astro, Gatsby and common themes
@@ -179,7 +180,7 @@ def front_matter(meta: EpisodeMeta) -> dict[str, Any]:
     front["description"] = meta.description
     if meta.authors:
         front.update({"author": meta.authors[0]} if len(meta.authors) == 1 else {"authors": list(meta.authors)})
-    for key in ("engine", "voice", "language", "episode", "guid"):
+    for key in ("engine", "voice", "language", "episode", "guid", "soundbite"):
         if getattr(meta, key) is not None:
             front[key] = getattr(meta, key)
     if meta.tags:
@@ -293,9 +294,12 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         elif data.get("kind", "guide") != "guide":
             problems.append("guide: makes the script an audio guide; remove kind: episode")
         kind = "guide"
-    for key in ("description", "source", "engine", "voice", "language", "guid"):
+    for key in ("description", "source", "engine", "voice", "language", "guid", "soundbite"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key} must be text")
+    if isinstance(data.get("soundbite"), str) and not _needle(data["soundbite"]):
+        problems.append("soundbite must be a sentence of the script (the highlight starts there), "
+                        "or be left out for the episode's opening")
     if isinstance(data.get("language"), str) and facts.language_tag(data["language"]) is None:
         problems.append(f"language {data['language']!r} must be a language code such as en or fr-FR")
     episode = data.get("episode")
@@ -323,6 +327,7 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         authors=found["authors"], url=found["url"], tags=found["tags"], draft=found["draft"],
         guide=guide if isinstance(guide, str) else None,
         stop_locations=tuple((k, v) for k, v in by_number if isinstance(k, int)),
+        soundbite=data.get("soundbite") or None,
     ), [(k, v) for k, v in by_number if isinstance(k, str)]
 
 
@@ -381,6 +386,73 @@ def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, L
     return out
 
 
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                              "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def quote_key(text: str) -> str:
+    """``text`` as a ``soundbite:`` quote is matched against sentences: case, curly quotes,
+    dashes and spacing do not matter.
+
+    >>> quote_key("  It\u2019s a  GOOD sign\u2014really ")
+    "it's a good sign-really"
+    """
+    return " ".join(text.translate(_QUOTE_MARKS).casefold().split())
+
+
+def _needle(quote: str) -> str:
+    """What of a quote is looked for: its key, without quote marks or an ellipsis around it."""
+    return quote_key(quote).strip(" \"'").removesuffix("...").removesuffix("\u2026").strip(" \"'")
+
+
+def find_quote(quote: str, sentences: list[str]) -> int | None:
+    """The index of the sentence in which ``quote`` starts (it may be part of a sentence, or
+    run on into the next ones; quote marks or an ellipsis around it do not count), or ``None``
+    when the sentences do not hold it.
+
+    >>> find_quote("\u201cthe second one. And\u2026\u201d", ["First one.", "The second one.", "And a third."])
+    1
+    """
+    keys = [quote_key(s) for s in sentences]
+    needle = _needle(quote)
+    at = " ".join(keys).find(needle)
+    if at < 0 or not needle:
+        return None
+    position = 0
+    for index, key in enumerate(keys):
+        position += len(key) + 1
+        if at < position:
+            return index
+    return None  # pragma: no cover - the text was found, so some sentence holds its start
+
+
+def script_sentences(sections: tuple[Section, ...], language: str) -> list[str]:
+    """Every sentence of a script as written (headings, and list items with their numbers),
+    in order: the text a ``soundbite:`` quote is looked for in."""
+    out: list[str] = []
+    for section in sections:
+        if section.heading:
+            out.append(section.heading)
+        for block in section.blocks:
+            if block.kind == "pause":
+                continue
+            number = f"{block.number}. " if block.kind == "item" and block.number is not None else ""
+            out += split_sentences(number + block.text, language)
+    return out
+
+
+def _check_soundbite(quote: str, sections: tuple[Section, ...], language: str, path: Path) -> None:
+    """Refuse a ``soundbite:`` the script does not hold, suggesting the likeliest sentence meant."""
+    sentences = script_sentences(sections, language)
+    if find_quote(quote, sentences) is not None:
+        return
+    keys = {quote_key(s): s for s in sentences}
+    close = difflib.get_close_matches(_needle(quote), list(keys), n=1, cutoff=0.3)
+    hint = f"Did you mean {leading_words(keys[close[0]].split(), 80)!r}? Or remove" if close else "Remove"
+    raise InputError(f"soundbite {quote!r} is not a sentence of the script", path=path,
+                     fix=f"{hint} 'soundbite:' to start the episode's highlight at its opening")
+
+
 def _cue_seconds(match: re.Match[str]) -> float:
     if match.group(1) is None:
         return DEFAULT_PAUSE
@@ -426,6 +498,8 @@ def parse(text: str, path: Path) -> Script:
     if not any(b.kind != "pause" for s in sections for b in s.blocks):
         raise InputError("the script has no text to speak", path=path,
                          fix="Write paragraphs under the front matter, or re-run audioguide import")
+    if meta.soundbite:
+        _check_soundbite(meta.soundbite, tuple(sections), meta.language or "en", path)
     return Script(meta=meta, sections=tuple(sections), path=path)
 
 

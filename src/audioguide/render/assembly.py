@@ -13,6 +13,11 @@ is measured as it is made; their 400 ms blocks combine into the episode's integr
 :data:`GAIN_TOLERANCE`, the gain is corrected and the segments are mastered again; a segment
 whose true peak went over the ceiling is limited harder and encoded again on its own.
 
+**Opus.** With an Opus bitrate, each segment is also encoded to Opus in the same ffmpeg run
+as its MP3, and kept beside it; the episode's Opus alternate is the segments' packets joined
+into one Ogg stream (:mod:`audioguide.audio.opus`), so an edit encodes only the segments it
+makes again, in both formats.
+
 **Quick edits.** Encoded segments are kept (``.cache/segments`` in the project), keyed by their
 sentences, pauses, music and mastering settings, gain included. An edit re-masters only the
 segments whose sentences changed, as long as the programme gain stays within
@@ -31,9 +36,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from audioguide import faults, stamps
-from audioguide.audio import loudness, master, mix, segments
+from audioguide.audio import loudness, master, mix, opus, segments
 from audioguide.audio.loudness import Measured
 from audioguide.errors import BuildError
+from audioguide.layout import OPUS
 from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
 
 log = logging.getLogger(__name__)
@@ -54,9 +60,10 @@ usually ends after two measurements instead of three."""
 LOUDNESS_PER_DB = 0.6
 """LU of loudness a dB of gain adds once the compressor and limiter work (measured on the sample:
 0.5 to 0.7): the first step of the search; the next steps use the slope measured."""
-SEGMENT_FORMAT = 2
+SEGMENT_FORMAT = 3
 """Bump when what a kept segment holds, or how it is made, changes (2: cue times kept unrounded,
-so a reused segment places its cues exactly where making it again would)."""
+so a reused segment places its cues exactly where making it again would; 3: its Opus encoding
+beside it)."""
 
 
 MAX_SEGMENT_SECONDS = 2 * SEGMENT_SECONDS
@@ -118,6 +125,22 @@ class Made:
     section_starts: tuple[tuple[int, float], ...]
     gain: float
     limit: float
+    opus: opus.OpusSegment | None = None
+    """Its Opus encoding (made in the same ffmpeg run), when the episode has an Opus alternate."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The joined episode's facts."""
+
+    duration: float
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+    loudness: Loudness
+    gain: float
+    """The programme gain (dB) the segments were mastered at."""
+    opus_duration: float | None = None
+    """Seconds of the joined Opus stream (``None``: none was made)."""
 
 
 @dataclass
@@ -144,6 +167,8 @@ class Assembly:
     first segment (its loudness plus :data:`~audioguide.audio.master.COMPRESSOR_ABOVE`)."""
     made: list[Made] = field(default_factory=list)
     plan: list[tuple[int, int]] = field(default_factory=list)
+    opus_bitrate: str | None = None
+    """Also encode every segment to Opus at this bitrate (``None``: MP3 only)."""
 
     def __post_init__(self) -> None:
         self.plan = self.plan or segment_plan(self.utterances)
@@ -205,6 +230,7 @@ class Assembly:
             "intro": self._music[:2] if index == 0 else None,
             "outro": self._music[2] if last else None,
             "last": last, "gain": round(gain, 2), "limit": round(limit, 2), "bitrate": self.bitrate,
+            "opus": self.opus_bitrate,
             "threshold": round(self.threshold or 0.0, 2), "target": self.target,
         })
 
@@ -226,8 +252,9 @@ class Assembly:
         assert self.threshold is not None
         threshold = self.threshold
         for _attempt in range(5):
-            encoded, measured = segments.encode(raw, dest, bitrate=self.bitrate, measure=True,
-                                                chain=master.chain(gain, limit, threshold))
+            encoded, measured, opus_part = segments.encode(raw, dest, bitrate=self.bitrate, measure=True,
+                                                           chain=master.chain(gain, limit, threshold),
+                                                           opus_bitrate=self.opus_bitrate)
             assert measured is not None
             if measured.true_peak <= self.ceiling:
                 break
@@ -235,7 +262,7 @@ class Assembly:
         else:
             raise BuildError(f"could not keep segment {index + 1}'s true peak under {self.ceiling} dBTP")
         raw.unlink()
-        made = Made(key, encoded, measured, mixed.cues, mixed.section_starts, gain, limit)
+        made = Made(key, encoded, measured, mixed.cues, mixed.section_starts, gain, limit, opus_part)
         if keep and self.store is not None:
             self._save(key, made)
         return made
@@ -247,10 +274,10 @@ class Assembly:
         """The kept segments the episode is made of (its record lists them: the cache keeps them)."""
         return tuple(m.key for m in self.made)
 
-    def finish(self, dest: Path) -> tuple[float, tuple[Chapter, ...], tuple[Cue, ...], Loudness, float]:
+    def finish(self, dest: Path, opus_dest: Path | None = None) -> Finished:
         """Check the programme's loudness (mastering the segments again at a corrected gain if it
-        missed), join the segments into the untagged MP3 ``dest``; return its duration, chapters,
-        cues, loudness and the programme gain."""
+        missed), join the segments into the untagged MP3 ``dest`` (and their Opus encodings into
+        ``opus_dest``, when they have them)."""
         if len(self.made) != len(self.plan) or self.gain is None:
             raise BuildError("the episode's segments are not all made")
         faults.point("item-mixed")
@@ -267,10 +294,15 @@ class Assembly:
         else:
             raise BuildError(f"could not master to {self.target} LUFS (measured {level:.1f} LUFS)")
         segments.join([m.segment for m in self.made], dest)
+        opus_duration = None
+        if self.opus_bitrate is not None and opus_dest is not None:
+            serial = int(stamps.value_digest(list(self.segment_keys))[:8], 16)  # the same for the same audio
+            opus_duration = opus.join([(m.opus, m.segment.samples) for m in self.made if m.opus is not None],
+                                      opus_dest, serial=serial)
         timeline = self._timeline
-        duration = timeline.pos / mix.RATE
-        return (duration, timeline.chapters(list(self.chapter_titles)), tuple(timeline.cues),
-                Loudness(round(level, 2), round(peak, 2)), self.gain)
+        return Finished(timeline.pos / mix.RATE, timeline.chapters(list(self.chapter_titles)),
+                        tuple(timeline.cues), Loudness(round(level, 2), round(peak, 2)), self.gain,
+                        opus_duration)
 
     # -- the segment store ------------------------------------------------------------------
 
@@ -283,13 +315,19 @@ class Assembly:
             frames = self.store / f"{key}.mp3"
             if frames.stat().st_size != seg["body_size"] + seg["last_size"]:
                 return None
+            opus_part = None
+            if self.opus_bitrate is not None:
+                opus_part = opus.OpusSegment.from_json(frames.with_suffix(OPUS), data["opus"])
+                if opus_part.path.stat().st_size != opus_part.size:
+                    return None
             return Made(
                 key,
                 segments.Segment(frames, seg["samples"], seg["frames"], seg["body_size"], seg["body_crc"],
                                  seg["last_size"], seg["last_crc"], bytes.fromhex(seg["info"])),
                 Measured(tuple(data["blocks"]), data["true_peak"]),
                 tuple(Cue(c["text"], float(c["start"]), float(c["end"]), c["spoken"]) for c in data["cues"]),
-                tuple((int(s), float(t)) for s, t in data["section_starts"]), data["gain"], data["limit"])
+                tuple((int(s), float(t)) for s, t in data["section_starts"]), data["gain"], data["limit"],
+                opus_part)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -300,7 +338,8 @@ class Assembly:
         data = {"segment": seg, "blocks": list(made.measured.blocks), "true_peak": made.measured.true_peak,
                 "cues": [asdict(c) for c in made.cues],  # unrounded: rounding twice moves a time by 1 ms
                 "section_starts": list(made.section_starts),
-                "gain": made.gain, "limit": made.limit}
+                "gain": made.gain, "limit": made.limit,
+                **({"opus": made.opus.to_json()} if made.opus is not None else {})}
         assert self.store is not None
         tmp = self.store / f".{key}.{os.getpid()}.json"
         tmp.write_text(json.dumps(data), "utf-8")

@@ -5,6 +5,7 @@ them across workers: :mod:`audioguide.render.cluster` uses the same :class:`Batc
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ from audioguide.render.items import (
     build_key,
     episode_dest,
     episode_job,
+    episode_media,
     up_to_date,
     write_episode,
 )
@@ -70,7 +72,7 @@ class Batch:
             self.report.guides.append(guides.load_record(folder))
         else:
             record = out.episode(slug, RECORD)
-            if not up_to_date(record, work.key, lambda d: [record.with_name(str(d["mp3"]))]):
+            if not up_to_date(record, work.key, functools.partial(episode_media, record)):
                 return work
         self.report.unchanged.append(slug)
         return None
@@ -133,7 +135,7 @@ class Batch:
                 for part in parts:  # done already: the same thread ran them first
                     part.result()
                 self.report.rendered.append(write_episode(
-                    self.config, work.script, lambda tmp: finish_episode(job, assembly, tmp), dest=dest,
+                    self.config, work.script, functools.partial(finish_episode, job, assembly), dest=dest,
                     number=work.number, cover=self.cover, key=work.key))
                 log.info("rendered %s", work.script.meta.slug)
             finally:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from audioguide import __version__, ffmpeg
 from audioguide.errors import AudioguideError, BuildError, ConfigError, EngineError
+from audioguide.layout import MP3, OPUS
 from audioguide.models import Audio
 from audioguide.render import guides
 from audioguide.render.batch import Batch
@@ -131,15 +132,16 @@ def speak_sentence(voice: Voice, key: str, text: str, where: str) -> bool:
     return True
 
 
-def master_episode(voice: Voice, job: EpisodeJob, *_sentences: bool) -> tuple[EpisodeAudio, bytes]:
-    """Task: mix, master and encode one episode from the cache; the untagged MP3 comes back."""
+def master_episode(voice: Voice, job: EpisodeJob, *_sentences: bool) -> tuple[EpisodeAudio, dict[str, bytes]]:
+    """Task: mix, master and encode one episode from the cache; the untagged MP3 (and Opus, when
+    the job makes one) comes back by suffix."""
     synth = _worker_synth(voice)
     log.debug("mastering %d sentences", len(job.utterances))
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
-        dest = Path(work) / "episode.mp3"
-        made = make_episode_audio(job, synth.audio, dest)
+        dest, opus_dest = Path(work) / f"episode{MP3}", Path(work) / f"episode{OPUS}"
+        made = make_episode_audio(job, synth.audio, dest, opus_dest if job.opus_bitrate else None)
         log.debug("mastered %.1f s", made.duration)
-        return made, dest.read_bytes()
+        return made, {p.suffix: p.read_bytes() for p in (dest, opus_dest) if p.exists()}
 
 
 def master_guide(voice: Voice, job: GuideJob, *_sentences: bool) -> tuple[GuideAudio, dict[str, bytes]]:
@@ -152,7 +154,7 @@ def master_guide(voice: Voice, job: GuideJob, *_sentences: bool) -> tuple[GuideA
         return made, {p.name: p.read_bytes() for p in Path(work).iterdir()}
 
 
-_MasterTask = Callable[..., tuple[EpisodeAudio, bytes] | tuple[GuideAudio, dict[str, bytes]]]
+_MasterTask = Callable[..., tuple[EpisodeAudio, dict[str, bytes]] | tuple[GuideAudio, dict[str, bytes]]]
 """:func:`master_episode` or :func:`master_guide`, as submitted to the cluster."""
 
 
@@ -336,8 +338,10 @@ def _write(batch: Batch, work: Pending, task: Any) -> None:
                     batch.config, work.script, made, Path(folder), out_dir=batch.out_dir,
                     cover=batch.cover, publish=batch.publish_guide, key=work.key))
         else:
-            def place(tmp: Path) -> EpisodeAudio:
-                tmp.write_bytes(files)
+            def place(tmp: Path, opus_tmp: Path | None) -> EpisodeAudio:
+                tmp.write_bytes(files[MP3])
+                if opus_tmp is not None and OPUS in files:
+                    opus_tmp.write_bytes(files[OPUS])
                 return cast(EpisodeAudio, made)
 
             batch.report.rendered.append(write_episode(

@@ -5,6 +5,7 @@ date, and the report of a whole render.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from collections.abc import Callable
@@ -14,24 +15,27 @@ from typing import Any, Protocol
 
 from audioguide import faults, stamps
 from audioguide.audio import mix
-from audioguide.audio.tags import Tags, write_tags
-from audioguide.errors import AudioguideError
-from audioguide.layout import MP3, MUSIC_CACHE, RECORD, SEGMENTS, Output
+from audioguide.audio.tags import Tags, write_opus_tags, write_tags
+from audioguide.errors import AudioguideError, BuildError
+from audioguide.layout import MP3, MUSIC_CACHE, OPUS, RECORD, SEGMENTS, Output
 from audioguide.models import (
     EpisodeRecord,
     GuideRecord,
+    OpusFile,
     RenderedEpisode,
     Script,
+    Soundbite,
     Utterance,
 )
+from audioguide.render import soundbite
 from audioguide.render import work as produce
-from audioguide.settings import Config
+from audioguide.settings import Config, opus_bitrate
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import EngineSettings
 from audioguide.speech.synth import Synthesizer
 from audioguide.writer import atomic_path, write_text
 
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
 """Bumped when the way files are made changes, so old outputs are rebuilt."""
 BUILD_KEY = "build_key"
 """The field of a record (and of ``guide.json``) holding the stamp of what it was built from."""
@@ -160,7 +164,8 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
         "meta": [script.meta.title, script.meta.slug, script.meta.date.isoformat(),
                  script.meta.description, script.meta.guid, script.meta.language, number,
                  *_source_facts(script)],
-        "show": [config.show.title, config.show.author, config.show.language],
+        "show": [config.show.title, config.show.author, config.show.language, config.show.intro,
+                 config.show.outro],
         "cover": stamps.file_digest(cover),
     }
     places = [s.location.to_json() if s.location else None for s in script.sections]
@@ -175,14 +180,21 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
 def _source_facts(script: Script) -> list[object]:
     """The article's facts the tags and the record carry (none: nothing, so keys stay as before)."""
     m = script.meta
-    if not (m.published or m.authors or m.url):
+    if not (m.published or m.authors or m.url or m.soundbite):
         return []
-    return [m.published.isoformat() if m.published else None, list(m.authors), m.url]
+    return [m.published.isoformat() if m.published else None, list(m.authors), m.url, m.soundbite]
 
 
 def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, Any]], list[Path]]) -> bool:
     """Whether ``record_path`` was written for ``key`` and every file it names is still there."""
     return stamps.current(record_path, key, field=BUILD_KEY, needs=media)
+
+
+def episode_media(record: Path, data: dict[str, Any]) -> list[Path]:
+    """The audio files an episode record names: its MP3, and its Opus alternate if it has one."""
+    opus = data.get("opus")
+    return [record.with_name(str(data["mp3"])),
+            *([record.with_name(str(opus["file"]))] if isinstance(opus, dict) else [])]
 
 
 def music_bed(config: Config) -> mix.MusicBed:
@@ -210,39 +222,68 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
     return produce.EpisodeJob(tuple(utterances), tuple(synth.keys(utterances)),
                               tuple(s.chapter_title for s in script.sections), bed, a.loudness,
                               a.true_peak, a.bitrate, first_gain, first_threshold,
-                              config.root / SEGMENTS if keep_segments else None)
+                              config.root / SEGMENTS if keep_segments else None, opus_bitrate(a))
 
 
 def episode_dest(out_dir: Path, script: Script) -> Path:
     return Output(out_dir).episode(script.meta.slug, MP3)
 
 
-def write_episode(config: Config, script: Script, make: Callable[[Path], produce.EpisodeAudio], *,
-                  dest: Path, number: int | None, cover: Path | None, key: str) -> RenderedEpisode:
-    """Have ``make`` write the untagged MP3 to a temporary name, tag it, move it into place, and
-    write its record (``<slug>.json``) beside it."""
+Make = Callable[[Path, "Path | None"], produce.EpisodeAudio]
+"""Writes an episode's untagged MP3 to the first path (and its Opus to the second, when given)."""
+
+
+def write_episode(config: Config, script: Script, make: Make, *, dest: Path, number: int | None,
+                  cover: Path | None, key: str) -> RenderedEpisode:
+    """Have ``make`` write the untagged MP3 (and Opus, with ``[audio] opus``) to temporary
+    names, tag them, move them into place, and write the record (``<slug>.json``) beside them.
+    An Opus file left from a render with ``[audio] opus`` on is removed once the record no
+    longer names it."""
     meta = script.meta
-    with atomic_path(dest) as tmp:
-        made = make(tmp)
+    tags = Tags(title=meta.title, artist=config.show.author, album=config.show.title, date=meta.date,
+                track=number, description=meta.description, language=meta.language or config.show.language,
+                cover=cover, writers=meta.authors, source_url=meta.url)
+    opus_dest = dest.with_suffix(OPUS)
+    bitrate = opus_bitrate(config.audio)
+    opus_file: OpusFile | None = None
+    with contextlib.ExitStack() as staged:
+        tmp = staged.enter_context(atomic_path(dest))
+        opus_tmp = staged.enter_context(atomic_path(opus_dest)) if bitrate else None
+        made = make(tmp, opus_tmp)
+        chosen = highlight(config, script, made)
         faults.point("mp3-staged")
-        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=config.show.title,
-                             date=meta.date, track=number, description=meta.description,
-                             language=meta.language or config.show.language, cover=cover,
-                             writers=meta.authors, source_url=meta.url),
-                   made.chapters)
+        write_tags(tmp, tags, made.chapters)
+        if bitrate is not None and opus_tmp is not None:
+            if made.opus_duration is None:
+                raise BuildError("the Opus alternate was not made")
+            write_opus_tags(opus_tmp, tags, made.chapters)
+            opus_file = OpusFile(opus_dest.name, opus_tmp.stat().st_size, 1000 * int(bitrate.rstrip("k")),
+                                 made.opus_duration, stamps.integrity(opus_tmp))
     faults.point("mp3-renamed")
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
-                              chapters=made.chapters, cues=made.cues, loudness=made.loudness)
-    record = episode_record(episode, number)
+                              chapters=made.chapters, cues=made.cues, loudness=made.loudness,
+                              extra={"opus": opus_dest} if opus_file else {})
+    record = episode_record(episode, number, opus=opus_file, highlight=chosen)
     data = {**record.to_json(), BUILD_KEY: key,
             "master": {"gain": made.gain, "threshold": made.threshold},  # exact: kept segments' keys
             **({"segments": list(made.segments)} if made.segments else {})}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")
+    if opus_file is None:
+        opus_dest.unlink(missing_ok=True)  # made while [audio] opus was on: the record no longer names it
     return episode
 
 
-def episode_record(episode: RenderedEpisode, number: int | None) -> EpisodeRecord:
+def highlight(config: Config, script: Script, made: produce.EpisodeAudio) -> Soundbite | None:
+    """The episode's soundbite (:mod:`audioguide.render.soundbite`)."""
+    fill = {"show": config.show.title, "title": script.meta.title}
+    return soundbite.choose(made.cues, duration=made.duration, intro_end=made.intro_end,
+                            intro=config.show.intro.format(**fill), outro=config.show.outro.format(**fill),
+                            title=script.meta.title, quote=script.meta.soundbite)
+
+
+def episode_record(episode: RenderedEpisode, number: int | None, *, opus: OpusFile | None = None,
+                   highlight: Soundbite | None = None) -> EpisodeRecord:
     """The facts publishing needs about a rendered episode, kept beside its MP3."""
     m = episode.meta
     return EpisodeRecord(
@@ -250,7 +291,7 @@ def episode_record(episode: RenderedEpisode, number: int | None) -> EpisodeRecor
         guid=m.guid or stable_guid(m.slug), kind=m.kind, mp3=episode.mp3.name, size=episode.size,
         duration=episode.duration, integrated_lufs=episode.loudness.integrated_lufs,
         true_peak_dbtp=episode.loudness.true_peak_dbtp, chapters=episode.chapters, cues=episode.cues,
-        published=m.published, authors=m.authors, url=m.url,
+        published=m.published, authors=m.authors, url=m.url, opus=opus, soundbite=highlight,
     )
 
 

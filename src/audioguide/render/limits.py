@@ -25,7 +25,7 @@ from audioguide.models import Script
 from audioguide.render.assembly import MAX_SEGMENT_SECONDS
 from audioguide.render.inputs import Overrides, as_guide, engine_choice, episode_voice, headings
 from audioguide.render.work import STOP_GAP
-from audioguide.settings import AAC_PER_MP3, Config, parse_duration
+from audioguide.settings import AAC_PER_MP3, Config, opus_bitrate, parse_duration
 from audioguide.speech.engines import capabilities
 
 SENTENCE_END = re.compile(r"[.!?…]+(?=[\"'”’)\]]*(?:\s|$))")
@@ -112,7 +112,7 @@ OUTPUT_SLACK = 1 << 20
 """Tags (the cover art) and container overhead of an item's files."""
 
 
-def disk_needed(seconds: float, bitrate: str, *, guide: bool) -> tuple[int, int]:
+def disk_needed(seconds: float, bitrate: str, *, guide: bool, opus: str | None = None) -> tuple[int, int]:
     """Bytes an item of ``seconds`` needs on disk at the peak of its render:
     ``(temporary, output)``, the first in the project's ``.cache`` (temporary files and kept
     segments), the second in the output folder.
@@ -121,21 +121,24 @@ def disk_needed(seconds: float, bitrate: str, *, guide: bool) -> tuple[int, int]
 
     * an episode: the raw mix of one segment at a time (16-bit mono 44.1 kHz, 88.2 kB a second;
       a segment is at most :data:`~audioguide.render.assembly.MAX_SEGMENT_SECONDS`) and its
-      encoded segments (as large as the MP3), kept for the next render;
+      encoded segments (as large as the MP3, and the Opus at the ``opus`` bitrate), kept for the
+      next render;
     * a guide (still mastered whole): its whole raw mix and the mastered copy beside it;
-    * output: the MP3 at ``bitrate`` (an episode); a guide also keeps one MP3 per stop (as
-      long as the whole together) and the M4B at the matched AAC bitrate; plus
-      :data:`OUTPUT_SLACK` for tags.
+    * output: the MP3 at ``bitrate`` (an episode, and its Opus alternate at ``opus``);
+      a guide also keeps one MP3 per stop (as long as the whole together) and the M4B at the
+      matched AAC bitrate; plus :data:`OUTPUT_SLACK` for tags.
 
     >>> disk_needed(3600, "96k", guide=False)
     (48492000, 44248576)
+    >>> disk_needed(3600, "96k", guide=False, opus="24k")
+    (59292000, 55048576)
     """
     mp3 = int(bitrate.rstrip("k")) * 1000 / 8 * seconds
     if guide:
-        temporary = 2 * RAW_BYTES_PER_SECOND * seconds
-    else:
-        temporary = RAW_BYTES_PER_SECOND * min(seconds, MAX_SEGMENT_SECONDS) + mp3
-    output = mp3 * (2 + AAC_PER_MP3) if guide else mp3
+        return math.ceil(2 * RAW_BYTES_PER_SECOND * seconds), math.ceil(mp3 * (2 + AAC_PER_MP3)) + OUTPUT_SLACK
+    encoded = mp3 + (int(opus.rstrip("k")) * 1000 / 8 * seconds if opus else 0)
+    temporary = RAW_BYTES_PER_SECOND * min(seconds, MAX_SEGMENT_SECONDS) + encoded
+    output = encoded
     return math.ceil(temporary), math.ceil(output) + OUTPUT_SLACK
 
 
@@ -220,7 +223,8 @@ class Limits:
                             else self._music_seconds())
             except AudioguideError:
                 pass  # music that cannot be read fails the item later, with its own message
-        temporary, output = disk_needed(seconds, self.config.audio.bitrate, guide=guide)
+        temporary, output = disk_needed(seconds, self.config.audio.bitrate, guide=guide,
+                                        opus=opus_bitrate(self.config.audio))
         return Estimate(seconds, words, wpm, temporary, output)
 
     def refusal(self, path: Path, script: Script, estimate: Estimate) -> Refusal | None:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from audioguide.ingest import script as scripts
-from audioguide.layout import SEGMENTS, Output
+from audioguide.layout import MP3, OPUS, SEGMENTS, Output
 from audioguide.render.inputs import Overrides, engine_choice, episode_plan
 from audioguide.render.items import SynthPool
 from audioguide.settings import Config, cache_location
@@ -24,7 +24,7 @@ class CacheUsage:
     pruned: int = 0
     pruned_bytes: int = 0
     segments: int = 0
-    """Encoded episode segments kept for quick edits (``.cache/segments``)."""
+    """Encoded episode segments kept for quick edits (``.cache/segments``: MP3, and Opus beside it)."""
     segment_bytes: int = 0
     segments_pruned: int = 0
 
@@ -54,7 +54,7 @@ def _segments(config: Config, *, prune: bool) -> tuple[int, int, int]:
     """The kept episode segments (count, bytes) and, with ``prune``, how many were deleted
     because no rendered episode's record lists them."""
     folder = config.root / SEGMENTS
-    files = sorted(folder.glob("*.mp3")) if folder.is_dir() else []
+    files = sorted(folder.glob(f"*{MP3}")) if folder.is_dir() else []
     listed: set[str] = set()
     for record in Output(config.output_dir).episode_records():
         try:
@@ -65,10 +65,10 @@ def _segments(config: Config, *, prune: bool) -> tuple[int, int, int]:
     if prune:
         for frames in files:
             if frames.stem not in listed:
-                frames.unlink(missing_ok=True)
-                frames.with_suffix(".json").unlink(missing_ok=True)
+                for suffix in (OPUS, ".json", MP3):  # the MP3 last: it is what marks a kept segment
+                    frames.with_suffix(suffix).unlink(missing_ok=True)
                 dropped += 1
     left = [f for f in files if f.exists()]
-    return len(left), sum(f.stat().st_size + f.with_suffix(".json").stat().st_size for f in left
-                          if f.with_suffix(".json").exists()), dropped
+    return len(left), sum(f.with_suffix(suffix).stat().st_size for f in left for suffix in (MP3, OPUS, ".json")
+                          if f.with_suffix(suffix).exists()), dropped
 

@@ -38,6 +38,8 @@ class EpisodeJob:
     """The compressor threshold of the previous render (kept with its gain)."""
     store: Path | None = None
     """Where encoded segments are kept for the next render (``None``: nowhere)."""
+    opus_bitrate: str | None = None
+    """Also make the episode's Opus alternate, at this bitrate (``None``: MP3 only)."""
 
     def assembly(self, audio: Callable[[Utterance], Audio], work: Path) -> Assembly:
         """The episode to make one segment at a time (:mod:`audioguide.render.assembly`);
@@ -47,7 +49,7 @@ class EpisodeJob:
             self.store.mkdir(parents=True, exist_ok=True)
         return Assembly(self.utterances, self.keys, self.chapter_titles, self.bed, self.loudness,
                         self.true_peak, self.bitrate, audio, work, self.store, self.first_gain,
-                        self.first_threshold)
+                        self.first_threshold, opus_bitrate=self.opus_bitrate)
 
 
 @dataclass(frozen=True)
@@ -63,23 +65,30 @@ class EpisodeAudio:
     """The compressor threshold the gain goes with."""
     segments: tuple[str, ...] = ()
     """The segments it is made of (kept in the project's store when rendered here)."""
+    opus_duration: float | None = None
+    """Seconds of the Opus alternate (``None``: none was made)."""
+    intro_end: float = 0.0
+    """Where the intro music ends (seconds from the start; 0 without music)."""
 
 
-def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path) -> EpisodeAudio:
-    """Join the assembled segments into the untagged MP3 ``dest``."""
-    duration, chapters, cues, measured, gain = assembly.finish(dest)
-    return EpisodeAudio(duration, chapters, cues, measured, gain, assembly.threshold or 0.0,
-                        assembly.segment_keys)
+def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path, opus_dest: Path | None = None) -> EpisodeAudio:
+    """Join the assembled segments into the untagged MP3 ``dest`` (and the untagged Opus
+    ``opus_dest``, when the job makes one)."""
+    made = assembly.finish(dest, opus_dest)
+    return EpisodeAudio(made.duration, made.chapters, made.cues, made.loudness, made.gain,
+                        assembly.threshold or 0.0, assembly.segment_keys, made.opus_duration,
+                        len(job.bed.intro) / 2 / mix.RATE)
 
 
-def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], dest: Path) -> EpisodeAudio:
-    """Mix, master and encode ``job`` into the untagged MP3 ``dest``, one segment after the other;
-    ``audio`` gives each sentence's sound (from the sentence cache)."""
+def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], dest: Path,
+                       opus_dest: Path | None = None) -> EpisodeAudio:
+    """Mix, master and encode ``job`` into the untagged MP3 ``dest`` (and Opus ``opus_dest``),
+    one segment after the other; ``audio`` gives each sentence's sound (from the sentence cache)."""
     with tempfile.TemporaryDirectory(prefix="audioguide-") as work:
         assembly = job.assembly(audio, Path(work))
         for index in range(len(assembly.plan)):
             assembly.add(index)
-        return finish_episode(job, assembly, dest)
+        return finish_episode(job, assembly, dest, opus_dest)
 
 
 STOP_GAP = 1.5

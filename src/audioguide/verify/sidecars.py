@@ -1,5 +1,6 @@
 """The files beside each episode's audio: ``podcast:transcript`` files, the ``podcast:chapters``
-JSON, the Podlove Simple Chapters in the item, and the episode record's loudness.
+JSON, the Podlove Simple Chapters in the item, and the episode record's loudness and Opus
+alternate.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from audioguide import stamps
 from audioguide.layout import RECORD
+from audioguide.models import OpusFile
 from audioguide.publish.podcast import (
     CHAPTERS_TYPE,
     CHAPTERS_TYPES,
@@ -42,7 +45,10 @@ def check_sidecars(site: SiteCheck, item: etree._Element, facts: ItemFacts) -> N
     check_chapters(site, item, facts.where, facts.duration)
     check_psc(site, item, facts.where)
     if facts.slug:
-        check_loudness(site, facts.slug)
+        record = _record(site, facts.slug)
+        if record is not None:
+            check_loudness(site, *record)
+            check_opus(site, *record)
 
 
 def _linked(site: SiteCheck, url: str, where: str, what: str) -> Path | None:
@@ -147,20 +153,49 @@ def check_psc(site: SiteCheck, item: etree._Element, where: str) -> None:
         previous = seconds
 
 
-def check_loudness(site: SiteCheck, slug: str) -> None:
-    """The episode record's loudness is on the target, and its true peak under the ceiling."""
+def _record(site: SiteCheck, slug: str) -> tuple[str, dict[str, Any]] | None:
+    """The episode's record (where it is, and its data); ``None`` when there is none (not
+    rendered by audioguide) or it cannot be read (a problem, then)."""
     path = site.output.episode(slug, RECORD)
     if not path.is_file():
-        return  # not rendered by audioguide, or an older render: nothing to compare
+        return None  # not rendered by audioguide, or an older render: nothing to compare
     where = site.rel(path)
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         site.add(where, f"is not valid JSON ({exc})", RERENDER)
-        return
+        return None
     if not isinstance(data, dict):
         site.add(where, "is not an episode record", RERENDER)
+        return None
+    return where, data
+
+
+def check_opus(site: SiteCheck, where: str, data: dict[str, Any]) -> None:
+    """The Opus alternate the record names is there, with the size and SHA-256 it records
+    (what the feed's ``podcast:alternateEnclosure`` and ``podcast:integrity`` state)."""
+    opus = data.get("opus")
+    if opus is None:
         return
+    try:
+        record = OpusFile.from_json(opus)
+    except (KeyError, TypeError, ValueError):
+        site.add(where, "has an \"opus\" entry without file, size, bitrate, duration and integrity", RERENDER)
+        return
+    path = site.output.episodes / PurePosixPath(record.file).name
+    if not path.is_file():
+        site.add(where, f"names the Opus alternate {record.file}, which is missing", RERENDER)
+        return
+    size = path.stat().st_size
+    if size != record.size:
+        site.add(site.rel(path), f"has {size} bytes but its record says {record.size}", RERENDER)
+    elif stamps.integrity(path) != record.integrity:
+        site.add(site.rel(path), f"does not match the SHA-256 its record gives ({record.integrity}): "
+                 "podcast apps that check it will refuse the file", RERENDER)
+
+
+def check_loudness(site: SiteCheck, where: str, data: dict[str, Any]) -> None:
+    """The episode record's loudness is on the target, and its true peak under the ceiling."""
     loudness = data.get("loudness")
     nested: dict[str, Any] = loudness if isinstance(loudness, dict) else {}
     lufs = data.get("integrated_lufs", nested.get("integrated_lufs"))
