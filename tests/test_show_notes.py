@@ -85,3 +85,64 @@ def test_bad_channel_extras_are_one_line_each(tmp_path: Path, show: dict[str, ob
         small_config(tmp_path, **show)
     lines = [line for line in str(caught.value.format_message()).splitlines() if needle in line]
     assert len(lines) == 1, str(caught.value.format_message())
+
+
+def rich_feed(tmp_path: Path, **show: object) -> bytes:
+    import dataclasses
+
+    from audioguide.models import Chapter, OpusFile, Soundbite
+
+    config = small_config(tmp_path, **{**EXTRAS, **show})
+    one = dataclasses.replace(
+        record("one", 5, 1), authors=("Ana Lopes",), url="https://blog.example.org/one?a=1&b=<2>",
+        description="Why <tags> & ampersands stay text.",
+        chapters=(Chapter("Introduction", 0.0, 20.0), Chapter("Middle", 20.0, 75.5),
+                  Chapter("End & after", 75.5, 3725.0)),
+        opus=OpusFile("one.opus", 4321, 24000, 62.4, "sha256-" + "A" * 43 + "="),
+        soundbite=Soundbite(12.5, 31.25, "The lede, in whole sentences."))
+    base = config.show.base_url
+    return build_feed(config, [one], cover_url=base + "cover.jpg", urls={"one": f"{base}episodes/one.mp3"})
+
+
+def test_item_tags_read_back_from_the_xml(tmp_path: Path) -> None:
+    data = rich_feed(tmp_path)
+    item = etree.fromstring(data).find("channel/item")
+    people = [(p.text, p.get("role"), p.get("group"), p.get("href"), p.get("img"))
+              for p in item.findall("podcast:person", NS)]
+    assert people == [("Ana Lopes", "author", "writing", None, None),
+                      ("Ben Ortiz", "narrator", "cast", "https://ben.example.org/", "https://ben.example.org/ben.jpg")]
+    assert item.findtext("itunes:season", namespaces=NS) == "2"
+    season = item.find("podcast:season", NS)
+    assert (season.text, season.get("name")) == ("2", "Second season")
+    assert item.findtext("podcast:episode", namespaces=NS) == "1"
+    bite = item.find("podcast:soundbite", NS)
+    assert (bite.get("startTime"), bite.get("duration"), bite.text) == ("12.5", "31.25", "The lede, in whole sentences.")
+    alt = item.find("podcast:alternateEnclosure", NS)
+    assert {k: alt.get(k) for k in ("type", "codecs", "length", "bitrate", "title")} == {
+        "type": "audio/ogg", "codecs": "opus", "length": "4321", "bitrate": "24000", "title": "Opus"}
+    assert alt.find("podcast:source", NS).get("uri") == "https://pods.example.org/tiny/episodes/one.opus"
+    integrity = alt.find("podcast:integrity", NS)
+    assert (integrity.get("type"), integrity.get("value")) == ("sri", "sha256-" + "A" * 43 + "=")
+    # MP3 stays the main enclosure
+    assert item.find("enclosure").get("type") == "audio/mpeg"
+
+
+def test_show_notes_in_content_encoded_are_safe_html_with_apple_timestamps(tmp_path: Path) -> None:
+    data = rich_feed(tmp_path)
+    html = etree.fromstring(data).find("channel/item").findtext("content:encoded", namespaces=NS)
+    notes = etree.fromstring(f"<div>{html}</div>")  # well-formed: every text escaped
+    assert notes.findtext("p") == "Why <tags> & ampersands stay text."
+    assert [li.text for li in notes.iter("li")] == ["00:00 Introduction", "00:20 Middle", "01:15 End & after"]
+    hrefs = [a.get("href") for a in notes.iter("a")]
+    assert hrefs == ["https://blog.example.org/one?a=1&b=<2>",
+                     "https://pods.example.org/tiny/episodes/one.vtt",
+                     "https://pods.example.org/tiny/episodes/one.srt",
+                     "https://pods.example.org/tiny/episodes/one.chapters.json"]
+    assert {el.tag for el in notes.iter()} <= {"div", "p", "ul", "li", "a"}
+    # the clients read the notes and the new tags without complaint
+    parsed = podcastparser.parse("https://pods.example.org/tiny/feed.xml", io.BytesIO(data))
+    assert "00:20 Middle" in parsed["episodes"][0]["description_html"]
+    fp = feedparser.parse(data)
+    assert not fp.bozo
+    assert "01:15 End &amp; after" in fp.entries[0].content[0].value
+    assert fp.entries[0].enclosures[0].type == "audio/mpeg"

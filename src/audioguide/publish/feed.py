@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -19,13 +20,19 @@ from lxml import etree
 
 from audioguide import __version__
 from audioguide.layout import CHAPTERS, FEED, PAGE, SRT, VTT
-from audioguide.models import EpisodeRecord
+from audioguide.models import EpisodeRecord, OpusFile, Person, Soundbite
+from audioguide.publish.notes import NoteLinks, show_notes
 from audioguide.publish.podcast import (
+    AUTHOR_GROUP,
+    AUTHOR_ROLE,
     ITUNES_NS,
+    OPUS_CODECS,
+    OPUS_TYPE,
     PODCAST_GUID_NAMESPACE,
     PODCAST_NS,
     PSC_NS,
     UUID_TEXT,
+    person_group,
 )
 from audioguide.settings import Config, ShowConfig
 
@@ -67,9 +74,9 @@ class ShowExtension(BaseExtension):  # type: ignore[misc]
         return rss
 
 
-def _podcast(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
-    """A ``podcast:name`` child with ``attrs`` (those empty are left out) and ``text``."""
-    el = etree.SubElement(parent, f"{{{PODCAST_NS}}}{name}", {k: v for k, v in attrs.items() if v})
+def _podcast(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A ``podcast:tag`` child with ``attrs`` (those empty are left out) and ``text``."""
+    el = etree.SubElement(parent, f"{{{PODCAST_NS}}}{tag}", {k: v for k, v in attrs.items() if v})
     if text is not None:
         el.text = text
     return el
@@ -106,15 +113,22 @@ class EpisodeLinks:
 
 
 class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Item tags for transcripts and chapters."""
+    """Item tags for transcripts and chapters, people, the season and number, the soundbite and
+    the Opus alternate."""
 
     def __init__(self) -> None:
         self.links: EpisodeLinks | None = None
         self.chapters: list[tuple[float, str]] = []
         self.language = "en"
+        self.people: tuple[Person, ...] = ()
+        self.season: tuple[int, str] = (0, "")
+        self.number: int | None = None
+        self.soundbite: Soundbite | None = None
+        self.opus: tuple[OpusFile, str] | None = None
+        """The Opus alternate and its URL."""
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS, "psc": PSC_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS, "itunes": ITUNES_NS}
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.links:
@@ -127,7 +141,44 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
             psc = etree.SubElement(item, f"{{{PSC_NS}}}chapters", version="1.2")
             for start, title in self.chapters:
                 etree.SubElement(psc, f"{{{PSC_NS}}}chapter", start=timestamp(start), title=title)
+        for person in self.people:
+            _podcast(item, "person", person.name, role=person.role.lower(), group=person.group.lower(),
+                     href=person.href, img=person.img)
+        season, name = self.season
+        if season:
+            etree.SubElement(item, f"{{{ITUNES_NS}}}season").text = str(season)
+            _podcast(item, "season", str(season), name=name)
+        if self.number:
+            _podcast(item, "episode", str(self.number))
+        if self.soundbite:
+            _podcast(item, "soundbite", self.soundbite.title, startTime=seconds_text(self.soundbite.start),
+                     duration=seconds_text(self.soundbite.duration))
+        if self.opus:
+            opus, url = self.opus
+            alternate = _podcast(item, "alternateEnclosure", type=OPUS_TYPE, codecs=OPUS_CODECS,
+                                 length=str(opus.size), bitrate=str(opus.bitrate), title="Opus",
+                                 lang=self.language)
+            _podcast(alternate, "source", uri=url)
+            _podcast(alternate, "integrity", type="sri", value=opus.integrity)
         return item
+
+
+def seconds_text(seconds: float) -> str:
+    """Seconds as the namespace's time attributes take them: a decimal, three places at most.
+
+    >>> seconds_text(73), seconds_text(12.3456)
+    ('73.0', '12.346')
+    """
+    return f"{round(seconds, 3)!r}"
+
+
+def episode_people(show: ShowConfig, record: EpisodeRecord) -> tuple[Person, ...]:
+    """Whom an episode credits: its article's authors (Author, in Writing), then the show's host."""
+    people = [Person(name, AUTHOR_ROLE, AUTHOR_GROUP) for name in record.authors]
+    if show.host:
+        people.append(Person(show.host, show.host_role, person_group(show.host_role, "Cast") or "Cast",
+                             show.host_href, show.host_img))
+    return tuple(people)
 
 
 PUBLISHED_AT = dt.time(6, 0)
@@ -223,5 +274,12 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         item_ext.language = show.language
         item_ext.links = EpisodeLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}")
         item_ext.chapters = [(c.start, c.title) for c in record.chapters]
+        fe.content(str(show_notes(record, NoteLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}"))),
+                   type="CDATA")
+        item_ext.people = episode_people(show, record)
+        item_ext.season, item_ext.number = (show.season, show.season_name), record.number
+        item_ext.soundbite = record.soundbite
+        if record.opus:
+            item_ext.opus = (record.opus, f"{mp3_url.rsplit('/', 1)[0]}/{quote(record.opus.file)}")
     rss: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return rss
