@@ -116,7 +116,8 @@ def test_item_tags_read_back_from_the_xml(tmp_path: Path) -> None:
     assert (season.text, season.get("name")) == ("2", "Second season")
     assert item.findtext("podcast:episode", namespaces=NS) == "1"
     bite = item.find("podcast:soundbite", NS)
-    assert (bite.get("startTime"), bite.get("duration"), bite.text) == ("12.5", "31.25", "The lede, in whole sentences.")
+    assert (bite.get("startTime"), bite.get("duration"), bite.text) == (
+        "12.5", "31.25", "The lede, in whole sentences.")
     alt = item.find("podcast:alternateEnclosure", NS)
     assert {k: alt.get(k) for k in ("type", "codecs", "length", "bitrate", "title")} == {
         "type": "audio/ogg", "codecs": "opus", "length": "4321", "bitrate": "24000", "title": "Opus"}
@@ -146,3 +147,96 @@ def test_show_notes_in_content_encoded_are_safe_html_with_apple_timestamps(tmp_p
     assert not fp.bozo
     assert "01:15 End &amp; after" in fp.entries[0].content[0].value
     assert fp.entries[0].enclosures[0].type == "audio/mpeg"
+
+
+@pytest.fixture(scope="module")
+def sine_mp3(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real three-second MP3."""
+    from audioguide.ffmpeg import run
+
+    path = tmp_path_factory.mktemp("audio") / "sine.mp3"
+    run(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "libmp3lame", "-b:a", "64k", str(path)])
+    return path
+
+
+@pytest.fixture
+def published(tmp_path: Path, sine_mp3: Path) -> Path:
+    """A site the real publisher wrote, with every new tag: an author, a host, a soundbite, a real
+    Opus alternate and the channel extras."""
+    import shutil
+
+    from audioguide.config import parse_config
+    from audioguide.ffmpeg import run
+    from audioguide.publish.publish import publish
+    from audioguide.stamps import integrity
+    from tests.test_check import Site
+
+    config = parse_config({"show": {
+        "title": "Tiny", "description": "A tiny show.", "author": "Ada", "owner_name": "Ada",
+        "owner_email": "ada@example.org", "categories": ["Education/Courses", "Technology"],
+        "base_url": "https://pods.example.org/tiny/", **EXTRAS}}, tmp_path)
+    out = tmp_path / "output"
+    (out / "episodes").mkdir(parents=True)
+    shutil.copy(sine_mp3, out / "episodes" / "ep1.mp3")
+    opus = out / "episodes" / "ep1.opus"
+    run(["-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "libopus", "-b:a", "24k", str(opus)])
+    Site(out).episode_record("ep1", authors=["Ana Lopes"], url="https://blog.example.org/one",
+                             opus={"file": "ep1.opus", "size": opus.stat().st_size, "bitrate": 24000,
+                                   "duration": 3.0, "integrity": integrity(opus)},
+                             soundbite={"start": 0.5, "duration": 2.0, "title": "The lede."})
+    publish(config, out)
+    return out
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHECK_DEFECTS = {
+    "integrity not the file's": (lambda out: _edit(out / "feed.xml", 'value="sha256-', 'value="sha256-AA'),
+                                 "the file changed after the feed was written"),
+    "soundbite past the end": (lambda out: _edit(out / "feed.xml", 'startTime="0.5"', 'startTime="2.5"'),
+                               "<podcast:soundbite> runs to 4.500 s"),
+    "role not in the group": (lambda out: _edit(out / "feed.xml", 'role="author" group="writing"',
+                                                'role="author" group="cast"'), "'author' is in group 'Writing'"),
+    "role unknown": (lambda out: _edit(out / "feed.xml", 'role="narrator"', 'role="presenter"'),
+                     "'presenter' is not a role of the Podcast Taxonomy Project"),
+    "medium unknown": (lambda out: _edit(out / "feed.xml", "<podcast:medium>podcast<", "<podcast:medium>radio<"),
+                       "<podcast:medium> 'radio' is not one"),
+    "podroll without a guid": (lambda out: _edit(out / "feed.xml", 'feedGuid="917393e3', 'feedGuid="x917393e3'),
+                               "feedGuid> 'x917393e3"),
+}
+
+
+def test_published_site_with_every_new_tag_passes_the_check(published: Path) -> None:
+    from audioguide.verify.check import check_site, format_problems
+
+    problems = check_site(published, base_url="https://pods.example.org/tiny/")
+    assert problems == [], format_problems(problems)
+    item = etree.parse(str(published / "feed.xml")).getroot().find("channel/item")
+    assert item.find("podcast:alternateEnclosure", NS) is not None
+    assert item.find("podcast:soundbite", NS) is not None
+
+
+@pytest.mark.parametrize("name", list(CHECK_DEFECTS))
+def test_check_finds_each_defect_of_the_new_tags(published: Path, name: str) -> None:
+    from audioguide.verify.check import check_site, format_problems
+
+    mutate, expected = CHECK_DEFECTS[name]
+    mutate(published)
+    problems = check_site(published, base_url="https://pods.example.org/tiny/")
+    assert len(problems) == 1, format_problems(problems)
+    assert expected in problems[0].message, str(problems[0])
+
+
+def test_check_finds_an_opus_length_that_is_not_the_files(published: Path) -> None:
+    from audioguide.verify.check import check_site
+
+    feed = published / "feed.xml"
+    size = (published / "episodes/ep1.opus").stat().st_size
+    _edit(feed, f'length="{size}" bitrate="24000"', f'length="{size + 1}" bitrate="24000"')
+    problems = check_site(published, base_url="https://pods.example.org/tiny/")
+    assert [p.message for p in problems] == [
+        f"<podcast:alternateEnclosure> (audio/ogg) length is '{size + 1}' but episodes/ep1.opus has {size} bytes"]
