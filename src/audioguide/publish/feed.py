@@ -169,7 +169,7 @@ def seconds_text(seconds: float) -> str:
     >>> seconds_text(73), seconds_text(12.3456)
     ('73.0', '12.346')
     """
-    return f"{round(seconds, 3)!r}"
+    return repr(round(float(seconds), 3))
 
 
 def episode_people(show: ShowConfig, record: EpisodeRecord) -> tuple[Person, ...]:
