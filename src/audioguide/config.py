@@ -18,7 +18,18 @@ from typing import Any
 from audioguide.errors import ConfigError
 from audioguide.layout import CONFIG_NAME
 from audioguide.lexicon import parse_lexicon
-from audioguide.publish.podcast import APPLE_CATEGORIES, EMAIL
+from audioguide.publish.podcast import (
+    APPLE_CATEGORIES,
+    EMAIL,
+    MEDIUM_VALUES,
+    PERSON_ROLES,
+    RRULE,
+    TEXT_LIMIT,
+    TXT_LIMIT,
+    UUID_TEXT,
+    WEB_URL,
+    person_group,
+)
 from audioguide.settings import (
     CLUSTER_ADDRESS,
     DURATION_FIX,
@@ -30,6 +41,7 @@ from audioguide.settings import (
     TRUE_PEAK_RANGE,
     VOICE_LIMITS,
     Config,
+    ShowConfig,
     Source,
     opus_bitrate_problem,
     parse_duration,
@@ -54,6 +66,9 @@ def _coerce(key: str, value: Any, tp: Any, problems: list[str]) -> Any:
             return float(value)
     elif tp is bool:
         if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
             return value
     elif isinstance(tp, type) and isinstance(value, tp):
         return value
@@ -124,6 +139,54 @@ def _validate(cfg: Config, problems: list[str]) -> None:
             problems.append(f"show.{key} {getattr(cfg.show, key)!r} may only use {{show}} and {{title}} "
                             f"(write {{{{ and }}}} for literal braces; {type(exc).__name__}: {exc})")
     problems.extend(category_problems(cfg.show.categories))
+    problems.extend(show_extra_problems(cfg.show))
+
+
+def show_extra_problems(show: ShowConfig) -> list[str]:
+    """What is wrong with the ``[show]`` settings of the Podcasting 2.0 channel tags and people,
+    one line each.
+
+    >>> show_extra_problems(ShowConfig(host="Ana", host_role="Author", medium="radio"))[0][:44]
+    "show.host_role 'Author' is not a Cast role ("
+    """
+    problems = []
+    cast = PERSON_ROLES["Cast"]
+    if show.host and person_group(show.host_role, "Cast") is None:
+        problems.append(f"show.host_role {show.host_role!r} is not a Cast role (choose from {', '.join(cast)})")
+    for key in ("host_href", "host_img", "funding_url", "license_url"):
+        value = getattr(show, key)
+        if value and not WEB_URL.match(value):
+            problems.append(f"show.{key} {value!r} must be an address starting with http:// or https://")
+    for key in ("host", "funding_text", "txt_purpose", "license", "update_frequency", "season_name"):
+        if len(getattr(show, key)) > TEXT_LIMIT:
+            problems.append(f"show.{key} is {len(getattr(show, key))} characters; the namespace allows "
+                            f"at most {TEXT_LIMIT}")
+    if show.funding_url and not show.funding_text.strip():
+        problems.append("show.funding_text must say what the funding link is, such as 'Support the show'")
+    if len(show.txt) > TXT_LIMIT:
+        problems.append(f"show.txt is {len(show.txt)} characters; podcast:txt allows at most {TXT_LIMIT}")
+    if show.txt_purpose and not show.txt:
+        problems.append("show.txt_purpose is set but show.txt is empty; set both, or neither")
+    if show.medium and show.medium not in MEDIUM_VALUES:
+        problems.append(f"show.medium {show.medium!r} is not a podcast:medium (choose from "
+                        f"{', '.join(MEDIUM_VALUES)})")
+    if show.license_url and not show.license:
+        problems.append("show.license_url is set but show.license is empty; name the licence "
+                        "(an SPDX identifier such as cc-by-4.0)")
+    for entry in show.podroll:
+        if not (WEB_URL.match(entry) or UUID_TEXT.match(entry)):
+            problems.append(f"show.podroll: {entry!r} must be a feed address (http or https) or a "
+                            "podcast:guid (a UUID)")
+    if show.update_rrule and not RRULE.match(show.update_rrule):
+        problems.append(f"show.update_rrule {show.update_rrule!r} must be an iCalendar RRULE such as "
+                        "FREQ=WEEKLY or FREQ=MONTHLY;INTERVAL=2")
+    if show.update_rrule and not show.update_frequency:
+        problems.append("show.update_rrule needs show.update_frequency, the same in words (such as Weekly)")
+    if show.season < 0:
+        problems.append(f"show.season must be a season number from 1, or 0 for none, not {show.season}")
+    if show.season_name and not show.season:
+        problems.append("show.season_name is set but show.season is 0; set the season's number too")
+    return problems
 
 
 def category_problems(categories: list[str]) -> list[str]:

@@ -461,3 +461,19 @@ class GuideRecord:
             chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
             playlist=d["playlist"], archive=d["archive"], guide_id=str(d.get("guide_id") or ""),
         )
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone an episode credits (``podcast:person``): its article's author, the show's host,
+    or whom its front matter names."""
+
+    name: str
+    role: str = "Host"
+    """A role of the Podcast Taxonomy Project (Author, Host, Narrator, Guest, ...)."""
+    group: str = "Cast"
+    """The role's group in the taxonomy (Writing, Cast, ...)."""
+    href: str = ""
+    """A page about them (http or https), optional."""
+    img: str = ""
+    """A picture of them (http or https), optional."""

@@ -50,6 +50,34 @@ class ShowConfig:
                       "Welcome to {show}. Today: {title}")
     outro: str = _doc("Spoken after each episode; {show} and {title} are filled in.",
                       "Thanks for listening to {show}.")
+    host: str = _doc("The show's host or narrator, named in every episode as podcast:person (empty: "
+                     "nobody).", "")
+    host_role: str = _doc("The host's role in the Podcast Taxonomy Project's list: Host, Narrator, "
+                          "Co-Host, Announcer (all are in the Cast group).", "Host")
+    host_href: str = _doc("A page about the host (http or https), optional.", "")
+    host_img: str = _doc("A picture of the host (http or https), optional.", "")
+    funding_url: str = _doc("Where listeners can support the show (podcast:funding), http or https.", "")
+    funding_text: str = _doc("The funding link's words, at most 128 characters.", "Support the show")
+    txt: str = _doc("A podcast:txt value, such as the verification code Apple Podcasts gives for a "
+                    "show (at most 4000 characters).", "")
+    txt_purpose: str = _doc("What the podcast:txt value is for (at most 128 characters); "
+                            "applepodcastsverify for Apple's code, empty for none.", "")
+    medium: str = _doc("podcast:medium: podcast, audiobook, blog, newsletter, course, music, video, "
+                       "film, publisher (each with an L suffix for a list of them) or mixed; empty "
+                       "writes none (apps then assume podcast).", "")
+    license: str = _doc("podcast:license: an SPDX identifier such as cc-by-4.0, or a licence name "
+                        "with license_url.", "")
+    license_url: str = _doc("The licence's text (http or https); needed for a name SPDX does not list.",
+                            "")
+    podroll: list[str] = _doc("Shows this one recommends (podcast:podroll): feed addresses, or "
+                              "podcast:guid values.", [])
+    update_frequency: str = _doc("How often episodes come, in words (podcast:updateFrequency), such "
+                                 "as Weekly.", "")
+    update_rrule: str = _doc("The same as an iCalendar RRULE, such as FREQ=WEEKLY or "
+                             "FREQ=MONTHLY;INTERVAL=2, optional.", "")
+    season: int = _doc("The season every episode belongs to (itunes:season, podcast:season); 0 for "
+                       "none.", 0)
+    season_name: str = _doc("The season's name (podcast:season name), optional.", "")
 
 
 @dataclass(frozen=True)

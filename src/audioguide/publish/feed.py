@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -19,14 +20,21 @@ from lxml import etree
 
 from audioguide import __version__
 from audioguide.layout import CHAPTERS, FEED, PAGE, SRT, VTT
-from audioguide.models import EpisodeRecord
+from audioguide.models import EpisodeRecord, OpusFile, Person, Soundbite
+from audioguide.publish.notes import NoteLinks, show_notes
 from audioguide.publish.podcast import (
+    AUTHOR_GROUP,
+    AUTHOR_ROLE,
     ITUNES_NS,
+    OPUS_CODECS,
+    OPUS_TYPE,
     PODCAST_GUID_NAMESPACE,
     PODCAST_NS,
     PSC_NS,
+    UUID_TEXT,
+    person_group,
 )
-from audioguide.settings import Config
+from audioguide.settings import Config, ShowConfig
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -43,12 +51,15 @@ def timestamp(seconds: float, sep: str = ".") -> str:
 
 
 class ShowExtension(BaseExtension):  # type: ignore[misc]
-    """Channel tags feedgen does not write (or spells differently from Apple)."""
+    """Channel tags feedgen does not write (or spells differently from Apple), and the
+    Podcasting 2.0 channel tags ``[show]`` sets: funding, txt, medium, license, podroll and
+    updateFrequency."""
 
     def __init__(self) -> None:
         self.explicit = False
         self.guid = ""
         self.locked = False
+        self.show: ShowConfig | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS, "psc": PSC_NS, "itunes": ITUNES_NS}
@@ -58,7 +69,38 @@ class ShowExtension(BaseExtension):  # type: ignore[misc]
         etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if self.explicit else "false"
         etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = self.guid
         etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "yes" if self.locked else "no"
+        if self.show is not None:
+            channel_extras(channel, self.show)
         return rss
+
+
+def _podcast(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A ``podcast:tag`` child with ``attrs`` (those empty are left out) and ``text``."""
+    el = etree.SubElement(parent, f"{{{PODCAST_NS}}}{tag}", {k: v for k, v in attrs.items() if v})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def channel_extras(channel: etree._Element, show: ShowConfig) -> None:
+    """The Podcasting 2.0 channel tags ``[show]`` sets, each only when it is set."""
+    if show.funding_url:
+        _podcast(channel, "funding", show.funding_text, url=show.funding_url)
+    if show.txt:
+        _podcast(channel, "txt", show.txt, purpose=show.txt_purpose)
+    if show.medium:
+        _podcast(channel, "medium", show.medium)
+    if show.license:
+        _podcast(channel, "license", show.license, url=show.license_url)
+    if show.podroll:
+        roll = _podcast(channel, "podroll")
+        for entry in show.podroll:
+            if UUID_TEXT.match(entry):
+                _podcast(roll, "remoteItem", feedGuid=entry.lower())
+            else:
+                _podcast(roll, "remoteItem", feedGuid=podcast_guid(entry), feedUrl=entry)
+    if show.update_frequency:
+        _podcast(channel, "updateFrequency", show.update_frequency, rrule=show.update_rrule)
 
 
 @dataclass
@@ -71,15 +113,22 @@ class EpisodeLinks:
 
 
 class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Item tags for transcripts and chapters."""
+    """Item tags for transcripts and chapters, people, the season and number, the soundbite and
+    the Opus alternate."""
 
     def __init__(self) -> None:
         self.links: EpisodeLinks | None = None
         self.chapters: list[tuple[float, str]] = []
         self.language = "en"
+        self.people: tuple[Person, ...] = ()
+        self.season: tuple[int, str] = (0, "")
+        self.number: int | None = None
+        self.soundbite: Soundbite | None = None
+        self.opus: tuple[OpusFile, str] | None = None
+        """The Opus alternate and its URL."""
 
     def extend_ns(self) -> dict[str, str]:
-        return {"podcast": PODCAST_NS, "psc": PSC_NS}
+        return {"podcast": PODCAST_NS, "psc": PSC_NS, "itunes": ITUNES_NS}
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.links:
@@ -92,7 +141,44 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
             psc = etree.SubElement(item, f"{{{PSC_NS}}}chapters", version="1.2")
             for start, title in self.chapters:
                 etree.SubElement(psc, f"{{{PSC_NS}}}chapter", start=timestamp(start), title=title)
+        for person in self.people:
+            _podcast(item, "person", person.name, role=person.role.lower(), group=person.group.lower(),
+                     href=person.href, img=person.img)
+        season, name = self.season
+        if season:
+            etree.SubElement(item, f"{{{ITUNES_NS}}}season").text = str(season)
+            _podcast(item, "season", str(season), name=name)
+        if self.number:
+            _podcast(item, "episode", str(self.number))
+        if self.soundbite:
+            _podcast(item, "soundbite", self.soundbite.title, startTime=seconds_text(self.soundbite.start),
+                     duration=seconds_text(self.soundbite.duration))
+        if self.opus:
+            opus, url = self.opus
+            alternate = _podcast(item, "alternateEnclosure", type=OPUS_TYPE, codecs=OPUS_CODECS,
+                                 length=str(opus.size), bitrate=str(opus.bitrate), title="Opus",
+                                 lang=self.language)
+            _podcast(alternate, "source", uri=url)
+            _podcast(alternate, "integrity", type="sri", value=opus.integrity)
         return item
+
+
+def seconds_text(seconds: float) -> str:
+    """Seconds as the namespace's time attributes take them: a decimal, three places at most.
+
+    >>> seconds_text(73), seconds_text(12.3456)
+    ('73.0', '12.346')
+    """
+    return repr(round(float(seconds), 3))
+
+
+def episode_people(show: ShowConfig, record: EpisodeRecord) -> tuple[Person, ...]:
+    """Whom an episode credits: its article's authors (Author, in Writing), then the show's host."""
+    people = [Person(name, AUTHOR_ROLE, AUTHOR_GROUP) for name in record.authors]
+    if show.host:
+        people.append(Person(show.host, show.host_role, person_group(show.host_role, "Cast") or "Cast",
+                             show.host_href, show.host_img))
+    return tuple(people)
 
 
 PUBLISHED_AT = dt.time(6, 0)
@@ -162,7 +248,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     fg.podcast.itunes_type(show.type)
     fg.podcast.itunes_summary(show.description or show.title)
     ext: ShowExtension = fg.audioguide
-    ext.explicit, ext.guid = show.explicit, podcast_guid(feed_url)
+    ext.explicit, ext.guid, ext.show = show.explicit, podcast_guid(feed_url), show
     if records:
         fg.lastBuildDate(max(dates.values()))
     ordered = sorted(records, key=lambda r: (dates[r.slug], r.number or 0, r.slug),
@@ -188,5 +274,12 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         item_ext.language = show.language
         item_ext.links = EpisodeLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}")
         item_ext.chapters = [(c.start, c.title) for c in record.chapters]
+        fe.content(str(show_notes(record, NoteLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}"))),
+                   type="CDATA")
+        item_ext.people = episode_people(show, record)
+        item_ext.season, item_ext.number = (show.season, show.season_name), record.number
+        item_ext.soundbite = record.soundbite
+        if record.opus:
+            item_ext.opus = (record.opus, f"{mp3_url.rsplit('/', 1)[0]}/{quote(record.opus.file)}")
     rss: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return rss

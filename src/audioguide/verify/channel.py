@@ -5,8 +5,6 @@ categories, explicit, author, owner, type), the self link and the Podcasting 2.0
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from audioguide.publish.feed import podcast_guid
@@ -22,6 +20,7 @@ from audioguide.publish.podcast import (
     LOCKED_VALUES,
     PODCAST_NS_ACCEPTED,
     SHOW_TYPES,
+    UUID_TEXT,
 )
 from audioguide.settings import LANGUAGE
 from audioguide.verify.context import (
@@ -36,7 +35,6 @@ from audioguide.verify.context import (
 
 ARTWORK_SIZE = f"{ARTWORK_MIN}-{ARTWORK_MAX} px"
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _REQUIRED = {
     "title": "Set show.title in audioguide.toml",
     "description": "Set show.description in audioguide.toml",
@@ -174,7 +172,7 @@ def check_podcast_guid(site: SiteCheck, ch: etree._Element, self_url: str | None
         site.add(site.channel, "<podcast:guid> is missing",
                  f"{RERENDER}; it writes the UUIDv5 of the feed URL")
         return
-    if not _UUID.match(guid):
+    if not UUID_TEXT.match(guid):
         site.add(site.channel, f"<podcast:guid> {guid!r} is not a UUID",
                  f"{RERENDER}; it writes the UUIDv5 of the feed URL")
         return

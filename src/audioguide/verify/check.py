@@ -7,10 +7,12 @@ and returns a list of :class:`Problem`, each with where it is, what is wrong and
 A problem in the site never raises; only a folder that holds neither a ``feed.xml`` nor a guide
 is an :class:`~audioguide.errors.InputError`.
 
-The rules live in three groups, run in feed order: :mod:`~audioguide.verify.channel` (the
+The rules live in four groups, run in feed order: :mod:`~audioguide.verify.channel` (the
 channel's tags and the cover art), :mod:`~audioguide.verify.items` (each item's guid, date,
-enclosure and duration) and :mod:`~audioguide.verify.sidecars` (each item's transcripts and
-chapters, and its episode record's loudness). The podcast constants they check against are in
+enclosure and duration), :mod:`~audioguide.verify.sidecars` (each item's transcripts and
+chapters, and its episode record's loudness) and :mod:`~audioguide.verify.extras` (people,
+soundbite, the Opus alternate and the channel's funding, txt, medium, license, podroll and
+updateFrequency). The podcast constants they check against are in
 :mod:`audioguide.publish.podcast`.
 
 Sources of the rules:
@@ -44,6 +46,7 @@ from audioguide.verify.context import (
     children,
     local_name,
 )
+from audioguide.verify.extras import check_channel_extras, check_item_extras
 from audioguide.verify.guides import check_guide
 from audioguide.verify.items import Guids, check_item, read_published_guids
 from audioguide.verify.sidecars import check_sidecars
@@ -109,6 +112,7 @@ def check_feed(site: SiteCheck) -> list[Problem]:
     channel = _read_channel(site)
     if channel is not None:
         check_channel(site, channel)
+        check_channel_extras(site, channel)
         check_artwork(site, channel)
         _check_items(site, channel)
         _report_foreign_urls(site)
@@ -137,6 +141,7 @@ def _check_items(site: SiteCheck, channel: etree._Element) -> None:
     for number, item in enumerate(children(channel, None, "item"), start=1):
         facts = check_item(site, item, number, guids)
         check_sidecars(site, item, facts)
+        check_item_extras(site, item, facts)
 
 
 def _report_foreign_urls(site: SiteCheck) -> None:
