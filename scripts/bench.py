@@ -15,6 +15,8 @@ Prints, measured in one run on this machine:
      12, 16, 24 and 32 kbit/s its size, how well the recogniser hears it, its ViSQOL score and
      coded bandwidth (what the recogniser, which listens below 8 kHz, cannot tell) and its true
      peak, against the MP3
+ 11. audioguide sync (--only-sync: only this): a real feed of three entries served on this machine,
+     synced once (imported, spoken by Piper, published), then again with nothing new (whole process)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -464,6 +467,43 @@ def limits(tmp: Path) -> None:
           f"{done.returncode}:\n  {done.stderr.strip()}")
 
 
+def sync_row(tmp: Path) -> None:
+    """A first sync of a three-entry feed (served by a local HTTP server), then a sync with nothing
+    new: its wall and CPU time (whole processes)."""
+    import http.server
+    import threading
+
+    from lxml import etree
+
+    served = tmp / "served"
+    served.mkdir()
+    tree = etree.parse(str(REPO / "tests" / "data" / "web" / "rss-natasha.xml"))
+    channel = tree.getroot().find("channel")
+    assert channel is not None
+    for item in channel.findall("item")[3:]:
+        channel.remove(item)
+    tree.write(str(served / "feed.xml"), xml_declaration=True, encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Quiet(*a, directory=str(served)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = fresh_project(tmp, "sync")
+    (root / "episodes" / f"{SAMPLE}.md").unlink()
+    with (root / "audioguide.toml").open("a") as toml:
+        toml.write(f'\n[sources]\nblog = "http://127.0.0.1:{server.server_address[1]}/feed.xml"\n')
+    first = timed([*AUDIOGUIDE, "sync"], root)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    again = timed([*AUDIOGUIDE, "sync"], root)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    server.shutdown()
+    print(f"sync of a 3-entry feed:               {first:6.1f} s first; nothing new: {again:.2f} s "
+          f"({cpu:.2f} s CPU; target < 1 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-long", action="store_true", help="skip the two-hour episode")
@@ -479,6 +519,7 @@ def main() -> None:
                         help="measure only the article of 1,500 two-word sections")
     parser.add_argument("--only-site", action="store_true",
                         help="measure only the feed and site for 5,000 episodes")
+    parser.add_argument("--only-sync", action="store_true", help="measure only audioguide sync")
     parser.add_argument("--only-opus", action="store_true",
                         help="measure only the Opus alternate (its cost, and its bitrate against recall)")
     args = parser.parse_args()
@@ -497,6 +538,9 @@ def main() -> None:
             return
         if args.only_site:
             feed_and_site(tmp)
+            return
+        if args.only_sync:
+            sync_row(tmp)
             return
         if args.only_opus:
             opus_row(tmp)
@@ -537,6 +581,7 @@ def main() -> None:
         limits(tmp)
         sections_row(tmp)
         opus_row(tmp)
+        sync_row(tmp)
         if args.batch:
             cluster_batch(tmp, args.batch)
 

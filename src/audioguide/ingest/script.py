@@ -32,6 +32,7 @@ from audioguide.ingest import locations as places
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.language import detect_language
 from audioguide.ingest.markdown import markdown_blocks
+from audioguide.ingest.quotes import check_soundbite, needle
 from audioguide.ingest.sentences import split_sentences
 from audioguide.lexicon import parse_lexicon
 from audioguide.models import Article, Block, EpisodeMeta, Location, Script, Section
@@ -297,7 +298,7 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
     for key in ("description", "source", "engine", "voice", "language", "guid", "soundbite"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key} must be text")
-    if isinstance(data.get("soundbite"), str) and not _needle(data["soundbite"]):
+    if isinstance(data.get("soundbite"), str) and not needle(data["soundbite"]):
         problems.append("soundbite must be a sentence of the script (the highlight starts there), "
                         "or be left out for the episode's opening")
     if isinstance(data.get("language"), str) and facts.language_tag(data["language"]) is None:
@@ -386,73 +387,6 @@ def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, L
     return out
 
 
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                              "\u2013": "-", "\u2014": "-", "\u00a0": " "})
-
-
-def quote_key(text: str) -> str:
-    """``text`` as a ``soundbite:`` quote is matched against sentences: case, curly quotes,
-    dashes and spacing do not matter.
-
-    >>> quote_key("  It\u2019s a  GOOD sign\u2014really ")
-    "it's a good sign-really"
-    """
-    return " ".join(text.translate(_QUOTE_MARKS).casefold().split())
-
-
-def _needle(quote: str) -> str:
-    """What of a quote is looked for: its key, without quote marks or an ellipsis around it."""
-    return quote_key(quote).strip(" \"'").removesuffix("...").removesuffix("\u2026").strip(" \"'")
-
-
-def find_quote(quote: str, sentences: list[str]) -> int | None:
-    """The index of the sentence in which ``quote`` starts (it may be part of a sentence, or
-    run on into the next ones; quote marks or an ellipsis around it do not count), or ``None``
-    when the sentences do not hold it.
-
-    >>> find_quote("\u201cthe second one. And\u2026\u201d", ["First one.", "The second one.", "And a third."])
-    1
-    """
-    keys = [quote_key(s) for s in sentences]
-    needle = _needle(quote)
-    at = " ".join(keys).find(needle)
-    if at < 0 or not needle:
-        return None
-    position = 0
-    for index, key in enumerate(keys):
-        position += len(key) + 1
-        if at < position:
-            return index
-    return None  # pragma: no cover - the text was found, so some sentence holds its start
-
-
-def script_sentences(sections: tuple[Section, ...], language: str) -> list[str]:
-    """Every sentence of a script as written (headings, and list items with their numbers),
-    in order: the text a ``soundbite:`` quote is looked for in."""
-    out: list[str] = []
-    for section in sections:
-        if section.heading:
-            out.append(section.heading)
-        for block in section.blocks:
-            if block.kind == "pause":
-                continue
-            number = f"{block.number}. " if block.kind == "item" and block.number is not None else ""
-            out += split_sentences(number + block.text, language)
-    return out
-
-
-def _check_soundbite(quote: str, sections: tuple[Section, ...], language: str, path: Path) -> None:
-    """Refuse a ``soundbite:`` the script does not hold, suggesting the likeliest sentence meant."""
-    sentences = script_sentences(sections, language)
-    if find_quote(quote, sentences) is not None:
-        return
-    keys = {quote_key(s): s for s in sentences}
-    close = difflib.get_close_matches(_needle(quote), list(keys), n=1, cutoff=0.3)
-    hint = f"Did you mean {leading_words(keys[close[0]].split(), 80)!r}? Or remove" if close else "Remove"
-    raise InputError(f"soundbite {quote!r} is not a sentence of the script", path=path,
-                     fix=f"{hint} 'soundbite:' to start the episode's highlight at its opening")
-
-
 def _cue_seconds(match: re.Match[str]) -> float:
     if match.group(1) is None:
         return DEFAULT_PAUSE
@@ -499,7 +433,7 @@ def parse(text: str, path: Path) -> Script:
         raise InputError("the script has no text to speak", path=path,
                          fix="Write paragraphs under the front matter, or re-run audioguide import")
     if meta.soundbite:
-        _check_soundbite(meta.soundbite, tuple(sections), meta.language or "en", path)
+        check_soundbite(meta.soundbite, tuple(sections), meta.language or "en", path)
     return Script(meta=meta, sections=tuple(sections), path=path)
 
 

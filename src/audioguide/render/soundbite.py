@@ -3,7 +3,7 @@
 By default it is the **lede**: the first whole sentences of the body, after the intro music and
 the lines that introduce the episode (the show's intro line, and any sentence naming the
 episode's title), until they last :data:`MIN_SECONDS`. A script may name the sentence to start
-from instead (``soundbite:`` in its front matter; :func:`audioguide.ingest.script.find_quote`).
+from instead (``soundbite:`` in its front matter; :func:`audioguide.ingest.quotes.find_quote`).
 Either way it ends with a whole sentence, before the show's outro line, and lasts at most
 :data:`MAX_SECONDS`.
 """
@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from audioguide.audio.mix import CHAPTER_PREROLL
 from audioguide.errors import InputError
-from audioguide.ingest.script import find_quote, leading_words, quote_key
+from audioguide.ingest.quotes import find_quote, quote_key
+from audioguide.ingest.script import leading_words
 from audioguide.models import Cue, Soundbite
 
 log = logging.getLogger(__name__)
