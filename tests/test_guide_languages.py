@@ -119,6 +119,7 @@ def test_each_language_is_read_by_its_own_engine(languages: Languages) -> None:
     for sentence in ("Bienvenue dans la vieille ville", "Le pont est ancien", "La place est grande"):
         assert sentence in spoken
     assert "old town" not in spoken and "bridge" not in spoken
+    assert "Étape 1." in spoken and "Stop " not in spoken  # each stop is announced in French
     english = _record(languages.guides / "old-town")
     assert (english.language, french.language) == ("en", "fr")
     assert (english.group, french.group) == ("old-town", "old-town")

@@ -371,6 +371,21 @@ class EpisodeRecord:
         )
 
 
+STOP_WORDS: dict[str, str] = {"en": "Stop", "fr": "Étape", "de": "Station", "es": "Parada", "it": "Tappa",
+                              "nl": "Halte", "pt": "Paragem", "da": "Stop", "sv": "Stopp", "nb": "Stopp"}
+"""The word a guide says before a stop's number, by language ("Stop 2. The Hall."; in French
+"Étape 2. Le hall."). Other languages say "Stop"."""
+
+
+def stop_word(language: str) -> str:
+    """:data:`STOP_WORDS` for ``language`` (``fr-CA`` is French).
+
+    >>> stop_word("fr-CA"), stop_word("ja")
+    ('Étape', 'Stop')
+    """
+    return STOP_WORDS.get(language.split("-")[0].split("_")[0].lower(), "Stop")
+
+
 @dataclass(frozen=True)
 class StopRecord:
     """One stop of a rendered audio guide: ``output/guides/<slug>/NN-<stop>.mp3``."""

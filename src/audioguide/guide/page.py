@@ -35,7 +35,7 @@ from markupsafe import Markup
 from audioguide.guide.route import RouteMap, geo_uri, osm_url, route_map
 from audioguide.ingest.script import leading_words
 from audioguide.layout import Output
-from audioguide.models import GuideRecord, StopRecord
+from audioguide.models import STOP_WORDS, GuideRecord, StopRecord
 from audioguide.publish.site import (
     CueView,
     clock,
@@ -120,8 +120,9 @@ def _normal(text: str) -> str:
 
 def cue_views(stop: StopRecord) -> tuple[CueView, ...]:
     """The stop's transcript sentences; the spoken stop title ("Stop 2: The Hall") is a heading."""
-    headings = {_normal(stop.title), _normal(f"Stop {stop.number}: {stop.title}"),
-                _normal(f"Stop {stop.number}. {stop.title}"), _normal(f"Stop {stop.number}")}
+    headings = {_normal(stop.title)} | {_normal(f"{word} {stop.number}{end}")
+                                         for word in set(STOP_WORDS.values())
+                                         for end in (f": {stop.title}", f". {stop.title}", "")}
     return tuple(CueView(text=c.text, start=seconds_attr(c.start), time=floor_clock(c.start),
                          heading=_normal(c.text) in headings)
                  for c in stop.cues)
@@ -255,7 +256,8 @@ def _kind(fmt: str, size: int | None) -> str:
 
 
 def stop_name(stop: StopRecord) -> str:
-    """How labels name a stop: ``Stop 2: The Hall``, an unnumbered one by its title."""
+    """How labels name a stop: ``Stop 2: The Hall``, an unnumbered one by its title (the page's
+    labels are English in every language, as yet)."""
     return f"Stop {stop.number}: {stop.title}" if stop.numbered else stop.title
 
 

@@ -21,7 +21,7 @@ from audioguide.audio.tags import Tags, tag_m4b, write_tags
 from audioguide.errors import BuildError, ConfigError, InputError
 from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
-from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance
+from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance, stop_word
 from audioguide.render import work as produce
 from audioguide.render.items import BUILD_KEY
 from audioguide.settings import Config
@@ -89,13 +89,15 @@ def location_problem(script: Script, introduction: str, radius: float) -> InputE
     return None
 
 
-def announcer(script: Script, introduction: str) -> HeadingText:
-    """What opens each stop of ``script``: "Stop 2. The Hall." (an unnumbered stop: its title)."""
+def announcer(script: Script, introduction: str, language: str = "en") -> HeadingText:
+    """What opens each stop of ``script``: "Stop 2. The Hall." in the guide's ``language``
+    (:func:`~audioguide.models.stop_word`; an unnumbered stop: its title)."""
     numbers = stop_numbers(script, introduction)
+    word = stop_word(language)
 
     def announce(index: int, section: Section) -> str:
         n = numbers[index]
-        return f"Stop {n.number}. {section.chapter_title}." if n.numbered else f"{section.chapter_title}."
+        return f"{word} {n.number}. {section.chapter_title}." if n.numbered else f"{section.chapter_title}."
 
     return announce
 

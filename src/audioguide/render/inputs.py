@@ -96,7 +96,9 @@ def episode_voice(config: Config, script: Script) -> VoiceConfig:
 
 def headings(config: Config, script: Script, overrides: Overrides) -> speech.HeadingText:
     """What announces each section: its heading, or in a guide "Stop 2. …"."""
-    return announcer(script, config.guide.introduction) if as_guide(script, overrides) else speech.spoken_heading
+    if not as_guide(script, overrides):
+        return speech.spoken_heading
+    return announcer(script, config.guide.introduction, script.meta.language or config.show.language)
 
 
 def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[Utterance]:
