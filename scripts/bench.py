@@ -287,17 +287,8 @@ _BANDS = ("NB", "MB", "WB", "SWB", "FB")
 def bandwidths(path: Path) -> dict[str, float]:
     """Share of an Ogg Opus file's packets coded at each audio bandwidth (narrow 4 kHz, medium
     6, wide 8, super-wide 12, full 20), from their TOC bytes (RFC 6716, 3.1)."""
-    from mutagen.ogg import OggPage
-
     counts: dict[str, int] = {}
-    with path.open("rb") as f:
-        pages = []
-        while True:
-            try:
-                pages.append(OggPage(f))
-            except EOFError:
-                break
-    for packet in OggPage.to_packets(pages)[2:]:
+    for packet in audio_packets(path):
         config = packet[0] >> 3
         band = (_BANDS[config // 4] if config < 12 else ("SWB", "FB")[(config - 12) // 2] if config < 16
                 else ("NB", "WB", "SWB", "FB")[(config - 16) // 4])
@@ -348,8 +339,8 @@ def join_cost(root: Path) -> None:
           f"included) {tagged - joined:.3f}, its SHA-256 {done - tagged:.3f}")
 
 
-def audio_bits(path: Path, seconds: float) -> float:
-    """kbit/s of an Ogg Opus file's audio packets alone (no pages, no tags)."""
+def audio_packets(path: Path) -> list[bytes]:
+    """An Ogg Opus file's audio packets (after OpusHead and OpusTags)."""
     from mutagen.ogg import OggPage
 
     with path.open("rb") as f:
@@ -359,7 +350,12 @@ def audio_bits(path: Path, seconds: float) -> float:
                 pages.append(OggPage(f))
             except EOFError:
                 break
-    return sum(len(p) for p in OggPage.to_packets(pages)[2:]) * 8 / seconds / 1000
+    return list(OggPage.to_packets(pages)[2:])
+
+
+def audio_bits(path: Path, seconds: float) -> float:
+    """kbit/s of an Ogg Opus file's audio packets alone (no pages, no tags)."""
+    return sum(len(p) for p in audio_packets(path)) * 8 / seconds / 1000
 
 
 def decoded_48k(path: Path) -> Any:
