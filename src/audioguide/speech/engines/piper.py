@@ -9,7 +9,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import distributions
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 
 from audioguide.errors import EngineError
 from audioguide.models import Audio
+from audioguide.speech.clauses import CLAUSE_BREAKS, pieces
 from audioguide.speech.engines import Availability, EngineSettings, Voice
 
 BUNDLED = "en_US-joe-medium"
@@ -116,6 +121,63 @@ _ESPEAK_LOCK = threading.Lock()
 _VOICES_LOCK = threading.Lock()
 
 
+PIECE_PHONEMES = 200
+"""The most phonemes one ONNX run speaks (at the voice's normal rate: a slower rate makes each
+phoneme longer, and the limit shorter in proportion). ONNX Runtime's memory for a run grows with
+the audio it makes, about 18 MB a second of speech or 0.9 MB a phoneme (0.78 at 100, 0.97 at 800,
+measured with the bundled voice), so a longer sentence is spoken in pieces cut at its clause
+breaks. A phoneme is about a character of text; the sample's sentences have 104 phonemes at the
+median and 177 at most, so they are spoken whole, as before."""
+
+PHONEMES_IN_FLIGHT = 170
+"""The most phonemes all ONNX runs of this process speak at once. Two runs of about 100 phonemes
+(typical sentences) side by side took a 5,040-word render of new text to 448 MB; within 170 they
+mostly run one at a time, each on every core (:meth:`PiperEngine.use_cores`), and it peaked at
+392 MB: the voice and the imports (about 175 MB), the runs, and the rest of the render. A run
+longer than this (a piece of up to :data:`PIECE_PHONEMES`) runs alone."""
+
+JOIN_PAUSE = 0.29
+"""Seconds of quiet where a sentence spoken in pieces is joined at a clause break: the median
+pause the bundled voice makes at a comma inside a sentence (0.21-0.41 s, 18 commas of the
+sample, measured at -40 dB of the sentence's peak); a piece ends and the next begins with less
+(0.17-0.26 s), so the join is padded up to it."""
+
+QUIET = 0.01
+"""Below this share of a sentence's peak (-40 dB) a sample counts as quiet at a join."""
+
+
+class _PhonemeBudget:
+    """The phonemes being spoken at once in this process, kept within a limit: each run waits,
+    first come first served, until the runs in flight leave room for it."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self._turns: deque[object] = deque()
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, cost: int) -> Iterator[None]:
+        cost = min(cost, self.limit)
+        turn = object()
+        with self._changed:
+            self._turns.append(turn)
+            self._changed.notify_all()  # for those watching the queue (the tests)
+            self._changed.wait_for(lambda: self._turns[0] is turn and self.used + cost <= self.limit)
+            self._turns.popleft()
+            self.used += cost
+            self._changed.notify_all()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.used -= cost
+                self._changed.notify_all()
+
+
+_IN_FLIGHT = _PhonemeBudget(PHONEMES_IN_FLIGHT)
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
     try:
@@ -128,6 +190,14 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    # the run's helper threads sleep when idle instead of spinning: two runs may share the pool,
+    # and ffmpeg masters the previous chapter meanwhile
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # A memory pattern is planned per input shape, and every sentence has its own length: the
+    # patterns' large blocks fragmented the arena, which grew from 370 to 620 MB over 390
+    # sentences of about 100 characters; without them it stayed under 390 MB (the same samples,
+    # and no slower in side-by-side runs)
+    options.enable_mem_pattern = False
     return PiperVoice(
         config=PiperConfig.from_dict(json.loads(voice_config)),
         session=onnxruntime.InferenceSession(str(model_path), sess_options=options,
@@ -138,18 +208,44 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
 
 
 def _loaded_voice(model_path: Path, voice_config: str, threads: int) -> Any:
-    """One loaded voice (ONNX session, about 180 MB) per model, shared by every engine that
+    """One loaded voice (ONNX session, about 90 MB) per model and thread count, shared by every engine that
     uses it: episodes with their own rate or variation differ only in the synthesis settings,
     and an ONNX session runs concurrent calls safely."""
     with _VOICES_LOCK:
         return _cached_voice(model_path, voice_config, threads)
 
 
+def _quiet_samples(audio: Any, level: float) -> int:
+    """How many samples at the start of ``audio`` are no louder than ``level``."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(audio) > level)
+    return int(loud[0]) if loud.size else len(audio)
+
+
+def _joined(runs: list[Any], paused: list[bool], quiet: float, pause: int) -> Any:
+    """The pieces of a sentence as one: where a piece ends at a clause break (``paused``), the
+    quiet between it and the next is padded with silence up to ``pause`` samples, the pause the
+    voice makes there in a sentence spoken whole; a piece cut between two words (a clause too
+    long for one run) joins the next as it is."""
+    import numpy as np
+
+    joined = [runs[0]]
+    for before, after, at_break in zip(runs[:-1], runs[1:], paused, strict=True):
+        if at_break:
+            gap = pause - _quiet_samples(before[::-1], quiet) - _quiet_samples(after, quiet)
+            if gap > 0:
+                joined.append(np.zeros(gap, dtype=before.dtype))
+        joined.append(after)
+    return np.concatenate(joined)
+
+
 class PiperEngine:
     """Speech from a local Piper ONNX voice, one sentence at a time.
 
     Safe to call from several threads: phonemization is serialised, and the ONNX session
-    (thread-safe for concurrent runs) does the heavy work in parallel, one core per call.
+    (thread-safe for concurrent runs) does the heavy work in parallel, one core per call, as
+    long as the runs in flight stay within :data:`PHONEMES_IN_FLIGHT` (memory grows with them).
     """
 
     name = "piper"
@@ -158,7 +254,13 @@ class PiperEngine:
     concurrency = 2
     """Sentences synthesized at once, at most (``--jobs`` may lower it): one ONNX run per core."""
     threads: int = 1
-    """ONNX Runtime intra-op threads per run; parallelism comes from concurrent calls."""
+    """ONNX Runtime intra-op threads per run: the cores synthesis may use (:meth:`use_cores`)."""
+
+    def use_cores(self, cores: int) -> None:
+        """Spread each ONNX run over ``cores`` threads (before the first sentence): the memory
+        budget keeps long sentences from running side by side, so one run must keep every core
+        busy; short ones still run two at a time."""
+        self.threads = max(1, cores)
     words_per_minute = 172.0
     """The bundled Joe voice at rate 1.0, measured: the sample script's 34 sentences (511 words
     as written) came back as 177.7 s of audio, padding included (172.5 words a minute); other
@@ -197,26 +299,38 @@ class PiperEngine:
         return self._voice
 
     def synthesize(self, text: str) -> Audio:
-        import numpy as np
-
         with self._load_lock:
             voice = self._load()
-        cfg = self._syn_config
         try:
             with _ESPEAK_LOCK:
                 sentences = voice.phonemize(text)
-            parts = []
-            for phonemes in sentences:
-                if not phonemes:
-                    continue
-                audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), cfg)
-                peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-                if peak > 1e-8:  # Piper's own per-sentence peak normalisation, then our headroom
-                    audio = audio / peak * cfg.volume
-                parts.append((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+            parts = [self._speak(voice, phonemes) for phonemes in sentences if phonemes]
         except Exception as exc:  # onnxruntime and espeak raise assorted types
             raise EngineError(f"Piper failed to speak the sentence: {exc}") from exc
         return Audio(pcm=b"".join(parts), sample_rate=self.sample_rate)
+
+    def _speak(self, voice: Any, phonemes: list[str]) -> bytes:
+        """One of the sentences Piper found in the text, as 16-bit samples: spoken in one run,
+        or in pieces when it is longer than :data:`PIECE_PHONEMES`; peak-normalised as a whole
+        (as Piper does each sentence), then given our headroom."""
+        import numpy as np
+
+        cfg = self._syn_config
+        stretch = max(float(cfg.length_scale), 0.01)  # a slower rate makes longer audio per phoneme
+        spans = pieces(phonemes, max(1, int(PIECE_PHONEMES / stretch)))
+        runs = []
+        for start, end in spans:
+            with _IN_FLIGHT.hold(math.ceil((end - start) * stretch)):
+                runs.append(voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes[start:end]), cfg))
+        peak = max(float(np.max(np.abs(run))) if run.size else 0.0 for run in runs)
+        if len(runs) == 1:
+            audio = runs[0]
+        else:
+            paused = [phonemes[end - 1] in CLAUSE_BREAKS for _, end in spans[:-1]]
+            audio = _joined(runs, paused, QUIET * peak, round(JOIN_PAUSE * self.sample_rate))
+        if peak > 1e-8:  # Piper's own per-sentence peak normalisation, then our headroom
+            audio = audio / peak * cfg.volume
+        return (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()  # type: ignore[no-any-return]
 
     def identity(self) -> dict[str, object]:
         st = self.model_path.stat()
