@@ -45,9 +45,6 @@ class Synthesizer:
     def __post_init__(self) -> None:
         self.engine = create_engine(self.name, self.settings)
         self._identity = self.engine.identity()
-        use_cores = getattr(self.engine, "use_cores", None)
-        if callable(use_cores):  # an engine that can spread one sentence over several cores
-            use_cores(self._concurrency())
 
     def key(self, text: str) -> str:
         return sentence_key(self._identity, text)

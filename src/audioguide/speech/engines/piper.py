@@ -132,9 +132,9 @@ median and 177 at most, so they are spoken whole, as before."""
 PHONEMES_IN_FLIGHT = 170
 """The most phonemes all ONNX runs of this process speak at once. Two runs of about 100 phonemes
 (typical sentences) side by side took a 5,040-word render of new text to 448 MB; within 170 they
-mostly run one at a time, each on every core (:meth:`PiperEngine.use_cores`), and it peaked at
-392 MB: the voice and the imports (about 175 MB), the runs, and the rest of the render. A run
-longer than this (a piece of up to :data:`PIECE_PHONEMES`) runs alone."""
+mostly run one at a time and it peaked at 392 MB: the voice and the imports (about 175 MB), the
+runs, and the rest of the render. Short sentences still run two at a time; a run longer than
+this (a piece of up to :data:`PIECE_PHONEMES`) runs alone."""
 
 JOIN_PAUSE = 0.29
 """Seconds of quiet where a sentence spoken in pieces is joined at a clause break: the median
@@ -190,9 +190,6 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    # the run's helper threads sleep when idle instead of spinning: two runs may share the pool,
-    # and ffmpeg masters the previous chapter meanwhile
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     # A memory pattern is planned per input shape, and every sentence has its own length: the
     # patterns' large blocks fragmented the arena, which grew from 370 to 620 MB over 390
     # sentences of about 100 characters; without them it stayed under 390 MB (the same samples,
@@ -254,13 +251,9 @@ class PiperEngine:
     concurrency = 2
     """Sentences synthesized at once, at most (``--jobs`` may lower it): one ONNX run per core."""
     threads: int = 1
-    """ONNX Runtime intra-op threads per run: the cores synthesis may use (:meth:`use_cores`)."""
-
-    def use_cores(self, cores: int) -> None:
-        """Spread each ONNX run over ``cores`` threads (before the first sentence): the memory
-        budget keeps long sentences from running side by side, so one run must keep every core
-        busy; short ones still run two at a time."""
-        self.threads = max(1, cores)
+    """ONNX Runtime intra-op threads per run; parallelism comes from concurrent calls. (Two
+    threads a run would keep both cores busy while the memory budget holds one run, but they
+    change the samples slightly: every cached sentence and the golden output would change.)"""
     words_per_minute = 172.0
     """The bundled Joe voice at rate 1.0, measured: the sample script's 34 sentences (511 words
     as written) came back as 177.7 s of audio, padding included (172.5 words a minute); other
