@@ -129,12 +129,13 @@ measured with the bundled voice), so a longer sentence is spoken in pieces cut a
 breaks. A phoneme is about a character of text; the sample's sentences have 104 phonemes at the
 median and 177 at most, so they are spoken whole, as before."""
 
-PHONEMES_IN_FLIGHT = 170
-"""The most phonemes all ONNX runs of this process speak at once. Two runs of about 100 phonemes
-(typical sentences) side by side took a 5,040-word render of new text to 448 MB; within 170 they
-mostly run one at a time and it peaked at 392 MB: the voice and the imports (about 175 MB), the
-runs, and the rest of the render. Short sentences still run two at a time; a run longer than
-this (a piece of up to :data:`PIECE_PHONEMES`) runs alone."""
+PHONEMES_IN_FLIGHT = 2 * PIECE_PHONEMES
+"""The most phonemes all ONNX runs of this process speak at once: two pieces of any length, one
+per core, so memory stays bounded however long the text (a 5,040-word render of new text peaked
+at 448 MB: the voice and the imports, about 175 MB, the two runs, and the rest of the render).
+A budget of 170 brought it to 392 MB, but typical sentences (about 100 phonemes) then ran one at
+a time, on one core, which made renders about twice as slow; ``--jobs 1`` is that choice for a
+machine short of memory."""
 
 JOIN_PAUSE = 0.29
 """Seconds of quiet where a sentence spoken in pieces is joined at a clause break: the median
