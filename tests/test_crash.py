@@ -118,7 +118,10 @@ def test_second_render_fails_fast_while_the_lock_is_held(tmp_path: Path) -> None
         assert f"(pid {os.getpid()})" in lines[0] and "--wait" in lines[0]
         assert "Traceback" not in result.stderr
     assert not (project / "output").exists()
-    assert slow >= 2.0 and slow - fast > 1.5, (fast, slow)
+    # --wait 2 waited its 2 s (a lower bound holds however loaded the machine); how much faster
+    # the first refusal is depends on the load, so it is printed, not asserted (tests never race
+    # the clock): without --wait the lock is tried once, without blocking (render/lock.py)
+    assert slow >= 2.0, (fast, slow)
     print(f"\nlock refused in {fast:.1f} s, with --wait 2 in {slow:.1f} s")
 
 
