@@ -133,9 +133,9 @@ PHONEMES_IN_FLIGHT = 2 * PIECE_PHONEMES
 """The most phonemes all ONNX runs of this process speak at once: two pieces of any length, one
 per core, so memory stays bounded however long the text (a 5,040-word render of new text peaked
 at 448 MB: the voice and the imports, about 175 MB, the two runs, and the rest of the render).
-A budget of 170 brought it to 392 MB, but typical sentences (about 100 phonemes) then ran one at
-a time, on one core, which made renders about twice as slow; ``--jobs 1`` is that choice for a
-machine short of memory."""
+A budget of 150 brought it to 360 MB (170: 401 MB), but typical sentences (about 100 phonemes)
+then ran one at a time, on one core; ``--jobs 1`` is that choice for a machine short of memory.
+Two 200-phoneme pieces at once could reach about 600 MB (estimated, not measured)."""
 
 JOIN_PAUSE = 0.29
 """Seconds of quiet where a sentence spoken in pieces is joined at a clause break: the median
