@@ -13,6 +13,7 @@ which reads them and hands each article to :func:`import_parsed`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +60,16 @@ def load_script(path: Path) -> Script:
     """:func:`audioguide.ingest.script.load`, kept while the file stays as it is."""
     stat = path.stat()
     return _load(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
+
+
+def free_slug(slug: str, taken: Container[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… when a script already has it (``taken``).
+
+    >>> free_slug("walk", {"walk", "walk-2"})
+    'walk-3'
+    """
+    candidates = (slug, *(f"{slug[:56]}-{number}" for number in range(2, 10_000)))
+    return next(c for c in candidates if c not in taken)
 
 
 def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, str] | None:

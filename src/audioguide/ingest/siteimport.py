@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.errors import AudioguideError, InputError
-from audioguide.ingest.imports import Imported, import_parsed, load_script, unchanged_since_import
+from audioguide.ingest.imports import Imported, free_slug, import_parsed, load_script, unchanged_since_import
 from audioguide.ingest.sites import Listing, list_posts, skipped_line
 from audioguide.settings import ShowConfig
 
@@ -56,12 +56,6 @@ def _scripts_by_source(episodes: Path) -> dict[str, Path]:
     return found
 
 
-def _free_slug(slug: str, taken: set[str]) -> str:
-    """``slug``, or ``slug-2``, ``slug-3``… when a script already has it."""
-    candidates = (slug, *(f"{slug[:56]}-{number}" for number in range(2, 10_000)))
-    return next(c for c in candidates if c not in taken)
-
-
 def import_folder(folder: Path, show: ShowConfig, episodes: Path, *, slug: str | None = None, force: bool = False,
                   replace: bool = False, now: dt.datetime | None = None) -> FolderImport:
     """Import the published posts in ``folder`` into ``episodes`` (see the module docstring).
@@ -89,7 +83,7 @@ def import_folder(folder: Path, show: ShowConfig, episodes: Path, *, slug: str |
                     entry.article, show, episodes, existing, source, None):
                 done = Imported(existing, "unchanged")
             else:
-                slug = None if existing is not None else _free_slug(entry.article.meta.slug or "post", taken)
+                slug = None if existing is not None else free_slug(entry.article.meta.slug or "post", taken)
                 done = import_parsed(entry.article, source, show, episodes, where=entry.path, slug=slug,
                                      force=force or existing is not None, replace=replace)
         except AudioguideError as error:

@@ -28,7 +28,6 @@ found again by their source or guid, and only their import is repeated, not thei
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -36,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audioguide import stamps
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, looks_like_feed, parse_feed
-from audioguide.ingest.imports import Imported, import_parsed
+from audioguide.ingest.imports import Imported, free_slug, import_parsed, load_script, unchanged_since_import
 from audioguide.ingest.siteimport import source_name
 from audioguide.ingest.sites import list_posts, skipped_line
 from audioguide.ingest.web import Fetched, Fetcher, Limits, is_url
@@ -93,11 +93,6 @@ class Synced:
         return bool(self.new or self.updated)
 
 
-def digest(*parts: object) -> str:
-    """A short digest of ``parts`` (their JSON)."""
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
-
 # --------------------------------------------------------------------------------------
 # The state kept between syncs
 # --------------------------------------------------------------------------------------
@@ -135,8 +130,8 @@ def _feed_offers(feed: Feed, address: str, fetcher: Fetcher) -> Iterator[Offer]:
         if guid is None:
             raise InputError("has no id and no link, so its episode could not be kept in step with it",
                              path=label, fix="give each entry a <guid>, <id> or \"id\" in the feed")
-        yield Offer(guid, digest(entry.title, entry.content, entry.summary, entry.link, entry.published,
-                                 entry.authors, entry.tags),
+        yield Offer(guid, stamps.value_digest([entry.title, entry.content, entry.summary, entry.link,
+                                               str(entry.published), list(entry.authors), list(entry.tags)], 32),
                     label, entry.link or guid, guid,
                     lambda entry=entry: entry_article(entry, feed, fetcher))  # type: ignore[misc]
 
@@ -164,7 +159,7 @@ def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher,
         if looks_like_feed(fetched.body, fetched.content_type):
             return list(_feed_offers(parse_feed(fetched.body, url=fetched.url), location, fetcher))
         article = page_article_of(fetched, location)
-        return [Offer(location, digest(fetched.body.decode("utf-8", "replace")), location, location, None,
+        return [Offer(location, stamps.digest(fetched.body, 32), location, location, None,
                       lambda: article)]
     path = (root / location).resolve()
     if path.is_dir():
@@ -192,7 +187,7 @@ class _Scripts:
         for path in sorted(episodes.glob("*.md")) if episodes.is_dir() else []:
             self.slugs.add(path.stem)
             try:
-                meta = scripts.load(path).meta
+                meta = load_script(path).meta
             except AudioguideError:  # a broken script is reported when it is rendered
                 continue
             for key in (meta.guid, meta.source):
@@ -204,10 +199,6 @@ class _Scripts:
             if key and key in self.by_key and self.by_key[key].is_file():
                 return self.by_key[key]
         return None
-
-    def free_slug(self, slug: str) -> str:
-        candidates = (slug, *(f"{slug[:56]}-{number}" for number in range(2, 10_000)))
-        return next(c for c in candidates if c not in self.slugs)
 
     def add(self, offer: Offer, path: Path) -> None:
         self.slugs.add(path.stem)
@@ -226,19 +217,15 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
     article = offer.read()
     episodes = found.episodes
     if existing is None:
-        slug = found.free_slug(scripts.derive(article, show).meta.slug)
+        slug = free_slug(scripts.derive(article, show).meta.slug, found.slugs)
         done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=slug, guid=offer.guid)
         synced.new.append(done.path)
     else:
-        current = scripts.load(existing)
-        fresh = scripts.dumps(scripts.derive(article, show, slug=current.meta.slug, source=offer.source,
-                                             date=current.meta.date, guid=offer.guid))
         base = episodes / IMPORTED / existing.name
-        imported = base.read_text("utf-8") if base.is_file() else None
-        if imported == fresh:
+        if unchanged_since_import(article, show, episodes, existing, offer.source, offer.guid):
             synced.unchanged += 1
             done = Imported(existing, "unchanged")
-        elif imported is not None and existing.read_text("utf-8-sig") == imported:
+        elif base.is_file() and existing.read_text("utf-8-sig") == base.read_text("utf-8"):
             done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
                                  replace=True, guid=offer.guid)
             synced.updated.append(done.path)

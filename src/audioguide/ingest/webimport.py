@@ -21,7 +21,7 @@ from audioguide.ingest.blocks import collapse
 from audioguide.ingest.extract import fragment_sections, page_article
 from audioguide.ingest.facts import article_meta
 from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, FeedEntry, looks_like_feed, parse_feed
-from audioguide.ingest.imports import Imported, import_article, import_parsed
+from audioguide.ingest.imports import Imported, free_slug, import_article, import_parsed
 from audioguide.ingest.readers import url_given
 from audioguide.ingest.web import HTML_TYPES, Fetched, Fetcher, FetchError, Limits, decode_page, is_url
 from audioguide.models import Article, ArticleMeta, Section
@@ -209,7 +209,4 @@ def _scripts(episodes: Path) -> dict[str, str | None]:
 def _free_slug(known: dict[str, str | None], slug: str, guid: str) -> str | None:
     """The slug for an entry's new script: its own, unless another script has it (then ``slug-2``,
     ``slug-3``…); ``None`` when the entry has a script already (the import finds it by guid)."""
-    if guid in known.values():
-        return None
-    candidates = [slug, *(f"{slug[:56]}-{number}" for number in range(2, 1000))]
-    return next((c for c in candidates if c not in known), None)
+    return None if guid in known.values() else free_slug(slug, known)
