@@ -242,7 +242,7 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
 
 
 def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, Any], *, force: bool = False,
-                fetcher: Fetcher) -> Synced:
+                fetcher: Fetcher, found: _Scripts | None = None) -> Synced:
     """Sync one source into ``root/episodes`` (``state`` is this source's part of the sync state,
     updated in place)."""
     synced = Synced(source)
@@ -260,7 +260,7 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
         synced.not_modified = True
         synced.gone = _gone(entries, root, [k for k, v in entries.items() if v.get("gone")])
         return synced
-    found = _Scripts(root / "episodes")
+    found = found or _Scripts(root / "episodes")
     seen: set[str] = set()
     for offer in offers:
         if offer.id in seen:
@@ -309,10 +309,11 @@ def sync_all(sources: tuple[Source, ...], root: Path, show: ShowConfig, *, force
     scripts are written, with :func:`save_state`)."""
     state = load_state(root)
     results = []
+    found = _Scripts(root / "episodes")  # read once for every source; each adds its new scripts
     with Fetcher(limits) as fetcher:
         for source in sources:
             part = state.setdefault(source.name, {})
-            results.append(sync_source(source, root, show, part, force=force, fetcher=fetcher))
+            results.append(sync_source(source, root, show, part, force=force, fetcher=fetcher, found=found))
     for name in [n for n in state if n not in {s.name for s in sources}]:
         del state[name]  # a source removed from [sources]
     return results, state
