@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from audioguide.models import Chapter, EpisodeRecord
 from audioguide.publish.podcast import WEB_URL
@@ -50,8 +50,8 @@ def chapter_lines(chapters: tuple[Chapter, ...]) -> list[tuple[str, str]]:
     return [(note_time(0 if i == 0 else c.start), c.title) for i, c in enumerate(chapters)]
 
 
-def _link(url: str, text: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(url, text)
+def _link(url: str, text: str) -> str:
+    return f'<a href="{escape(url)}">{escape(text)}</a>'
 
 
 def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:
@@ -70,15 +70,17 @@ def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:
     </ul>
     <p><a href="s.vtt">Transcript</a> (<a href="s.srt">SRT</a>) · <a href="s.chapters.json">Chapters</a></p>
     """
-    parts: list[Markup] = []
+    # every text goes through escape() (f-strings: Markup.format's formatter is pure Python, and
+    # a show of thousands of episodes calls this for each)
+    parts: list[str] = []
     if record.description:
-        parts.append(Markup("<p>{}</p>").format(record.description))
+        parts.append(f"<p>{escape(record.description)}</p>")
     if record.chapters:
-        parts.append(Markup("<p>Chapters:</p>\n<ul>"))
-        parts += [Markup("<li>{} {}</li>").format(time, title) for time, title in chapter_lines(record.chapters)]
-        parts.append(Markup("</ul>"))
+        parts.append("<p>Chapters:</p>\n<ul>")
+        parts += [f"<li>{escape(time)} {escape(title)}</li>" for time, title in chapter_lines(record.chapters)]
+        parts.append("</ul>")
     if record.url and WEB_URL.match(record.url):
-        parts.append(Markup("<p>{}</p>").format(_link(record.url, "Read the original article")))
-    parts.append(Markup("<p>{} ({}) · {}</p>").format(
-        _link(links.transcript, "Transcript"), _link(links.captions, "SRT"), _link(links.chapters, "Chapters")))
-    return Markup("\n").join(parts)
+        parts.append(f"<p>{_link(record.url, 'Read the original article')}</p>")
+    parts.append(f"<p>{_link(links.transcript, 'Transcript')} ({_link(links.captions, 'SRT')}) · "
+                 f"{_link(links.chapters, 'Chapters')}</p>")
+    return Markup("\n".join(parts))
