@@ -20,10 +20,10 @@ from lxml import etree
 from mutagen.id3 import ID3
 from PIL import Image
 
+from audioguide.audio.artwork import generate_cover, prepare_cover
 from audioguide.config import parse_config
 from audioguide.errors import ConfigError, InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
-from audioguide.publish.artwork import generate_cover, prepare_cover
 from audioguide.publish.feed import build_feed, podcast_guid
 from tests.clirunner import cli_runner
 from tests.conftest import Rendered, decode

@@ -18,17 +18,14 @@ from typing import Any
 from audioguide.errors import ConfigError
 from audioguide.layout import CONFIG_NAME
 from audioguide.lexicon import parse_lexicon
+from audioguide.people import PERSON_ROLES, TEXT_LIMIT, WEB_URL, person_group
 from audioguide.publish.podcast import (
     APPLE_CATEGORIES,
     EMAIL,
     MEDIUM_VALUES,
-    PERSON_ROLES,
     RRULE,
-    TEXT_LIMIT,
     TXT_LIMIT,
     UUID_TEXT,
-    WEB_URL,
-    person_group,
 )
 from audioguide.settings import (
     CLUSTER_ADDRESS,

@@ -44,6 +44,8 @@ GUIDE_FOLDER = "guides"
 MP3 = ".mp3"
 OPUS = ".opus"
 """An episode's Opus alternate (Ogg Opus), beside its MP3; kept segments' Opus beside theirs."""
+ARTWORK_SUFFIXES = (".jpg", ".png")
+"""An episode's own cover (``artwork:``), beside its MP3, in the format it was given."""
 RECORD = ".json"
 """An episode's record, beside its MP3: the facts publishing needs, and its build stamp."""
 VTT = ".vtt"

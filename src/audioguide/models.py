@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from audioguide.lexicon import Lexicon
+from audioguide.people import Person
 
 BlockKind = Literal["paragraph", "item", "pause"]
 
@@ -153,6 +154,11 @@ class EpisodeMeta:
     their sections): resolved once the stops are numbered."""
     soundbite: str | None = None
     """``soundbite:``, the sentence the episode's highlight starts from (else its lede)."""
+    people: tuple[Person, ...] = ()
+    """``people:``, whom the episode credits besides its authors and the show's host."""
+    artwork: str | None = None
+    """``artwork:``, the episode's own cover image as written, a path from the script's folder
+    (:meth:`Script.artwork_path`); without it the episode has the show's."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,13 @@ class Script:
     meta: EpisodeMeta
     sections: tuple[Section, ...]
     path: Path | None = None
+
+    def artwork_path(self) -> Path | None:
+        """The file ``artwork:`` names, beside the script (or the working folder for a script
+        that has no file)."""
+        if not self.meta.artwork:
+            return None
+        return (self.path.parent if self.path else Path()) / self.meta.artwork
 
 
 @dataclass(frozen=True)
@@ -338,12 +351,17 @@ class EpisodeRecord:
     """The Opus alternate, when ``[audio] opus`` made one."""
     soundbite: Soundbite | None = None
     """The highlight, when the episode has 15 s of sentences to give one."""
+    people: tuple[Person, ...] = ()
+    """Whom the front matter credits besides the authors (the show's host is added when publishing)."""
+    image: str | None = None
+    """File name of the episode's own artwork inside ``output/episodes/``, when it has one."""
 
     def to_json(self) -> dict[str, object]:
         source = {"published": self.published.isoformat() if self.published else None,
                   "authors": list(self.authors) or None, "url": self.url,
                   "opus": self.opus.to_json() if self.opus else None,
-                  "soundbite": self.soundbite.to_json() if self.soundbite else None}
+                  "soundbite": self.soundbite.to_json() if self.soundbite else None,
+                  "people": [p.to_json() for p in self.people] or None, "image": self.image}
         return {
             "slug": self.slug, "title": self.title, "date": self.date.isoformat(),
             "description": self.description, "number": self.number, "guid": self.guid,
@@ -368,6 +386,7 @@ class EpisodeRecord:
             authors=tuple(d.get("authors") or ()), url=d.get("url"),
             opus=OpusFile.from_json(d["opus"]) if d.get("opus") else None,
             soundbite=Soundbite.from_json(d["soundbite"]) if d.get("soundbite") else None,
+            people=tuple(Person.from_json(p) for p in d.get("people") or ()), image=d.get("image") or None,
         )
 
 
@@ -476,19 +495,3 @@ class GuideRecord:
             chapters=tuple(Chapter(c["title"], float(c["start"]), float(c["end"])) for c in d["chapters"]),
             playlist=d["playlist"], archive=d["archive"], guide_id=str(d.get("guide_id") or ""),
         )
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone an episode credits (``podcast:person``): its article's author, the show's host,
-    or whom its front matter names."""
-
-    name: str
-    role: str = "Host"
-    """A role of the Podcast Taxonomy Project (Author, Host, Narrator, Guest, ...)."""
-    group: str = "Cast"
-    """The role's group in the taxonomy (Writing, Cast, ...)."""
-    href: str = ""
-    """A page about them (http or https), optional."""
-    img: str = ""
-    """A picture of them (http or https), optional."""

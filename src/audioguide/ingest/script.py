@@ -4,7 +4,9 @@ Format (documented in the README):
 
 * YAML front matter between ``---`` lines: ``title``, ``slug``, ``date``, ``source``,
   ``description`` and optional ``engine``, ``voice``, ``language``, ``kind``, ``episode``, ``guid``,
-  ``soundbite`` (the sentence the episode's highlight starts from).
+  ``soundbite`` (the sentence the episode's highlight starts from), ``people`` (whom the episode
+  credits: :mod:`audioguide.people`), ``artwork`` (the episode's own cover, a path from the
+  script's folder).
 * The body is Markdown. Text before the first heading is the opening chapter ("Introduction");
   every ``##`` heading starts a chapter and is spoken. Blank lines separate paragraphs;
   ``1.`` and ``-`` lines are list items.
@@ -36,6 +38,7 @@ from audioguide.ingest.quotes import check_soundbite, needle
 from audioguide.ingest.sentences import split_sentences
 from audioguide.lexicon import parse_lexicon
 from audioguide.models import Article, Block, EpisodeMeta, Location, Script, Section
+from audioguide.people import GUEST, parse_people
 from audioguide.settings import VOICE_LIMITS, ShowConfig, same_language, voice_value_problem
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,7 @@ DEFAULT_PAUSE = 1.0
 LOCATION_CUE = places.LOCATION_CUE
 SCRIPT_KEYS = frozenset({"title", "slug", "date", "source", "description", "engine", "voice", "language",
                          "kind", "episode", "guid", "lexicon", "author", "authors", "url", "tags", "draft",
-                         "guide", "locations", "soundbite", *VOICE_LIMITS})
+                         "guide", "locations", "soundbite", "people", "artwork", *VOICE_LIMITS})
 """The keys audioguide writes and reads in a script's front matter (documented in the README)."""
 GENERATOR_KEYS = frozenset({
     # Jekyll, Hugo, Eleventy, MkDocs (blog plugin), Astro, Gatsby and common themes
@@ -181,9 +184,12 @@ def front_matter(meta: EpisodeMeta) -> dict[str, Any]:
     front["description"] = meta.description
     if meta.authors:
         front.update({"author": meta.authors[0]} if len(meta.authors) == 1 else {"authors": list(meta.authors)})
-    for key in ("engine", "voice", "language", "episode", "guid", "soundbite"):
+    for key in ("engine", "voice", "language", "episode", "guid", "soundbite", "artwork"):
         if getattr(meta, key) is not None:
             front[key] = getattr(meta, key)
+    if meta.people:
+        front["people"] = [p.name if (p.role, p.href, p.img) == (GUEST, "", "") else
+                           {k: v for k, v in p.to_json().items() if k != "group"} for p in meta.people]
     if meta.tags:
         front["tags"] = list(meta.tags)
     if meta.draft:
@@ -295,9 +301,14 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         elif data.get("kind", "guide") != "guide":
             problems.append("guide: makes the script an audio guide; remove kind: episode")
         kind = "guide"
-    for key in ("description", "source", "engine", "voice", "language", "guid", "soundbite"):
+    for key in ("description", "source", "engine", "voice", "language", "guid", "soundbite", "artwork"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key} must be text")
+    artwork = data.get("artwork") or None
+    if isinstance(artwork, str) and not (path.parent / artwork).is_file():
+        problems.append(f"artwork {artwork!r} is not a file (looked for {path.parent / artwork}): give a "
+                        "square JPEG or PNG of 1400-3000 px, as a path from the script's folder")
+    people = parse_people(data.get("people"), problems)
     if isinstance(data.get("soundbite"), str) and not needle(data["soundbite"]):
         problems.append("soundbite must be a sentence of the script (the highlight starts there), "
                         "or be left out for the episode's opening")
@@ -328,7 +339,8 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         authors=found["authors"], url=found["url"], tags=found["tags"], draft=found["draft"],
         guide=guide if isinstance(guide, str) else None,
         stop_locations=tuple((k, v) for k, v in by_number if isinstance(k, int)),
-        soundbite=data.get("soundbite") or None,
+        soundbite=data.get("soundbite") or None, people=people,
+        artwork=artwork if isinstance(artwork, str) else None,
     ), [(k, v) for k, v in by_number if isinstance(k, str)]
 
 

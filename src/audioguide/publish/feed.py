@@ -20,11 +20,10 @@ from lxml import etree
 
 from audioguide import __version__
 from audioguide.layout import CHAPTERS, FEED, PAGE, SRT, VTT
-from audioguide.models import EpisodeRecord, OpusFile, Person, Soundbite
+from audioguide.models import EpisodeRecord, OpusFile, Soundbite
+from audioguide.people import Person, credits, person_group
 from audioguide.publish.notes import NoteLinks, show_notes
 from audioguide.publish.podcast import (
-    AUTHOR_GROUP,
-    AUTHOR_ROLE,
     ITUNES_NS,
     OPUS_CODECS,
     OPUS_TYPE,
@@ -32,7 +31,6 @@ from audioguide.publish.podcast import (
     PODCAST_NS,
     PSC_NS,
     UUID_TEXT,
-    person_group,
 )
 from audioguide.settings import Config, ShowConfig
 
@@ -82,8 +80,16 @@ def _podcast(parent: etree._Element, tag: str, text: str | None = None, **attrs:
     return el
 
 
+def _person(parent: etree._Element, person: Person) -> None:
+    _podcast(parent, "person", person.name, role=person.role.lower(), group=person.group.lower(),
+             href=person.href, img=person.img)
+
+
 def channel_extras(channel: etree._Element, show: ShowConfig) -> None:
     """The Podcasting 2.0 channel tags ``[show]`` sets, each only when it is set."""
+    host = show_host(show)
+    if host:
+        _person(channel, host)
     if show.funding_url:
         _podcast(channel, "funding", show.funding_text, url=show.funding_url)
     if show.txt:
@@ -142,8 +148,7 @@ class EpisodeExtension(BaseEntryExtension):  # type: ignore[misc]
             for start, title in self.chapters:
                 etree.SubElement(psc, f"{{{PSC_NS}}}chapter", start=timestamp(start), title=title)
         for person in self.people:
-            _podcast(item, "person", person.name, role=person.role.lower(), group=person.group.lower(),
-                     href=person.href, img=person.img)
+            _person(item, person)
         season, name = self.season
         if season:
             etree.SubElement(item, f"{{{ITUNES_NS}}}season").text = str(season)
@@ -172,13 +177,18 @@ def seconds_text(seconds: float) -> str:
     return repr(round(float(seconds), 3))
 
 
+def show_host(show: ShowConfig) -> Person | None:
+    """The ``[show]`` host (or narrator) as a person, when one is configured."""
+    if not show.host:
+        return None
+    return Person(show.host, show.host_role, person_group(show.host_role, "Cast") or "Cast",
+                  show.host_href, show.host_img)
+
+
 def episode_people(show: ShowConfig, record: EpisodeRecord) -> tuple[Person, ...]:
-    """Whom an episode credits: its article's authors (Author, in Writing), then the show's host."""
-    people = [Person(name, AUTHOR_ROLE, AUTHOR_GROUP) for name in record.authors]
-    if show.host:
-        people.append(Person(show.host, show.host_role, person_group(show.host_role, "Cast") or "Cast",
-                             show.host_href, show.host_img))
-    return tuple(people)
+    """Whom an episode credits: its article's authors (Author, in Writing), the people its front
+    matter names, then the show's host."""
+    return credits(record.authors, record.people, show_host(show))
 
 
 PUBLISHED_AT = dt.time(6, 0)
@@ -269,7 +279,8 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         if record.number:
             fe.podcast.itunes_episode(record.number)
         fe.podcast.itunes_episode_type(EPISODE_TYPES.get(record.kind, "full"))
-        fe.podcast.itunes_image(cover_url)
+        folder_url = mp3_url.rsplit("/", 1)[0]
+        fe.podcast.itunes_image(f"{folder_url}/{quote(record.image)}" if record.image else cover_url)
         item_ext: EpisodeExtension = fe.audioguide
         item_ext.language = show.language
         item_ext.links = EpisodeLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}")
@@ -280,6 +291,6 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         item_ext.season, item_ext.number = (show.season, show.season_name), record.number
         item_ext.soundbite = record.soundbite
         if record.opus:
-            item_ext.opus = (record.opus, f"{mp3_url.rsplit('/', 1)[0]}/{quote(record.opus.file)}")
+            item_ext.opus = (record.opus, f"{folder_url}/{quote(record.opus.file)}")
     rss: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return rss

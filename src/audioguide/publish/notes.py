@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from audioguide.models import Chapter, EpisodeRecord
-from audioguide.publish.podcast import WEB_URL
+from audioguide.people import WEB_URL
 
 
 def note_time(seconds: float) -> str:

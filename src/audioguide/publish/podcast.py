@@ -91,62 +91,13 @@ CHAPTERS_TYPE = "application/json+chapters"
 ARTWORK_FORMATS: dict[str, tuple[str, ...]] = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",)}
 """Cover art formats Apple accepts (Pillow's format name) -> the file extensions for each."""
 
-PERSON_ROLES: dict[str, tuple[str, ...]] = {
-    "Creative Direction": ("Director", "Assistant Director", "Executive Producer", "Senior Producer",
-                           "Producer", "Associate Producer", "Development Producer", "Creative Director"),
-    "Cast": ("Host", "Co-Host", "Guest Host", "Guest", "Voice Actor", "Narrator", "Announcer", "Reporter"),
-    "Writing": ("Author", "Editorial Director", "Co-Writer", "Writer", "Songwriter", "Guest Writer",
-                "Story Editor", "Managing Editor", "Script Editor", "Script Coordinator", "Researcher",
-                "Editor", "Fact Checker", "Translator", "Transcriber", "Logger"),
-    "Audio Production": ("Studio Coordinator", "Technical Director", "Technical Manager", "Audio Engineer",
-                         "Remote Recording Engineer", "Post Production Engineer"),
-    "Audio Post-Production": ("Audio Editor", "Sound Designer", "Foley Artist", "Composer", "Theme Music",
-                              "Music Production", "Music Contributor"),
-    "Administration": ("Production Coordinator", "Booking Coordinator", "Production Assistant",
-                       "Content Manager", "Marketing Manager", "Sales Representative", "Sales Manager"),
-    "Visuals": ("Graphic Designer", "Cover Art Designer"),
-    "Community": ("Social Media Manager",),
-    "Misc.": ("Consultant", "Intern"),
-    "Video Production": ("Camera Operator", "Lighting Designer", "Camera Grip", "Assistant Camera"),
-    "Video Post-Production": ("Editor", "Assistant Editor"),
-}
-"""The Podcast Taxonomy Project's groups and their roles, which ``podcast:person`` takes as
-``group`` and ``role`` (compared without case; the namespace writes them in lower case).
-Source: taxonomy-en.json in github.com/Podcastindex-org/podcast-namespace."""
-
-AUTHOR_ROLE, AUTHOR_GROUP = "Author", "Writing"
-"""An article's author: "has written prose ... now being read verbatim on air"."""
-PERSON_DEFAULTS = ("Host", "Cast")
-"""The role and group a ``podcast:person`` without them has."""
-
-
-def person_group(role: str, group: str = "") -> str | None:
-    """The taxonomy's group for ``role`` (in ``group`` when given; any case), ``None`` when the
-    taxonomy has no such role there.
-
-    >>> person_group("narrator"), person_group("Editor", "writing"), person_group("Host", "Writing")
-    ('Cast', 'Writing', None)
-    """
-    for name, roles in PERSON_ROLES.items():
-        if group and name.casefold() != group.casefold():
-            continue
-        if any(r.casefold() == role.casefold() for r in roles):
-            return name
-    return None
-
-
 MEDIUMS = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog", "publisher", "course")
 """``podcast:medium`` values; each (but publisher) also with an ``L`` suffix (a list of them), and
 ``mixed``."""
 MEDIUM_VALUES = (*MEDIUMS, *(m + "L" for m in MEDIUMS if m != "publisher"), "mixed")
 
-TEXT_LIMIT = 128
-"""The longest text of ``podcast:person``, ``podcast:funding``, ``podcast:license``,
-``podcast:soundbite``, ``podcast:updateFrequency`` and ``podcast:season``, and of ``txt``'s purpose."""
 TXT_LIMIT = 4000
 """The longest ``podcast:txt`` value."""
-WEB_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
-"""An absolute http(s) address (``href``, ``img``, ``url`` of the namespace's tags)."""
 RRULE = re.compile(r"^(?=.*\bFREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)\b)"
                    r"[A-Z]+=[A-Za-z0-9,:+-]+(;[A-Z]+=[A-Za-z0-9,:+-]+)*$")
 """An iCalendar RRULE as ``podcast:updateFrequency`` takes it: ``FREQ=WEEKLY;BYDAY=MO``."""

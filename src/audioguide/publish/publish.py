@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audioguide import __version__, faults, stamps
+from audioguide.audio import artwork
 from audioguide.errors import BuildError
 from audioguide.layout import FEED, PAGE, Output
 from audioguide.models import EpisodeRecord, GuideRecord
-from audioguide.publish import artwork
 from audioguide.publish.records import load_record
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_files, write_text

@@ -26,6 +26,8 @@ from audioguide.render.items import (
     Report,
     SynthPool,
     build_key,
+    cover_for,
+    episode_artwork,
     episode_dest,
     episode_job,
     episode_media,
@@ -68,11 +70,13 @@ class Batch:
         if work.guide:
             folder = out.guide(slug)
             if not up_to_date(out.guide_record(slug), work.key, lambda d: guides.media_files(folder, d)):
+                episode_artwork(script)  # a cover Apple would refuse: refused before anything is spoken
                 return work
             self.report.guides.append(guides.load_record(folder))
         else:
             record = out.episode(slug, RECORD)
             if not up_to_date(record, work.key, functools.partial(episode_media, record)):
+                episode_artwork(script)  # a cover Apple would refuse: refused before anything is spoken
                 return work
         self.report.unchanged.append(slug)
         return None
@@ -152,6 +156,7 @@ class Batch:
     def render_here(self, work: Pending) -> None:
         """Mix, master and write one guide whose sentences are in the cache (episodes are made
         segment by segment: :meth:`_episode_in_segments`)."""
-        self.report.guides.append(guides.render_guide(
-            self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
-            cover=self.cover, publish=self.publish_guide, key=work.key))
+        with cover_for(work.script, self.cover) as cover:
+            self.report.guides.append(guides.render_guide(
+                self.config, work.script, work.utterances, work.synth, out_dir=self.out_dir,
+                cover=cover, publish=self.publish_guide, key=work.key))

@@ -51,6 +51,7 @@ from audioguide.render import guides
 from audioguide.render.batch import Batch
 from audioguide.render.items import (
     Pending,
+    cover_for,
     episode_dest,
     episode_job,
     write_episode,
@@ -331,12 +332,13 @@ def _write(batch: Batch, work: Pending, task: Any) -> None:
     task.release()
     try:
         if work.guide:
-            with tempfile.TemporaryDirectory(prefix="audioguide-") as folder:
+            with tempfile.TemporaryDirectory(prefix="audioguide-") as folder, \
+                    cover_for(work.script, batch.cover) as cover:
                 for name, data in files.items():
                     (Path(folder) / name).write_bytes(data)
                 batch.report.guides.append(guides.write_guide(
                     batch.config, work.script, made, Path(folder), out_dir=batch.out_dir,
-                    cover=batch.cover, publish=batch.publish_guide, key=work.key))
+                    cover=cover, publish=batch.publish_guide, key=work.key))
         else:
             def place(tmp: Path, opus_tmp: Path | None) -> EpisodeAudio:
                 tmp.write_bytes(files[MP3])

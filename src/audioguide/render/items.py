@@ -8,16 +8,18 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from audioguide import faults, stamps
 from audioguide.audio import mix
+from audioguide.audio.artwork import prepare_cover
 from audioguide.audio.tags import Tags, write_opus_tags, write_tags
 from audioguide.errors import AudioguideError, BuildError
-from audioguide.layout import MP3, MUSIC_CACHE, OPUS, RECORD, SEGMENTS, Output
+from audioguide.layout import ARTWORK_SUFFIXES, MP3, MUSIC_CACHE, OPUS, RECORD, SEGMENTS, Output
 from audioguide.models import (
     EpisodeRecord,
     GuideRecord,
@@ -33,7 +35,7 @@ from audioguide.settings import Config, opus_bitrate
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import EngineSettings
 from audioguide.speech.synth import Synthesizer
-from audioguide.writer import atomic_path, write_text
+from audioguide.writer import atomic_path, write_bytes, write_text
 
 BUILD_FORMAT = 2
 """Bumped when the way files are made changes, so old outputs are rebuilt."""
@@ -166,7 +168,7 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
                  *_source_facts(script)],
         "show": [config.show.title, config.show.author, config.show.language, config.show.intro,
                  config.show.outro],
-        "cover": stamps.file_digest(cover),
+        "cover": stamps.file_digest(script.artwork_path() or cover),
     }
     places = [s.location.to_json() if s.location else None for s in script.sections]
     if guide_mode and (any(places) or script.meta.stop_locations):  # none: keys stay as before
@@ -180,9 +182,10 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
 def _source_facts(script: Script) -> list[object]:
     """The article's facts the tags and the record carry (none: nothing, so keys stay as before)."""
     m = script.meta
-    if not (m.published or m.authors or m.url or m.soundbite):
+    if not (m.published or m.authors or m.url or m.soundbite or m.people):
         return []
-    return [m.published.isoformat() if m.published else None, list(m.authors), m.url, m.soundbite]
+    found: list[object] = [m.published.isoformat() if m.published else None, list(m.authors), m.url, m.soundbite]
+    return [*found, [p.to_json() for p in m.people]] if m.people else found
 
 
 def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, Any]], list[Path]]) -> bool:
@@ -194,7 +197,32 @@ def episode_media(record: Path, data: dict[str, Any]) -> list[Path]:
     """The audio files an episode record names: its MP3, and its Opus alternate if it has one."""
     opus = data.get("opus")
     return [record.with_name(str(data["mp3"])),
-            *([record.with_name(str(opus["file"]))] if isinstance(opus, dict) else [])]
+            *([record.with_name(str(opus["file"]))] if isinstance(opus, dict) else []),
+            *([record.with_name(str(data["image"]))] if data.get("image") else [])]
+
+
+def episode_artwork(script: Script) -> tuple[bytes, str] | None:
+    """The item's own cover (``artwork:``) as Apple wants it, its bytes and extension; an
+    image Apple would refuse is one error naming the file and the fix."""
+    path = script.artwork_path()
+    if path is None:
+        return None
+    return prepare_cover(path, setting=f"artwork: in {script.path.name if script.path else 'the front matter'}",
+                         otherwise="remove artwork: to use the show's cover")
+
+
+@contextlib.contextmanager
+def cover_for(script: Script, cover: Path | None) -> Iterator[Path | None]:
+    """The cover an item's tags embed: its own ``artwork:`` (prepared, in a temporary file named
+    like an image, as the tags want) or else ``cover``, the show's."""
+    artwork = episode_artwork(script)
+    if artwork is None:
+        yield cover
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"cover.{artwork[1]}"
+        path.write_bytes(artwork[0])
+        yield path
 
 
 def music_bed(config: Config) -> mix.MusicBed:
@@ -238,15 +266,21 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
     """Have ``make`` write the untagged MP3 (and Opus, with ``[audio] opus``) to temporary
     names, tag them, move them into place, and write the record (``<slug>.json``) beside them.
     An Opus file left from a render with ``[audio] opus`` on is removed once the record no
-    longer names it."""
+    longer names it. With ``artwork:`` the episode's own cover goes into its tags and beside its
+    MP3 (``<slug>.jpg`` or ``.png``); an image no longer named is removed the same way."""
     meta = script.meta
-    tags = Tags(title=meta.title, artist=config.show.author, album=config.show.title, date=meta.date,
-                track=number, description=meta.description, language=meta.language or config.show.language,
-                cover=cover, writers=meta.authors, source_url=meta.url)
     opus_dest = dest.with_suffix(OPUS)
     bitrate = opus_bitrate(config.audio)
     opus_file: OpusFile | None = None
+    image: Path | None = None
     with contextlib.ExitStack() as staged:
+        cover = staged.enter_context(cover_for(script, cover))
+        if meta.artwork and cover is not None:
+            image = dest.with_suffix(cover.suffix)
+            image_bytes = cover.read_bytes()
+        tags = Tags(title=meta.title, artist=config.show.author, album=config.show.title, date=meta.date,
+                    track=number, description=meta.description, language=meta.language or config.show.language,
+                    cover=cover, writers=meta.authors, source_url=meta.url)
         tmp = staged.enter_context(atomic_path(dest))
         opus_tmp = staged.enter_context(atomic_path(opus_dest)) if bitrate else None
         made = make(tmp, opus_tmp)
@@ -260,10 +294,12 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
             opus_file = OpusFile(opus_dest.name, opus_tmp.stat().st_size, 1000 * int(bitrate.rstrip("k")),
                                  made.opus_duration, stamps.integrity(opus_tmp))
     faults.point("mp3-renamed")
+    if image is not None:
+        write_bytes(image, image_bytes)  # left alone when unchanged
     episode = RenderedEpisode(meta=meta, mp3=dest, duration=made.duration, size=dest.stat().st_size,
                               chapters=made.chapters, cues=made.cues, loudness=made.loudness,
                               extra={"opus": opus_dest} if opus_file else {})
-    record = episode_record(episode, number, opus=opus_file, highlight=chosen)
+    record = episode_record(episode, number, opus=opus_file, highlight=chosen, image=image)
     data = {**record.to_json(), BUILD_KEY: key,
             "master": {"gain": made.gain, "threshold": made.threshold},  # exact: kept segments' keys
             **({"segments": list(made.segments)} if made.segments else {})}
@@ -271,6 +307,9 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
     faults.point("record-written")
     if opus_file is None:
         opus_dest.unlink(missing_ok=True)  # made while [audio] opus was on: the record no longer names it
+    for suffix in ARTWORK_SUFFIXES:  # an earlier artwork: (or the same in the other format)
+        if image is None or suffix != image.suffix:
+            dest.with_suffix(suffix).unlink(missing_ok=True)
     return episode
 
 
@@ -283,7 +322,7 @@ def highlight(config: Config, script: Script, made: produce.EpisodeAudio) -> Sou
 
 
 def episode_record(episode: RenderedEpisode, number: int | None, *, opus: OpusFile | None = None,
-                   highlight: Soundbite | None = None) -> EpisodeRecord:
+                   highlight: Soundbite | None = None, image: Path | None = None) -> EpisodeRecord:
     """The facts publishing needs about a rendered episode, kept beside its MP3."""
     m = episode.meta
     return EpisodeRecord(
@@ -292,6 +331,7 @@ def episode_record(episode: RenderedEpisode, number: int | None, *, opus: OpusFi
         duration=episode.duration, integrated_lufs=episode.loudness.integrated_lufs,
         true_peak_dbtp=episode.loudness.true_peak_dbtp, chapters=episode.chapters, cues=episode.cues,
         published=m.published, authors=m.authors, url=m.url, opus=opus, soundbite=highlight,
+        people=m.people, image=image.name if image else None,
     )
 
 

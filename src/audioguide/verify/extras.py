@@ -1,5 +1,6 @@
 """The Podcasting 2.0 tags of issue 16 as the namespace defines them: on the channel
-``podcast:funding``, ``txt``, ``medium``, ``license``, ``podroll`` and ``updateFrequency``; on each
+``podcast:person`` (the host), ``podcast:funding``, ``txt``, ``medium``, ``license``, ``podroll``
+and ``updateFrequency``; on each
 item ``podcast:person`` (roles and groups of the Podcast Taxonomy Project), ``podcast:soundbite``
 (inside the episode), ``podcast:alternateEnclosure`` (its length exact, its integrity the file's),
 and the season and episode numbers.
@@ -9,17 +10,15 @@ from __future__ import annotations
 
 from lxml import etree
 
+from audioguide.people import PERSON_DEFAULTS, TEXT_LIMIT, WEB_URL, person_group
 from audioguide.publish.podcast import (
     INTEGRITY_TYPES,
     ITUNES_NS,
     MEDIUM_VALUES,
     PODCAST_NS_ACCEPTED,
     RRULE,
-    TEXT_LIMIT,
     TXT_LIMIT,
     UUID_TEXT,
-    WEB_URL,
-    person_group,
 )
 from audioguide.stamps import integrity as sri
 from audioguide.verify.context import RERENDER, ItemFacts, SiteCheck, child, children, clean
@@ -40,8 +39,9 @@ def _web_url(site: SiteCheck, where: str, what: str, value: str | None, *, requi
 
 
 def check_channel_extras(site: SiteCheck, ch: etree._Element) -> None:
-    """Funding, txt, medium, license, podroll and updateFrequency, where the channel has them."""
+    """People, funding, txt, medium, license, podroll and updateFrequency, where the channel has them."""
     where = site.channel
+    _check_people(site, ch, where)
     for funding in children(ch, P, "funding"):
         _web_url(site, where, "<podcast:funding url>", funding.get("url"), required=True)
         _text_limit(site, where, "funding", clean(funding.text))
@@ -78,14 +78,16 @@ def check_item_extras(site: SiteCheck, item: etree._Element, facts: ItemFacts) -
         _check_alternate(site, alternate, where)
 
 
-def _check_people(site: SiteCheck, item: etree._Element, where: str) -> None:
-    for person in children(item, P, "person"):
+def _check_people(site: SiteCheck, parent: etree._Element, where: str) -> None:
+    for person in children(parent, P, "person"):
         name = clean(person.text)
-        fix = "Fix the author in the episode's front matter, or show.host and show.host_role, " + RERENDER.lower()
+        fix = ("Fix author or people in the episode's front matter, or show.host and show.host_role, "
+               + RERENDER.lower())
         if not name:
             site.add(where, "<podcast:person> has no name", fix)
         _text_limit(site, where, "person", name)
-        role, group = clean(person.get("role")) or "host", clean(person.get("group")) or "cast"
+        role = clean(person.get("role")) or PERSON_DEFAULTS[0]
+        group = clean(person.get("group")) or PERSON_DEFAULTS[1]
         if person_group(role, group) is None:
             found = person_group(role)
             hint = (f"{role!r} is in group {found!r}" if found else

@@ -90,7 +90,8 @@ def generate_cover(title: str, author: str = "") -> bytes:
     return out.getvalue()
 
 
-def prepare_cover(path: Path) -> tuple[bytes, str]:
+def prepare_cover(path: Path, *, setting: str = "show.image",
+                  otherwise: str = "leave show.image empty to generate one") -> tuple[bytes, str]:
     """A configured cover as Apple wants it: its bytes and format (``jpg`` or ``png``).
 
     A square RGB JPEG or PNG of 1400-3000 px is used as it is. One that only has the wrong colour
@@ -99,7 +100,7 @@ def prepare_cover(path: Path) -> tuple[bytes, str]:
     small is refused, with exactly what to do: cropping or upscaling someone's artwork is not a
     guess to make for them.
     """
-    fix = "Use a square RGB JPEG or PNG of 1400-3000 px, or leave show.image empty to generate one"
+    fix = f"Use a square RGB JPEG or PNG of 1400-3000 px, or {otherwise}"
     if not path.is_file():
         raise InputError("cover image does not exist", path=path, fix=fix)
     try:
@@ -110,7 +111,7 @@ def prepare_cover(path: Path) -> tuple[bytes, str]:
                 side = min(w, h)
                 raise InputError(f"cover image is {w}x{h}, not square", path=path,
                                  fix=f"Crop it to {side}x{side} (keeping the part that matters) or pad it to "
-                                 f"{max(w, h)}x{max(w, h)}, then point show.image at the new file")
+                                 f"{max(w, h)}x{max(w, h)}, then point {setting} at the new file")
             if w < MIN_SIZE:
                 raise InputError(f"cover image is {w} px wide, not {MIN_SIZE}-{MAX_SIZE}", path=path,
                                  fix=f"Use an original of at least {MIN_SIZE}x{MIN_SIZE} px (enlarging blurs it)")
