@@ -201,15 +201,30 @@ def _check_locked(site: SiteCheck, ch: etree._Element) -> None:
 
 
 def check_artwork(site: SiteCheck, ch: etree._Element) -> None:
-    """The file ``<itunes:image>`` names: in the site, a square RGB JPEG or PNG of the right size."""
+    """The file the channel's ``<itunes:image>`` names: in the site, a square RGB JPEG or PNG of
+    the right size."""
     image = child(ch, ITUNES_NS, "image")
     href = clean(image.get("href")) if image is not None else ""
-    if not href:
-        return  # already reported
+    if href:  # else already reported
+        check_image(site, href, site.channel, "show.image",
+                    f"{RERENDER}; it copies show.image (or the generated cover) into output/")
+
+
+def check_item_artwork(site: SiteCheck, item: etree._Element, where: str, ch: etree._Element) -> None:
+    """An item's own ``<itunes:image>`` (one that is not the channel's), checked like the show's."""
+    href, cover = (clean(el.get("href")) if el is not None else "" for el in
+                   (child(item, ITUNES_NS, "image"), child(ch, ITUNES_NS, "image")))
+    if href and href != cover:
+        check_image(site, href, where, "artwork: in the episode's front matter",
+                    f"{RERENDER}; it copies the episode's artwork: beside its MP3")
+
+
+def check_image(site: SiteCheck, href: str, where: str, setting: str, missing_fix: str) -> None:
+    """The cover art at ``href``: in the site, a square RGB JPEG or PNG of the right size; a
+    problem names ``setting`` as what to change."""
     path = site.local_file(href)
     if path is None:
-        site.add(site.channel, f"the cover art {href} is not in the site",
-                 f"{RERENDER}; it copies show.image (or the generated cover) into output/")
+        site.add(where, f"the cover art {href} is not in the site", missing_fix)
         return
     where = site.rel(path)
     from PIL import Image, UnidentifiedImageError
@@ -220,9 +235,9 @@ def check_artwork(site: SiteCheck, ch: etree._Element) -> None:
             transparent = "transparency" in img.info
     except (UnidentifiedImageError, OSError) as exc:
         site.add(where, f"is not a readable image ({exc})",
-                 f"Use a square JPEG or PNG of {ARTWORK_SIZE} as show.image")
+                 f"Use a square JPEG or PNG of {ARTWORK_SIZE} as {setting}")
         return
-    fix_image = f"Export the cover as a square RGB JPEG or PNG of {ARTWORK_SIZE} and set show.image"
+    fix_image = f"Export the cover as a square RGB JPEG or PNG of {ARTWORK_SIZE} and set {setting}"
     want = ARTWORK_FORMATS.get(fmt or "")
     if want is None:
         site.add(where, f"is {fmt}, Apple accepts only {' or '.join(ARTWORK_FORMATS)}", fix_image)

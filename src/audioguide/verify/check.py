@@ -37,7 +37,7 @@ from audioguide.errors import InputError
 from audioguide.layout import EPISODE_FOLDER, FEED, GUIDE_FOLDER, Output
 from audioguide.publish.unpublish import unlisted
 from audioguide.settings import AudioConfig
-from audioguide.verify.channel import check_artwork, check_channel
+from audioguide.verify.channel import check_artwork, check_channel, check_item_artwork
 from audioguide.verify.context import (
     RERENDER,
     Problem,
@@ -140,6 +140,7 @@ def _check_items(site: SiteCheck, channel: etree._Element) -> None:
     guids = Guids(read_published_guids(site) if site.feed == FEED else {})
     for number, item in enumerate(children(channel, None, "item"), start=1):
         facts = check_item(site, item, number, guids)
+        check_item_artwork(site, item, facts.where, channel)
         check_sidecars(site, item, facts)
         check_item_extras(site, item, facts)
 
