@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from audioguide.audio import master
+from audioguide.audio.loudness import Measured
 from audioguide.audio.mix import RATE
 from audioguide.cli import cli
 from audioguide.layout import SEGMENTS
+from audioguide.render.assembly import STEER_RANGE, STEER_STEP, Assembly, Made
 from tests.clirunner import cli_runner
 from tests.conftest import decode
 
@@ -67,6 +69,43 @@ def test_segments_join_into_exactly_the_timeline_at_the_target_loudness(walk: Pa
     assert abs(measured.integrated_lufs - float(record["integrated_lufs"])) <= 0.1  # type: ignore[arg-type]
     titles = [c["title"] for c in record["chapters"]]  # type: ignore[index, union-attr]
     assert titles == [h for h, _ in SECTIONS]
+    # a first render steers each segment's gain: small steps, within range of the first
+    gains = record["master"].get("gains") or [record["master"]["gain"]]  # type: ignore[union-attr]
+    assert len(gains) in (1, len(record["segments"]))  # type: ignore[arg-type]
+    assert all(abs(b - a) <= STEER_STEP + 0.01 for a, b in zip(gains, gains[1:], strict=False))
+    assert all(abs(g - gains[0]) <= STEER_RANGE + 0.01 for g in gains)
+
+
+def _assembly(gains: list[float], levels: list[float], previous: tuple[float, ...] = ()) -> Assembly:
+    """An assembly with segments already made at ``gains``, each measured at ``levels`` (LUFS)."""
+    made = [Made(f"k{i}", None, Measured((level,) * 10, -3.0), (), (), gain, -1.6)  # type: ignore[arg-type]
+            for i, (gain, level) in enumerate(zip(gains, levels, strict=True))]
+    assembly = Assembly.__new__(Assembly)
+    assembly.gain, assembly.target, assembly.made = gains[0] if gains else 10.0, -16.0, made
+    assembly.previous_gains, assembly.store = previous, None
+    return assembly
+
+
+@pytest.mark.parametrize(("levels", "want"), [
+    ([-15.7], 10.0 - STEER_STEP),          # louder than the target: one step down, no more
+    ([-16.06], 10.0 + 0.1),                # a little quiet: a little up (0.06 / 0.6 dB)
+    ([-16.0], 10.0),                        # on target: unchanged
+])
+def test_a_first_render_steers_the_next_segment_toward_the_target(levels: list[float], want: float) -> None:
+    assert _assembly([10.0], levels)._gain_for(1) == pytest.approx(want, abs=0.005)
+
+
+def test_steering_stays_within_its_range_of_the_first_segment() -> None:
+    gains = [10.0, 10.25, 10.5, 10.75, 11.0]
+    assert _assembly(gains, [-17.0] * 5)._gain_for(5) == 10.0 + STEER_RANGE
+
+
+def test_a_later_render_makes_a_changed_segment_at_the_gain_it_had_there() -> None:
+    # nothing kept (no store): each segment is made at its previous gain, within a step of the one before
+    assembly = _assembly([10.0, 10.25], [-16.0, -16.0], previous=(10.0, 10.25, 10.5, 11.0))
+    assert assembly._gain_for(2) == 10.5
+    assembly.made.append(assembly.made[-1].__class__("k2", None, Measured((-16.0,), -3.0), (), (), 10.5, -1.6))  # type: ignore[arg-type]
+    assert assembly._gain_for(3) == 10.5 + STEER_STEP  # 11.0 was the gain there, but no jump of 0.5 dB
 
 
 def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> None:
@@ -84,7 +123,7 @@ def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> 
     assert len(made) == 1 or new.index(made[1]) == new.index(made[0]) + 1
     assert len([key for key in old if key in new]) >= len(old) - 2
     assert len(set((walk / SEGMENTS).glob("*.mp3")) - kept) == len(made)
-    assert after["master"] == before["master"]  # the programme gain was kept
+    assert after["master"] == before["master"]  # each segment's gain was kept
     mp3 = walk / "output" / "episodes" / "walk.mp3"
     assert abs(len(decode(mp3)) - float(after["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]
     _run(walk, "check")

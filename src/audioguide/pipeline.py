@@ -13,8 +13,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from audioguide.ingest import sources as syncing
 from audioguide.layout import IMPORTED
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
@@ -23,6 +23,9 @@ from audioguide.render import build
 from audioguide.render.inputs import Overrides
 from audioguide.render.items import ProgressFactory, Report
 from audioguide.settings import Config, Source
+
+if TYPE_CHECKING:
+    from audioguide.ingest.sources import Synced
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
 class SyncReport:
     """What ``audioguide sync`` did: each source's part, what was pruned, and the render."""
 
-    sources: list[syncing.Synced]
+    sources: list[Synced]
     pruned: list[str] = field(default_factory=list)
     render: Report | None = None
 
@@ -75,6 +78,8 @@ def sync(config: Config, sources: tuple[Source, ...], *, force: bool = False, pr
     """Bring the scripts in step with ``sources`` (new and changed entries imported, edited
     scripts kept unless ``force``), take down what left its source when ``prune``, then render
     and publish everything (unchanged items are not rendered again)."""
+    from audioguide.ingest import sources as syncing  # HTTP, feeds, extraction: only sync needs them (0.2 s)
+
     results, state = syncing.sync_all(sources, config.root, config.show, force=force)
     report = SyncReport(results)
     if prune:

@@ -6,12 +6,17 @@ its sentences are in the cache, while the next one is being spoken; the episode 
 joined without a gap (:mod:`audioguide.audio.segments`). Nothing the size of the episode is ever
 held in memory or on disk besides the encoded segments: one segment's raw mix at a time.
 
-**Loudness.** One programme gain is used for every segment. It comes from the previous render of
-the episode when there was one, else from the first segment's own loudness. Each encoded segment
-is measured as it is made; their 400 ms blocks combine into the episode's integrated loudness
-(:mod:`audioguide.audio.loudness`). When that misses the target by more than
-:data:`GAIN_TOLERANCE`, the gain is corrected and the segments are mastered again; a segment
-whose true peak went over the ceiling is limited harder and encoded again on its own.
+**Loudness.** A first render sets the gain from the first segment's own loudness. Each encoded
+segment is measured as it is made; their 400 ms blocks combine into the episode's integrated
+loudness (:mod:`audioguide.audio.loudness`). One segment is a rough guess of the whole (the
+sample's first segment, with the intro music, was 0.3-0.5 LU off the rest), so each next segment's
+gain is steered toward what brings the episode so far to the target, by at most
+:data:`STEER_STEP` from the segment before and :data:`STEER_RANGE` from the first. Only when the
+whole still misses the target by more than :data:`GAIN_TOLERANCE` is every segment mastered again,
+at one corrected gain (before steering, most first renders did that: every segment mastered twice,
+after the speech was done). A segment whose true peak went over the ceiling is limited harder and
+encoded again on its own. A later render gives each segment the gain it had, so that those whose
+sentences did not change are reused.
 
 **Opus.** With an Opus bitrate, each segment is also encoded to Opus in the same ffmpeg run
 as its MP3, and kept beside it; the episode's Opus alternate is the segments' packets joined
@@ -57,6 +62,12 @@ LIMITER_ALLOWANCE = 2.0
 """dB the first guess of the gain adds for what the compressor and limiter take back: Piper's
 speech at −16 LUFS lost 1.9 dB of loudness to them (measured on the sample), so the search
 usually ends after two measurements instead of three."""
+STEER_STEP = 0.25
+"""dB a segment's gain may differ from the segment before's in a first render: a level step far
+below what listeners notice (about 1 dB), at a cut that falls in a pause."""
+STEER_RANGE = 1.0
+"""dB a segment's gain may differ from the first segment's in a first render (beyond that, the
+episode is mastered again at one gain)."""
 LOUDNESS_PER_DB = 0.6
 """LU of loudness a dB of gain adds once the compressor and limiter work (measured on the sample:
 0.5 to 0.7): the first step of the search; the next steps use the slope measured."""
@@ -138,9 +149,11 @@ class Finished:
     cues: tuple[Cue, ...]
     loudness: Loudness
     gain: float
-    """The programme gain (dB) the segments were mastered at."""
+    """The gain (dB) the first segment was mastered at."""
     opus_duration: float | None = None
     """Seconds of the joined Opus stream (``None``: none was made)."""
+    gains: tuple[float, ...] = ()
+    """Each segment's gain (dB)."""
 
 
 @dataclass
@@ -161,7 +174,7 @@ class Assembly:
     store: Path | None = None
     """Where encoded segments are kept for reuse (``None``: only for this render, in ``work``)."""
     gain: float | None = None
-    """The programme gain: the previous render's, else set by the first segment."""
+    """The programme gain: the previous render's first segment's, else set by the first segment."""
     threshold: float | None = None
     """The compressor's threshold (dB, before the gain): the previous render's, else set by the
     first segment (its loudness plus :data:`~audioguide.audio.master.COMPRESSOR_ABOVE`)."""
@@ -169,6 +182,8 @@ class Assembly:
     plan: list[tuple[int, int]] = field(default_factory=list)
     opus_bitrate: str | None = None
     """Also encode every segment to Opus at this bitrate (``None``: MP3 only)."""
+    previous_gains: tuple[float, ...] = ()
+    """Each segment's gain in the previous render (empty for a first render)."""
 
     def __post_init__(self) -> None:
         self.plan = self.plan or segment_plan(self.utterances)
@@ -185,8 +200,32 @@ class Assembly:
             return
         if self.gain is None or self.threshold is None:
             self._first_gain()
+        self.made.append(self._segment(index, self._timeline, self._gain_for(index)))
+
+    def _gain_for(self, index: int) -> float:
+        """Segment ``index``'s gain: in a later render the gain of a kept segment with its
+        sentences (those of the nearest segments first), else the gain the segment had at that
+        place (within :data:`STEER_STEP` of the segment before); in a first render steered toward
+        the target (module docstring)."""
         assert self.gain is not None
-        self.made.append(self._segment(index, self._timeline, self.gain))
+        if self.previous_gains:
+            store = self.store
+            nearest = sorted(range(len(self.previous_gains)), key=lambda j: abs(j - index))
+            for j in nearest if store is not None else ():
+                key = self._key(index, self.previous_gains[j], self.ceiling - 0.6)
+                if store is not None and (store / f"{key}.json").is_file():
+                    return self.previous_gains[j]
+            here = self.previous_gains[min(index, len(self.previous_gains) - 1)]  # made again: keep the ramp
+            if not self.made:
+                return here
+            return max(self.made[-1].gain - STEER_STEP, min(self.made[-1].gain + STEER_STEP, here))
+        if not self.made:
+            return self.gain
+        level, _ = loudness.combined(m.measured for m in self.made)
+        if level == float("-inf"):
+            return self.made[-1].gain
+        step = max(-STEER_STEP, min(STEER_STEP, (self.target - level) / LOUDNESS_PER_DB))
+        return round(max(self.gain - STEER_RANGE, min(self.gain + STEER_RANGE, self.made[-1].gain + step)), 2)
 
     def _first_gain(self) -> None:
         """A first render: the programme gain that brings the first segment to the target.
@@ -286,7 +325,8 @@ class Assembly:
             level, peak = loudness.combined(m.measured for m in self.made)
             if abs(level - self.target) <= GAIN_TOLERANCE:
                 break
-            tried.append((self.gain, level))
+            samples = sum(m.segment.samples for m in self.made) or 1
+            tried.append((sum(m.gain * m.segment.samples for m in self.made) / samples, level))
             self.gain = master.next_gain(tried, self.target)
             log.debug("programme at %.2f LUFS: mastering every segment again at %.2f dB", level, self.gain)
             self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
@@ -301,8 +341,8 @@ class Assembly:
                                       opus_dest, serial=serial)
         timeline = self._timeline
         return Finished(timeline.pos / mix.RATE, timeline.chapters(list(self.chapter_titles)),
-                        tuple(timeline.cues), Loudness(round(level, 2), round(peak, 2)), self.gain,
-                        opus_duration)
+                        tuple(timeline.cues), Loudness(round(level, 2), round(peak, 2)), self.made[0].gain,
+                        opus_duration, tuple(m.gain for m in self.made))
 
     # -- the segment store ------------------------------------------------------------------
 

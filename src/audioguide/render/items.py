@@ -241,16 +241,19 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
     next render."""
     first_gain: float | None
     first_threshold: float | None
+    gains: tuple[float, ...] = ()
     try:
         previous = json.loads(dest.with_suffix(RECORD).read_text())["master"]
         first_gain, first_threshold = float(previous["gain"]), float(previous["threshold"])
+        gains = tuple(float(g) for g in previous.get("gains") or ())
     except (OSError, ValueError, KeyError, TypeError):
         first_gain = first_threshold = None
     a = config.audio
     return produce.EpisodeJob(tuple(utterances), tuple(synth.keys(utterances)),
                               tuple(s.chapter_title for s in script.sections), bed, a.loudness,
                               a.true_peak, a.bitrate, first_gain, first_threshold,
-                              config.root / SEGMENTS if keep_segments else None, opus_bitrate(a))
+                              config.root / SEGMENTS if keep_segments else None, opus_bitrate(a),
+                              previous_gains=gains)
 
 
 def episode_dest(out_dir: Path, script: Script) -> Path:
@@ -301,7 +304,8 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
                               extra={"opus": opus_dest} if opus_file else {})
     record = episode_record(episode, number, opus=opus_file, highlight=chosen, image=image)
     data = {**record.to_json(), BUILD_KEY: key,
-            "master": {"gain": made.gain, "threshold": made.threshold},  # exact: kept segments' keys
+            "master": {"gain": made.gain, "threshold": made.threshold,  # exact: kept segments' keys
+                       **({"gains": list(made.gains)} if len(set(made.gains)) > 1 else {})},
             **({"segments": list(made.segments)} if made.segments else {})}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")

@@ -33,13 +33,15 @@ class EpisodeJob:
     true_peak: float
     bitrate: str
     first_gain: float | None = None
-    """The programme gain of the previous render of this episode: kept when still right."""
+    """The first segment's gain in the previous render of this episode: kept when still right."""
     first_threshold: float | None = None
     """The compressor threshold of the previous render (kept with its gain)."""
     store: Path | None = None
     """Where encoded segments are kept for the next render (``None``: nowhere)."""
     opus_bitrate: str | None = None
     """Also make the episode's Opus alternate, at this bitrate (``None``: MP3 only)."""
+    previous_gains: tuple[float, ...] = ()
+    """Each segment's gain in the previous render (so unchanged segments are reused)."""
 
     def assembly(self, audio: Callable[[Utterance], Audio], work: Path) -> Assembly:
         """The episode to make one segment at a time (:mod:`audioguide.render.assembly`);
@@ -49,7 +51,9 @@ class EpisodeJob:
             self.store.mkdir(parents=True, exist_ok=True)
         return Assembly(self.utterances, self.keys, self.chapter_titles, self.bed, self.loudness,
                         self.true_peak, self.bitrate, audio, work, self.store, self.first_gain,
-                        self.first_threshold, opus_bitrate=self.opus_bitrate)
+                        self.first_threshold, opus_bitrate=self.opus_bitrate,
+                        previous_gains=self.previous_gains or
+                        ((self.first_gain,) if self.first_gain is not None else ()))
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class EpisodeAudio:
     """Seconds of the Opus alternate (``None``: none was made)."""
     intro_end: float = 0.0
     """Where the intro music ends (seconds from the start; 0 without music)."""
+    gains: tuple[float, ...] = ()
+    """Each segment's gain (dB; the first is :attr:`gain`)."""
 
 
 def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path, opus_dest: Path | None = None) -> EpisodeAudio:
@@ -77,7 +83,7 @@ def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path, opus_dest: P
     made = assembly.finish(dest, opus_dest)
     return EpisodeAudio(made.duration, made.chapters, made.cues, made.loudness, made.gain,
                         assembly.threshold or 0.0, assembly.segment_keys, made.opus_duration,
-                        len(job.bed.intro) / 2 / mix.RATE)
+                        len(job.bed.intro) / 2 / mix.RATE, made.gains)
 
 
 def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], dest: Path,
