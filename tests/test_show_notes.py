@@ -240,3 +240,19 @@ def test_check_finds_an_opus_length_that_is_not_the_files(published: Path) -> No
     problems = check_site(published, base_url="https://pods.example.org/tiny/")
     assert [p.message for p in problems] == [
         f"<podcast:alternateEnclosure> (audio/ogg) length is '{size + 1}' but episodes/ep1.opus has {size} bytes"]
+
+
+def test_one_chapter_is_not_listed_and_a_title_ending_in_a_question_keeps_one_mark() -> None:
+    import datetime as dt
+
+    from audioguide.guide.files import stop_episode
+    from audioguide.models import GuideRecord, StopRecord
+    from audioguide.publish.notes import NoteLinks, show_notes
+
+    guide = GuideRecord("walk", "Is this a good walk?", "", "en", dt.date(2026, 1, 1),
+                        (StopRecord(0, "Introduction", "Introduction", "00-introduction.mp3", 1, 30.0, ()),),
+                        "walk.mp3", "walk.m4b", 30.0, (), "walk.m3u8", "walk.zip")
+    record = stop_episode(guide, guide.stops[0])
+    assert record.description == "The introduction to Is this a good walk?"
+    notes = str(show_notes(record, NoteLinks("a.vtt", "a.srt", "a.json")))
+    assert "Chapters:" not in notes and "<li>" not in notes

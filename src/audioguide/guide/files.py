@@ -49,10 +49,11 @@ def stop_episode(guide: GuideRecord, stop: StopRecord) -> EpisodeRecord:
     """A stop as a feed item: serial episodes numbered as the stops are (``itunes:episode``
     counts from 1, so an introduction before stop 1 is an unnumbered trailer)."""
     intro = stop.number < 1
+    end = "" if guide.title.rstrip()[-1:] in ".!?…" else "."  # "…a good sign?", not "…a good sign?."
     return EpisodeRecord(
         slug=Path(stop.file).stem, title=stop.heading, date=guide.date,
-        description=(f"The introduction to {guide.title}." if intro
-                     else f"Stop {stop.number} of {guide.title}."),
+        description=(f"The introduction to {guide.title}{end}" if intro
+                     else f"Stop {stop.number} of {guide.title}{end}"),
         number=None if intro else stop.number,
         guid=f"audioguide:{guide.slug}:stop:{stop.number}", kind="introduction" if intro else "stop",
         mp3=stop.file, size=stop.size, duration=stop.duration, integrated_lufs=0.0,

@@ -1,7 +1,7 @@
 """Show notes: the HTML an episode's ``content:encoded`` carries, and its episode page shows.
 
-The description, the chapters as a list of timestamps (Apple Podcasts makes chapters from three
-or more timestamps in the notes, the first at 00:00), a link to the original article and links to
+The description, the chapters as a list of timestamps when there are two or more (Apple Podcasts
+makes chapters from three or more timestamps in the notes, the first at 00:00), a link to the original article and links to
 the transcript and chapter files. Every text is escaped and the HTML uses only ``p``, ``ul``,
 ``li`` and ``a href`` with http(s) or relative addresses, which podcast apps keep when they clean
 notes up.
@@ -75,7 +75,7 @@ def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:
     parts: list[str] = []
     if record.description:
         parts.append(f"<p>{escape(record.description)}</p>")
-    if record.chapters:
+    if len(record.chapters) > 1:  # one chapter is the whole episode: no list
         parts.append("<p>Chapters:</p>\n<ul>")
         parts += [f"<li>{escape(time)} {escape(title)}</li>" for time, title in chapter_lines(record.chapters)]
         parts.append("</ul>")
