@@ -10,6 +10,7 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from bs4 import BeautifulSoup
 from lxml import etree
 from mutagen.id3 import ID3
 from mutagen.oggopus import OggOpus
@@ -154,6 +155,23 @@ def test_the_episodes_artwork_is_in_its_tags_beside_its_mp3_and_in_the_feed(cred
     assert result.exit_code == 0, result.output
 
 
+def test_the_pages_credit_the_same_people_and_show_the_episodes_artwork(credited: Path) -> None:
+    """What the publisher wrote (issue 16, point 8): the episode page lists the feed's people and
+    shows the episode's own artwork; the show page names the host."""
+    out = credited / "output"
+    page = BeautifulSoup((out / "episodes" / "second-interview.html").read_bytes(), "lxml")
+    people = [(li.select_one(".person-name").get_text(), li.select_one(".person-role").get_text())
+              for li in page.select(".people .person")]
+    assert people == [("Ana Lopes", "Author"), ("Maria Souza", "Guest"), ("Tom Lee", "Translator"),
+                      ("Ben Ortiz", "Narrator")]
+    tom = page.select(".people .person")[2]
+    assert tom.a["href"] == "https://tom.example.org/" and tom.img["src"] == "https://tom.example.org/tom.jpg"
+    art = page.select_one("img.episode-art")
+    assert art["src"] == "second-interview.png" and (out / "episodes" / art["src"]).is_file()
+    host = BeautifulSoup((out / "index.html").read_bytes(), "lxml").select_one(".show-header .person")
+    assert host.get_text() == "Ben Ortiz, Narrator"
+
+
 def test_artwork_removed_from_the_script_goes_and_the_show_cover_comes_back(credited: Path) -> None:
     script = credited / "episodes" / "second-interview.md"
     script.write_text(script.read_text("utf-8").replace("artwork: cover-2.png\n", ""), "utf-8")
@@ -165,6 +183,8 @@ def test_artwork_removed_from_the_script_goes_and_the_show_cover_comes_back(cred
     assert item.find("itunes:image", NS).get("href") == "http://127.0.0.1:8000/cover.jpg"
     cover = (credited / "output" / "cover.jpg").read_bytes()
     assert [p.data for p in ID3(episodes / "second-interview.mp3").getall("APIC")] == [cover]
+    page = BeautifulSoup((episodes / "second-interview.html").read_bytes(), "lxml")
+    assert page.select_one("img.episode-art")["src"] == "../cover.jpg"
 
 
 def test_check_finds_an_episode_artwork_apple_would_refuse(credited: Path) -> None:

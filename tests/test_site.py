@@ -29,7 +29,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from audioguide.errors import InputError
-from audioguide.models import Chapter, Cue, EpisodeRecord
+from audioguide.models import Chapter, Cue, EpisodeRecord, OpusFile, Soundbite
+from audioguide.people import Person
+from audioguide.publish.feed import episode_people
 from audioguide.publish.site import (
     build_site,
     clock,
@@ -291,6 +293,163 @@ def test_slug_cannot_escape_the_output_folder(tmp_path: Path, records: list[Epis
 
 
 # --------------------------------------------------------------------------------------------
+# What the feed says, on the pages: people, artwork, highlight, Opus, funding
+# --------------------------------------------------------------------------------------------
+
+FUNDING = "https://pods.example.org/support?from=site&x=<1>"
+BEN = Person("Ben Ortiz", "Translator", "Writing", "https://example.org/ben?a=1&b=2",
+             "https://example.org/ben.jpg")
+
+
+def rich_config(root: Path, **show: Any) -> Config:
+    """The sample show with a host (linked) and, unless told otherwise, a funding link."""
+    config = make_config(root)
+    return replace(config, show=replace(config.show, **{
+        "host": "Cy Host", "host_role": "Narrator", "host_href": "https://example.org/cy",
+        "funding_url": FUNDING, "funding_text": f"Support {HOSTILE}", **show}))
+
+
+def rich(record: EpisodeRecord) -> EpisodeRecord:
+    """``record`` with everything the feed has: authors, people, artwork, soundbite and Opus."""
+    return replace(record, authors=("Ana Lopes",), url="https://blog.example.org/post?a=1&b=2",
+                   people=(BEN, Person(HOSTILE, "Guest", "Cast")), image=f"{record.slug}.jpg",
+                   soundbite=Soundbite(12.5, 31.25, f"The lede of {record.title}."),
+                   opus=OpusFile(f"{record.slug}.opus", 874_321, 24_000, record.duration, "sha256-AAAA"))
+
+
+@pytest.fixture
+def rich_site(tmp_path: Path, records: list[EpisodeRecord]) -> Site:
+    """The hand-made site, its first episode with every extra, the second with none."""
+    config = rich_config(tmp_path)
+    records = [rich(records[0]), records[1]]
+    out = tmp_path / "rich"  # not the plain site's folder: a test may compare the two
+    publish_side_files(out, records)
+    for name in ("hostile.jpg", "hostile.opus"):
+        (out / "episodes" / name).write_bytes(b"x")
+    written = build_site(config, records, out, cover="cover.jpg", feed_url=FEED_URL)
+    return Site(out, config, records, written)
+
+
+EXTERNAL = {"https://blog.example.org/post?a=1&b=2", FUNDING, "https://example.org/cy", BEN.href, BEN.img}
+"""The absolute addresses the rich site may link to: the article, the funding page, and the
+pages and pictures of the people credited (nothing else leaves the site)."""
+
+
+@pytest.mark.parametrize("relative", ["index.html", "episodes/hostile.html",
+                                      "episodes/second-interview.html"])
+def test_rich_site_links_only_its_own_files_and_the_given_addresses(rich_site: Site, relative: str) -> None:
+    page = rich_site.page(relative)
+    base = (rich_site.out / relative).parent
+    for url in _urls(page):
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https"):
+            assert url in EXTERNAL, f"{relative}: {url} leaves the site"
+        elif parts.scheme != "podcast":
+            assert not parts.scheme and not parts.netloc, f"{relative}: {url}"
+            if parts.path:
+                assert (base / unquote(parts.path)).resolve().is_file(), f"{relative}: {url} does not resolve"
+
+
+def test_episode_page_lists_the_feeds_people(rich_site: Site) -> None:
+    record = rich_site.records[0]
+    page = rich_site.page("episodes/hostile.html")
+    people = page.select(".people .person")
+    credited = episode_people(rich_site.config.show, record)
+    assert [one(li, ".person-name").get_text() for li in people] == [p.name for p in credited]
+    assert [one(li, ".person-role").get_text() for li in people] == ["Author", "Translator", "Guest", "Narrator"]
+    assert one(page, "#people-heading").get_text() == "People"
+    ana, ben, hostile, cy = people
+    assert not ana.select("a, img")
+    assert one(ben, "a").get("href") == BEN.href and one(ben, "a").get_text() == "Ben Ortiz"
+    img = one(ben, "img")
+    assert img.get("src") == BEN.img and img.get("alt") == "Picture of Ben Ortiz"
+    assert one(hostile, ".person-name").get_text() == HOSTILE and not hostile.select("a, img")
+    assert one(cy, "a").get("href") == "https://example.org/cy"
+    assert "<script>alert" not in (rich_site.out / "episodes" / "hostile.html").read_text("utf-8")
+    scripts = page.find_all("script")
+    assert len(scripts) == 1 and str(scripts[0].get("src")) == "../site.js"
+
+
+def test_show_page_names_the_host_but_lists_no_episodes_people(rich_site: Site) -> None:
+    index = rich_site.page("index.html")
+    host = one(index, ".show-header .person")
+    assert one(host, "a").get("href") == "https://example.org/cy" and one(host, "a").get_text() == "Cy Host"
+    assert one(host, ".person-role").get_text() == "Narrator"
+    assert len(index.select(".person")) == 1  # the episodes' people are on their own pages
+
+
+def test_only_web_addresses_become_links_or_pictures(tmp_path: Path, records: list[EpisodeRecord]) -> None:
+    """A record or setting edited by hand cannot make a ``javascript:`` (or any non-web) link."""
+    bad = "javascript:alert(1)"
+    record = replace(records[1], url=bad, people=(
+        Person("Mallory", "Guest", "Cast", bad, bad), Person("Relative", "Guest", "Cast", "../index.html",
+                                                             "data:image/png;base64,AAAA")))
+    config = rich_config(tmp_path, host_href=bad, host_img="//example.org/cy.jpg", funding_url=bad)
+    out = tmp_path / "output"
+    build_site(config, [record], out, cover="cover.jpg", feed_url=FEED_URL)
+    for relative in ("index.html", "episodes/second-interview.html"):
+        raw = (out / relative).read_text("utf-8")
+        assert "javascript:" not in raw and "data:image" not in raw and "//example.org" not in raw, relative
+        page = BeautifulSoup(raw, "lxml")
+        assert not page.select(".person a, .person img, a.funding"), relative
+    page = BeautifulSoup((out / "episodes" / "second-interview.html").read_bytes(), "lxml")
+    assert [one(li, ".person-name").get_text() for li in page.select(".person")] == ["Mallory", "Relative", "Cy Host"]
+    assert not page.select(".source a")
+
+
+def test_episode_artwork_or_else_the_show_cover(rich_site: Site) -> None:
+    own = one(rich_site.page("episodes/hostile.html"), "img.episode-art")
+    assert own.get("src") == "hostile.jpg" and own.get("alt") == f"Artwork for {HOSTILE}"
+    cover = one(rich_site.page("episodes/second-interview.html"), "img.episode-art")
+    assert cover.get("src") == "../cover.jpg" and cover.get("alt") == f"Cover art for {rich_site.config.show.title}"
+    # The show keeps its own cover in the page's navigation and icon.
+    assert one(rich_site.page("episodes/hostile.html"), "link[rel=icon]").get("href") == "../cover.jpg"
+
+
+def test_funding_link_only_when_configured(rich_site: Site, site: Site) -> None:
+    for relative in ("index.html", "episodes/hostile.html", "episodes/second-interview.html"):
+        link = one(rich_site.page(relative), "a.funding")
+        assert link.get("href") == FUNDING and link.get_text() == f"Support {HOSTILE}", relative
+        assert not site.page(relative).select("a.funding"), relative
+
+
+def test_opus_download_only_with_an_opus_file(rich_site: Site) -> None:
+    downloads = {str(a.get("href")): a for a in rich_site.page("episodes/hostile.html").select(".downloads a")}
+    opus = downloads["hostile.opus"]
+    assert opus.get("type") == "audio/ogg; codecs=opus" and opus.has_attr("download")
+    assert " ".join(opus.get_text().split()) == "Episode audio Opus, 874 kB"
+    assert not [h for h in _urls(rich_site.page("episodes/second-interview.html")) if h.endswith(".opus")]
+    first, second = rich_site.page("index.html").select("ol.episode-list > li")
+    card_opus = one(first, "a[href$='.opus']")
+    assert card_opus.get("href") == "episodes/hostile.opus" and card_opus.get("type") == "audio/ogg; codecs=opus"
+    assert "874 kB" in card_opus.get_text() and HOSTILE in one(card_opus, ".visually-hidden").get_text()
+    assert not second.select("a[href$='.opus']")
+
+
+def test_highlight_buttons_carry_the_soundbite(rich_site: Site) -> None:
+    bite = rich_site.records[0].soundbite
+    assert bite is not None
+    page = rich_site.page("episodes/hostile.html")
+    button = one(page, "button.highlight")
+    assert button.get("type") == "button"
+    assert float(str(button["data-highlight-start"])) == bite.start
+    assert float(str(button["data-highlight-duration"])) == bite.duration
+    assert one(page, f"#{button['aria-controls']}").name == "audio"
+    assert button.get_text() == "▶ Play highlight (0:31)"
+    # Its accessible name: the words it shows (not the arrow), then the highlight's first sentence.
+    assert button.get("aria-label") == f"Play highlight (0:31): “{bite.title}”"
+    assert one(button, "[aria-hidden=true]").get_text() == "▶"
+    assert not rich_site.page("episodes/second-interview.html").select("button.highlight")
+
+    first, second = rich_site.page("index.html").select("ol.episode-list > li")
+    card_button = one(first, "button.highlight")
+    assert (card_button["data-highlight-start"], card_button["data-highlight-duration"]) == ("12.5", "31.25")
+    assert one(first, "audio").get("id") == card_button["aria-controls"]  # this card's player
+    assert one(first, f"#{card_button['aria-describedby']}").name == "h3"
+    assert not second.select("button.highlight")
+
+
+# --------------------------------------------------------------------------------------------
 # Browser tests: the rendered sample, served over HTTP, in a real Chromium
 # --------------------------------------------------------------------------------------------
 
@@ -364,6 +523,7 @@ class Served:
     feed_url: str
     records: list[EpisodeRecord]
     shots: Path
+    show: ShowConfig
 
     @property
     def record(self) -> EpisodeRecord:
@@ -384,6 +544,18 @@ def served(rendered_tone: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
                if not p.name.endswith(".chapters.json")]
     records.sort(key=lambda r: (r.date, r.number or 0, r.slug), reverse=True)
     assert records, "the sample render wrote no episode records"
+    first = records[0]
+    assert first.soundbite is not None and first.opus is not None, "the sample has its highlight and Opus"
+    # A second episode (the same audio under another name, with a later highlight and no Opus),
+    # so that the show page has two players; the first credits a guest besides the host.
+    again = replace(first, slug=f"{first.slug}-again", mp3=f"{first.slug}-again.mp3",
+                    title=f"{first.title} (again)", date=first.date - dt.timedelta(days=7), number=None,
+                    soundbite=Soundbite(30.0, 8.0, "A later highlight."), opus=None)
+    shutil.copy(root / "episodes" / first.mp3, root / "episodes" / again.mp3)
+    records = [replace(first, people=(Person("Ana Lopes", "Guest", "Cast", "https://example.org/ana"),)),
+               again]
+    show = replace(rendered_tone.config.show, host="Cy Host", host_href="https://example.org/cy",
+                   funding_url="https://example.org/support")
     # Before publishing is wired into the render, the cover and captions may not exist yet.
     if not (root / "cover.jpg").is_file():
         _placeholder_cover(root / "cover.jpg")
@@ -394,11 +566,11 @@ def served(rendered_tone: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     server = _start_server(root)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     feed_url = rendered_tone.config.show.base_url + "feed.xml"
-    build_site(rendered_tone.config, records, root, cover="cover.jpg", feed_url=feed_url)
+    build_site(replace(rendered_tone.config, show=show), records, root, cover="cover.jpg", feed_url=feed_url)
     shots = Path(os.environ.get("AUDIOGUIDE_SCREENSHOTS", str(base / "screenshots")))
     shots.mkdir(parents=True, exist_ok=True)
     try:
-        yield Served(root, url, feed_url, records, shots)
+        yield Served(root, url, feed_url, records, shots, show)
     finally:
         server.shutdown()
         server.server_close()
@@ -485,10 +657,155 @@ def test_phone_width_has_no_horizontal_scroll(browser: Any, served: Served) -> N
 @pytest.mark.browser
 def test_episode_page_works_from_file_url(browser: Any, served: Served) -> None:
     page = browser.new_page()
+    errors = page_errors(page)
     html = served.root / "episodes" / f"{served.record.slug}.html"
     page.goto(html.as_uri(), wait_until="load")
     _wait_for_metadata(page)
     mp3 = served.root / "episodes" / served.record.mp3
     assert page.evaluate("player.currentSrc") == mp3.as_uri()
     assert abs(page.evaluate("player.duration") - served.record.duration) < 0.5
+    start, _end = _highlight(served.record)
+    page.click("button.highlight")
+    page.wait_for_function(PLAYING_NEAR, arg=["player", start], timeout=10_000)
+    page.evaluate("player.pause()")
+    # Chromium loads no <track> from file:// (each file is its own origin) and says so; the rest works.
+    assert [e for e in errors if not (e.startswith("Unsafe attempt to load URL") and ".vtt" in e)] == []
+    page.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Browser tests of the highlight, the people, the funding link and the Opus download
+# --------------------------------------------------------------------------------------------
+
+PLAYING_NEAR = """([id, t]) => {
+  const audio = document.getElementById(id);
+  return !audio.paused && audio.currentTime >= t - 0.25 && audio.currentTime < t + 1.5;
+}"""
+"""Whether the player ``id`` plays, just after ``t`` (seconds)."""
+
+
+def _highlight(record: EpisodeRecord) -> tuple[float, float]:
+    """Where ``record``'s highlight starts and ends, in seconds."""
+    assert record.soundbite is not None
+    return record.soundbite.start, record.soundbite.start + record.soundbite.duration
+
+
+def _highlight_name(record: EpisodeRecord) -> str:
+    """The accessible name of ``record``'s "Play highlight" button."""
+    assert record.soundbite is not None
+    return f"Play highlight ({clock(record.soundbite.duration)}): “{record.soundbite.title}”"
+
+
+@pytest.mark.browser
+def test_play_highlight_plays_the_soundbite_and_pauses_at_its_end(browser: Any, served: Served) -> None:
+    start, end = _highlight(served.record)
+    page = browser.new_page()
+    errors = page_errors(page)
+    page.goto(served.episode_url(), wait_until="load")
+    _wait_for_metadata(page)
+    button = page.get_by_role("button", name=_highlight_name(served.record), exact=True)
+    assert button.count() == 1
+    button.click()
+    page.wait_for_function(PLAYING_NEAR, arg=["player", start], timeout=10_000)
+    # Go most of the way at once (scrubbing inside the highlight keeps its end), then let it play.
+    page.evaluate(f"player.currentTime = {end - 0.3}")
+    page.wait_for_function("player.paused", timeout=5_000)
+    assert end - 0.05 <= page.evaluate("player.currentTime") <= end + 0.3
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("elsewhere", ["seek past the end", "click a sentence"])
+@pytest.mark.browser
+def test_going_elsewhere_cancels_the_highlights_stop(browser: Any, served: Served, elsewhere: str) -> None:
+    start, end = _highlight(served.record)
+    page = browser.new_page()
+    errors = page_errors(page)
+    page.goto(served.episode_url(), wait_until="load")
+    _wait_for_metadata(page)
+    page.click("button.highlight")
+    page.wait_for_function(PLAYING_NEAR, arg=["player", start], timeout=10_000)
+    if elsewhere == "seek past the end":
+        page.evaluate(f"player.currentTime = {end + 1}")
+    else:  # a sentence inside the highlight: a choice to play on from there
+        cue = next(c for c in served.record.cues if start + 1 < c.start < end - 1)
+        page.click(f".cue[data-start='{seconds_attr(cue.start)}'] .cue-time")
+        page.wait_for_function(PLAYING_NEAR, arg=["player", cue.start], timeout=10_000)
+    page.evaluate(f"player.currentTime = {end - 0.3}")
+    page.wait_for_function(f"player.currentTime > {end + 0.3}", timeout=5_000)
+    assert not page.evaluate("player.paused")
+    page.evaluate("player.pause()")
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_show_page_highlights_play_their_own_cards(browser: Any, served: Served) -> None:
+    first, second = served.records
+    page = browser.new_page()
+    errors = page_errors(page)
+    page.goto(served.url + "index.html", wait_until="load")
+    cards = page.locator("ol.episode-list > li")
+    cards.nth(1).get_by_role("button", name=_highlight_name(second), exact=True).click()
+    page.wait_for_function(PLAYING_NEAR, arg=["audio-2", _highlight(second)[0]], timeout=10_000)
+    assert page.evaluate("document.getElementById('audio-1').paused")
+    assert page.evaluate("document.getElementById('audio-1').currentTime") == 0
+
+    start, end = _highlight(first)
+    cards.nth(0).get_by_role("button", name=_highlight_name(first), exact=True).click()
+    page.wait_for_function(PLAYING_NEAR, arg=["audio-1", start], timeout=10_000)
+    assert page.evaluate("document.getElementById('audio-2').paused")  # one player at a time
+    page.evaluate(f"document.getElementById('audio-1').currentTime = {end - 0.3}")
+    page.wait_for_function("document.getElementById('audio-1').paused", timeout=5_000)
+    assert end - 0.05 <= page.evaluate("document.getElementById('audio-1').currentTime") <= end + 0.3
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_keyboard_user_plays_the_highlight(browser: Any, served: Served) -> None:
+    page = browser.new_page()
+    errors = page_errors(page)
+    page.goto(served.episode_url(), wait_until="load")
+    _wait_for_metadata(page)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('button.highlight')"):
+            break
+    else:
+        pytest.fail("Tab never reached the Play highlight button")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus shows
+    page.keyboard.press("Enter")
+    page.wait_for_function(PLAYING_NEAR, arg=["player", _highlight(served.record)[0]], timeout=10_000)
+    page.evaluate("player.pause()")
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_episode_page_credits_people_and_offers_a_playable_opus(browser: Any, served: Served) -> None:
+    record = served.record
+    assert record.opus is not None
+    page = browser.new_page()
+    errors = page_errors(page)
+    page.goto(served.episode_url(), wait_until="load")
+    credited = episode_people(served.show, record)
+    assert page.locator(".people .person-name").all_inner_texts() == [p.name for p in credited]
+    assert page.locator(".people .person-role").all_inner_texts() == [p.role for p in credited]
+    assert [p.role for p in credited] == ["Guest", "Host"]
+    assert page.get_by_role("link", name="Ana Lopes", exact=True).get_attribute("href") == "https://example.org/ana"
+    assert page.get_by_role("link", name="Support the show", exact=True).get_attribute("href") == \
+        "https://example.org/support"
+    opus = page.get_by_role("link", name=re.compile(r"^Episode audio Opus, "))
+    assert opus.get_attribute("type") == "audio/ogg; codecs=opus"
+    # The link is to a file Chromium can play: its length, read from the file itself.
+    duration = page.evaluate("""(href) => new Promise((resolve, reject) => {
+      const audio = new Audio();
+      audio.preload = "metadata";
+      audio.onloadedmetadata = () => resolve(audio.duration);
+      audio.onerror = () => reject(new Error("the Opus file does not play"));
+      audio.src = href;
+    })""", opus.get_attribute("href"))
+    assert abs(duration - record.opus.duration) < 0.5
+    assert errors == []
     page.close()

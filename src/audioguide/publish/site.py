@@ -1,14 +1,18 @@
 """The podcast's web pages: a show page and one page per episode, rendered from Jinja2 templates.
 
-``output/index.html`` lists every episode with a player and a subscribe block (feed address,
-copy button, ``podcast://`` link). ``output/episodes/<slug>.html`` plays one episode with
-clickable chapters and a clickable transcript that follow playback. A small stylesheet and
-script from ``static/`` are copied next to ``index.html``.
+``output/index.html`` lists every episode with a player, its highlight and its Opus download,
+under the show's host, funding link and a subscribe block (feed address, copy button,
+``podcast://`` link). ``output/episodes/<slug>.html`` plays one episode with its artwork, the
+people it credits (as the feed's ``podcast:person``), a "Play highlight" button (its
+``podcast:soundbite``), clickable chapters and a clickable transcript that follow playback, and
+its downloads. A small stylesheet and script from ``static/`` are copied next to ``index.html``.
 
-Every URL in the pages is relative, so the site works from any base URL and straight from
-``file://``; nothing is loaded from the network. Output is a pure function of its inputs (no
-timestamps), and every file goes through :func:`audioguide.writer.write_text`, so unchanged
-pages keep their modification times.
+Every URL of the site's own files is relative, so the site works from any base URL and straight
+from ``file://``; nothing of the site is loaded from the network. (The only absolute addresses are
+the ones the show and its scripts give: the original article, the funding page, and the pages and
+pictures of the people credited, each checked to be http or https.) Output is a pure function of
+its inputs (no timestamps), and every file goes through :func:`audioguide.writer.write_text`, so
+unchanged pages keep their modification times.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from urllib.parse import quote
 import jinja2
 
 from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
-from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord
+from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord, Soundbite
+from audioguide.people import WEB_URL, Person
+from audioguide.publish.feed import episode_people, show_host
 from audioguide.settings import Config, ShowConfig
 from audioguide.writer import inside, write_text
 
@@ -99,6 +105,16 @@ def file_size(size: int) -> str:
     return f"{size} bytes"
 
 
+def web_url(url: str | None) -> str:
+    """``url`` when it is an absolute http(s) address, else ``""``: what the pages link to
+    outside the site (a ``javascript:`` or relative address in a record is never a link).
+
+    >>> web_url("https://example.org/ana"), web_url("javascript:alert(1)"), web_url(None)
+    ('https://example.org/ana', '', '')
+    """
+    return url if url and WEB_URL.match(url) else ""
+
+
 def podcast_url(feed_url: str) -> str:
     """The feed URL with its scheme replaced by ``podcast:``, which opens podcast apps."""
     _, sep, rest = feed_url.partition("://")
@@ -130,6 +146,39 @@ class CueView(NamedTuple):
     """Whether the sentence is a chapter heading read aloud (styled as one)."""
 
 
+class PersonView(NamedTuple):
+    """Someone an episode credits, as its page shows them."""
+
+    name: str
+    role: str
+    href: str
+    """Their page (http or https), or ``""``."""
+    img: str
+    """Their picture (http or https), or ``""``."""
+
+
+def person_view(person: Person) -> PersonView:
+    return PersonView(person.name, person.role, web_url(person.href), web_url(person.img))
+
+
+class HighlightView(NamedTuple):
+    """The episode's soundbite, as its "Play highlight" button plays it."""
+
+    start: str
+    """``data-highlight-start``: seconds from the start of the episode."""
+    duration: str
+    """``data-highlight-duration``: seconds."""
+    length: str
+    """The duration as a clock, for the button's label: ``0:32``."""
+    title: str
+    """Its first sentence, for screen readers."""
+
+
+def highlight_view(bite: Soundbite) -> HighlightView:
+    return HighlightView(seconds_attr(bite.start), seconds_attr(bite.duration), clock(bite.duration),
+                         bite.title)
+
+
 @dataclass(frozen=True)
 class EpisodeView:
     """One episode with every value its pages need, already formatted."""
@@ -156,6 +205,15 @@ class EpisodeView:
     """The article's authors, joined for reading ("Ana Lopes and Ben Ortiz")."""
     source_url: str | None = None
     """The original article."""
+    highlight: HighlightView | None = None
+    """The soundbite, when the episode has one."""
+    opus: str = ""
+    """URL-quoted Opus file name, relative to ``episodes/``, when the episode has one."""
+    opus_size: str = ""
+    image: str = ""
+    """URL-quoted file name of the episode's own artwork, relative to ``episodes/``, or ``""``."""
+    people: tuple[PersonView, ...] = ()
+    """Whom the episode credits (on its own page only)."""
 
 
 def _normal(text: str) -> str:
@@ -173,10 +231,13 @@ def _cue_views(cues: tuple[Cue, ...], chapters: tuple[Chapter, ...]) -> tuple[Cu
                   for c in cues])
 
 
-def episode_view(record: EpisodeRecord, *, details: bool = True) -> EpisodeView:
+def episode_view(record: EpisodeRecord, *, details: bool = True,
+                 people: Sequence[Person] = ()) -> EpisodeView:
     """Everything the templates show about ``record``, formatted once; its chapters and cues
-    only with ``details`` (the show page, which lists episodes, shows neither)."""
+    only with ``details`` (the show page, which lists episodes, shows neither). ``people`` are
+    whom it credits (:func:`audioguide.publish.feed.episode_people`)."""
     slug = quote(record.slug)
+    opus = record.opus
     return EpisodeView(
         slug=record.slug, title=record.title, description=record.description,
         number=record.number, date_iso=record.date.isoformat(), date_text=long_date(record.date),
@@ -187,7 +248,11 @@ def episode_view(record: EpisodeRecord, *, details: bool = True) -> EpisodeView:
         cues=_cue_views(record.cues, record.chapters) if details else (),
         authors=" and ".join([", ".join(record.authors[:-1]), record.authors[-1]] if len(record.authors) > 1
                              else record.authors),
-        source_url=record.url,
+        source_url=web_url(record.url) or None,
+        highlight=highlight_view(record.soundbite) if record.soundbite else None,
+        opus=quote(opus.file) if opus else "", opus_size=file_size(opus.size) if opus else "",
+        image=quote(record.image) if details and record.image else "",
+        people=tuple([person_view(p) for p in people]),
     )
 
 
@@ -227,13 +292,18 @@ class Pages:
 
     def __init__(self, show: ShowConfig, *, cover: str, feed_url: str) -> None:
         self.env = environment()
+        self.show = show
         self.feed_url = feed_url
+        host = show_host(show)
         self.common = {
             "show": show,
             "lang": show.language or "en",
             "cover": quote(cover),
             "feed_url": feed_url,
             "website": show.link if show.link and show.link != show.base_url else "",
+            "funding_url": web_url(show.funding_url),
+            "funding_text": show.funding_text.strip() or "Support the show",
+            "host": person_view(host) if host else None,
         }
         self._episode = self.env.get_template("episode.html")
 
@@ -245,7 +315,8 @@ class Pages:
 
     def episode(self, record: EpisodeRecord) -> str:
         """One episode's page."""
-        return self._episode.render(**self.common, root="../", episode=episode_view(record))
+        return self._episode.render(**self.common, root="../",
+                                    episode=episode_view(record, people=episode_people(self.show, record)))
 
 
 def write_show_page(pages: Pages, records: Sequence[EpisodeRecord], out_dir: Path,

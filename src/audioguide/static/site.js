@@ -1,5 +1,5 @@
-/* audioguide podcast site: copy the feed address, seek from chapters and the transcript, and
-   follow playback. No dependencies and no network: works from any web server and from file://. */
+/* audioguide podcast site: copy the feed address, play an episode's highlight, seek from
+   chapters and the transcript, and follow playback. No dependencies and no network: works from any web server and from file://. */
 (function () {
   "use strict";
 
@@ -58,6 +58,80 @@
     });
   }, true);
 
+  /* ---- Play highlight: the soundbite, on the player the button controls --------------- */
+
+  /* The highlight playing, {audio, start, end, timer}, or null. Playback pauses at its end
+     unless the listener seeks outside it (or to a chapter or sentence) first. */
+  var highlight = null;
+
+  function startPlaying(audio) {
+    var promise = audio.play();
+    if (promise && typeof promise.catch === "function") { promise.catch(function () {}); }
+  }
+
+  function endHighlight() {
+    if (!highlight) { return; }
+    window.clearTimeout(highlight.timer);
+    highlight = null;
+  }
+
+  /* Pause at the end: checked on each timeupdate (a few times a second) and, in between, by a
+     timer set for the time left, so that playback stops close to the end. */
+  function watchHighlight() {
+    var h = highlight;
+    if (!h) { return; }
+    window.clearTimeout(h.timer);
+    var left = h.end - h.audio.currentTime;
+    if (left <= 0.02) {
+      endHighlight();
+      h.audio.pause();
+      return;
+    }
+    if (!h.audio.paused) {
+      h.timer = window.setTimeout(watchHighlight, 1000 * left / (h.audio.playbackRate || 1));
+    }
+  }
+
+  function playHighlight(button) {
+    var audio = document.getElementById(button.getAttribute("aria-controls"));
+    var start = parseFloat(button.getAttribute("data-highlight-start"));
+    var duration = parseFloat(button.getAttribute("data-highlight-duration"));
+    if (!audio || !(start >= 0) || !(duration > 0)) { return; }
+    endHighlight();
+    highlight = { audio: audio, start: start, end: start + duration, timer: 0 };
+    // Before its metadata an audio element keeps this as where to start (the show page's
+    // players load nothing until asked); play() in the click itself, for strict browsers.
+    audio.currentTime = start;
+    if (audio.readyState < 1) {
+      audio.addEventListener("loadedmetadata", function () {
+        if (highlight && highlight.audio === audio && Math.abs(audio.currentTime - start) > 0.5) {
+          audio.currentTime = start;
+        }
+      }, { once: true });
+    }
+    startPlaying(audio);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-highlight-start]"), function (button) {
+    button.addEventListener("click", function () { playHighlight(button); });
+  });
+
+  /* Media events do not bubble: listen in the capture phase, for every player at once. */
+  ["timeupdate", "seeked", "playing", "pause", "ratechange"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (highlight && event.target === highlight.audio) { watchHighlight(); }
+    }, true);
+  });
+  document.addEventListener("seeking", function (event) {
+    var h = highlight;
+    if (!h || event.target !== h.audio) { return; }
+    var t = h.audio.currentTime;
+    if (t < h.start - 0.25 || t >= h.end) { endHighlight(); }  // the listener went elsewhere
+  }, true);
+  document.addEventListener("ended", function (event) {
+    if (highlight && event.target === highlight.audio) { endHighlight(); }
+  }, true);
+
   /* ---- Episode page: chapters and transcript ----------------------------------------- */
 
   var player = document.getElementById("player");
@@ -74,15 +148,11 @@
   var currentChapter = -1;
   var currentCue = -1;
 
-  function play() {
-    var promise = player.play();
-    if (promise && typeof promise.catch === "function") { promise.catch(function () {}); }
-  }
-
   function seek(seconds) {
+    endHighlight();  // a chapter or sentence chosen: play on from there
     function go() {
       player.currentTime = seconds;
-      play();
+      startPlaying(player);
     }
     if (player.readyState >= 1) {
       go();
