@@ -725,8 +725,10 @@ def test_going_elsewhere_cancels_the_highlights_stop(browser: Any, served: Serve
     _wait_for_metadata(page)
     page.click("button.highlight")
     page.wait_for_function(PLAYING_NEAR, arg=["player", start], timeout=10_000)
+    assert page.locator("button.highlight[data-playing]").count() == 1
     if elsewhere == "seek past the end":
         page.evaluate(f"player.currentTime = {end + 1}")
+        page.wait_for_selector("button.highlight:not([data-playing])", timeout=5_000)  # the stop is off
     else:  # a sentence inside the highlight: a choice to play on from there
         cue = next(c for c in served.record.cues if start + 1 < c.start < end - 1)
         page.click(f".cue[data-start='{seconds_attr(cue.start)}'] .cue-time")

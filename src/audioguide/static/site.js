@@ -60,8 +60,9 @@
 
   /* ---- Play highlight: the soundbite, on the player the button controls --------------- */
 
-  /* The highlight playing, {audio, start, end, timer}, or null. Playback pauses at its end
-     unless the listener seeks outside it (or to a chapter or sentence) first. */
+  /* The highlight playing, {audio, button, start, end, timer}, or null. Playback pauses at its
+     end unless the listener seeks outside it (or to a chapter or sentence) first. While it
+     plays, its button carries data-playing (for styles, and for tests to wait on). */
   var highlight = null;
 
   function startPlaying(audio) {
@@ -72,6 +73,7 @@
   function endHighlight() {
     if (!highlight) { return; }
     window.clearTimeout(highlight.timer);
+    highlight.button.removeAttribute("data-playing");
     highlight = null;
   }
 
@@ -98,7 +100,8 @@
     var duration = parseFloat(button.getAttribute("data-highlight-duration"));
     if (!audio || !(start >= 0) || !(duration > 0)) { return; }
     endHighlight();
-    highlight = { audio: audio, start: start, end: start + duration, timer: 0 };
+    highlight = { audio: audio, button: button, start: start, end: start + duration, timer: 0 };
+    button.setAttribute("data-playing", "");
     // Before its metadata an audio element keeps this as where to start (the show page's
     // players load nothing until asked); play() in the click itself, for strict browsers.
     audio.currentTime = start;
