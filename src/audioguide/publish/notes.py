@@ -1,10 +1,10 @@
 """Show notes: the HTML an episode's ``content:encoded`` carries, and its episode page shows.
 
 The description, the chapters as a list of timestamps when there are two or more (Apple Podcasts
-makes chapters from three or more timestamps in the notes, the first at 00:00), a link to the original article and links to
-the transcript and chapter files. Every text is escaped and the HTML uses only ``p``, ``ul``,
-``li`` and ``a href`` with http(s) or relative addresses, which podcast apps keep when they clean
-notes up.
+makes chapters from three or more timestamps in the notes, the first at 00:00), a link to the
+original article and links to the transcript and chapter files. Every text is escaped and the
+HTML uses only ``p``, ``ul``, ``li`` and ``a href`` with http(s) or relative addresses, which
+podcast apps keep when they clean notes up.
 """
 
 from __future__ import annotations

@@ -129,13 +129,14 @@ measured with the bundled voice), so a longer sentence is spoken in pieces cut a
 breaks. A phoneme is about a character of text; the sample's sentences have 104 phonemes at the
 median and 177 at most, so they are spoken whole, as before."""
 
-PHONEMES_IN_FLIGHT = 2 * PIECE_PHONEMES
-"""The most phonemes all ONNX runs of this process speak at once: two pieces of any length, one
-per core, so memory stays bounded however long the text (a 5,040-word render of new text peaked
-at 448 MB: the voice and the imports, about 175 MB, the two runs, and the rest of the render).
-A budget of 150 brought it to 360 MB (170: 401 MB), but typical sentences (about 100 phonemes)
-then ran one at a time, on one core; ``--jobs 1`` is that choice for a machine short of memory.
-Two 200-phoneme pieces at once could reach about 600 MB (estimated, not measured)."""
+PHONEMES_IN_FLIGHT = PIECE_PHONEMES
+"""The most phonemes all ONNX runs of this process speak at once: two typical sentences (about
+100 phonemes each) run side by side, one per core, and a long one runs alone, so memory stays
+bounded however long the text. Measured on the sample (cold renders, this 2-core machine, the
+same run): a budget of 400 (any two pieces at once) peaked at 460-487 MB in 8.6-8.8 s; 200
+(with the render returning freed memory to the system after each segment) at 381-408 MB in
+9.2-9.6 s; one run at a time on two ONNX threads at 397-399 MB in 9.5-10.5 s and 25 % more CPU
+time. Of the peak, about 160 MB is the voice and the imports."""
 
 JOIN_PAUSE = 0.29
 """Seconds of quiet where a sentence spoken in pieces is joined at a clause break: the median
