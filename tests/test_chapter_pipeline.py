@@ -5,6 +5,7 @@ segment it is in."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from audioguide.audio.loudness import Measured
 from audioguide.audio.mix import RATE
 from audioguide.cli import cli
 from audioguide.layout import SEGMENTS
+from audioguide.models import Utterance
 from audioguide.render.assembly import STEER_RANGE, STEER_STEP, Assembly, Made
 from tests.clirunner import cli_runner
 from tests.conftest import decode
@@ -77,35 +79,53 @@ def test_segments_join_into_exactly_the_timeline_at_the_target_loudness(walk: Pa
 
 
 def _assembly(gains: list[float], levels: list[float], previous: tuple[float, ...] = ()) -> Assembly:
-    """An assembly with segments already made at ``gains``, each measured at ``levels`` (LUFS)."""
+    """An assembly whose segments are 1 s each as estimated from their text (15 characters a
+    second), with those made so far at ``gains``, each measured at ``levels`` (LUFS, ten 100 ms
+    values) and one more segment of 10 s still to come."""
     made = [Made(f"k{i}", None, Measured((level,) * 10, -3.0), (), (), gain, -1.6)  # type: ignore[arg-type]
             for i, (gain, level) in enumerate(zip(gains, levels, strict=True))]
     assembly = Assembly.__new__(Assembly)
     assembly.gain, assembly.target, assembly.made = gains[0] if gains else 10.0, -16.0, made
     assembly.previous_gains, assembly.store = previous, None
+    assembly.utterances = (*(Utterance(0, "x" * 15, 0.0) for _ in made), Utterance(1, "x" * 150, 0.0))
+    assembly.plan = [(i, i + 1) for i in range(len(assembly.utterances))]
     return assembly
 
 
-@pytest.mark.parametrize(("levels", "want"), [
-    ([-15.7], 10.0 - STEER_STEP),          # louder than the target: one step down, no more
-    ([-16.06], 10.0 + 0.1),                # a little quiet: a little up (0.06 / 0.6 dB)
-    ([-16.0], 10.0),                        # on target: unchanged
+def _wanted(levels: list[float], last_gain: float) -> float:
+    """The gain that brings the next 10 s to where the whole is at -16 LUFS (a dB of gain is
+    0.6 LU), from made segments all at ``last_gain``."""
+    made = sum(10 * 10 ** (level / 10) for level in levels)
+    needed = 10 * math.log10(((10 * len(levels) + 100) * 10 ** (-16 / 10) - made) / 100)
+    typical = 10 * math.log10(made / (10 * len(levels)))
+    return last_gain + (needed - typical) / 0.6
+
+
+@pytest.mark.parametrize(("levels", "step"), [
+    ([-15.0], "down, one step at most"),  # 1 LU too loud: 1.9 dB down is wanted, 0.5 is taken
+    ([-16.06], "a little up"),
+    ([-16.0], "none"),
 ])
-def test_a_first_render_steers_the_next_segment_toward_the_target(levels: list[float], want: float) -> None:
-    assert _assembly([10.0], levels)._gain_for(1) == pytest.approx(want, abs=0.005)
+def test_a_first_render_steers_the_next_segment_toward_the_target(levels: list[float], step: str) -> None:
+    got = _assembly([10.0], levels)._gain_for(1)
+    if step.startswith("down"):
+        assert _wanted(levels, 10.0) < 10.0 - STEER_STEP and got == 10.0 - STEER_STEP
+    else:
+        assert got == pytest.approx(_wanted(levels, 10.0), abs=0.006)
+        assert (got > 10.05) == (step == "a little up") and abs(got - 10.0) < STEER_STEP
 
 
 def test_steering_stays_within_its_range_of_the_first_segment() -> None:
-    gains = [10.0, 10.25, 10.5, 10.75, 11.0]
+    gains = [10.0, 10.5, 11.0, 11.5, 12.0]
     assert _assembly(gains, [-17.0] * 5)._gain_for(5) == 10.0 + STEER_RANGE
 
 
 def test_a_later_render_makes_a_changed_segment_at_the_gain_it_had_there() -> None:
     # nothing kept (no store): each segment is made at its previous gain, within a step of the one before
-    assembly = _assembly([10.0, 10.25], [-16.0, -16.0], previous=(10.0, 10.25, 10.5, 11.0))
+    assembly = _assembly([10.0, 10.25], [-16.0, -16.0], previous=(10.0, 10.25, 10.5, 11.5))
     assert assembly._gain_for(2) == 10.5
-    assembly.made.append(assembly.made[-1].__class__("k2", None, Measured((-16.0,), -3.0), (), (), 10.5, -1.6))  # type: ignore[arg-type]
-    assert assembly._gain_for(3) == 10.5 + STEER_STEP  # 11.0 was the gain there, but no jump of 0.5 dB
+    assembly.made.append(Made("k2", None, Measured((-16.0,), -3.0), (), (), 10.5, -1.6))  # type: ignore[arg-type]
+    assert assembly._gain_for(3) == 10.5 + STEER_STEP  # 11.5 was the gain there, but no jump of 1 dB
 
 
 def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> None:

@@ -6,17 +6,17 @@ its sentences are in the cache, while the next one is being spoken; the episode 
 joined without a gap (:mod:`audioguide.audio.segments`). Nothing the size of the episode is ever
 held in memory or on disk besides the encoded segments: one segment's raw mix at a time.
 
-**Loudness.** A first render sets the gain from the first segment's own loudness. Each encoded
-segment is measured as it is made; their 400 ms blocks combine into the episode's integrated
-loudness (:mod:`audioguide.audio.loudness`). One segment is a rough guess of the whole (the
-sample's first segment, with the intro music, was 0.3-0.5 LU off the rest), so each next segment's
-gain is steered toward what brings the episode so far to the target, by at most
-:data:`STEER_STEP` from the segment before and :data:`STEER_RANGE` from the first. Only when the
-whole still misses the target by more than :data:`GAIN_TOLERANCE` is every segment mastered again,
-at one corrected gain (before steering, most first renders did that: every segment mastered twice,
-after the speech was done). A segment whose true peak went over the ceiling is limited harder and
-encoded again on its own. A later render gives each segment the gain it had, so that those whose
-sentences did not change are reused.
+**Loudness.** A first render sets the gain from the first segment's speech (the intro music
+left out). Each encoded segment is measured as it is made; their 400 ms blocks combine into the
+episode's integrated loudness (:mod:`audioguide.audio.loudness`). One segment is a rough guess
+of the whole (the sample's first segments measured 0.3-1 LU off the rest), so each next
+segment's gain is steered toward what brings the whole episode to the target (:meth:`Assembly._steer`),
+by at most :data:`STEER_STEP` from the segment before and :data:`STEER_RANGE` from the first.
+Only when the whole still misses the target by more than :data:`GAIN_TOLERANCE` is every segment
+mastered again, at one corrected gain (before steering, most first renders did that: every
+segment mastered twice or three times, after the speech was done). A segment whose true peak
+went over the ceiling is limited harder and encoded again on its own. A later render gives each
+segment the gain it had, so that those whose sentences did not change are reused.
 
 **Opus.** With an Opus bitrate, each segment is also encoded to Opus in the same ffmpeg run
 as its MP3, and kept beside it; the episode's Opus alternate is the segments' packets joined
@@ -36,6 +36,7 @@ import ctypes
 import hashlib
 import json
 import logging
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -64,10 +65,10 @@ LIMITER_ALLOWANCE = 2.0
 """dB the first guess of the gain adds for what the compressor and limiter take back: Piper's
 speech at −16 LUFS lost 1.9 dB of loudness to them (measured on the sample), so the search
 usually ends after two measurements instead of three."""
-STEER_STEP = 0.25
-"""dB a segment's gain may differ from the segment before's in a first render: a level step far
+STEER_STEP = 0.5
+"""dB a segment's gain may differ from the segment before's in a first render: a level step
 below what listeners notice (about 1 dB), at a cut that falls in a pause."""
-STEER_RANGE = 1.0
+STEER_RANGE = 2.0
 """dB a segment's gain may differ from the first segment's in a first render (beyond that, the
 episode is mastered again at one gain)."""
 LOUDNESS_PER_DB = 0.6
@@ -243,24 +244,46 @@ class Assembly:
             return max(self.made[-1].gain - STEER_STEP, min(self.made[-1].gain + STEER_STEP, here))
         if not self.made:
             return self.gain
-        level, _ = loudness.combined(m.measured for m in self.made)
-        if level == float("-inf"):
-            return self.made[-1].gain
-        step = max(-STEER_STEP, min(STEER_STEP, (self.target - level) / LOUDNESS_PER_DB))
-        return round(max(self.gain - STEER_RANGE, min(self.gain + STEER_RANGE, self.made[-1].gain + step)), 2)
+        gain = self._steer(index)
+        log.debug("segment %d at gain %.2f dB", index + 1, gain)
+        return gain
+
+    def _steer(self, index: int) -> float:
+        """A first render's gain for segment ``index``: the one that would bring the whole
+        episode to the target if the segments still to come (their length estimated from their
+        text) were as loud as those made so far (each brought to the same gain, a dB of gain
+        counted as :data:`LOUDNESS_PER_DB`); within :data:`STEER_STEP` of the last segment's gain
+        and :data:`STEER_RANGE` of the first's."""
+        assert self.gain is not None
+        last = self.made[-1]
+        so_far = [b for m in self.made for b in m.measured.blocks]
+        level = loudness.integrated(so_far)
+        typical = loudness.integrated(b + (last.gain - m.gain) * LOUDNESS_PER_DB
+                                      for m in self.made for b in m.measured.blocks)
+        if level == float("-inf") or typical == float("-inf"):
+            return last.gain
+        ahead = 10 * sum(len(u.text) / 15 + u.pause_after for u in self.utterances[self.plan[index][0]:])
+        wanted = (len(so_far) + ahead) * 10 ** (self.target / 10) - len(so_far) * 10 ** (level / 10)
+        needed = 10 * math.log10(wanted / ahead) if wanted > 0 and ahead > 0 else typical - 2 * STEER_RANGE
+        gain = last.gain + (needed - typical) / LOUDNESS_PER_DB
+        gain = max(last.gain - STEER_STEP, min(last.gain + STEER_STEP, gain))
+        return round(max(self.gain - STEER_RANGE, min(self.gain + STEER_RANGE, gain)), 2)
 
     def _first_gain(self) -> None:
-        """A first render: the programme gain that brings the first segment to the target.
-        Compression and limiting make loudness grow slower than the gain, so it is a secant
-        search, on the processed audio alone (no encoding); then the first segment is encoded
-        once, and the gain corrected by what encoding changed, if that is more than a little."""
+        """A first render: the programme gain that brings the first segment's speech to the
+        target. Compression and limiting make loudness grow slower than the gain, so it is a
+        secant search, on the processed audio alone (no encoding); then the first segment is
+        encoded once, and the gain corrected by what encoding changed, if that is more than a
+        little. The intro music is left out of the measurements: the episode is mostly speech,
+        and with the music in, the sample's first segment came out about 1 dB too quiet."""
         start, end = self.plan[0]
         part = list(self.utterances[start:end])
         raw = self.work / "first.raw"
         mix.Timeline(self.bed, align=segments.FRAME).segment(part, (self.audio(u) for u in part), raw,
                                                              last=len(self.plan) == 1)
-        level = loudness.integrated(loudness.measure(master.pcm_input(raw), what="the first segment",
-                                                     true_peak=False).blocks)
+        measured = loudness.measure(master.pcm_input(raw), what="the first segment", true_peak=False)
+        speech = self._after_intro(measured.blocks)
+        level = loudness.integrated(speech(measured.blocks))
         if level == float("-inf"):
             raise BuildError("the mix is silent: nothing to normalise")
         self.threshold = level + master.COMPRESSOR_ABOVE
@@ -269,7 +292,7 @@ class Assembly:
         for _attempt in range(8):
             processed = loudness.measure(master.pcm_input(raw), what="the first segment, mastered",
                                          chain=master.chain(gain, limit, self.threshold), true_peak=False)
-            result = loudness.integrated(processed.blocks)
+            result = loudness.integrated(speech(processed.blocks))
             tried.append((gain, result))
             log.debug("first segment at gain %.2f dB: %.2f LUFS", gain, result)
             if abs(result - self.target) <= 0.1:
@@ -278,8 +301,16 @@ class Assembly:
                     else master.next_gain(tried, self.target))
         raw.unlink()
         encoded = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain)
-        shift = self.target - loudness.integrated(encoded.measured.blocks)
+        shift = self.target - loudness.integrated(speech(encoded.measured.blocks))
         self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
+
+    def _after_intro(self, blocks: Sequence[float]) -> Callable[[Sequence[float]], Sequence[float]]:
+        """What of a first segment's momentary-loudness values (one each 100 ms) comes after the
+        intro music; all of them when little would be left."""
+        skip = round(10 * len(self.bed.intro) / 2 / mix.RATE)
+        if len(blocks) < skip + 50:  # under 5 s of speech after the music: measure it all
+            skip = 0
+        return lambda values: values[skip:]
 
     def _key(self, index: int, gain: float, limit: float) -> str:
         start, end = self.plan[index]
