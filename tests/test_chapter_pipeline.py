@@ -16,7 +16,7 @@ from audioguide.audio.mix import RATE
 from audioguide.cli import cli
 from audioguide.layout import SEGMENTS
 from audioguide.models import Utterance
-from audioguide.render.assembly import STEER_RANGE, STEER_STEP, Assembly, Made
+from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly, Made
 from tests.clirunner import cli_runner
 from tests.conftest import decode
 
@@ -156,3 +156,21 @@ def test_prune_removes_segments_no_episode_uses(walk: Path) -> None:
     assert {p.stem for p in (walk / SEGMENTS).glob("*.mp3")} > listed
     _run(walk, "cache", "--prune")
     assert {p.stem for p in (walk / SEGMENTS).glob("*.mp3")} == listed
+
+
+def test_a_longer_first_chapter_keeps_the_segments_after_it(walk: Path) -> None:
+    # the first chapter grows by several segments: every later segment moves more than a few
+    # places on, and is still found at the gain it had
+    before = _record(walk)
+    path = walk / "episodes" / "walk.md"
+    text = path.read_text("utf-8")
+    added = "\n\n".join(f"The quay was paved in {1800 + i}, stone by stone, by the harbour's own masons."
+                         for i in range(120))
+    path.write_text(text.replace("## The lighthouse", f"{added}\n\n## The lighthouse", 1), "utf-8")
+    _run(walk, "render")
+    after = _record(walk)
+    old, new = list(before["segments"]), list(after["segments"])  # type: ignore[call-overload]
+    assert len(new) > len(old)
+    kept = [key for key in old if key in new]
+    assert len(kept) >= len(old) - 3, (len(kept), len(old))
+    assert new.index(kept[-1]) > old.index(kept[-1]) + NEAR  # found further on than the places near it

@@ -71,6 +71,9 @@ below what listeners notice (about 1 dB), at a cut that falls in a pause."""
 STEER_RANGE = 2.0
 """dB a segment's gain may differ from the first segment's in a first render (beyond that, the
 episode is mastered again at one gain)."""
+NEAR = 3
+"""Places either side where a later render looks for a kept segment's gain (an edit moves at most
+the cuts around it; the rest keep their place, or shift by a segment or two)."""
 LOUDNESS_PER_DB = 0.6
 """LU of loudness a dB of gain adds once the compressor and limiter work (measured on the sample:
 0.5 to 0.7): the first step of the search; the next steps use the slope measured."""
@@ -233,11 +236,19 @@ class Assembly:
         assert self.gain is not None
         if self.previous_gains:
             store = self.store
-            nearest = sorted(range(len(self.previous_gains)), key=lambda j: abs(j - index))
-            for j in nearest if store is not None else ():
-                key = self._key(index, self.previous_gains[j], self.ceiling - 0.6)
-                if store is not None and (store / f"{key}.json").is_file():
-                    return self.previous_gains[j]
+            # an edit moves cuts only near it: the segment was kept, if at all, a few places from
+            # here, or from where it was if segments were added or removed before it
+            count = len(self.previous_gains)
+            places = [centre + d for centre in dict.fromkeys((index, index - (len(self.plan) - count)))
+                      for d in sorted(range(-NEAR, NEAR + 1), key=abs) if 0 <= centre + d < count]
+            tried: set[float] = set()
+            for j in places if store is not None else ():
+                gain = self.previous_gains[j]
+                if gain in tried:
+                    continue
+                tried.add(gain)
+                if store is not None and (store / f"{self._key(index, gain, self.ceiling - 0.6)}.json").is_file():
+                    return gain
             here = self.previous_gains[min(index, len(self.previous_gains) - 1)]  # made again: keep the ramp
             if not self.made:
                 return here
