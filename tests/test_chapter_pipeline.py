@@ -18,7 +18,7 @@ from audioguide.layout import SEGMENTS
 from audioguide.models import Utterance
 from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly, Made
 from tests.clirunner import cli_runner
-from tests.conftest import decode
+from tests.conftest import copy_tone_project, decode
 
 SECTIONS = [
     ("The harbour", "The harbour wall was built to shelter the fishing fleet from the winter storms."),
@@ -174,3 +174,26 @@ def test_a_longer_first_chapter_keeps_the_segments_after_it(walk: Path) -> None:
     kept = [key for key in old if key in new]
     assert len(kept) >= len(old) - 3, (len(kept), len(old))
     assert new.index(kept[-1]) > old.index(kept[-1]) + NEAR  # found further on than the places near it
+
+
+def test_a_chapter_added_at_the_start_keeps_every_segment_after_it(walk: Path, tmp_path: Path) -> None:
+    # segments count their chapters from their own first: a chapter added before them does not
+    # make them again, and the chapter list comes out as a first render of the new script gives it
+    before = _record(walk)
+    path = walk / "episodes" / "walk.md"
+    added = "\n\n".join(f"The quay was paved in {1800 + i}, stone by stone, by the harbour's own masons."
+                        for i in range(14))
+    path.write_text(path.read_text("utf-8").replace("## The harbour", f"## The quay\n\n{added}\n\n## The harbour", 1),
+                    "utf-8")
+    _run(walk, "render")
+    after = _record(walk)
+    old, new = list(before["segments"]), list(after["segments"])  # type: ignore[call-overload]
+    assert len([key for key in old if key in new]) >= len(old) - 2
+    fresh = copy_tone_project(tmp_path / "fresh")
+    (fresh / "episodes" / "second-interview.md").unlink()
+    (fresh / "episodes" / "walk.md").write_text(path.read_text("utf-8"), "utf-8")
+    _run(fresh, "render")
+    cold = _record(fresh)
+    assert [c["title"] for c in after["chapters"]] == ["The quay", *(h for h, _ in SECTIONS)]  # type: ignore[union-attr, index]
+    assert after["chapters"] == cold["chapters"]
+    assert after["cues"] == cold["cues"]

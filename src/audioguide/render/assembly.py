@@ -77,10 +77,10 @@ the cuts around it; the rest keep their place, or shift by a segment or two)."""
 LOUDNESS_PER_DB = 0.6
 """LU of loudness a dB of gain adds once the compressor and limiter work (measured on the sample:
 0.5 to 0.7): the first step of the search; the next steps use the slope measured."""
-SEGMENT_FORMAT = 3
+SEGMENT_FORMAT = 4
 """Bump when what a kept segment holds, or how it is made, changes (2: cue times kept unrounded,
 so a reused segment places its cues exactly where making it again would; 3: its Opus encoding
-beside it)."""
+beside it; 4: its chapters counted from its own first)."""
 
 
 MAX_SEGMENT_SECONDS = 2 * SEGMENT_SECONDS
@@ -159,6 +159,9 @@ class Made:
     measured: Measured
     cues: tuple[Cue, ...]
     section_starts: tuple[tuple[int, float], ...]
+    """(section, time of its first word) for the sections that start in it, the section counted
+    from the segment's first (so the segment is the same wherever its chapters fall in the
+    script: a chapter added or removed before it does not make it again)."""
     gain: float
     limit: float
     opus: opus.OpusSegment | None = None
@@ -326,9 +329,10 @@ class Assembly:
     def _key(self, index: int, gain: float, limit: float) -> str:
         start, end = self.plan[index]
         last = index == len(self.plan) - 1
+        base = self.utterances[start].section
         return stamps.value_digest({
             "format": SEGMENT_FORMAT,
-            "sentences": [[k, round(u.pause_after, 4), u.section, u.caption, u.text]
+            "sentences": [[k, round(u.pause_after, 4), u.section - base, u.caption, u.text]
                           for k, u in zip(self.keys[start:end], self.utterances[start:end], strict=True)],
             "intro": self._music[:2] if index == 0 else None,
             "outro": self._music[2] if last else None,
@@ -345,7 +349,8 @@ class Assembly:
         key = self._key(index, gain, limit)
         kept = self._load(key) if keep else None
         if kept is not None:
-            timeline.skip(kept.segment.samples, kept.cues, kept.section_starts)
+            base = self.utterances[start].section
+            timeline.skip(kept.segment.samples, kept.cues, tuple((s + base, t) for s, t in kept.section_starts))
             return kept
         part = list(self.utterances[start:end])
         raw = self.work / f"segment-{index}.raw"
@@ -365,7 +370,9 @@ class Assembly:
         else:
             raise BuildError(f"could not keep segment {index + 1}'s true peak under {self.ceiling} dBTP")
         raw.unlink()
-        made = Made(key, encoded, measured, mixed.cues, mixed.section_starts, gain, limit, opus_part)
+        base = self.utterances[start].section
+        made = Made(key, encoded, measured, mixed.cues, tuple((s - base, t) for s, t in mixed.section_starts),
+                    gain, limit, opus_part)
         if keep and self.store is not None:
             self._save(key, made)
         return made
