@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,44 @@ def test_a_tone_project_renders_end_to_end(tmp_path) -> None:
     for cue in record["cues"]:
         middle = samples[int((cue["start"] + cue["end"]) / 2 * 44100) - 2205:][:4410]
         assert np.sqrt(np.mean(middle**2)) > 0.02, cue["text"]  # a tone is heard during each cue
+
+
+class _Gated:
+    """A two-worker engine (wrapping the tone engine) that holds one sentence until told to go on,
+    and notes when each sentence starts."""
+
+    cpu_bound, concurrency = True, 2
+
+    def __init__(self, inner: object, held: str) -> None:
+        self.inner, self.held = inner, held
+        self.started: dict[str, threading.Event] = {}
+        self.go = threading.Event()
+
+    def begun(self, text: str) -> threading.Event:
+        return self.started.setdefault(text, threading.Event())
+
+    def synthesize(self, text: str) -> object:
+        self.begun(text).set()
+        if text == self.held:
+            assert self.go.wait(30), "never let go"
+        return self.inner.synthesize(text)  # type: ignore[attr-defined]
+
+
+def test_the_next_segments_sentences_start_before_the_last_of_this_one_is_done(tmp_path) -> None:
+    synth = Synthesizer("tone", EngineSettings(), SentenceCache(tmp_path), jobs=2)
+    gated = _Gated(synth.engine, held="Last of the first.")
+    synth.engine = gated  # type: ignore[assignment]
+    groups = [[Utterance(0, "First of the first.", 0.3), Utterance(0, "Last of the first.", 0.3)],
+              [Utterance(1, "First of the second.", 0.3), Utterance(1, "Last of the second.", 0.3)]]
+    ready: list[int] = []
+    worker = threading.Thread(target=lambda: ready.extend(synth.prepare_groups(groups)))
+    worker.start()
+    try:
+        # while the first segment's last sentence is held, the free worker goes on to the second
+        # segment (waiting at each segment's end would leave it idle until this one is done)
+        assert gated.begun("First of the second.").wait(30)
+        assert ready == []
+    finally:
+        gated.go.set()
+        worker.join(30)
+    assert ready == [0, 1] and synth.synthesized == 4

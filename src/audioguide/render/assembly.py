@@ -6,17 +6,18 @@ its sentences are in the cache, while the next one is being spoken; the episode 
 joined without a gap (:mod:`audioguide.audio.segments`). Nothing the size of the episode is ever
 held in memory or on disk besides the encoded segments: one segment's raw mix at a time.
 
-**Loudness.** A first render sets the gain from the first segment's speech (the intro music
-left out). Each encoded segment is measured as it is made; their 400 ms blocks combine into the
-episode's integrated loudness (:mod:`audioguide.audio.loudness`). One segment is a rough guess
-of the whole (the sample's first segments measured 0.3-1 LU off the rest), so each next
-segment's gain is steered toward what brings the whole episode to the target (:meth:`Assembly._steer`),
-by at most :data:`STEER_STEP` from the segment before and :data:`STEER_RANGE` from the first.
-Only when the whole still misses the target by more than :data:`GAIN_TOLERANCE` is every segment
-mastered again, at one corrected gain (before steering, most first renders did that: every
-segment mastered twice or three times, after the speech was done). A segment whose true peak
-went over the ceiling is limited harder and encoded again on its own. A later render gives each
-segment the gain it had, so that those whose sentences did not change are reused.
+**Loudness.** A first render sets the gain from the first segment, its speech weighted by how
+much longer the episode's speech is than the segment's (:meth:`Assembly._as_programme`). Each
+encoded segment is measured as it is made; their 400 ms blocks combine into the episode's
+integrated loudness (:mod:`audioguide.audio.loudness`). One segment is a rough guess of the
+whole, so each next segment's gain is steered toward what brings the whole episode to the
+target (:meth:`Assembly._steer`), by at most :data:`STEER_STEP` from the segment before and
+:data:`STEER_RANGE` from the first. Only when the whole still misses the target by more than
+:data:`GAIN_TOLERANCE` is every segment mastered again, at one corrected gain (before steering,
+most first renders did that: every segment mastered twice or three times, after the speech was
+done). A segment whose true peak went over the ceiling is limited harder and encoded again on
+its own. A later render gives each segment the gain it had, so that those whose sentences did
+not change are reused.
 
 **Opus.** With an Opus bitrate, each segment is also encoded to Opus in the same ffmpeg run
 as its MP3, and kept beside it; the episode's Opus alternate is the segments' packets joined
@@ -284,20 +285,19 @@ class Assembly:
         return round(max(self.gain - STEER_RANGE, min(self.gain + STEER_RANGE, gain)), 2)
 
     def _first_gain(self) -> None:
-        """A first render: the programme gain that brings the first segment's speech to the
-        target. Compression and limiting make loudness grow slower than the gain, so it is a
-        secant search, on the processed audio alone (no encoding); then the first segment is
-        encoded once, and the gain corrected by what encoding changed, if that is more than a
-        little. The intro music is left out of the measurements: the episode is mostly speech,
-        and with the music in, the sample's first segment came out about 1 dB too quiet."""
+        """A first render: the programme gain that brings the first segment, standing for the
+        whole episode (:meth:`_as_programme`), to the target. Compression and limiting make
+        loudness grow slower than the gain, so it is a secant search, on the processed audio
+        alone (no encoding); then the first segment is encoded once, and the gain corrected by
+        what encoding changed, if that is more than a little."""
         start, end = self.plan[0]
         part = list(self.utterances[start:end])
         raw = self.work / "first.raw"
         mix.Timeline(self.bed, align=segments.FRAME).segment(part, (self.audio(u) for u in part), raw,
                                                              last=len(self.plan) == 1)
         measured = loudness.measure(master.pcm_input(raw), what="the first segment", true_peak=False)
-        speech = self._after_intro(measured.blocks)
-        level = loudness.integrated(speech(measured.blocks))
+        whole = self._as_programme(measured.blocks)
+        level = loudness.integrated(whole(measured.blocks))
         if level == float("-inf"):
             raise BuildError("the mix is silent: nothing to normalise")
         self.threshold = level + master.COMPRESSOR_ABOVE
@@ -306,7 +306,7 @@ class Assembly:
         for _attempt in range(8):
             processed = loudness.measure(master.pcm_input(raw), what="the first segment, mastered",
                                          chain=master.chain(gain, limit, self.threshold), true_peak=False)
-            result = loudness.integrated(speech(processed.blocks))
+            result = loudness.integrated(whole(processed.blocks))
             tried.append((gain, result))
             log.debug("first segment at gain %.2f dB: %.2f LUFS", gain, result)
             if abs(result - self.target) <= 0.1:
@@ -315,16 +315,23 @@ class Assembly:
                     else master.next_gain(tried, self.target))
         raw.unlink()
         encoded = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain)
-        shift = self.target - loudness.integrated(speech(encoded.measured.blocks))
+        shift = self.target - loudness.integrated(whole(encoded.measured.blocks))
         self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
 
-    def _after_intro(self, blocks: Sequence[float]) -> Callable[[Sequence[float]], Sequence[float]]:
-        """What of a first segment's momentary-loudness values (one each 100 ms) comes after the
-        intro music; all of them when little would be left."""
-        skip = round(10 * len(self.bed.intro) / 2 / mix.RATE)
-        if len(blocks) < skip + 50:  # under 5 s of speech after the music: measure it all
-            skip = 0
-        return lambda values: values[skip:]
+    def _as_programme(self, blocks: Sequence[float]) -> Callable[[Sequence[float]], list[float]]:
+        """How a first segment's momentary-loudness values (one each 100 ms) stand for the whole
+        episode: its intro music once (and again for the outro), its speech as often as the
+        episode's speech is longer (estimated from the text). In a long episode the speech
+        decides the gain, in a short one the music weighs in too: measured on the first segment
+        as it is, a 33-minute episode came out 0.6 LU too quiet; on its speech alone, the
+        3-minute sample came out 0.3 LU too loud."""
+        music = round(10 * len(self.bed.intro) / 2 / mix.RATE)
+        if len(blocks) < music + 50:  # under 5 s of speech after the music: the segment as it is
+            return list
+        speech = 10 * sum(len(u.text) / 15 + u.pause_after for u in self.utterances) - music
+        times = max(1, round(speech / (len(blocks) - music)))
+        outro = 2 if self.bed.outro else 1
+        return lambda values: [*values[:music]] * outro + [*values[music:]] * times
 
     def _key(self, index: int, gain: float, limit: float) -> str:
         start, end = self.plan[index]

@@ -5,6 +5,7 @@ them across workers: :mod:`audioguide.render.cluster` uses the same :class:`Batc
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import shutil
@@ -125,14 +126,23 @@ class Batch:
         assembly = job.assembly(work.synth.audio, folder)
         parts: list[Future[None]] = []
         titles = [section.chapter_title for section in work.script.sections]
-        for index, (start, end) in enumerate(assembly.plan):
+
+        def starting(index: int) -> None:
             if self.progress:
-                section = work.utterances[start].section
+                section = work.utterances[assembly.plan[index][0]].section
                 self.progress.chapter(titles[section], section + 1, len(titles))
-            if not self._prepare(work, work.utterances[start:end]):
-                masterer.submit(shutil.rmtree, folder, True)  # after the segments already queued
-                return None
-            parts.append(masterer.submit(assembly.add, index))
+
+        groups = [work.utterances[start:end] for start, end in assembly.plan]
+        ready = work.synth.prepare_groups(groups, where=str(work.script.path or work.script.meta.slug),
+                                          progress=self.progress, starting=starting)
+        try:
+            with contextlib.closing(ready):  # however this ends, no sentence is still being spoken
+                for index in ready:
+                    parts.append(masterer.submit(assembly.add, index))
+        except AudioguideError as exc:
+            self.fail(work.path, exc)
+            masterer.submit(shutil.rmtree, folder, True)  # after the segments already queued
+            return None
 
         def finish() -> None:
             try:

@@ -9,7 +9,7 @@ so an episode of any length never sits in memory whole.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -61,51 +61,80 @@ class Synthesizer:
 
         ``progress`` is told how many sentences (utterances with text) are ready as they become
         ready, in the calling thread: first those already in the cache, then each one spoken."""
+        for _ in self.prepare_groups([utterances], where=where, progress=progress):
+            pass
+
+    def prepare_groups(self, groups: Sequence[Sequence[Utterance]], *, where: str = "",
+                       progress: Progress | None = None,
+                       starting: Callable[[int], None] | None = None) -> Generator[int, None, None]:
+        """Put every sentence of ``groups`` (an episode's segments) into the cache, and yield
+        each group's index, in order, as soon as its sentences are there.
+
+        The missing sentences are spoken in order, several at once, without waiting at the end
+        of a group: while the caller works on the group just yielded, the workers are already on
+        the next one's (waiting at each group's end left a core idle for its last sentence).
+        ``starting(i)`` is called before waiting for group ``i``; ``progress`` as in
+        :meth:`prepare`. Closing the iterator early, or a sentence that fails, drops the
+        sentences not yet started and waits for those being spoken."""
         todo: dict[str, str] = {}
         counts: dict[str, int] = {}
-        done = 0
-        for u in utterances:
-            if not u.text:
-                continue
-            key = self.key(u.text)
-            counts[key] = counts.get(key, 0) + 1
-            if key not in todo and key not in self.cache:
-                todo[key] = u.text
-            elif key not in todo:
-                done += 1
-        if progress and done:
-            progress(done)
-        if not todo:
-            return
-        log.info("synthesizing %d of %d sentences (%d at a time)", len(todo), len(utterances),
-                 self._concurrency())
-
-        def speak(item: tuple[str, str]) -> str:
-            self.speak(*item, where=where)
-            return item[0]
-
+        waits: list[list[str]] = []
+        ready = 0
+        for group in groups:
+            keys: list[str] = []
+            for u in group:
+                if not u.text:
+                    continue
+                key = self.key(u.text)
+                counts[key] = counts.get(key, 0) + 1
+                if key not in todo and key not in self.cache:
+                    todo[key] = u.text
+                    keys.append(key)
+                elif key not in todo:
+                    ready += 1
+            waits.append(keys)
+        if progress and ready:
+            progress(ready)
+        if todo:
+            log.info("synthesizing %d of %d sentences (%d at a time)", len(todo),
+                     sum(len(g) for g in groups), self._concurrency())
         workers = self._concurrency()
-        if workers == 1 or len(todo) == 1:
-            finished = map(speak, todo.items())
-            for key in finished:
-                self.synthesized += 1
-                if progress:
-                    progress(counts[key])
+        if workers == 1 or len(todo) <= 1:
+            for index, keys in enumerate(waits):
+                if starting:
+                    starting(index)
+                for key in keys:
+                    self.speak(key, todo[key], where=where)
+                    self._spoken(key, counts, progress)
+                yield index
             return
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speak")
+        finished = False
         try:
-            for key in pool.map(speak, todo.items()):
-                self.synthesized += 1
-                if progress:
-                    progress(counts[key])
-        except BaseException:
-            # Ctrl-C, or a sentence that failed: the sentences not yet started are dropped, and
-            # the ones being spoken are waited for (a voice cannot be stopped mid-sentence, and
-            # the process must not exit while threads still run inside it: that aborts it)
-            faults.release()
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+            futures = {key: pool.submit(self.speak, key, text, where=where) for key, text in todo.items()}
+            for index, keys in enumerate(waits):
+                if starting:
+                    starting(index)
+                for key in keys:
+                    futures[key].result()
+                    self._spoken(key, counts, progress)
+                yield index
+            finished = True
+        finally:
+            if not finished:
+                # Ctrl-C, a sentence that failed, or the caller gave up: the sentences not yet
+                # started are dropped, and the ones being spoken are waited for (a voice cannot
+                # be stopped mid-sentence, and the process must not exit while threads still run
+                # inside it: that aborts it)
+                faults.release()
+                pool.shutdown(wait=True, cancel_futures=True)
+            else:
+                pool.shutdown(wait=True)
+
+    def _spoken(self, key: str, counts: dict[str, int], progress: Progress | None) -> None:
+        self.synthesized += 1
+        if progress:
+            progress(counts[key])
 
     def speak(self, key: str, text: str, *, where: str = "") -> None:
         """Synthesize one sentence into the cache; a failure names the episode and the sentence."""
