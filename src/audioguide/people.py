@@ -77,9 +77,9 @@ class Person:
     or whom its front matter names."""
 
     name: str
-    role: str = "Host"
+    role: str = PERSON_DEFAULTS[0]
     """A role of the Podcast Taxonomy Project (Author, Host, Narrator, Guest, ...)."""
-    group: str = "Cast"
+    group: str = PERSON_DEFAULTS[1]
     """The role's group in the taxonomy (Writing, Cast, ...)."""
     href: str = ""
     """A page about them (http or https), optional."""
@@ -92,7 +92,7 @@ class Person:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Person:
-        return cls(str(d["name"]), str(d.get("role") or "Host"), str(d.get("group") or "Cast"),
+        return cls(str(d["name"]), str(d.get("role") or PERSON_DEFAULTS[0]), str(d.get("group") or PERSON_DEFAULTS[1]),
                    str(d.get("href") or ""), str(d.get("img") or ""))
 
 
