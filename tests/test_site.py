@@ -679,9 +679,10 @@ def test_episode_page_works_from_file_url(browser: Any, served: Served) -> None:
 
 PLAYING_NEAR = """([id, t]) => {
   const audio = document.getElementById(id);
-  return !audio.paused && audio.currentTime >= t - 0.25 && audio.currentTime < t + 1.5;
+  return !audio.paused && audio.readyState >= 3 && audio.currentTime >= t - 0.25 && audio.currentTime < t + 1.5;
 }"""
-"""Whether the player ``id`` plays, just after ``t`` (seconds)."""
+"""Whether the player ``id`` plays, just after ``t`` (seconds), with its media loaded (before
+that, ``currentTime`` is only where it will start)."""
 
 
 def _highlight(record: EpisodeRecord) -> tuple[float, float]:
@@ -709,7 +710,10 @@ def test_play_highlight_plays_the_soundbite_and_pauses_at_its_end(browser: Any, 
     page.wait_for_function(PLAYING_NEAR, arg=["player", start], timeout=10_000)
     # Go most of the way at once (scrubbing inside the highlight keeps its end), then let it play.
     page.evaluate(f"player.currentTime = {end - 0.3}")
-    page.wait_for_function("player.paused", timeout=5_000)
+    # the stop is the page's: wait for the seek to land, then for the pause at the highlight's end
+    # (generous bounds: a loaded machine can stall playback for a few seconds)
+    page.wait_for_function("!player.seeking", timeout=15_000)
+    page.wait_for_function("player.paused", timeout=15_000)
     assert end - 0.05 <= page.evaluate("player.currentTime") <= end + 0.3
     assert errors == []
     page.close()
@@ -734,7 +738,7 @@ def test_going_elsewhere_cancels_the_highlights_stop(browser: Any, served: Serve
         page.click(f".cue[data-start='{seconds_attr(cue.start)}'] .cue-time")
         page.wait_for_function(PLAYING_NEAR, arg=["player", cue.start], timeout=10_000)
     page.evaluate(f"player.currentTime = {end - 0.3}")
-    page.wait_for_function(f"player.currentTime > {end + 0.3}", timeout=5_000)
+    page.wait_for_function(f"player.currentTime > {end + 0.3}", timeout=15_000)
     assert not page.evaluate("player.paused")
     page.evaluate("player.pause()")
     assert errors == []
@@ -758,7 +762,8 @@ def test_show_page_highlights_play_their_own_cards(browser: Any, served: Served)
     page.wait_for_function(PLAYING_NEAR, arg=["audio-1", start], timeout=10_000)
     assert page.evaluate("document.getElementById('audio-2').paused")  # one player at a time
     page.evaluate(f"document.getElementById('audio-1').currentTime = {end - 0.3}")
-    page.wait_for_function("document.getElementById('audio-1').paused", timeout=5_000)
+    page.wait_for_function("!document.getElementById('audio-1').seeking", timeout=15_000)
+    page.wait_for_function("document.getElementById('audio-1').paused", timeout=15_000)
     assert end - 0.05 <= page.evaluate("document.getElementById('audio-1').currentTime") <= end + 0.3
     assert errors == []
     page.close()

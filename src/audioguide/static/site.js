@@ -106,8 +106,10 @@
     // players load nothing until asked); play() in the click itself, for strict browsers.
     audio.currentTime = start;
     if (audio.readyState < 1) {
+      // a browser that forgets the start position on loading starts from 0: put it back (a
+      // listener who has moved on from the highlight since is left where they went)
       audio.addEventListener("loadedmetadata", function () {
-        if (highlight && highlight.audio === audio && Math.abs(audio.currentTime - start) > 0.5) {
+        if (highlight && highlight.audio === audio && audio.currentTime < 0.5 && start >= 0.5) {
           audio.currentTime = start;
         }
       }, { once: true });
