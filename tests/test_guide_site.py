@@ -419,6 +419,10 @@ def test_browser_qr_codes_decode_from_screenshots(browser: Any, guide: Guide) ->
     context = browser.new_context(device_scale_factor=3)
     page = context.new_page()
     page.goto(guide.url, wait_until="load")
+    # the offline line above the stops changes once the guide is saved for offline use, which
+    # moves the stops: take the pictures after that, not while it may happen
+    page.wait_for_function("document.getElementById('offline-status').textContent.startsWith('Saved')",
+                           timeout=15_000)
     for stop in guide.record.stops:
         png = page.locator(f"#stop-{stop.number} svg.qr-code").screenshot()
         image = Image.open(io.BytesIO(png)).convert("L")
