@@ -283,12 +283,15 @@ def test_a_worker_killed_mid_render_costs_only_its_sentence_in_flight(
     assert any(pid != victim for pid, _, _ in after), "the render went on on the other workers"
     started = [arg for _, event, arg in log if event == "speaking"]
     spoke = [arg for _, event, arg in log if event == "spoke"]
-    assert len(spoke) == len(set(spoke)) == len(SentenceCache(root / ".cache" / "audioguide").keys())
     # the only work lost is what the killed worker was speaking when it died (at most one
     # sentence: one thread per worker); everything it had finished came from the cache. Its
     # log is final now, so this also covers a sentence it finished just before the signal.
     in_flight = sorted({a for p, e, a in log if p == victim and e == "speaking"}
                        - {a for p, e, a in log if p == victim and e == "spoke"})
+    # every sentence spoken once; the cache holds them, and perhaps the one in flight, when the
+    # signal landed between its cache write and its "spoke" line (then nobody spoke it again)
+    cached = len(SentenceCache(root / ".cache" / "audioguide").keys())
+    assert len(spoke) == len(set(spoke)) <= cached <= len(spoke) + len(in_flight)
     lost = len(started) - len(spoke)
     assert lost == len(in_flight) <= 1, (lost, in_flight)
     print(f"\nkilled worker pid {victim} with {len(in_flight)} sentence in flight; "
