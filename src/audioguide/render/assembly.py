@@ -170,19 +170,28 @@ class Made:
 
 
 @dataclass(frozen=True)
-class Finished:
-    """The joined episode's facts."""
+class EpisodeAudio:
+    """The encoded episode's facts: timeline, loudness and how it was mastered."""
 
     duration: float
     chapters: tuple[Chapter, ...]
     cues: tuple[Cue, ...]
     loudness: Loudness
-    gain: float
-    """The gain (dB) the first segment was mastered at."""
-    opus_duration: float | None = None
-    """Seconds of the joined Opus stream (``None``: none was made)."""
-    gains: tuple[float, ...] = ()
+    gains: tuple[float, ...]
     """Each segment's gain (dB)."""
+    threshold: float
+    """The compressor threshold the gains go with."""
+    segments: tuple[str, ...] = ()
+    """The segments it is made of (kept in the project's store when rendered here)."""
+    opus_duration: float | None = None
+    """Seconds of the Opus alternate (``None``: none was made)."""
+    intro_end: float = 0.0
+    """Where the intro music ends (seconds from the start; 0 without music)."""
+
+    @property
+    def gain(self) -> float:
+        """The gain (dB) the first segment was mastered at."""
+        return self.gains[0]
 
 
 @dataclass
@@ -391,10 +400,10 @@ class Assembly:
         """The kept segments the episode is made of (its record lists them: the cache keeps them)."""
         return tuple(m.key for m in self.made)
 
-    def finish(self, dest: Path, opus_dest: Path | None = None) -> Finished:
+    def finish(self, dest: Path, opus_dest: Path | None = None) -> EpisodeAudio:
         """Check the programme's loudness (mastering the segments again at a corrected gain if it
         missed), join the segments into the untagged MP3 ``dest`` (and their Opus encodings into
-        ``opus_dest``, when they have them)."""
+        ``opus_dest``, when they have them); return the episode's facts."""
         if len(self.made) != len(self.plan) or self.gain is None:
             raise BuildError("the episode's segments are not all made")
         faults.point("item-mixed")
@@ -418,9 +427,10 @@ class Assembly:
             opus_duration = opus.join([(m.opus, m.segment.samples) for m in self.made if m.opus is not None],
                                       opus_dest, serial=serial)
         timeline = self._timeline
-        return Finished(timeline.pos / mix.RATE, timeline.chapters(list(self.chapter_titles)),
-                        tuple(timeline.cues), Loudness(round(level, 2), round(peak, 2)), self.made[0].gain,
-                        opus_duration, tuple(m.gain for m in self.made))
+        return EpisodeAudio(timeline.pos / mix.RATE, timeline.chapters(list(self.chapter_titles)),
+                            tuple(timeline.cues), Loudness(round(level, 2), round(peak, 2)),
+                            tuple(m.gain for m in self.made), self.threshold or 0.0, self.segment_keys,
+                            opus_duration, len(self.bed.intro) / 2 / mix.RATE)
 
     # -- the segment store ------------------------------------------------------------------
 

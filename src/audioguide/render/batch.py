@@ -35,7 +35,6 @@ from audioguide.render.items import (
     up_to_date,
     write_episode,
 )
-from audioguide.render.work import finish_episode
 from audioguide.settings import Config
 
 log = logging.getLogger(__name__)
@@ -149,7 +148,7 @@ class Batch:
                 for part in parts:  # done already: the same thread ran them first
                     part.result()
                 self.report.rendered.append(write_episode(
-                    self.config, work.script, functools.partial(finish_episode, job, assembly), dest=dest,
+                    self.config, work.script, assembly.finish, dest=dest,
                     number=work.number, cover=self.cover, key=work.key))
                 log.info("rendered %s", work.script.meta.slug)
             finally:

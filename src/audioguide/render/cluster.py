@@ -48,6 +48,7 @@ from audioguide.errors import AudioguideError, BuildError, ConfigError, EngineEr
 from audioguide.layout import MP3, OPUS
 from audioguide.models import Audio
 from audioguide.render import guides
+from audioguide.render.assembly import EpisodeAudio
 from audioguide.render.batch import Batch
 from audioguide.render.items import (
     Pending,
@@ -57,7 +58,6 @@ from audioguide.render.items import (
     write_episode,
 )
 from audioguide.render.work import (
-    EpisodeAudio,
     EpisodeJob,
     GuideAudio,
     GuideJob,

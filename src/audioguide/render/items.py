@@ -31,6 +31,7 @@ from audioguide.models import (
 )
 from audioguide.render import soundbite
 from audioguide.render import work as produce
+from audioguide.render.assembly import EpisodeAudio
 from audioguide.settings import Config, opus_bitrate
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import EngineSettings
@@ -239,28 +240,27 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
     """What :func:`produce.make_episode_audio` needs, with the previous render's programme gain
     as the first guess; with ``keep_segments``, encoded segments are kept in the project for the
     next render."""
-    first_gain: float | None
     first_threshold: float | None
-    gains: tuple[float, ...] = ()
+    gains: tuple[float, ...]
     try:
         previous = json.loads(dest.with_suffix(RECORD).read_text())["master"]
-        first_gain, first_threshold = float(previous["gain"]), float(previous["threshold"])
-        gains = tuple(float(g) for g in previous.get("gains") or ())
+        # the record lists each segment's gain when they differ, else the one they share
+        gains = tuple(float(g) for g in previous.get("gains") or [previous["gain"]])
+        first_threshold = float(previous["threshold"])
     except (OSError, ValueError, KeyError, TypeError):
-        first_gain = first_threshold = None
+        gains, first_threshold = (), None
     a = config.audio
     return produce.EpisodeJob(tuple(utterances), tuple(synth.keys(utterances)),
                               tuple(s.chapter_title for s in script.sections), bed, a.loudness,
-                              a.true_peak, a.bitrate, first_gain, first_threshold,
-                              config.root / SEGMENTS if keep_segments else None, opus_bitrate(a),
-                              previous_gains=gains)
+                              a.true_peak, a.bitrate, gains, first_threshold,
+                              config.root / SEGMENTS if keep_segments else None, opus_bitrate(a))
 
 
 def episode_dest(out_dir: Path, script: Script) -> Path:
     return Output(out_dir).episode(script.meta.slug, MP3)
 
 
-Make = Callable[[Path, "Path | None"], produce.EpisodeAudio]
+Make = Callable[[Path, "Path | None"], EpisodeAudio]
 """Writes an episode's untagged MP3 to the first path (and its Opus to the second, when given)."""
 
 
@@ -317,7 +317,7 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
     return episode
 
 
-def highlight(config: Config, script: Script, made: produce.EpisodeAudio) -> Soundbite | None:
+def highlight(config: Config, script: Script, made: EpisodeAudio) -> Soundbite | None:
     """The episode's soundbite (:mod:`audioguide.render.soundbite`)."""
     fill = {"show": config.show.title, "title": script.meta.title}
     return soundbite.choose(made.cues, duration=made.duration, intro_end=made.intro_end,

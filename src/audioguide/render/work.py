@@ -3,7 +3,8 @@
 This is the part of a render that can run anywhere the sentence cache can be read: on this
 machine, or on a Dask worker (:mod:`audioguide.cluster`). It gets everything it needs as one
 job (:class:`EpisodeJob`, :class:`GuideJob`), writes untagged files, and hands back their facts
-(:class:`EpisodeAudio`, :class:`GuideAudio`); tags, records and ``output/`` belong to the caller.
+(:class:`~audioguide.render.assembly.EpisodeAudio`, :class:`GuideAudio`); tags, records and
+``output/`` belong to the caller.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audioguide.audio import master, mix
-from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
-from audioguide.render.assembly import Assembly
+from audioguide.models import Audio, Chapter, Cue, Utterance
+from audioguide.render.assembly import Assembly, EpisodeAudio
 from audioguide.settings import aac_bitrate
 
 
@@ -32,16 +33,15 @@ class EpisodeJob:
     loudness: float
     true_peak: float
     bitrate: str
-    first_gain: float | None = None
-    """The first segment's gain in the previous render of this episode: kept when still right."""
+    previous_gains: tuple[float, ...] = ()
+    """Each segment's gain in the previous render of this episode (empty for a first render):
+    kept when still right, so unchanged segments are reused."""
     first_threshold: float | None = None
     """The compressor threshold of the previous render (kept with its gain)."""
     store: Path | None = None
     """Where encoded segments are kept for the next render (``None``: nowhere)."""
     opus_bitrate: str | None = None
     """Also make the episode's Opus alternate, at this bitrate (``None``: MP3 only)."""
-    previous_gains: tuple[float, ...] = ()
-    """Each segment's gain in the previous render (so unchanged segments are reused)."""
 
     def assembly(self, audio: Callable[[Utterance], Audio], work: Path) -> Assembly:
         """The episode to make one segment at a time (:mod:`audioguide.render.assembly`);
@@ -50,40 +50,9 @@ class EpisodeJob:
         if self.store is not None:
             self.store.mkdir(parents=True, exist_ok=True)
         return Assembly(self.utterances, self.keys, self.chapter_titles, self.bed, self.loudness,
-                        self.true_peak, self.bitrate, audio, work, self.store, self.first_gain,
-                        self.first_threshold, opus_bitrate=self.opus_bitrate,
-                        previous_gains=self.previous_gains or
-                        ((self.first_gain,) if self.first_gain is not None else ()))
-
-
-@dataclass(frozen=True)
-class EpisodeAudio:
-    """The encoded episode's facts: timeline, loudness and how it was mastered."""
-
-    duration: float
-    chapters: tuple[Chapter, ...]
-    cues: tuple[Cue, ...]
-    loudness: Loudness
-    gain: float
-    threshold: float
-    """The compressor threshold the gain goes with."""
-    segments: tuple[str, ...] = ()
-    """The segments it is made of (kept in the project's store when rendered here)."""
-    opus_duration: float | None = None
-    """Seconds of the Opus alternate (``None``: none was made)."""
-    intro_end: float = 0.0
-    """Where the intro music ends (seconds from the start; 0 without music)."""
-    gains: tuple[float, ...] = ()
-    """Each segment's gain (dB; the first is :attr:`gain`)."""
-
-
-def finish_episode(job: EpisodeJob, assembly: Assembly, dest: Path, opus_dest: Path | None = None) -> EpisodeAudio:
-    """Join the assembled segments into the untagged MP3 ``dest`` (and the untagged Opus
-    ``opus_dest``, when the job makes one)."""
-    made = assembly.finish(dest, opus_dest)
-    return EpisodeAudio(made.duration, made.chapters, made.cues, made.loudness, made.gain,
-                        assembly.threshold or 0.0, assembly.segment_keys, made.opus_duration,
-                        len(job.bed.intro) / 2 / mix.RATE, made.gains)
+                        self.true_peak, self.bitrate, audio, work, self.store,
+                        self.previous_gains[0] if self.previous_gains else None, self.first_threshold,
+                        opus_bitrate=self.opus_bitrate, previous_gains=self.previous_gains)
 
 
 def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], dest: Path,
@@ -94,7 +63,7 @@ def make_episode_audio(job: EpisodeJob, audio: Callable[[Utterance], Audio], des
         assembly = job.assembly(audio, Path(work))
         for index in range(len(assembly.plan)):
             assembly.add(index)
-        return finish_episode(job, assembly, dest, opus_dest)
+        return assembly.finish(dest, opus_dest)
 
 
 STOP_GAP = 1.5
