@@ -158,15 +158,24 @@ def test_prune_removes_segments_no_episode_uses(walk: Path) -> None:
     assert {p.stem for p in (walk / SEGMENTS).glob("*.mp3")} == listed
 
 
+def _quay(sentences: int) -> str:
+    """Paragraphs of new text, one sentence each."""
+    return "\n\n".join(f"The quay was paved in {1800 + i}, stone by stone, by the harbour's own masons."
+                       for i in range(sentences))
+
+
+def _insert_before(root: Path, heading: str, text: str) -> Path:
+    """Put ``text`` into the walk's script before ``heading``; return the script."""
+    path = root / "episodes" / "walk.md"
+    path.write_text(path.read_text("utf-8").replace(heading, f"{text}\n\n{heading}", 1), "utf-8")
+    return path
+
+
 def test_a_longer_first_chapter_keeps_the_segments_after_it(walk: Path) -> None:
     # the first chapter grows by several segments: every later segment moves more than a few
     # places on, and is still found at the gain it had
     before = _record(walk)
-    path = walk / "episodes" / "walk.md"
-    text = path.read_text("utf-8")
-    added = "\n\n".join(f"The quay was paved in {1800 + i}, stone by stone, by the harbour's own masons."
-                         for i in range(120))
-    path.write_text(text.replace("## The lighthouse", f"{added}\n\n## The lighthouse", 1), "utf-8")
+    _insert_before(walk, "## The lighthouse", _quay(120))
     _run(walk, "render")
     after = _record(walk)
     old, new = list(before["segments"]), list(after["segments"])  # type: ignore[call-overload]
@@ -180,11 +189,7 @@ def test_a_chapter_added_at_the_start_keeps_every_segment_after_it(walk: Path, t
     # segments count their chapters from their own first: a chapter added before them does not
     # make them again, and the chapter list comes out as a first render of the new script gives it
     before = _record(walk)
-    path = walk / "episodes" / "walk.md"
-    added = "\n\n".join(f"The quay was paved in {1800 + i}, stone by stone, by the harbour's own masons."
-                        for i in range(14))
-    path.write_text(path.read_text("utf-8").replace("## The harbour", f"## The quay\n\n{added}\n\n## The harbour", 1),
-                    "utf-8")
+    path = _insert_before(walk, "## The harbour", f"## The quay\n\n{_quay(14)}")
     _run(walk, "render")
     after = _record(walk)
     old, new = list(before["segments"]), list(after["segments"])  # type: ignore[call-overload]

@@ -697,6 +697,18 @@ def _highlight_name(record: EpisodeRecord) -> str:
     return f"Play highlight ({clock(record.soundbite.duration)}): “{record.soundbite.title}”"
 
 
+def _plays_to_the_end_and_stops(page: Any, player: str, end: float) -> None:
+    """Take the player ``player`` (its id) most of the way to ``end`` at once (scrubbing inside
+    the highlight keeps its end), then let it play: the page pauses it at ``end``."""
+    audio = f"document.getElementById('{player}')"
+    page.evaluate(f"{audio}.currentTime = {end - 0.3}")
+    # the stop is the page's: wait for the seek to land, then for the pause at the highlight's end
+    # (generous bounds: a loaded machine can stall playback for a few seconds)
+    page.wait_for_function(f"!{audio}.seeking", timeout=15_000)
+    page.wait_for_function(f"{audio}.paused", timeout=15_000)
+    assert end - 0.05 <= page.evaluate(f"{audio}.currentTime") <= end + 0.3
+
+
 @pytest.mark.browser
 def test_play_highlight_plays_the_soundbite_and_pauses_at_its_end(browser: Any, served: Served) -> None:
     start, end = _highlight(served.record)
@@ -708,13 +720,7 @@ def test_play_highlight_plays_the_soundbite_and_pauses_at_its_end(browser: Any, 
     assert button.count() == 1
     button.click()
     page.wait_for_function(PLAYING_NEAR, arg=["player", start], timeout=10_000)
-    # Go most of the way at once (scrubbing inside the highlight keeps its end), then let it play.
-    page.evaluate(f"player.currentTime = {end - 0.3}")
-    # the stop is the page's: wait for the seek to land, then for the pause at the highlight's end
-    # (generous bounds: a loaded machine can stall playback for a few seconds)
-    page.wait_for_function("!player.seeking", timeout=15_000)
-    page.wait_for_function("player.paused", timeout=15_000)
-    assert end - 0.05 <= page.evaluate("player.currentTime") <= end + 0.3
+    _plays_to_the_end_and_stops(page, "player", end)
     assert errors == []
     page.close()
 
@@ -761,10 +767,7 @@ def test_show_page_highlights_play_their_own_cards(browser: Any, served: Served)
     cards.nth(0).get_by_role("button", name=_highlight_name(first), exact=True).click()
     page.wait_for_function(PLAYING_NEAR, arg=["audio-1", start], timeout=10_000)
     assert page.evaluate("document.getElementById('audio-2').paused")  # one player at a time
-    page.evaluate(f"document.getElementById('audio-1').currentTime = {end - 0.3}")
-    page.wait_for_function("!document.getElementById('audio-1').seeking", timeout=15_000)
-    page.wait_for_function("document.getElementById('audio-1').paused", timeout=15_000)
-    assert end - 0.05 <= page.evaluate("document.getElementById('audio-1').currentTime") <= end + 0.3
+    _plays_to_the_end_and_stops(page, "audio-1", end)
     assert errors == []
     page.close()
 
