@@ -27,6 +27,16 @@ TEXT_LIMIT = 128
 WEB_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 """An absolute http(s) address (``href``, ``img``, ``url`` of the namespace's tags)."""
 
+def web_url(url: str | None) -> str:
+    """``url`` when it is an absolute http(s) address, else ``""``: what the pages link to
+    outside the site (a ``javascript:`` or relative address in a record is never a link).
+
+    >>> web_url("https://example.org/ana"), web_url("javascript:alert(1)"), web_url(None)
+    ('https://example.org/ana', '', '')
+    """
+    return url if url and WEB_URL.match(url) else ""
+
+
 PERSON_ROLES: dict[str, tuple[str, ...]] = {
     "Creative Direction": ("Director", "Assistant Director", "Executive Producer", "Senior Producer",
                            "Producer", "Associate Producer", "Development Producer", "Creative Director"),

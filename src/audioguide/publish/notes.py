@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from audioguide.models import Chapter, EpisodeRecord
-from audioguide.people import WEB_URL
+from audioguide.people import web_url
 
 
 def note_time(seconds: float) -> str:
@@ -79,8 +79,8 @@ def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:
         parts.append("<p>Chapters:</p>\n<ul>")
         parts += [f"<li>{escape(time)} {escape(title)}</li>" for time, title in chapter_lines(record.chapters)]
         parts.append("</ul>")
-    if record.url and WEB_URL.match(record.url):
-        parts.append(f"<p>{_link(record.url, 'Read the original article')}</p>")
+    if article := web_url(record.url):
+        parts.append(f"<p>{_link(article, 'Read the original article')}</p>")
     parts.append(f"<p>{_link(links.transcript, 'Transcript')} ({_link(links.captions, 'SRT')}) · "
                  f"{_link(links.chapters, 'Chapters')}</p>")
     return Markup("\n".join(parts))

@@ -31,7 +31,7 @@ import jinja2
 
 from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord, Soundbite
-from audioguide.people import WEB_URL, Person
+from audioguide.people import Person, web_url
 from audioguide.publish.feed import episode_people, show_host
 from audioguide.settings import Config, ShowConfig
 from audioguide.writer import inside, write_text
@@ -103,16 +103,6 @@ def file_size(size: int) -> str:
     if size >= 1_000:
         return f"{round(size / 1_000)} kB"
     return f"{size} bytes"
-
-
-def web_url(url: str | None) -> str:
-    """``url`` when it is an absolute http(s) address, else ``""``: what the pages link to
-    outside the site (a ``javascript:`` or relative address in a record is never a link).
-
-    >>> web_url("https://example.org/ana"), web_url("javascript:alert(1)"), web_url(None)
-    ('https://example.org/ana', '', '')
-    """
-    return url if url and WEB_URL.match(url) else ""
 
 
 def podcast_url(feed_url: str) -> str:
