@@ -328,9 +328,13 @@ class Assembly:
             gain = (gain + (self.target - result) / LOUDNESS_PER_DB if len(tried) == 1
                     else master.next_gain(tried, self.target))
         raw.unlink()
-        encoded = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain)
-        shift = self.target - loudness.integrated(whole(encoded.measured.blocks))
-        self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
+        self.gain = gain
+        if len(self.plan) == 1:  # the whole episode: what encoding changed is corrected here
+            encoded = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain)
+            shift = self.target - loudness.integrated(whole(encoded.measured.blocks))
+            self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
+        # else the next segments' steering takes up what encoding changed (correcting it here
+        # encoded the first segment twice in most first renders)
 
     def _as_programme(self, blocks: Sequence[float]) -> Callable[[Sequence[float]], list[float]]:
         """How a first segment's momentary-loudness values (one each 100 ms) stand for the whole
