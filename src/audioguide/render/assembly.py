@@ -302,8 +302,9 @@ class Assembly:
         """A first render: the programme gain that brings the first segment, standing for the
         whole episode (:meth:`_as_programme`), to the target. Compression and limiting make
         loudness grow slower than the gain, so it is a secant search, on the processed audio
-        alone (no encoding); then the first segment is encoded once, and the gain corrected by
-        what encoding changed, if that is more than a little."""
+        alone (no encoding). In an episode of one segment, that segment is then encoded and the
+        gain corrected by what encoding changed, if that is more than a little; in a longer one,
+        the next segments' steering takes that up."""
         start, end = self.plan[0]
         part = list(self.utterances[start:end])
         raw = self.work / "first.raw"
