@@ -24,11 +24,15 @@ class Context:
         self._project = project
         self.quiet = quiet
 
-    def config(self) -> Any:
-        from audioguide.config import find_root, load_config
+    def root(self) -> Path:
+        from audioguide.config import find_root
 
-        root = self._project.resolve() if self._project else find_root(Path.cwd())
-        return load_config(root)
+        return self._project.resolve() if self._project else find_root(Path.cwd())
+
+    def config(self) -> Any:
+        from audioguide.config import load_config
+
+        return load_config(self.root())
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -167,34 +171,50 @@ class Duration(click.ParamType):
         return seconds
 
 
+def render_options(command: Any) -> Any:
+    """The options ``render`` and ``watch`` share: what to render, and how."""
+    options = [
+        click.argument("episodes", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--engine", help="Speech engine for this run (piper, gtts)."),
+        click.option("--voice", help="Voice for this run (engine-specific; a .onnx path for piper)."),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                     help="Output folder (default: output/ in the project)."),
+        click.option("--guide", is_flag=True,
+                     help="Render as audio guides: one numbered track per section, into output/guides/."),
+        click.option("-j", "--jobs", type=click.IntRange(1, 64),
+                     help="Sentences synthesized at once (default: number of CPU cores)."),
+        click.option("--any-language", is_flag=True,
+                     help="Read items with the voice chosen even when it speaks another language than "
+                          "the item is written in (default: such items are refused)."),
+        click.option("--max-duration", type=Duration(), metavar="DURATION",
+                     help="Refuse items estimated to be longer than this (90m, 6h, 1h30m; 'none' for no "
+                          "limit). Default: max_duration under [render] in audioguide.toml."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _report_render(report: Any) -> None:
+    for _, error in report.failures:
+        click.echo(f"Failed: {error.format_message()}", err=True)
+    click.echo(report.summary())
+
+
 @cli.command()
-@click.argument("episodes", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--engine", help="Speech engine for this run (piper, gtts).")
-@click.option("--voice", help="Voice for this run (engine-specific; a .onnx path for piper).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: output/ in the project).")
-@click.option("--guide", is_flag=True,
-              help="Render as audio guides: one numbered track per section, into output/guides/.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64),
-              help="Sentences synthesized at once (default: number of CPU cores).")
+@render_options
 @click.option("--cluster", metavar="ADDRESS",
               help="Render on a Dask cluster: a scheduler address (tcp://host:8786), or local:N for "
                    "N worker processes here; 'none' renders here. Default: AUDIOGUIDE_CLUSTER, "
                    "else [cluster] address.")
-@click.option("--any-language", is_flag=True,
-              help="Read items with the voice chosen even when it speaks another language than the "
-                   "item is written in (default: such items are refused).")
-@click.option("--max-duration", type=Duration(), metavar="DURATION",
-              help="Refuse items estimated to be longer than this (90m, 6h, 1h30m; 'none' for no "
-                   "limit). Default: max_duration under [render] in audioguide.toml.")
 @click.option("--wait", "wait", default=0.0, show_default=True, type=click.FloatRange(0),
               metavar="SECONDS",
               help="If another render of this project is running, wait this long for it "
                    "(default: fail at once).")
 @pass_ctx
 def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
-           out: Path | None, guide: bool, jobs: int | None, cluster: str | None, any_language: bool,
-           max_duration: float | None, wait: float) -> None:
+           out: Path | None, guide: bool, jobs: int | None, any_language: bool,
+           max_duration: float | None, cluster: str | None, wait: float) -> None:
     """Render EPISODES (scripts or article files; default: all of episodes/) to MP3.
 
     One render runs per project at a time (a lock in .cache/); Ctrl-C stops it with output/
@@ -209,11 +229,63 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
                           any_language=any_language, max_duration=max_duration)
     report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
         config, list(episodes), overrides, progress_factory=progress), wait=wait, quiet=ctx.quiet)
-    for _, error in report.failures:
-        click.echo(f"Failed: {error.format_message()}", err=True)
-    click.echo(report.summary())
+    _report_render(report)
     if report.failures:
         sys.exit(1)
+
+
+@cli.command()
+@render_options
+@pass_ctx
+def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: str | None,
+          out: Path | None, guide: bool, jobs: int | None, any_language: bool,
+          max_duration: float | None) -> None:
+    """Render EPISODES (default: all of episodes/), then again each time a script, an article,
+    audioguide.toml or the show's cover or music is saved. The voice stays loaded, so a
+    one-sentence edit is heard about a second after saving; a save that changed nothing renders
+    nothing. An error is one line, and watching goes on. Ctrl-C stops."""
+    import signal
+
+    from audioguide.errors import AudioguideError
+    from audioguide.pipeline import render as run_render
+    from audioguide.render.inputs import Overrides
+    from audioguide.settings import Config
+    from audioguide.terminal import exit_now, run_rendering
+    from audioguide.watch import Watcher, watched
+
+    overrides = Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs, cluster="none",
+                          any_language=any_language, max_duration=max_duration)
+
+    def one_pass() -> None:
+        try:
+            config = ctx.config()
+            report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
+                config, list(episodes), overrides, progress_factory=progress), quiet=ctx.quiet)
+        except AudioguideError as exc:  # a broken audioguide.toml, or the one input given: said, then watched
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            return
+        _report_render(report)
+
+    try:
+        config = ctx.config()
+    except AudioguideError:
+        config = Config(root=ctx.root())  # the first pass says what is wrong with it
+    watcher = Watcher(watched(config, [p if p.is_absolute() else Path.cwd() / p for p in episodes]))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C
+    try:
+        one_pass()
+
+        def shown(path: Path) -> str:
+            name = str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path)
+            return name + ("/" if path.is_dir() else "")
+
+        for changed in watcher.saves(ready=lambda: click.echo(
+                f"Watching {', '.join(map(shown, watcher.paths))} (Ctrl-C stops)")):
+            click.echo(f"Saved {', '.join(map(shown, changed))}")
+            one_pass()
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
+        exit_now(0)  # at once: the loaded voice's threads are not torn down one by one
 
 
 @cli.command("sync")

@@ -1,0 +1,116 @@
+"""``audioguide watch``: render, then render again each time an input is saved.
+
+A one-sentence edit rendered by a new process spends most of its time starting: Python and the
+imports, then loading the voice, before the one new sentence is spoken. This process stays, with
+the voice loaded, so an edit costs what it changes: the new sentences, the segments they fall in
+(:mod:`audioguide.render.assembly`), the tags, the feed and the site.
+
+What is watched: ``episodes/`` (scripts, articles, artwork beside them), ``audioguide.toml``,
+the inputs given on the command line, and the show's cover image and intro music when they are
+files. Saves are noticed from the system's file events (``watchfiles``), grouped until the
+files have been quiet for :data:`QUIET_MS`. A save that changed no byte (an editor touching a
+file, a file written again as it was) starts nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audioguide.layout import CONFIG_NAME
+from audioguide.settings import Config
+
+log = logging.getLogger(__name__)
+
+QUIET_MS = 50
+"""Milliseconds without a new file event before a group of saves is rendered: an editor's save
+(a temporary file, then a rename) arrives as one group."""
+TIMEOUT_MS = 200
+"""How often the wait for file events wakes up (to notice a stop)."""
+
+
+def watched(config: Config, inputs: Iterable[Path]) -> list[Path]:
+    """The files and folders whose saves start a render (those that exist)."""
+    candidates = [config.root / CONFIG_NAME, config.episodes_dir, *inputs]
+    for setting in (config.show.image, config.audio.music):
+        if setting.strip() and setting.strip().lower() != "none":
+            candidates.append(config.root / setting.strip())
+    seen: dict[Path, None] = {}
+    for path in candidates:
+        path = path.resolve()
+        if path.exists() and not any(path.is_relative_to(p) for p in seen if p.is_dir()):
+            seen[path] = None
+    return list(seen)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:  # gone, a folder, or not readable: compared as such
+        return None
+
+
+@dataclass
+class Contents:
+    """What the watched files hold, so that a save which changed nothing is told apart."""
+
+    digests: dict[Path, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, paths: Iterable[Path]) -> Contents:
+        contents = cls()
+        for path in paths:
+            files = (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                contents.digests[file] = _digest(file)
+        return contents
+
+    def changed(self, paths: Iterable[Path]) -> list[Path]:
+        """Those of ``paths`` whose content differs from when last seen (and remember it)."""
+        changed = []
+        for path in sorted(set(paths)):
+            now = _digest(path)
+            if self.digests.get(path) != now:
+                changed.append(path)
+            if now is None:
+                self.digests.pop(path, None)
+            else:
+                self.digests[path] = now
+        return changed
+
+
+@dataclass
+class Watcher:
+    """The watched paths, and what they held when watching began (made before the first render,
+    so that a save during it is rendered once the watches are in place)."""
+
+    paths: list[Path]
+    contents: Contents = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contents = Contents.of(self.paths)
+
+    def saves(self, *, ready: Callable[[], None], stop: threading.Event | None = None) -> Iterator[list[Path]]:
+        """The watched files whose content changed, one group of saves at a time, until Ctrl-C
+        (``KeyboardInterrupt``) or ``stop``. ``ready()`` is called once the system's watches are
+        in place: no save after it is missed."""
+        import watchfiles
+
+        first = True
+        for changes in watchfiles.watch(*self.paths, step=QUIET_MS, rust_timeout=TIMEOUT_MS,
+                                        yield_on_timeout=True, stop_event=stop):
+            names = {Path(name) for _, name in changes}
+            if first:  # the first wake-up: the watches are in place; and what changed before them
+                first = False
+                ready()
+                names |= set(Contents.of(self.paths).digests) | set(self.contents.digests)
+            changed = self.contents.changed(names)
+            if changed:
+                log.debug("saved: %s", ", ".join(map(str, changed)))
+                yield changed
+            elif changes:
+                log.debug("saved as they were, so nothing to render: %s", ", ".join(sorted(map(str, names))))

@@ -1,0 +1,193 @@
+"""``audioguide watch`` (issue 14, quick edits): a process that renders, then renders again each
+time an input is saved, with the voice kept loaded. Run as a user runs it, in its own process;
+every wait is for a line it prints (a bound against hangs, not a guess at timing)."""
+
+from __future__ import annotations
+
+import json
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from audioguide.settings import Config
+from audioguide.watch import Contents, watched
+from tests.conftest import trim_sample
+
+LIMIT = 120.0
+"""Seconds to wait for a line before failing (a hang, not a slow machine)."""
+
+
+class Watching:
+    """``audioguide watch`` running on a project, its output lines read as they come."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "audioguide", "-vv", "-C", str(root), "watch", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.seen: list[tuple[str, str]] = []
+        self.readers = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
+                        for name, stream in (("out", self.process.stdout), ("err", self.process.stderr))]
+        for reader in self.readers:
+            reader.start()
+
+    def _read(self, name: str, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.put((name, line.rstrip("\n")))
+
+    def wait_for(self, wanted: Callable[[str], bool], stream: str = "out") -> str:
+        """The next line on ``stream`` that ``wanted`` accepts (lines before it are kept in ``seen``)."""
+        while True:
+            try:
+                name, line = self.lines.get(timeout=LIMIT)
+            except queue.Empty:
+                self.stop()
+                pytest.fail(f"no such line within {LIMIT} s; seen: {self.seen[-20:]}")
+            self.seen.append((name, line))
+            if name == stream and wanted(line):
+                return line
+
+    def said(self, stream: str = "out") -> list[str]:
+        return [line for name, line in self.seen if name == stream]
+
+    def stop(self) -> int:
+        """SIGTERM (as a service manager stops it), its exit code, and every line it printed read."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=LIMIT)
+        for reader in self.readers:
+            reader.join(timeout=LIMIT)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return code
+
+
+@pytest.fixture
+def watching(tone_project: Path) -> Iterator[Watching]:
+    trim_sample(tone_project)
+    w = Watching(tone_project)
+    yield w
+    w.stop()
+
+
+def _record(root: Path) -> Any:
+    return json.loads((root / "output" / "episodes" / "second-interview.json").read_text())
+
+
+def _spoken(root: Path) -> str:
+    return " ".join(str(c["text"]) for c in _record(root)["cues"])
+
+
+def _edit(root: Path, old: str, new: str) -> None:
+    script = root / "episodes" / "second-interview.md"
+    text = script.read_text("utf-8")
+    assert old in text
+    script.write_text(text.replace(old, new), "utf-8")
+
+
+def test_renders_then_renders_each_save_with_the_unchanged_reused(watching: Watching, tone_project: Path) -> None:
+    first = watching.wait_for(lambda line: line.startswith("Rendered"))
+    assert "Rendered 1 episode, 0 failed" in first
+    watching.wait_for(lambda line: line.startswith("Watching"))
+    assert "real professionalism" not in _spoken(tone_project)
+
+    _edit(tone_project, "interest and professionalism", "interest and real professionalism")
+    assert watching.wait_for(lambda line: line.startswith("Saved")) == "Saved episodes/second-interview.md"
+    again = watching.wait_for(lambda line: line.startswith("Rendered"))
+    assert "Rendered 1 episode, 0 failed" in again and "1 sentence synthesized" in again, again
+    assert "real professionalism" in _spoken(tone_project)
+    kept = set(_record(tone_project)["segments"])
+
+    # a save that changed nothing (an editor's touch, the same bytes written again) renders nothing
+    script = tone_project / "episodes" / "second-interview.md"
+    script.write_bytes(script.read_bytes())
+    watching.wait_for(lambda line: "saved as they were" in line, stream="err")
+    _edit(tone_project, "real professionalism", "true professionalism")
+    watching.wait_for(lambda line: line.startswith("Rendered"))
+    assert [line for line in watching.said() if line.startswith("Rendered")][1:] == [again, watching.said()[-1]]
+    assert "true professionalism" in _spoken(tone_project)
+    assert kept & set(_record(tone_project)["segments"])  # the unchanged segments reused
+
+    assert watching.stop() == 0
+    assert watching.said()[-1] == "Stopped watching."
+
+
+def test_a_bad_save_is_one_line_and_watching_goes_on(watching: Watching, tone_project: Path) -> None:
+    watching.wait_for(lambda line: line.startswith("Watching"))
+    before = (tone_project / "output" / "episodes" / "second-interview.mp3").read_bytes()
+
+    toml = tone_project / "audioguide.toml"
+    good = toml.read_text("utf-8")
+    toml.write_text(good.replace("[show]", "[show]\nbitrate = 'loud'\n[show", 1), "utf-8")  # not TOML
+    error = watching.wait_for(lambda line: line.startswith("Error:"), stream="err")
+    assert "audioguide.toml" in error and "Traceback" not in error
+    toml.write_text(good, "utf-8")
+    watching.wait_for(lambda line: line.startswith("Rendered"))
+
+    _edit(tone_project, "---\n\n", "---\n\n[pause 99999s]\n\n")  # a pause cue out of range
+    failed = watching.wait_for(lambda line: line.startswith(("Failed:", "Error:")), stream="err")
+    assert "second-interview.md" in failed, failed
+    assert (tone_project / "output" / "episodes" / "second-interview.mp3").read_bytes() == before  # untouched
+    _edit(tone_project, "[pause 99999s]\n\n", "")
+    watching.wait_for(lambda line: line.startswith("Rendered"))
+    assert not any("Traceback" in line for _, line in watching.seen)
+    assert watching.process.poll() is None  # still watching
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_stops_it_at_once_leaving_no_child(watching: Watching) -> None:
+    watching.wait_for(lambda line: line.startswith("Watching"))
+    pid = watching.process.pid
+    assert watching.stop() == 0
+    assert watching.said()[-1] == "Stopped watching."
+    children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == pid]
+    assert children == []
+
+
+def _parent(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_contents_tell_a_real_change_from_the_same_bytes_saved_again(tmp_path: Path) -> None:
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    a, b = folder / "a.md", folder / "b.md"
+    a.write_text("one")
+    b.write_text("two")
+    contents = Contents.of([folder])
+    a.write_text("one")  # saved as it was
+    assert contents.changed([a, b]) == []
+    a.write_text("one, edited")
+    b.unlink()
+    new = folder / "c.md"
+    new.write_text("three")
+    assert contents.changed([a, b, new]) == [a, b, new]
+    assert contents.changed([a, b, new]) == []  # remembered
+    gone = folder / ".a.md.swp"  # an editor's temporary file, made and removed between two looks
+    assert contents.changed([gone]) == []
+
+
+def test_watched_paths_are_the_inputs_that_exist_without_repeats(tmp_path: Path) -> None:
+    (tmp_path / "audioguide.toml").write_text("")
+    (tmp_path / "episodes").mkdir()
+    inside = tmp_path / "episodes" / "x.md"
+    inside.write_text("# X")
+    (tmp_path / "cover.png").write_bytes(b"png")
+    article = tmp_path / "elsewhere" / "article.md"
+    article.parent.mkdir()
+    article.write_text("# A")
+    base = Config(root=tmp_path)
+    config = replace(base, show=replace(base.show, image="cover.png"), audio=replace(base.audio, music="gone.mp3"))
+    paths = watched(config, [inside, article, tmp_path / "missing.md"])
+    assert paths == [(tmp_path / p).resolve() for p in ("audioguide.toml", "episodes", "elsewhere/article.md",
+                                                          "cover.png")]
