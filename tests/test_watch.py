@@ -191,3 +191,18 @@ def test_watched_paths_are_the_inputs_that_exist_without_repeats(tmp_path: Path)
     paths = watched(config, [inside, article, tmp_path / "missing.md"])
     assert paths == [(tmp_path / p).resolve() for p in ("audioguide.toml", "episodes", "elsewhere/article.md",
                                                           "cover.png")]
+
+
+def test_warm_up_loads_the_shows_voice_once_and_never_raises(project: Path) -> None:
+    from audioguide.config import load_config
+    from audioguide.pipeline import warm_up
+    from audioguide.render.inputs import Overrides
+    from audioguide.speech.engines import piper
+
+    piper._cached_voice.cache_clear()
+    config = load_config(project)  # the sample: Piper with the bundled voice
+    warm_up(config)
+    warm_up(config)
+    assert piper._cached_voice.cache_info().currsize == 1
+    assert piper._cached_voice.cache_info().hits == 1
+    warm_up(config, Overrides(engine="no-such-engine"))  # left for the render to report

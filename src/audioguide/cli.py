@@ -248,6 +248,7 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
 
     from audioguide.errors import AudioguideError
     from audioguide.pipeline import render as run_render
+    from audioguide.pipeline import warm_up
     from audioguide.render.inputs import Overrides
     from audioguide.settings import Config
     from audioguide.terminal import exit_now, run_rendering
@@ -265,6 +266,7 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
             click.echo(f"Error: {exc.format_message()}", err=True)
             return
         _report_render(report)
+        warm_up(config, overrides)  # when the render had nothing to speak, the first edit would load it
 
     try:
         config = ctx.config()

@@ -60,6 +60,20 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     return report
 
 
+def warm_up(config: Config, overrides: Overrides = Overrides()) -> None:
+    """Load the show's voice (``[voice]``, or the command line's) ahead of the first sentence:
+    what ``audioguide watch`` does while it waits, so that the first edit is as quick as the
+    next. A voice that cannot load is left for the render to report."""
+    from audioguide.errors import AudioguideError
+    from audioguide.render.inputs import engine_choice
+    from audioguide.speech.engines import warm_up as load
+
+    try:
+        load(*engine_choice(config, None, overrides))
+    except AudioguideError as exc:
+        log.debug("voice not loaded ahead: %s", exc)
+
+
 @dataclass
 class SyncReport:
     """What ``audioguide sync`` did: each source's part, what was pruned, and the render."""

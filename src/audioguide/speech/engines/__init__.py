@@ -179,6 +179,15 @@ def create_engine(name: str, settings: EngineSettings) -> Engine:
     return engine_class(name)(settings)
 
 
+def warm_up(name: str, settings: EngineSettings) -> None:
+    """Load what the engine ``name`` needs before its first sentence (a local voice), for a
+    process that will speak later (``audioguide watch``). An engine without a ``warm()`` method
+    has nothing to load; one that cannot load says so when it is first asked to speak."""
+    warm = getattr(create_engine(name, settings), "warm", None)
+    if callable(warm):
+        warm()
+
+
 @dataclass(frozen=True)
 class EngineVoices:
     """A registered engine as ``audioguide voices`` lists it."""

@@ -293,6 +293,11 @@ class PiperEngine:
             self._voice = voice
         return self._voice
 
+    def warm(self) -> None:
+        """Load the voice now (it is shared by every engine of this process that uses it)."""
+        with self._load_lock:
+            self._load()
+
     def synthesize(self, text: str) -> Audio:
         with self._load_lock:
             voice = self._load()
