@@ -6,6 +6,7 @@ The memory itself is measured by ``scripts/bench`` (the "new text" row), not her
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -91,6 +92,26 @@ def runs(piper: PiperEngine, monkeypatch: pytest.MonkeyPatch) -> Runs:
     return spy
 
 
+@pytest.fixture(scope="module")
+def whole_piper() -> PiperEngine:
+    """Piper running its voice's whole graph, as it does a voice that cannot be split in two
+    (:mod:`audioguide.speech.engines.piper_parts`): then the runs in flight are budgeted."""
+    engine = PiperEngine(EngineSettings(variation=0.0))
+    engine._load()  # its synthesis settings
+    engine._voice = piper_engine._loaded_voice(engine.model_path, json.dumps(engine.voice_config, sort_keys=True),
+                                               engine.threads, in_parts=False)
+    assert not engine._voice.in_parts
+    return engine
+
+
+@pytest.fixture
+def whole_runs(whole_piper: PiperEngine, monkeypatch: pytest.MonkeyPatch) -> Runs:
+    voice = whole_piper._load()
+    spy = Runs(voice)
+    monkeypatch.setattr(voice, "phoneme_ids_to_audio", spy)
+    return spy
+
+
 def samples(pcm: bytes) -> np.ndarray:
     return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
 
@@ -153,19 +174,34 @@ def test_a_sentence_within_the_limit_is_spoken_in_one_run(piper: PiperEngine, ru
     assert piper.synthesize(text).pcm == first.pcm
 
 
-@pytest.mark.slow
-def test_two_threads_never_speak_more_phonemes_at_once_than_the_budget(piper: PiperEngine,
-                                                                        runs: Runs) -> None:
-    """Runs overlap only while they fit the budget together (a longer piece runs alone)."""
-    sentences = [", ".join(CLAUSES[i:] + CLAUSES[:i]) + "." for i in range(4)] + [
-        "The river rose.", "The market flooded.", "Nobody was hurt.", "The painters came back."]
-    threads = [threading.Thread(target=piper.synthesize, args=(s,)) for s in sentences]
+SIDE_BY_SIDE = [", ".join(CLAUSES[i:] + CLAUSES[:i]) + "." for i in range(4)] + [
+    "The river rose.", "The market flooded.", "Nobody was hurt.", "The painters came back."]
+"""Four long sentences (spoken in pieces of up to 200 phonemes) and four short ones."""
+
+
+def _speak_side_by_side(engine: PiperEngine) -> None:
+    threads = [threading.Thread(target=engine.synthesize, args=(s,)) for s in SIDE_BY_SIDE]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(runs.sizes) > len(sentences)
-    assert runs.most_together <= piper_engine.PHONEMES_IN_FLIGHT
+
+
+@pytest.mark.slow
+def test_a_whole_graph_never_speaks_more_phonemes_at_once_than_the_budget(whole_piper: PiperEngine,
+                                                                           whole_runs: Runs) -> None:
+    """Runs overlap only while they fit the budget together (a longer piece runs alone)."""
+    _speak_side_by_side(whole_piper)
+    assert len(whole_runs.sizes) > len(SIDE_BY_SIDE)
+    assert whole_runs.most_together <= piper_engine.PHONEMES_IN_FLIGHT
+
+
+@pytest.mark.slow
+def test_a_voice_in_parts_speaks_long_pieces_side_by_side(piper: PiperEngine, runs: Runs) -> None:
+    """Its memory is bounded by a chunk of audio, not by the run: two long pieces run at once."""
+    assert piper._load().in_parts
+    _speak_side_by_side(piper)
+    assert runs.most_together > piper_engine.PHONEMES_IN_FLIGHT
 
 
 def test_the_budget_serves_runs_in_turn() -> None:

@@ -123,16 +123,19 @@ _VOICES_LOCK = threading.Lock()
 
 PIECE_PHONEMES = 200
 """The most phonemes one ONNX run speaks (at the voice's normal rate: a slower rate makes each
-phoneme longer, and the limit shorter in proportion). ONNX Runtime's memory for a run grows with
-the audio it makes, about 18 MB a second of speech or 0.9 MB a phoneme (0.78 at 100, 0.97 at 800,
-measured with the bundled voice), so a longer sentence is spoken in pieces cut at its clause
-breaks. A phoneme is about a character of text; the sample's sentences have 104 phonemes at the
-median and 177 at most, so they are spoken whole, as before."""
+phoneme longer, and the limit shorter in proportion). Run as one graph, ONNX Runtime's memory for
+a run grows with the audio it makes, about 18 MB a second of speech or 0.9 MB a phoneme (0.78 at
+100, 0.97 at 800, measured with the bundled voice), so a longer sentence is spoken in pieces cut
+at its clause breaks (a voice in parts would not need them, but its sentences are cut the same
+way, so that they sound as they did). A phoneme is about a character of text; the sample's
+sentences have 104 phonemes at the median and 177 at most, so they are spoken whole."""
 
 PHONEMES_IN_FLIGHT = PIECE_PHONEMES
-"""The most phonemes all ONNX runs of this process speak at once: two typical sentences (about
-100 phonemes each) run side by side, one per core, and a long one runs alone, so memory stays
-bounded however long the text. Measured on the sample (cold renders, this 2-core machine, the
+"""For a voice run as one graph (one that cannot be split in two: :mod:`.piper_parts`), the most
+phonemes all ONNX runs of this process speak at once: two typical sentences (about 100 phonemes
+each) run side by side, one per core, and a long one runs alone, so memory stays bounded however
+long the text. A voice in parts needs no budget: its memory is bounded by a chunk of audio.
+With the bundled voice run whole, measured on the sample (cold renders, this 2-core machine, the
 same run): a budget of 400 (any two pieces at once) peaked at 460-487 MB in 8.6-8.8 s; 200
 (with the render returning freed memory to the system after each segment) at 381-408 MB in
 9.2-9.6 s; one run at a time on two ONNX threads at 397-399 MB in 9.5-10.5 s and 25 % more CPU
@@ -180,8 +183,54 @@ class _PhonemeBudget:
 _IN_FLIGHT = _PhonemeBudget(PHONEMES_IN_FLIGHT)
 
 
+PROBE_TEXT = ("The old harbour, which the sailors of the northern coast had used for three hundred years, "
+              "was rebuilt in stone after the great storm, and the market moved back to the square.")
+"""What a voice says when it is first split into parts (:mod:`.piper_parts`), to check that its
+decoder gives the same samples in chunks: any text of a few hundred phonemes would do."""
+
+
+class LoadedVoice:
+    """A Piper voice ready to speak: Piper's own object for phonemes and ids, and either the
+    voice's two parts (:mod:`.piper_parts`: memory bounded by a chunk of audio) or its whole
+    graph (memory grows with the audio of a run, so runs are held to :data:`PHONEMES_IN_FLIGHT`)."""
+
+    def __init__(self, voice: Any, parts: Any = None, encoder: Any = None, decoder: Any = None) -> None:
+        self.voice = voice
+        self.config = voice.config
+        self.parts = parts
+        self._encoder, self._decoder = encoder, decoder
+
+    @property
+    def in_parts(self) -> bool:
+        return self.parts is not None
+
+    def phonemize(self, text: str) -> list[list[str]]:
+        return self.voice.phonemize(text)  # type: ignore[no-any-return]
+
+    def phonemes_to_ids(self, phonemes: list[str]) -> list[int]:
+        return self.voice.phonemes_to_ids(phonemes)  # type: ignore[no-any-return]
+
+    def phoneme_ids_to_audio(self, ids: list[int], cfg: Any) -> Any:
+        """One ONNX run's audio (float samples), as Piper's method of that name gives it."""
+        if self.parts is None:
+            return self.voice.phoneme_ids_to_audio(ids, cfg)
+        import numpy as np
+
+        from audioguide.speech.engines import piper_parts
+
+        feeds = {"input": np.array([ids], dtype=np.int64),
+                 "input_lengths": np.array([len(ids)], dtype=np.int64),
+                 "scales": np.array([cfg.noise_scale, cfg.length_scale, cfg.noise_w_scale], dtype=np.float32)}
+        if self.config.num_speakers > 1:  # as Piper: the speaker asked for, else the voice's default
+            speaker = cfg.speaker_id if cfg.speaker_id is not None else self.config.default_speaker_id
+            feeds["sid"] = np.array([speaker], dtype=np.int64)
+        names = [self.parts.latent, *self.parts.constant]
+        latents = dict(zip(names, self._encoder.run(names, feeds), strict=True))
+        return piper_parts.decode(self._decoder, self.parts, latents)
+
+
 @functools.lru_cache(maxsize=4)
-def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
+def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: bool = True) -> LoadedVoice:
     try:
         import onnxruntime
         from piper import PiperVoice
@@ -189,6 +238,20 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
         from piper.phonemize_espeak import ESPEAK_DATA_DIR
     except ImportError as exc:
         raise EngineError("the Piper engine is not installed", fix="pip install 'audioguide[piper]'") from exc
+    from audioguide.speech.engines import piper_parts
+
+    def piper_voice(session: Any) -> Any:
+        return PiperVoice(config=PiperConfig.from_dict(json.loads(voice_config)), session=session,
+                          espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=model_path.parent)
+
+    if in_parts:
+        voice = piper_voice(None)  # phonemes and ids only: the parts do the rest
+        stat = model_path.stat()
+        with _ESPEAK_LOCK:
+            probe = voice.phonemes_to_ids([p for sentence in voice.phonemize(PROBE_TEXT) for p in sentence])
+        parts = piper_parts.split(model_path, _file_digest(model_path, stat.st_size, stat.st_mtime), probe)
+        if parts is not None:
+            return LoadedVoice(voice, parts, *piper_parts.sessions(parts, threads))
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
@@ -197,21 +260,17 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int) -> Any:
     # sentences of about 100 characters; without them it stayed under 390 MB (the same samples,
     # and no slower in side-by-side runs)
     options.enable_mem_pattern = False
-    return PiperVoice(
-        config=PiperConfig.from_dict(json.loads(voice_config)),
-        session=onnxruntime.InferenceSession(str(model_path), sess_options=options,
-                                             providers=["CPUExecutionProvider"]),
-        espeak_data_dir=Path(ESPEAK_DATA_DIR),
-        download_dir=model_path.parent,
-    )
+    return LoadedVoice(piper_voice(onnxruntime.InferenceSession(str(model_path), sess_options=options,
+                                                                providers=["CPUExecutionProvider"])))
 
 
-def _loaded_voice(model_path: Path, voice_config: str, threads: int) -> Any:
-    """One loaded voice (ONNX session, about 90 MB) per model and thread count, shared by every engine that
+def _loaded_voice(model_path: Path, voice_config: str, threads: int, in_parts: bool = True) -> LoadedVoice:
+    """One loaded voice (about 90 MB) per model and thread count, shared by every engine that
     uses it: episodes with their own rate or variation differ only in the synthesis settings,
-    and an ONNX session runs concurrent calls safely."""
+    and an ONNX session runs concurrent calls safely. ``in_parts``: split in two, when the
+    voice allows it (:mod:`.piper_parts`)."""
     with _VOICES_LOCK:
-        return _cached_voice(model_path, voice_config, threads)
+        return _cached_voice(model_path, voice_config, threads, in_parts)
 
 
 def _quiet_samples(audio: Any, level: float) -> int:
@@ -320,8 +379,12 @@ class PiperEngine:
         spans = pieces(phonemes, max(1, int(PIECE_PHONEMES / stretch)))
         runs = []
         for start, end in spans:
+            ids = voice.phonemes_to_ids(phonemes[start:end])
+            if voice.in_parts:  # memory bounded by a chunk of audio, however long the run
+                runs.append(voice.phoneme_ids_to_audio(ids, cfg))
+                continue
             with _IN_FLIGHT.hold(math.ceil((end - start) * stretch)):
-                runs.append(voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes[start:end]), cfg))
+                runs.append(voice.phoneme_ids_to_audio(ids, cfg))
         peak = max(float(np.max(np.abs(run))) if run.size else 0.0 for run in runs)
         if len(runs) == 1:
             audio = runs[0]

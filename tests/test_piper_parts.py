@@ -1,0 +1,98 @@
+"""A Piper voice split in two (issue 14, bounded memory): the encoder once per run, the decoder a
+chunk of frames at a time, giving the whole graph's samples; the split made once, kept, and
+skipped for a voice of another shape. The memory it saves is measured by ``scripts/bench``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from audioguide.speech.engines import EngineSettings, piper_parts
+from audioguide.speech.engines import piper as piper_engine
+from audioguide.speech.engines.piper import PiperEngine
+
+SENTENCE = ("Remember that a second interview is a positive sign, and that the employer is seriously "
+            "considering you for the role, so prepare well, stay calm, and be yourself.")
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder for split voices, and no voice loaded in this process."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    piper_engine._cached_voice.cache_clear()
+    yield tmp_path / "cache" / "audioguide" / "voice-parts"
+    piper_engine._cached_voice.cache_clear()
+
+
+def _engine(in_parts: bool) -> PiperEngine:
+    engine = PiperEngine(EngineSettings(variation=0.0))
+    engine._load()
+    engine._voice = piper_engine._loaded_voice(engine.model_path, json.dumps(engine.voice_config, sort_keys=True),
+                                               engine.threads, in_parts=in_parts)
+    return engine
+
+
+def test_the_voice_in_parts_speaks_as_its_whole_graph_and_is_split_once(own_cache: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    parted = _engine(in_parts=True)
+    voice = parted._load()
+    assert voice.in_parts
+    (folder,) = own_cache.iterdir()
+    assert {p.name for p in folder.iterdir()} == {"encoder.onnx", "decoder.onnx", "parts.json"}
+    assert voice.parts.hop == 256 and voice.parts.overlap == piper_parts.OVERLAP  # the bundled voice
+
+    a = np.frombuffer(parted.synthesize(SENTENCE).pcm, "<i2").astype(int)
+    b = np.frombuffer(_engine(in_parts=False).synthesize(SENTENCE).pcm, "<i2").astype(int)
+    assert len(a) == len(b) > 5 * 22050
+    assert np.max(np.abs(a - b)) <= 1  # at most the last bit of a sample (float rounding)
+
+    def not_again(*args: Any) -> None:
+        raise AssertionError("the voice was split again")
+
+    piper_engine._cached_voice.cache_clear()
+    monkeypatch.setattr(piper_parts, "_make", not_again)
+    assert _engine(in_parts=True)._load().in_parts  # read back from the cache folder
+
+
+def test_the_decoder_is_never_given_more_than_a_chunk(own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _engine(in_parts=True)
+    voice = engine._load()
+    frames: list[int] = []
+    real = voice._decoder
+
+    class Spy:
+        def run(self, names: Any, feeds: dict[str, Any]) -> Any:
+            frames.append(feeds[voice.parts.latent].shape[2])
+            return real.run(names, feeds)
+
+    monkeypatch.setattr(voice, "_decoder", Spy())
+    audio = engine.synthesize(SENTENCE)
+    assert len(frames) >= 3  # this sentence is longer than two chunks
+    assert max(frames) <= piper_parts.CHUNK_FRAMES + 2 * voice.parts.overlap
+    assert audio.seconds * 22050 / 256 > 2 * piper_parts.CHUNK_FRAMES
+
+
+def test_a_voice_of_another_shape_is_run_whole_and_not_tried_again(own_cache: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph([helper.make_node("Identity", ["input"], ["output"], name="/only/Identity")],
+                              "no-decoder", [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])])
+    model = tmp_path / "other.onnx"
+    onnx.save(helper.make_model(graph), str(model))
+    assert piper_parts.split(model, "other", [1, 2, 3]) is None
+    assert json.loads((own_cache / f"other-{piper_parts.FORMAT}" / "parts.json").read_text()) is None
+
+    def not_again(*args: Any) -> None:
+        raise AssertionError("tried to split it again")
+
+    monkeypatch.setattr(piper_parts, "_make", not_again)
+    assert piper_parts.split(model, "other", [1, 2, 3]) is None
