@@ -206,3 +206,16 @@ def test_warm_up_loads_the_shows_voice_once_and_never_raises(project: Path) -> N
     assert piper._cached_voice.cache_info().currsize == 1
     assert piper._cached_voice.cache_info().hits == 1
     warm_up(config, Overrides(engine="no-such-engine"))  # left for the render to report
+
+
+def test_a_save_during_another_render_is_rendered_after_it(watching: Watching, tone_project: Path) -> None:
+    from audioguide.render.lock import render_lock
+
+    watching.wait_for(lambda line: line.startswith("Watching"))
+    with render_lock(tone_project):  # another render of the project, as far as the lock tells
+        _edit(tone_project, "interest and professionalism", "interest and steady professionalism")
+        watching.wait_for(lambda line: "waiting for another audioguide render" in line, stream="err")
+        assert watching.process.poll() is None
+    line = watching.wait_for(lambda line: line.startswith(("Rendered", "Error")))
+    assert line.startswith("Rendered 1 episode, 0 failed"), line
+    assert "steady professionalism" in _spoken(tone_project)

@@ -243,7 +243,9 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     """Render EPISODES (default: all of episodes/), then again each time a script, an article,
     audioguide.toml or the show's cover or music is saved. The voice stays loaded, so a
     one-sentence edit is heard about a second after saving; a save that changed nothing renders
-    nothing. An error is one line, and watching goes on. Ctrl-C stops."""
+    nothing. A save while another render of the project runs is rendered after it. An error is
+    one line, and watching goes on. Ctrl-C stops."""
+    import math
     import signal
 
     from audioguide.errors import AudioguideError
@@ -261,7 +263,8 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
         try:
             config = ctx.config()
             report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
-                config, list(episodes), overrides, progress_factory=progress), quiet=ctx.quiet)
+                config, list(episodes), overrides, progress_factory=progress), quiet=ctx.quiet,
+                wait=math.inf)  # a save while another render runs is rendered after it
         except AudioguideError as exc:  # a broken audioguide.toml, or the one input given: said, then watched
             click.echo(f"Error: {exc.format_message()}", err=True)
             return

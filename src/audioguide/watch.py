@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ QUIET_MS = 50
 """Milliseconds without a new file event before a group of saves is rendered: an editor's save
 (a temporary file, then a rename) arrives as one group."""
 TIMEOUT_MS = 200
-"""How often the wait for file events wakes up (to notice a stop)."""
+"""How long the first wait for file events lasts before it tells that the watches are in place."""
 
 
 def watched(config: Config, inputs: Iterable[Path]) -> list[Path]:
@@ -94,15 +93,15 @@ class Watcher:
     def __post_init__(self) -> None:
         self.contents = Contents.of(self.paths)
 
-    def saves(self, *, ready: Callable[[], None], stop: threading.Event | None = None) -> Iterator[list[Path]]:
+    def saves(self, *, ready: Callable[[], None]) -> Iterator[list[Path]]:
         """The watched files whose content changed, one group of saves at a time, until Ctrl-C
-        (``KeyboardInterrupt``) or ``stop``. ``ready()`` is called once the system's watches are
-        in place: no save after it is missed."""
+        (``KeyboardInterrupt``). ``ready()`` is called once the system's watches are in place:
+        no save after it is missed."""
         import watchfiles
 
         first = True
         for changes in watchfiles.watch(*self.paths, step=QUIET_MS, rust_timeout=TIMEOUT_MS,
-                                        yield_on_timeout=True, stop_event=stop):
+                                        yield_on_timeout=True):
             names = {Path(name) for _, name in changes}
             if first:  # the first wake-up: the watches are in place; and what changed before them
                 first = False

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from audioguide.errors import AudioguideError
+
+log = logging.getLogger(__name__)
 
 LOCK_NAME = ".cache/audioguide.render.lock"
 POLL = 0.1
@@ -52,11 +55,15 @@ def render_lock(project: Path, *, wait: float = 0.0) -> Iterator[Path]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         deadline = time.monotonic() + max(wait, 0.0)
+        told = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not told and wait > 0:
+                    log.info("waiting for another audioguide render in %s to finish", project)
+                    told = True
                 if time.monotonic() >= deadline:
                     pid = _holder(fd)
                     who = f" (pid {pid})" if pid else ""
