@@ -96,3 +96,15 @@ def test_a_voice_of_another_shape_is_run_whole_and_not_tried_again(own_cache: Pa
 
     monkeypatch.setattr(piper_parts, "_make", not_again)
     assert piper_parts.split(model, "other", [1, 2, 3]) is None
+
+
+def test_damaged_parts_are_run_whole_and_split_again_next_time(own_cache: Path) -> None:
+    _engine(in_parts=True)._load()
+    (folder,) = own_cache.iterdir()
+    (folder / "decoder.onnx").write_bytes(b"not a model")
+    piper_engine._cached_voice.cache_clear()
+    engine = _engine(in_parts=True)
+    assert not engine._load().in_parts  # loaded whole, with a warning
+    assert engine.synthesize("Still speaking.").seconds > 0.5
+    piper_engine._cached_voice.cache_clear()
+    assert _engine(in_parts=True)._load().in_parts  # split again

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import math
 import threading
 from collections import deque
@@ -23,6 +24,8 @@ from audioguide.errors import EngineError
 from audioguide.models import Audio
 from audioguide.speech.clauses import CLAUSE_BREAKS, pieces
 from audioguide.speech.engines import Availability, EngineSettings, Voice
+
+log = logging.getLogger(__name__)
 
 BUNDLED = "en_US-joe-medium"
 
@@ -251,7 +254,11 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: b
             probe = voice.phonemes_to_ids([p for sentence in voice.phonemize(PROBE_TEXT) for p in sentence])
         parts = piper_parts.split(model_path, _file_digest(model_path, stat.st_size, stat.st_mtime), probe)
         if parts is not None:
-            return LoadedVoice(voice, parts, *piper_parts.sessions(parts, threads))
+            try:
+                return LoadedVoice(voice, parts, *piper_parts.sessions(parts, threads))
+            except Exception as exc:  # noqa: BLE001 - a damaged part: run the voice whole
+                log.warning("could not load %s in two parts (%s): running it whole", model_path.name, exc)
+                piper_parts.forget(parts)
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

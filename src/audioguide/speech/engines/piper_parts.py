@@ -101,6 +101,13 @@ def split(model: Path, digest: str, phoneme_ids: list[int]) -> Parts | None:
     return None if parts is None else _in(folder, parts)
 
 
+def forget(parts: Parts) -> None:
+    """Remove split parts that would not load, so that the next load splits the voice again."""
+    folder = Path(parts.encoder).parent
+    for name in ("parts.json", Path(parts.encoder).name, Path(parts.decoder).name):
+        (folder / name).unlink(missing_ok=True)
+
+
 def _in(folder: Path, parts: Parts) -> Parts:
     return Parts(str(folder / parts.encoder), str(folder / parts.decoder), parts.latent, parts.constant,
                  parts.output, parts.hop, parts.overlap)
