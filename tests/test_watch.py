@@ -5,6 +5,7 @@ every wait is for a line it prints (a bound against hangs, not a guess at timing
 from __future__ import annotations
 
 import json
+import os
 import queue
 import signal
 import subprocess
@@ -85,11 +86,19 @@ def _spoken(root: Path) -> str:
     return " ".join(str(c["text"]) for c in _record(root)["cues"])
 
 
+def _save(path: Path, text: str) -> None:
+    """Save as most editors do: the whole new text under another name, then renamed over the
+    file (a save written in place, whose writing is seen half done, is rendered twice)."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text, "utf-8")
+    temporary.replace(path)
+
+
 def _edit(root: Path, old: str, new: str) -> None:
     script = root / "episodes" / "second-interview.md"
     text = script.read_text("utf-8")
     assert old in text
-    script.write_text(text.replace(old, new), "utf-8")
+    _save(script, text.replace(old, new))
 
 
 def test_renders_then_renders_each_save_with_the_unchanged_reused(watching: Watching, tone_project: Path) -> None:
@@ -107,7 +116,8 @@ def test_renders_then_renders_each_save_with_the_unchanged_reused(watching: Watc
 
     # a save that changed nothing (an editor's touch, the same bytes written again) renders nothing
     script = tone_project / "episodes" / "second-interview.md"
-    script.write_bytes(script.read_bytes())
+    _save(script, script.read_text("utf-8"))
+    os.utime(script)
     watching.wait_for(lambda line: "saved as they were" in line, stream="err")
     _edit(tone_project, "real professionalism", "true professionalism")
     watching.wait_for(lambda line: line.startswith("Rendered"))
@@ -125,17 +135,18 @@ def test_a_bad_save_is_one_line_and_watching_goes_on(watching: Watching, tone_pr
 
     toml = tone_project / "audioguide.toml"
     good = toml.read_text("utf-8")
-    toml.write_text(good.replace("[show]", "[show]\nbitrate = 'loud'\n[show", 1), "utf-8")  # not TOML
+    _save(toml, good.replace("[show]", "[show]\nbitrate = 'loud'\n[show", 1))  # not TOML
     error = watching.wait_for(lambda line: line.startswith("Error:"), stream="err")
     assert "audioguide.toml" in error and "Traceback" not in error
-    toml.write_text(good, "utf-8")
+    _save(toml, good)
     watching.wait_for(lambda line: line.startswith("Rendered"))
 
     _edit(tone_project, "---\n\n", "---\n\n[pause 99999s]\n\n")  # a pause cue out of range
     failed = watching.wait_for(lambda line: line.startswith(("Failed:", "Error:")), stream="err")
     assert "second-interview.md" in failed, failed
     assert (tone_project / "output" / "episodes" / "second-interview.mp3").read_bytes() == before  # untouched
-    _edit(tone_project, "[pause 99999s]\n\n", "")
+    script = tone_project / "episodes" / "second-interview.md"
+    script.write_text(script.read_text("utf-8").replace("[pause 99999s]\n\n", ""), "utf-8")  # in place, too
     watching.wait_for(lambda line: line.startswith("Rendered"))
     assert not any("Traceback" in line for _, line in watching.seen)
     assert watching.process.poll() is None  # still watching

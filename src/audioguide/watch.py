@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,20 +98,58 @@ class Watcher:
     def saves(self, *, ready: Callable[[], None]) -> Iterator[list[Path]]:
         """The watched files whose content changed, one group of saves at a time, until Ctrl-C
         (``KeyboardInterrupt``). ``ready()`` is called once the system's watches are in place:
-        no save after it is missed."""
-        import watchfiles
+        no save after it is missed.
 
-        first = True
-        for changes in watchfiles.watch(*self.paths, step=QUIET_MS, rust_timeout=TIMEOUT_MS,
-                                        yield_on_timeout=True):
-            names = {Path(name) for _, name in changes}
-            if first:  # the first wake-up: the watches are in place; and what changed before them
-                first = False
-                ready()
-                names |= set(Contents.of(self.paths).digests) | set(self.contents.digests)
-            changed = self.contents.changed(names)
-            if changed:
-                log.debug("saved: %s", ", ".join(map(str, changed)))
-                yield changed
-            elif changes:
-                log.debug("saved as they were, so nothing to render: %s", ", ".join(sorted(map(str, names))))
+        Folders are watched with everything in them; a single file through the folder it is in,
+        for itself only: the system's watch on a file stays with the file it was, so an editor
+        that saves by renaming a new file over it would be heard once and never again."""
+        folders = [p for p in self.paths if p.is_dir()]
+        files = {p for p in self.paths if not p.is_dir()}
+        groups: queue.Queue[tuple[int, set[Path]]] = queue.Queue()
+        stop = threading.Event()
+        watchers = [(folders, True, lambda path: True),
+                    (sorted({f.parent for f in files}), False, lambda path: path in files)]
+        watchers = [w for w in watchers if w[0]]
+        threads = [threading.Thread(target=_listen, args=(n, paths, recursive, wanted, groups, stop),
+                                    name=f"watch-{n}", daemon=True)
+                   for n, (paths, recursive, wanted) in enumerate(watchers)]
+        for thread in threads:
+            thread.start()
+        try:
+            waiting = set(range(len(threads)))
+            while True:
+                try:
+                    number, names = groups.get(timeout=TIMEOUT_MS / 1000)
+                except queue.Empty:
+                    if not any(t.is_alive() for t in threads):
+                        return
+                    continue
+                heard = set(names)
+                if waiting:
+                    waiting.discard(number)
+                    if not waiting:  # every watch is in place; and what changed before them
+                        ready()
+                        names |= set(Contents.of(self.paths).digests) | set(self.contents.digests)
+                changed = self.contents.changed(names)
+                if changed:
+                    log.debug("saved: %s", ", ".join(map(str, changed)))
+                    yield changed
+                elif heard:
+                    log.debug("saved as they were, so nothing to render: %s", ", ".join(sorted(map(str, heard))))
+        finally:
+            stop.set()
+
+
+def _listen(number: int, paths: list[Path], recursive: bool, wanted: Callable[[Path], bool],
+            groups: queue.Queue[tuple[int, set[Path]]], stop: threading.Event) -> None:
+    """Put each group of file events under ``paths`` that ``wanted`` accepts on ``groups``, as
+    ``(number, paths)``; the first time (even empty) once the watch is in place."""
+    import watchfiles
+
+    first = True
+    for changes in watchfiles.watch(*paths, recursive=recursive, step=QUIET_MS, rust_timeout=TIMEOUT_MS,
+                                    yield_on_timeout=True, stop_event=stop, raise_interrupt=False):
+        names = {Path(name) for _, name in changes if wanted(Path(name))}
+        if names or first:
+            groups.put((number, names))
+            first = False
