@@ -89,7 +89,9 @@ def edit_sample(root: Path, word: str = EDITS[0]) -> bool:
     text = script.read_text()
     edited = re.sub(r"continued interest and (\w+ )?professionalism",
                     f"continued interest and {word} professionalism", text)
-    script.write_text(edited)
+    saving = script.with_name(f".{script.name}.saving")  # saved as editors do: renamed over it
+    saving.write_text(edited)
+    saving.replace(script)
     return edited != text
 
 
