@@ -17,6 +17,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -110,6 +111,21 @@ def use_engine(root: Path, engine: str) -> Path:
     assert 'engine = "piper"' in text, "the sample's audioguide.toml no longer selects piper"
     toml.write_text(text.replace('engine = "piper"', f'engine = "{engine}"', 1), "utf-8")
     return root
+
+
+def piper_with(in_parts: bool) -> Any:
+    """The bundled Piper voice with variation 0 (the same samples each run), asked to run in two
+    parts (:mod:`audioguide.speech.engines.piper_parts`), or as one graph."""
+    import json
+
+    from audioguide.speech.engines import EngineSettings
+    from audioguide.speech.engines import piper as piper_engine
+
+    engine = piper_engine.PiperEngine(EngineSettings(variation=0.0))
+    engine._load()  # its synthesis settings
+    engine._voice = piper_engine._loaded_voice(engine.model_path, json.dumps(engine.voice_config, sort_keys=True),
+                                               engine.threads, in_parts=in_parts)
+    return engine
 
 
 def copy_tone_project(dest: Path) -> Path:

@@ -6,7 +6,6 @@ The memory itself is measured by ``scripts/bench`` (the "new text" row), not her
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
@@ -19,6 +18,7 @@ from audioguide.speech.engines import EngineSettings
 from audioguide.speech.engines import piper as piper_engine
 from audioguide.speech.engines.piper import PIECE_PHONEMES, PiperEngine
 from audioguide.verify.intelligibility import transcribe
+from tests.conftest import piper_with
 
 CLAUSES = [
     "the old harbour, which the sailors of the northern coast had used for three hundred years",
@@ -84,32 +84,30 @@ class Runs:
         return audio
 
 
-@pytest.fixture
-def runs(piper: PiperEngine, monkeypatch: pytest.MonkeyPatch) -> Runs:
-    voice = piper._load()
+def _spy(engine: PiperEngine, monkeypatch: pytest.MonkeyPatch) -> Runs:
+    voice = engine._load()
     spy = Runs(voice)
     monkeypatch.setattr(voice, "phoneme_ids_to_audio", spy)
     return spy
+
+
+@pytest.fixture
+def runs(piper: PiperEngine, monkeypatch: pytest.MonkeyPatch) -> Runs:
+    return _spy(piper, monkeypatch)
 
 
 @pytest.fixture(scope="module")
 def whole_piper() -> PiperEngine:
     """Piper running its voice's whole graph, as it does a voice that cannot be split in two
     (:mod:`audioguide.speech.engines.piper_parts`): then the runs in flight are budgeted."""
-    engine = PiperEngine(EngineSettings(variation=0.0))
-    engine._load()  # its synthesis settings
-    engine._voice = piper_engine._loaded_voice(engine.model_path, json.dumps(engine.voice_config, sort_keys=True),
-                                               engine.threads, in_parts=False)
-    assert not engine._voice.in_parts
+    engine: PiperEngine = piper_with(in_parts=False)
+    assert not engine._load().in_parts
     return engine
 
 
 @pytest.fixture
 def whole_runs(whole_piper: PiperEngine, monkeypatch: pytest.MonkeyPatch) -> Runs:
-    voice = whole_piper._load()
-    spy = Runs(voice)
-    monkeypatch.setattr(voice, "phoneme_ids_to_audio", spy)
-    return spy
+    return _spy(whole_piper, monkeypatch)
 
 
 def samples(pcm: bytes) -> np.ndarray:

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from audioguide.speech.engines import EngineSettings, piper_parts
 from audioguide.speech.engines import piper as piper_engine
+from audioguide.speech.engines import piper_parts
 from audioguide.speech.engines.piper import PiperEngine
+from tests.conftest import piper_with
 
 SENTENCE = ("Remember that a second interview is a positive sign, and that the employer is seriously "
             "considering you for the role, so prepare well, stay calm, and be yourself.")
@@ -30,11 +31,7 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 
 def _engine(in_parts: bool) -> PiperEngine:
-    engine = PiperEngine(EngineSettings(variation=0.0))
-    engine._load()
-    engine._voice = piper_engine._loaded_voice(engine.model_path, json.dumps(engine.voice_config, sort_keys=True),
-                                               engine.threads, in_parts=in_parts)
-    return engine
+    return piper_with(in_parts)  # type: ignore[no-any-return]
 
 
 def test_the_voice_in_parts_speaks_as_its_whole_graph_and_is_split_once(own_cache: Path,
