@@ -31,7 +31,8 @@ QUIET_MS = 50
 """Milliseconds without a new file event before a group of saves is rendered: an editor's save
 (a temporary file, then a rename) arrives as one group."""
 TIMEOUT_MS = 200
-"""How long the first wait for file events lasts before it tells that the watches are in place."""
+"""How long one wait for file events lasts: the first one's end tells that the watches are in
+place; the next ones let a watcher notice that it should stop."""
 
 
 def watched(config: Config, inputs: Iterable[Path]) -> list[Path]:
