@@ -217,16 +217,12 @@ class LoadedVoice:
         """One ONNX run's audio (float samples), as Piper's method of that name gives it."""
         if self.parts is None:
             return self.voice.phoneme_ids_to_audio(ids, cfg)
-        import numpy as np
-
         from audioguide.speech.engines import piper_parts
 
-        feeds = {"input": np.array([ids], dtype=np.int64),
-                 "input_lengths": np.array([len(ids)], dtype=np.int64),
-                 "scales": np.array([cfg.noise_scale, cfg.length_scale, cfg.noise_w_scale], dtype=np.float32)}
+        speaker = None
         if self.config.num_speakers > 1:  # as Piper: the speaker asked for, else the voice's default
             speaker = cfg.speaker_id if cfg.speaker_id is not None else self.config.default_speaker_id
-            feeds["sid"] = np.array([speaker], dtype=np.int64)
+        feeds = piper_parts.encoder_feeds(ids, (cfg.noise_scale, cfg.length_scale, cfg.noise_w_scale), speaker)
         names = [self.parts.latent, *self.parts.constant]
         latents = dict(zip(names, self._encoder.run(names, feeds), strict=True))
         return piper_parts.decode(self._decoder, self.parts, latents)

@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from audioguide.writer import write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,8 @@ TOLERANCE = 1e-5
 third of a 16-bit step. ONNX Runtime picks its kernels by input size, so a short chunk can round
 differently in the last bits of a float (1e-6 with 32-frame chunks); a chunk that misses some of
 the context its audio depends on differs by 1e-3 or more (overlap 8 for the bundled voice)."""
-FORMAT = 1
-"""Bump when the parts, or what ``parts.json`` holds, change."""
+FORMAT = 2
+"""Bump when the parts, or what ``parts.json`` holds, change (2: no longer the output's name)."""
 
 
 def parts_dir() -> Path:
@@ -61,7 +63,6 @@ class Parts:
     """The decoder's time-varying input (batch, channels, frames)."""
     constant: tuple[str, ...]
     """Its other inputs, the same for every frame (a speaker's embedding)."""
-    output: str
     hop: int
     """Samples per latent frame."""
     overlap: int
@@ -95,7 +96,7 @@ def split(model: Path, digest: str, phoneme_ids: list[int]) -> Parts | None:
             (folder / name).unlink(missing_ok=True)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / "parts.json", json.dumps(None if parts is None else asdict(parts)).encode())
+        write_bytes(folder / "parts.json", json.dumps(None if parts is None else asdict(parts)).encode())
     except OSError as exc:  # a read-only home: split again next time
         log.debug("could not keep the split voice: %s", exc)
     return None if parts is None else _in(folder, parts)
@@ -109,14 +110,7 @@ def forget(parts: Parts) -> None:
 
 
 def _in(folder: Path, parts: Parts) -> Parts:
-    return Parts(str(folder / parts.encoder), str(folder / parts.decoder), parts.latent, parts.constant,
-                 parts.output, parts.hop, parts.overlap)
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    return replace(parts, encoder=str(folder / parts.encoder), decoder=str(folder / parts.decoder))
 
 
 def _make(model: Path, folder: Path, phoneme_ids: list[int]) -> Parts | None:
@@ -145,18 +139,11 @@ def _make(model: Path, folder: Path, phoneme_ids: list[int]) -> Parts | None:
     decoder = extractor.extract_model([latent, *constant], [output])
     if sorted(i.name for i in decoder.graph.input) != sorted([latent, *constant]):
         return None  # the decoder needs more than the encoder's outputs: not this shape
-    folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / "encoder.onnx", encoder.SerializeToString())
-    _write(folder / "decoder.onnx", decoder.SerializeToString())
-    parts = Parts("encoder.onnx", "decoder.onnx", latent, constant, output, 0, OVERLAP)
+    write_bytes(folder / "encoder.onnx", encoder.SerializeToString())
+    write_bytes(folder / "decoder.onnx", decoder.SerializeToString())
+    parts = Parts("encoder.onnx", "decoder.onnx", latent, constant, 0, OVERLAP)
     encoder_session, decoder_session = sessions(_in(folder, parts), threads=1)
-    feeds = {"input": np.array([phoneme_ids], dtype=np.int64),
-             "input_lengths": np.array([len(phoneme_ids)], dtype=np.int64),
-             "scales": np.array([0.0, 1.0, 0.0], dtype=np.float32)}
-    feeds = {k: v for k, v in feeds.items() if k in inputs}
-    if "sid" in inputs:
-        feeds["sid"] = np.array([0], dtype=np.int64)
-    made = encoder_session.run(None, feeds)
+    made = encoder_session.run(None, encoder_feeds(phoneme_ids, (0.0, 1.0, 0.0), 0 if "sid" in inputs else None))
     probe = dict(zip([latent, *constant], made, strict=True))
     frames = probe[latent].shape[2]
     whole = decoder_session.run(None, probe)[0].squeeze()
@@ -165,15 +152,24 @@ def _make(model: Path, folder: Path, phoneme_ids: list[int]) -> Parts | None:
     while overlap <= MAX_OVERLAP:  # small chunks: many seams, each one must not show
         if frames < 2 * (overlap + 32):
             return None  # the probe is too short to tell
-        chunked = decode(decoder_session, replace_hop(parts, hop, overlap), probe, chunk=32)
-        if float(np.max(np.abs(chunked - whole))) <= TOLERANCE:
-            return replace_hop(parts, hop, overlap)
+        trial = replace(parts, hop=hop, overlap=overlap)
+        if float(np.max(np.abs(decode(decoder_session, trial, probe, chunk=32) - whole))) <= TOLERANCE:
+            return trial
         overlap *= 2
     return None
 
 
-def replace_hop(parts: Parts, hop: int, overlap: int) -> Parts:
-    return Parts(parts.encoder, parts.decoder, parts.latent, parts.constant, parts.output, hop, overlap)
+def encoder_feeds(ids: list[int], scales: tuple[float, float, float], speaker: int | None) -> dict[str, Any]:
+    """The inputs of a Piper voice (whole, or its encoder) for one run, as Piper gives them:
+    the phoneme ids, their count, the scales (noise, length, noise w), and the speaker of a
+    voice of several."""
+    import numpy as np
+
+    feeds = {"input": np.array([ids], dtype=np.int64), "input_lengths": np.array([len(ids)], dtype=np.int64),
+             "scales": np.array(scales, dtype=np.float32)}
+    if speaker is not None:
+        feeds["sid"] = np.array([speaker], dtype=np.int64)
+    return feeds
 
 
 def sessions(parts: Parts, threads: int) -> tuple[Any, Any]:
