@@ -56,6 +56,12 @@ def _digest(path: Path) -> str | None:
         return None
 
 
+def _files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every file under ``paths`` (folders with everything in them)."""
+    for path in paths:
+        yield from ((p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+
+
 @dataclass
 class Contents:
     """What the watched files hold, so that a save which changed nothing is told apart."""
@@ -64,12 +70,7 @@ class Contents:
 
     @classmethod
     def of(cls, paths: Iterable[Path]) -> Contents:
-        contents = cls()
-        for path in paths:
-            files = (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-            for file in files:
-                contents.digests[file] = _digest(file)
-        return contents
+        return cls({file: _digest(file) for file in _files(paths)})
 
     def changed(self, paths: Iterable[Path]) -> list[Path]:
         """Those of ``paths`` whose content differs from when last seen (and remember it)."""
@@ -130,7 +131,7 @@ class Watcher:
                     waiting.discard(number)
                     if not waiting:  # every watch is in place; and what changed before them
                         ready()
-                        names |= set(Contents.of(self.paths).digests) | set(self.contents.digests)
+                        names |= set(_files(self.paths)) | set(self.contents.digests)
                 changed = self.contents.changed(names)
                 if changed:
                     log.debug("saved: %s", ", ".join(map(str, changed)))
