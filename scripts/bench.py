@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import os
 import re
@@ -84,11 +83,12 @@ EDITS = ("real", "true", "clear", "steady", "plain")
 
 
 def edit_sample(root: Path, word: str = EDITS[0]) -> bool:
-    """The bench's one-sentence edit: ``word`` put into the sample's sentence on professionalism."""
+    """The bench's one-sentence edit: ``word`` put into the sample's sentence on professionalism
+    ("" gives the sentence back as the sample has it)."""
     script = root / "episodes" / f"{SAMPLE}.md"
     text = script.read_text()
     edited = re.sub(r"continued interest and (\w+ )?professionalism",
-                    f"continued interest and {word} professionalism", text)
+                    f"continued interest and {word + ' ' if word else ''}professionalism", text)
     saving = script.with_name(f".{script.name}.saving")  # saved as editors do: renamed over it
     saving.write_text(edited)
     saving.replace(script)
@@ -447,14 +447,10 @@ def opus_row(tmp: Path) -> None:
         wall, cpu = cpu_timed(render, root, envs[on])
         print(f"  render, sentences cached, opus = {str(on).lower():5s}:   {cpu:5.1f} CPU s ({wall:4.1f} s wall)")
         rows[on] = root
-    words = ("professionalism", "real professionalism", "true professionalism", "clear professionalism",
-             "steady professionalism", "professionalism")
     costs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
-    for old, new in itertools.pairwise(words):  # each edit once with Opus and once without, in turn
+    for word in (*EDITS[:4], ""):  # each edit once with Opus and once without, in turn; the last one back
         for on, root in rows.items():
-            script = root / "episodes" / f"{SAMPLE}.md"
-            script.write_text(script.read_text().replace(f"continued interest and {old}",
-                                                         f"continued interest and {new}"))
+            edit_sample(root, word)
             costs[on].append(cpu_timed(render, root, envs[on]))
     for on, runs in costs.items():
         cpu, wall = sorted(c for _, c in runs)[len(runs) // 2], sorted(w for w, _ in runs)[len(runs) // 2]
