@@ -113,6 +113,11 @@ def _load_libc() -> Any:
 _LIBC = _load_libc()
 
 
+def _within(value: float, centre: float, reach: float) -> float:
+    """``value``, brought within ``reach`` of ``centre``."""
+    return max(centre - reach, min(centre + reach, value))
+
+
 def _content_cut(previous: str, text: str) -> bool:
     """One sentence in four, chosen by its text and the one before it: where a long section may
     be cut (both, so that a repeated sentence is not a candidate everywhere or nowhere)."""
@@ -256,18 +261,12 @@ class Assembly:
             count = len(self.previous_gains)
             places = [centre + d for centre in dict.fromkeys((index, index - (len(self.plan) - count)))
                       for d in sorted(range(-NEAR, NEAR + 1), key=abs) if 0 <= centre + d < count]
-            tried: set[float] = set()
-            for j in places if store is not None else ():
-                gain = self.previous_gains[j]
-                if gain in tried:
-                    continue
-                tried.add(gain)
-                if store is not None and (store / f"{self._key(index, gain, self.ceiling - 0.6)}.json").is_file():
-                    return gain
+            if store is not None:
+                for gain in dict.fromkeys(self.previous_gains[j] for j in places):  # each gain once
+                    if (store / f"{self._key(index, gain, self.ceiling - 0.6)}.json").is_file():
+                        return gain
             here = self.previous_gains[min(index, len(self.previous_gains) - 1)]  # made again: keep the ramp
-            if not self.made:
-                return here
-            return max(self.made[-1].gain - STEER_STEP, min(self.made[-1].gain + STEER_STEP, here))
+            return _within(here, self.made[-1].gain, STEER_STEP) if self.made else here
         if not self.made:
             return self.gain
         gain = self._steer(index)
@@ -294,9 +293,8 @@ class Assembly:
         ahead = 10 * sum(len(u.text) / 15 + u.pause_after for u in self.utterances[self.plan[index][0]:])
         wanted = (so_far.size + ahead) * 10 ** (self.target / 10) - so_far.size * 10 ** (level / 10)
         needed = 10 * math.log10(wanted / ahead) if wanted > 0 and ahead > 0 else typical - 2 * STEER_RANGE
-        gain = last.gain + (needed - typical) / LOUDNESS_PER_DB
-        gain = max(last.gain - STEER_STEP, min(last.gain + STEER_STEP, gain))
-        return round(max(self.gain - STEER_RANGE, min(self.gain + STEER_RANGE, gain)), 2)
+        gain = _within(last.gain + (needed - typical) / LOUDNESS_PER_DB, last.gain, STEER_STEP)
+        return round(_within(gain, self.gain, STEER_RANGE), 2)
 
     def _first_gain(self) -> None:
         """A first render: the programme gain that brings the first segment, standing for the
