@@ -105,3 +105,43 @@ def test_damaged_parts_are_run_whole_and_split_again_next_time(own_cache: Path) 
     assert engine.synthesize("Still speaking.").seconds > 0.5
     piper_engine._cached_voice.cache_clear()
     assert _engine(in_parts=True)._load().in_parts  # split again
+
+
+def _convolution_ranks(decoder: str) -> set[int]:
+    """The ranks of the convolution weights in a decoder file (3: 1-D, 4: 2-D)."""
+    import onnx
+
+    model = onnx.load(decoder)
+    weights = {w.name: len(w.dims) for w in model.graph.initializer}
+    return {weights[n.input[1]] for n in model.graph.node if n.op_type in ("Conv", "ConvTranspose")}
+
+
+def test_the_decoder_runs_its_convolutions_in_two_dimensions(own_cache: Path) -> None:
+    voice = _engine(in_parts=True)._load()
+    assert _convolution_ranks(voice.parts.decoder) == {4}  # ONNX Runtime's faster path (as_2d)
+
+
+@pytest.mark.parametrize("fault", ["a weight 1 % off", "an operator ONNX Runtime does not know"])
+def test_a_rewrite_that_fails_the_probe_or_will_not_load_leaves_the_decoder_as_it_was(
+        own_cache: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    from onnx import helper, numpy_helper
+
+    rewrite = piper_parts.as_2d
+
+    def faulty(model: Any) -> Any:
+        flat = rewrite(model)
+        if fault.startswith("a weight"):
+            weight = next(w for w in flat.graph.initializer if w.name.endswith("/2d"))
+            weight.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(weight) * 1.01, weight.name))
+        else:
+            node = flat.graph.node[-1]
+            flat.graph.node.append(helper.make_node("NoSuchOperator", [node.output[0]], ["unused"]))
+        return flat
+
+    monkeypatch.setattr(piper_parts, "as_2d", faulty)
+    engine = _engine(in_parts=True)
+    voice = engine._load()
+    assert voice.in_parts and _convolution_ranks(voice.parts.decoder) == {3}
+    a = np.frombuffer(engine.synthesize(SENTENCE).pcm, "<i2").astype(int)
+    b = np.frombuffer(_engine(in_parts=False).synthesize(SENTENCE).pcm, "<i2").astype(int)
+    assert np.max(np.abs(a - b)) <= 1

@@ -43,8 +43,9 @@ TOLERANCE = 1e-5
 third of a 16-bit step. ONNX Runtime picks its kernels by input size, so a short chunk can round
 differently in the last bits of a float (1e-6 with 32-frame chunks); a chunk that misses some of
 the context its audio depends on differs by 1e-3 or more (overlap 8 for the bundled voice)."""
-FORMAT = 2
-"""Bump when the parts, or what ``parts.json`` holds, change (2: no longer the output's name)."""
+FORMAT = 3
+"""Bump when the parts, or what ``parts.json`` holds, change (2: no longer the output's name;
+3: the decoder's convolutions in two dimensions, :func:`as_2d`)."""
 
 
 def parts_dir() -> Path:
@@ -140,23 +141,80 @@ def _make(model: Path, folder: Path, phoneme_ids: list[int]) -> Parts | None:
     if sorted(i.name for i in decoder.graph.input) != sorted([latent, *constant]):
         return None  # the decoder needs more than the encoder's outputs: not this shape
     write_bytes(folder / "encoder.onnx", encoder.SerializeToString())
-    write_bytes(folder / "decoder.onnx", decoder.SerializeToString())
     parts = Parts("encoder.onnx", "decoder.onnx", latent, constant, 0, OVERLAP)
-    encoder_session, decoder_session = sessions(_in(folder, parts), threads=1)
+    encoder_session = session(folder / "encoder.onnx", threads=1)
     made = encoder_session.run(None, encoder_feeds(phoneme_ids, (0.0, 1.0, 0.0), 0 if "sid" in inputs else None))
     probe = dict(zip([latent, *constant], made, strict=True))
     frames = probe[latent].shape[2]
-    whole = decoder_session.run(None, probe)[0].squeeze()
+    whole = session(decoder.SerializeToString(), threads=1).run(None, probe)[0].squeeze()
     hop = whole.shape[-1] // frames
-    overlap = OVERLAP
-    while overlap <= MAX_OVERLAP:  # small chunks: many seams, each one must not show
-        if frames < 2 * (overlap + 32):
-            return None  # the probe is too short to tell
-        trial = replace(parts, hop=hop, overlap=overlap)
-        if float(np.max(np.abs(decode(decoder_session, trial, probe, chunk=32) - whole))) <= TOLERANCE:
-            return trial
-        overlap *= 2
+    if frames < 2 * (OVERLAP + 32):
+        return None  # the probe is too short to tell
+    flat = as_2d(decoder)
+    for candidate in (flat, decoder) if flat is not None else (decoder,):
+        write_bytes(folder / "decoder.onnx", candidate.SerializeToString())
+        try:
+            decoder_session = session(folder / "decoder.onnx", threads=1)
+        except Exception as exc:  # noqa: BLE001 - a rewrite ONNX Runtime will not load: the decoder as it was
+            log.debug("voice %s: its decoder in two dimensions does not load: %s", model, exc)
+            continue
+        overlap = OVERLAP
+        while overlap <= MAX_OVERLAP and frames >= 2 * (overlap + 32):  # small chunks: many seams
+            trial = replace(parts, hop=hop, overlap=overlap)
+            if float(np.max(np.abs(decode(decoder_session, trial, probe, chunk=32) - whole))) <= TOLERANCE:
+                return trial
+            overlap *= 2
+        log.debug("voice %s: its decoder%s fails the probe", model, " in two dimensions" if candidate is flat else "")
     return None
+
+
+def as_2d(model: Any) -> Any:
+    """The graph ``model`` with its one-dimensional convolutions run as two-dimensional ones
+    over a height of one: ONNX Runtime has a faster path for 2-D convolutions (its NCHWc kernels:
+    channels in blocks, no copy of each input window) that 1-D ones do not take. The bundled
+    voice's decoder runs 20 % faster so (its encoder 3 %: left as it is). Each convolution's
+    input gets a unit axis at 2 and its output loses it again (both free: ONNX Runtime only
+    relabels the tensor), its weight gets the axis, and its attributes a first dimension of one.
+
+    Written here, as no ONNX tool makes this rewrite. The probe in :func:`_make` checks the
+    result against the decoder as it was; ``None`` when there is nothing to rewrite."""
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    flat = onnx.ModelProto()
+    flat.CopyFrom(model)
+    graph = flat.graph
+    if next((o.version for o in flat.opset_import if o.domain in ("", "ai.onnx")), 0) < 13:
+        return None  # Unsqueeze and Squeeze took their axes as an attribute then
+    weights = {w.name: w for w in graph.initializer}
+    added = [numpy_helper.from_array(np.array([2], dtype=np.int64), "as_2d/axis")]
+    nodes = []
+    for node in graph.node:
+        weight = weights.get(node.input[1]) if node.op_type in ("Conv", "ConvTranspose") else None
+        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        if weight is None or len(weight.dims) != 3 or "output_shape" in attributes:
+            nodes.append(node)
+            continue
+        for key in ("kernel_shape", "strides", "dilations", "output_padding"):
+            if key in attributes:
+                attributes[key] = [0 if key == "output_padding" else 1, *attributes[key]]
+        if "pads" in attributes:
+            attributes["pads"] = [0, attributes["pads"][0], 0, attributes["pads"][1]]
+        added.append(numpy_helper.from_array(numpy_helper.to_array(weight)[:, :, None, :], f"{weight.name}/2d"))
+        source, made = f"{node.input[0]}/2d/{node.name}", f"{node.output[0]}/2d"
+        nodes += [helper.make_node("Unsqueeze", [node.input[0], "as_2d/axis"], [source]),
+                  helper.make_node(node.op_type, [source, f"{weight.name}/2d", *node.input[2:]], [made],
+                                   name=node.name, **attributes),
+                  helper.make_node("Squeeze", [made, "as_2d/axis"], [node.output[0]])]
+    if len(nodes) == len(graph.node):
+        return None
+    used = {name for node in nodes for name in node.input}
+    kept = [w for w in [*graph.initializer, *added] if w.name in used]  # ONNX Runtime warns of the rest
+    del graph.node[:], graph.initializer[:], graph.value_info[:]  # the shapes inside have changed
+    graph.node.extend(nodes)
+    graph.initializer.extend(kept)
+    return flat
 
 
 def encoder_feeds(ids: list[int], scales: tuple[float, float, float], speaker: int | None) -> dict[str, Any]:
@@ -172,18 +230,21 @@ def encoder_feeds(ids: list[int], scales: tuple[float, float, float], speaker: i
     return feeds
 
 
-def sessions(parts: Parts, threads: int) -> tuple[Any, Any]:
-    """ONNX Runtime sessions for the two parts (``threads`` intra-op threads each)."""
+def session(model: Path | str | bytes, threads: int) -> Any:
+    """An ONNX Runtime session for one part (a path, or the serialized graph)."""
     import onnxruntime
 
-    def session(path: str) -> Any:
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.enable_mem_pattern = False  # every run has its own shapes (see piper.py)
-        return onnxruntime.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.enable_mem_pattern = False  # every run has its own shapes (see piper.py)
+    source = model if isinstance(model, bytes) else str(model)
+    return onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
 
-    return session(parts.encoder), session(parts.decoder)
+
+def sessions(parts: Parts, threads: int) -> tuple[Any, Any]:
+    """ONNX Runtime sessions for the two parts (``threads`` intra-op threads each)."""
+    return session(parts.encoder, threads), session(parts.decoder, threads)
 
 
 def decode(decoder: Any, parts: Parts, latents: dict[str, Any], chunk: int = CHUNK_FRAMES) -> Any:
