@@ -86,7 +86,7 @@ def test_a_voice_of_another_shape_is_run_whole_and_not_tried_again(own_cache: Pa
     model = tmp_path / "other.onnx"
     onnx.save(helper.make_model(graph), str(model))
     assert piper_parts.split(model, "other", [1, 2, 3]) is None
-    assert json.loads((own_cache / f"other-{piper_parts.FORMAT}" / "parts.json").read_text()) is None
+    assert json.loads((piper_parts.parts_folder("other") / "parts.json").read_text()) is None
 
     def not_again(*args: Any) -> None:
         raise AssertionError("tried to split it again")
@@ -116,9 +116,24 @@ def _convolution_ranks(decoder: str) -> set[int]:
     return {weights[n.input[1]] for n in model.graph.node if n.op_type in ("Conv", "ConvTranspose")}
 
 
-def test_the_decoder_runs_its_convolutions_in_two_dimensions(own_cache: Path) -> None:
+def test_the_decoder_runs_its_convolutions_in_two_dimensions_and_the_encoder_is_kept_optimized(
+        own_cache: Path) -> None:
+    import onnx
+
+    older = own_cache / "0123-1"  # parts made by an earlier audioguide (or ONNX Runtime)
+    older.mkdir(parents=True)
     voice = _engine(in_parts=True)._load()
     assert _convolution_ranks(voice.parts.decoder) == {4}  # ONNX Runtime's faster path (as_2d)
+    encoder = onnx.load(voice.parts.encoder, load_external_data=False)
+    assert any(n.domain == "com.microsoft" for n in encoder.graph.node)  # its fused operators
+    assert older.is_dir()  # another voice's
+    digest = Path(voice.parts.encoder).parent.name.split("-")[0]
+    stale = own_cache / f"{digest}-1"
+    stale.mkdir()
+    piper_engine._cached_voice.cache_clear()
+    (Path(voice.parts.encoder).parent / "parts.json").unlink()  # split again: the stale parts go
+    _engine(in_parts=True)._load()
+    assert not stale.exists() and older.is_dir()
 
 
 @pytest.mark.parametrize("fault", ["a weight 1 % off", "an operator ONNX Runtime does not know"])
