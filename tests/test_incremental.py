@@ -94,6 +94,7 @@ def test_cache_command_and_prune(warm_project: Path) -> None:
     runner = cli_runner()
     result = runner.invoke(cli, ["-C", str(warm_project), "cache"])
     assert result.exit_code == 0 and "sentences" in result.stdout and "MB" in result.stdout
+    assert "Piper voices split in two" in result.stdout
     result = runner.invoke(cli, ["-C", str(warm_project), "cache", "--prune"])
     assert result.exit_code == 0 and "Pruned" in result.stdout
     assert not cache.path(stray).exists()

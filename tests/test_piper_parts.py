@@ -134,6 +134,8 @@ def test_the_decoder_runs_its_convolutions_in_two_dimensions_and_the_encoder_is_
     (Path(voice.parts.encoder).parent / "parts.json").unlink()  # split again: the stale parts go
     _engine(in_parts=True)._load()
     assert not stale.exists() and older.is_dir()
+    count, size = piper_parts.kept()  # as `audioguide cache` shows them
+    assert count == 2 and size > 50e6
 
 
 @pytest.mark.parametrize("fault", ["a weight 1 % off", "an operator ONNX Runtime does not know"])

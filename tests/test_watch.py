@@ -188,7 +188,7 @@ def test_contents_tell_a_real_change_from_the_same_bytes_saved_again(tmp_path: P
     assert contents.changed([gone]) == []
 
 
-def test_watched_paths_are_the_inputs_that_exist_without_repeats(tmp_path: Path) -> None:
+def test_watched_paths_are_the_inputs_that_exist_or_may_without_repeats(tmp_path: Path) -> None:
     (tmp_path / "audioguide.toml").write_text("")
     (tmp_path / "episodes").mkdir()
     inside = tmp_path / "episodes" / "x.md"
@@ -199,9 +199,10 @@ def test_watched_paths_are_the_inputs_that_exist_without_repeats(tmp_path: Path)
     article.write_text("# A")
     base = Config(root=tmp_path)
     config = replace(base, show=replace(base.show, image="cover.png"), audio=replace(base.audio, music="gone.mp3"))
-    paths = watched(config, [inside, article, tmp_path / "missing.md"])
+    paths = watched(config, [inside, article, tmp_path / "missing.md", tmp_path / "nowhere" / "x.md"])
+    # a file not there yet is watched for through its folder; one whose folder is missing is not
     assert paths == [(tmp_path / p).resolve() for p in ("audioguide.toml", "episodes", "elsewhere/article.md",
-                                                          "cover.png")]
+                                                          "missing.md", "cover.png", "gone.mp3")]
 
 
 def test_warm_up_loads_the_shows_voice_once_and_never_raises(project: Path) -> None:
@@ -230,3 +231,27 @@ def test_a_save_during_another_render_is_rendered_after_it(watching: Watching, t
     line = watching.wait_for(lambda line: line.startswith(("Rendered", "Error")))
     assert line.startswith("Rendered 1 episode, 0 failed"), line
     assert "steady professionalism" in _spoken(tone_project)
+
+
+def test_a_cover_named_later_is_watched_for_and_rendered_when_it_is_made(watching: Watching,
+                                                                          tone_project: Path) -> None:
+    from PIL import Image
+
+    watching.wait_for(lambda line: line.startswith("Watching"))
+    (tone_project / "art").mkdir()  # not watched: the project's folder is watched for its files only
+    toml = tone_project / "audioguide.toml"
+    _save(toml, toml.read_text("utf-8").replace("[show]", '[show]\nimage = "art/cover.png"', 1))
+    error = watching.wait_for(lambda line: line.startswith(("Error:", "Failed:")), stream="err")
+    assert "cover.png" in error, error  # not there yet: one line
+    # that render read the new setting: the watches are set again, the cover's folder among them
+    watching.wait_for(lambda line: line.startswith("Watching") and "art/cover.png" in line)
+    cover = tone_project / "art" / "cover.png"
+    Image.new("RGB", (1400, 1400), (200, 80, 40)).save(cover.with_name(".cover.png.saving"), "PNG")
+    cover.with_name(".cover.png.saving").replace(cover)
+    assert watching.wait_for(lambda line: line.startswith("Saved")) == "Saved art/cover.png"
+    rendered = watching.wait_for(lambda line: line.startswith("Rendered"))
+    assert "Rendered 1 episode, 0 failed" in rendered, rendered
+    newest = max((tone_project / "output").glob("cover.*"), key=lambda path: path.stat().st_mtime)
+    with Image.open(newest) as shown:
+        centre = shown.convert("RGB").getpixel((700, 700))
+    assert all(abs(a - b) <= 8 for a, b in zip(centre, (200, 80, 40), strict=True))  # the new cover

@@ -245,6 +245,7 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     one-sentence edit is heard about a second after saving; a save that changed nothing renders
     nothing. A save while another render of the project runs is rendered after it. An error is
     one line, and watching goes on. Ctrl-C stops."""
+    import contextlib
     import math
     import signal
 
@@ -259,23 +260,30 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     overrides = Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs, cluster="none",
                           any_language=any_language, max_duration=max_duration)
 
-    def one_pass() -> None:
+    def one_pass() -> Config | None:
+        """One render; the configuration it read (``None``: ``audioguide.toml`` could not be read).
+        An error (a broken ``audioguide.toml``, the one input given) is said, and watching goes on."""
+        config: Config | None = None
         try:
             config = ctx.config()
             report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
                 config, list(episodes), overrides, progress_factory=progress), quiet=ctx.quiet,
                 wait=math.inf)  # a save while another render runs is rendered after it
-        except AudioguideError as exc:  # a broken audioguide.toml, or the one input given: said, then watched
+        except AudioguideError as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
-            return
+            return config
         _report_render(report)
         warm_up(config, overrides)  # when the render had nothing to speak, the first edit would load it
+        return config
+
+    def paths(config: Config) -> list[Path]:
+        return watched(config, [p if p.is_absolute() else Path.cwd() / p for p in episodes])
 
     try:
         config = ctx.config()
     except AudioguideError:
         config = Config(root=ctx.root())  # the first pass says what is wrong with it
-    watcher = Watcher(watched(config, [p if p.is_absolute() else Path.cwd() / p for p in episodes]))
+    watcher = Watcher(paths(config))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C
     try:
         one_pass()
@@ -284,10 +292,18 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
             name = str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path)
             return name + ("/" if path.is_dir() else "")
 
-        for changed in watcher.saves(ready=lambda: click.echo(
-                f"Watching {', '.join(map(shown, watcher.paths))} (Ctrl-C stops)")):
-            click.echo(f"Saved {', '.join(map(shown, changed))}")
-            one_pass()
+        while True:
+            listed = ", ".join(map(shown, watcher.paths))
+            saves = watcher.saves(ready=lambda: click.echo(f"Watching {listed} (Ctrl-C stops)"))  # noqa: B023
+            with contextlib.closing(saves):  # closed: its watches are taken down
+                for changed in saves:
+                    click.echo(f"Saved {', '.join(map(shown, changed))}")
+                    used = one_pass()
+                    if used is not None and paths(used) != watcher.paths:
+                        watcher = watcher.watching(paths(used))
+                        break
+                else:
+                    return  # the system's watches ended
     except KeyboardInterrupt:
         click.echo("Stopped watching.")
         exit_now(0)  # at once: the loaded voice's threads are not torn down one by one
@@ -436,10 +452,11 @@ def unpublish(ctx: Context, slugs: tuple[str, ...]) -> None:
 @click.option("--prune", is_flag=True, help="Delete the entries no episode in episodes/ uses.")
 @pass_ctx
 def cache(ctx: Context, prune: bool) -> None:
-    """Show the sentence cache (entries, size) and the kept segments; --prune removes what no
-    episode uses."""
+    """Show the sentence cache (entries, size), the kept segments and the split Piper voices;
+    --prune removes the sentences and segments no episode uses."""
     from audioguide.layout import SEGMENTS
     from audioguide.render.usage import cache_usage
+    from audioguide.speech.engines import piper_parts
 
     config = ctx.config()
     usage = cache_usage(config, prune=prune)
@@ -447,6 +464,9 @@ def cache(ctx: Context, prune: bool) -> None:
                f"{usage.used} used by {usage.episodes} episode scripts")
     click.echo(f"{config.root / SEGMENTS}: {usage.segments} encoded segments kept for quick edits, "
                f"{usage.segment_bytes / 1e6:.1f} MB")
+    voices, size = piper_parts.kept()
+    click.echo(f"{piper_parts.parts_dir()}: {voices} Piper voices split in two for speed and memory, "
+               f"{size / 1e6:.1f} MB (for every project; made again when missing)")
     if prune:
         click.echo(f"Pruned {usage.pruned} unused sentences ({usage.pruned_bytes / 1e6:.1f} MB) and "
                    f"{usage.segments_pruned} segments no rendered episode uses.")

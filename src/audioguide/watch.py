@@ -7,9 +7,12 @@ the voice loaded, so an edit costs what it changes: the new sentences, the segme
 
 What is watched: ``episodes/`` (scripts, articles, artwork beside them), ``audioguide.toml``,
 the inputs given on the command line, and the show's cover image and intro music when they are
-files. Saves are noticed from the system's file events (``watchfiles``), grouped until the
-files have been quiet for :data:`QUIET_MS`. A save that changed no byte (an editor touching a
-file, a file written again as it was) starts nothing.
+files; a file that does not exist yet, in a folder that does, is watched for. After each render
+the list is made again (``audioguide.toml`` may name another cover, a folder may have been made
+where a file was awaited), and the watches are set again when it changed. Saves are noticed from
+the system's file events (``watchfiles``), grouped until the files have been quiet for
+:data:`QUIET_MS`. A save that changed no byte (an editor touching a file, a file written again
+as it was) starts nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import hashlib
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +39,8 @@ place; the next ones let a watcher notice that it should stop."""
 
 
 def watched(config: Config, inputs: Iterable[Path]) -> list[Path]:
-    """The files and folders whose saves start a render (those that exist)."""
+    """The files and folders whose saves start a render: those that exist, and those that do not
+    yet but whose folder does (watched through it, so that making them is a save too)."""
     candidates = [config.root / CONFIG_NAME, config.episodes_dir, *inputs]
     for setting in (config.show.image, config.audio.music):
         if setting.strip() and setting.strip().lower() != "none":
@@ -44,7 +48,7 @@ def watched(config: Config, inputs: Iterable[Path]) -> list[Path]:
     seen: dict[Path, None] = {}
     for path in candidates:
         path = path.resolve()
-        if path.exists() and not any(path.is_relative_to(p) for p in seen if p.is_dir()):
+        if (path.exists() or path.parent.is_dir()) and not any(path.is_relative_to(p) for p in seen if p.is_dir()):
             seen[path] = None
     return list(seen)
 
@@ -97,7 +101,16 @@ class Watcher:
     def __post_init__(self) -> None:
         self.contents = Contents.of(self.paths)
 
-    def saves(self, *, ready: Callable[[], None]) -> Iterator[list[Path]]:
+    def watching(self, paths: list[Path]) -> Watcher:
+        """A watcher of ``paths`` (after a render that changed what is watched: a new setting in
+        ``audioguide.toml``, a folder made where a file was awaited) that remembers what this
+        one saw, so that a file both watch, saved meanwhile, is still rendered."""
+        moved = Watcher(paths)
+        moved.contents.digests.update({path: digest for path, digest in self.contents.digests.items()
+                                       if path in moved.contents.digests})
+        return moved
+
+    def saves(self, *, ready: Callable[[], None]) -> Generator[list[Path], None, None]:
         """The watched files whose content changed, one group of saves at a time, until Ctrl-C
         (``KeyboardInterrupt``). ``ready()`` is called once the system's watches are in place:
         no save after it is missed.

@@ -110,6 +110,12 @@ def split(model: Path, digest: str, phoneme_ids: list[int]) -> Parts | None:
     return None if parts is None else _in(folder, parts)
 
 
+def kept() -> tuple[int, int]:
+    """How many split voices are kept in :func:`parts_dir`, and their bytes (``audioguide cache``)."""
+    folders = [f for f in parts_dir().glob("*") if f.is_dir()]
+    return len(folders), sum(f.stat().st_size for folder in folders for f in folder.iterdir() if f.is_file())
+
+
 def parts_folder(digest: str) -> Path:
     """Where the parts of the voice whose content digest is ``digest`` are kept: one folder per
     :data:`FORMAT` and ONNX Runtime version (the encoder is kept as that version optimized it)."""
@@ -225,10 +231,10 @@ def as_2d(model: Any) -> Any:
     if len(nodes) == len(graph.node):
         return None
     used = {name for node in nodes for name in node.input}
-    kept = [w for w in [*graph.initializer, *added] if w.name in used]  # ONNX Runtime warns of the rest
+    needed = [w for w in [*graph.initializer, *added] if w.name in used]  # ONNX Runtime warns of the rest
     del graph.node[:], graph.initializer[:], graph.value_info[:]  # the shapes inside have changed
     graph.node.extend(nodes)
-    graph.initializer.extend(kept)
+    graph.initializer.extend(needed)
     return flat
 
 
