@@ -245,7 +245,6 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     one-sentence edit is heard about a second after saving; a save that changed nothing renders
     nothing. A save while another render of the project runs is rendered after it. An error is
     one line, and watching goes on. Ctrl-C stops."""
-    import contextlib
     import math
     import signal
 
@@ -255,7 +254,7 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     from audioguide.render.inputs import Overrides
     from audioguide.settings import Config
     from audioguide.terminal import exit_now, run_rendering
-    from audioguide.watch import Watcher, watched
+    from audioguide.watch import Watcher, render_on_saves, watched
 
     overrides = Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs, cluster="none",
                           any_language=any_language, max_duration=max_duration)
@@ -276,34 +275,16 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
         warm_up(config, overrides)  # when the render had nothing to speak, the first edit would load it
         return config
 
-    def paths(config: Config) -> list[Path]:
-        return watched(config, [p if p.is_absolute() else Path.cwd() / p for p in episodes])
-
+    inputs = [p if p.is_absolute() else Path.cwd() / p for p in episodes]
     try:
         config = ctx.config()
     except AudioguideError:
         config = Config(root=ctx.root())  # the first pass says what is wrong with it
-    watcher = Watcher(paths(config))
+    watcher = Watcher(watched(config, inputs))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C
     try:
         one_pass()
-
-        def shown(path: Path) -> str:
-            name = str(path.relative_to(config.root)) if path.is_relative_to(config.root) else str(path)
-            return name + ("/" if path.is_dir() else "")
-
-        while True:
-            listed = ", ".join(map(shown, watcher.paths))
-            saves = watcher.saves(ready=lambda: click.echo(f"Watching {listed} (Ctrl-C stops)"))  # noqa: B023
-            with contextlib.closing(saves):  # closed: its watches are taken down
-                for changed in saves:
-                    click.echo(f"Saved {', '.join(map(shown, changed))}")
-                    used = one_pass()
-                    if used is not None and paths(used) != watcher.paths:
-                        watcher = watcher.watching(paths(used))
-                        break
-                else:
-                    return  # the system's watches ended
+        render_on_saves(watcher, one_pass, inputs, config.root, click.echo)
     except KeyboardInterrupt:
         click.echo("Stopped watching.")
         exit_now(0)  # at once: the loaded voice's threads are not torn down one by one

@@ -17,6 +17,7 @@ as it was) starts nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import queue
@@ -153,6 +154,32 @@ class Watcher:
                     log.debug("saved as they were, so nothing to render: %s", ", ".join(sorted(map(str, heard))))
         finally:
             stop.set()
+
+
+def render_on_saves(watcher: Watcher, render: Callable[[], Config | None], inputs: list[Path], root: Path,
+                    say: Callable[[str], None]) -> None:
+    """Call ``render`` after each group of saves that ``watcher`` hears, saying what it watches
+    and what was saved (paths shown from ``root``), until Ctrl-C (``KeyboardInterrupt``) or the
+    end of the system's watches. ``render`` gives the configuration it read; when that, with
+    ``inputs``, makes another list of :func:`watched` paths, the watches are set again on it."""
+
+    def shown(path: Path) -> str:
+        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        return name + ("/" if path.is_dir() else "")
+
+    while True:
+        listed = ", ".join(map(shown, watcher.paths))
+        saves = watcher.saves(ready=lambda: say(f"Watching {listed} (Ctrl-C stops)"))  # noqa: B023
+        with contextlib.closing(saves):  # closed: its watches are taken down
+            for changed in saves:
+                say(f"Saved {', '.join(map(shown, changed))}")
+                used = render()
+                now = watched(used, inputs) if used is not None else watcher.paths
+                if now != watcher.paths:
+                    watcher = watcher.watching(now)
+                    break
+            else:
+                return  # the system's watches ended
 
 
 def _listen(number: int, paths: list[Path], recursive: bool, wanted: Callable[[Path], bool],

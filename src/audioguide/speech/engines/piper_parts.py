@@ -163,7 +163,12 @@ def _make(model: Path, folder: Path, phoneme_ids: list[int]) -> Parts | None:
         return None  # the decoder needs more than the encoder's outputs: not this shape
     folder.mkdir(parents=True, exist_ok=True)
     parts = Parts("encoder.onnx", "decoder.onnx", latent, constant, 0, OVERLAP)
-    encoder_session = session(encoder.SerializeToString(), threads=1, optimized=folder / "encoder.onnx")
+    optimized = folder / f".encoder-{os.getpid()}.onnx"  # another process may be splitting it too
+    try:
+        encoder_session = session(encoder.SerializeToString(), threads=1, optimized=optimized)
+        optimized.replace(folder / "encoder.onnx")
+    finally:
+        optimized.unlink(missing_ok=True)
     made = encoder_session.run(None, encoder_feeds(phoneme_ids, (0.0, 1.0, 0.0), 0 if "sid" in inputs else None))
     probe = dict(zip([latent, *constant], made, strict=True))
     frames = probe[latent].shape[2]
