@@ -186,6 +186,10 @@ def test_contents_tell_a_real_change_from_the_same_bytes_saved_again(tmp_path: P
     assert contents.changed([a, b, new]) == []  # remembered
     gone = folder / ".a.md.swp"  # an editor's temporary file, made and removed between two looks
     assert contents.changed([gone]) == []
+    awaited = tmp_path / "articles"  # watched for as a file, then made as a folder
+    assert contents.changed([awaited]) == []
+    awaited.mkdir()
+    assert contents.changed([awaited]) == [awaited]
 
 
 def test_watched_paths_are_the_inputs_that_exist_or_may_without_repeats(tmp_path: Path) -> None:

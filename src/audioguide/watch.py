@@ -55,6 +55,8 @@ def watched(config: Config, inputs: Iterable[Path]) -> list[Path]:
 
 
 def _digest(path: Path) -> str | None:
+    if path.is_dir():  # a folder made where a file was awaited: a change, after which it is watched
+        return "folder"
     try:
         return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except OSError:  # gone, a folder, or not readable: compared as such
