@@ -231,8 +231,7 @@ class LoadedVoice:
 @functools.lru_cache(maxsize=4)
 def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: bool = True) -> LoadedVoice:
     try:
-        import onnxruntime
-        from piper import PiperVoice
+        from piper import PiperVoice  # with onnxruntime, which it imports
         from piper.config import PiperConfig
         from piper.phonemize_espeak import ESPEAK_DATA_DIR
     except ImportError as exc:
@@ -255,16 +254,7 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: b
             except Exception as exc:  # noqa: BLE001 - a damaged part: run the voice whole
                 log.warning("could not load %s in two parts (%s): running it whole", model_path.name, exc)
                 piper_parts.forget(parts)
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    # A memory pattern is planned per input shape, and every sentence has its own length: the
-    # patterns' large blocks fragmented the arena, which grew from 370 to 620 MB over 390
-    # sentences of about 100 characters; without them it stayed under 390 MB (the same samples,
-    # and no slower in side-by-side runs)
-    options.enable_mem_pattern = False
-    return LoadedVoice(piper_voice(onnxruntime.InferenceSession(str(model_path), sess_options=options,
-                                                                providers=["CPUExecutionProvider"])))
+    return LoadedVoice(piper_voice(piper_parts.session(model_path, threads)))  # the whole graph
 
 
 def _loaded_voice(model_path: Path, voice_config: str, threads: int, in_parts: bool = True) -> LoadedVoice:
