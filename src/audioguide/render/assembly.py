@@ -55,11 +55,17 @@ from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
 
 log = logging.getLogger(__name__)
 
-SEGMENT_SECONDS = 30.0
+SEGMENT_SECONDS = 20.0
 """Speech per segment, about: long enough that a segment's fixed costs (two ffmpeg runs, about
 0.05 s) stay small next to speaking it, short enough that the first one is mastered while the
-rest is spoken and that an edit re-masters little. Measured on the sample (CPU seconds, cold
-render / one-sentence edit): 60 s segments 13.9 / 2.16, 30 s 14.1 / 1.57, 20 s 14.4 / 1.52."""
+rest is spoken and that an edit re-masters little (encoding takes about 0.01 s a second of audio,
+Opus the longest branch). Measured with ``scripts/bench --only-sample``, one run each (cold render
+/ the bench's edit, whole process / the same edit under ``watch`` / four more edits there):
+30 s segments 7.2 / 2.1 / 1.56 / 0.84-0.95 s, 20 s 7.3-7.4 / 1.2 / 0.70-0.74 / 0.59-0.71 s,
+15 s 7.2 / 1.4 / 0.79 / 0.55-0.65 s; the 34-minute new text 65 s at 30 and 20 alike. Random
+one-sentence edits of the sample repeated five times made 52 s of audio again on average at
+30 s, 37 s at 20, 32 s at 15 (1.4 segments). Each cut adds up to one MP3 frame (26 ms) of
+silence in a pause."""
 GAIN_TOLERANCE = 0.25
 """dB (and LU). A programme gain within this of the previous render's is kept, so unchanged
 segments are reused: loudness then stays within ±0.25 LU of the target (the limit is ±0.5), and
@@ -133,14 +139,15 @@ def segment_plan(utterances: Sequence[Utterance], seconds: float = SEGMENT_SECON
     (:func:`_content_cut`) once the segment holds a third of ``seconds``, and at the latest at
     twice ``seconds``. Cuts depend on the text near them, not on everything before: an edit
     moves at most the cuts around it, so the other segments are reused (simulated on the sample
-    repeated five times, 400 random sentence edits: 1.3 segments made again on average, 43 s
-    of audio; requiring ``seconds`` before a text cut, 46 s, in longer segments).
+    repeated five times, 400 random sentence edits: 1.4 segments made again on average, 37 s of
+    audio at 20 s segments; an earlier simulation at 30 s found that requiring ``seconds``
+    before a text cut made longer segments, and edits dearer).
 
     >>> from audioguide.models import Utterance
     >>> sections = (0, 0, 0, 0, 0, 1, 1, 2)
     >>> plan = [Utterance(s, f"Sentence {i}. " + "x" * 290, 0.5) for i, s in enumerate(sections)]
-    >>> segment_plan(plan)  # 20 s a sentence: sections 1 and 2 start segments, 0 is cut twice
-    [(0, 1), (1, 4), (4, 5), (5, 7), (7, 8)]
+    >>> segment_plan(plan)  # 20 s a sentence: sections 1 and 2 start segments, 0 is cut three times
+    [(0, 1), (1, 3), (3, 4), (4, 5), (5, 7), (7, 8)]
     """
     cuts: list[tuple[int, int]] = []
     start, estimate = 0, 0.0
