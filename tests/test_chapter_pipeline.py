@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from audioguide.audio import master
+from audioguide.audio import master, segments
 from audioguide.audio.loudness import Measured
 from audioguide.audio.mix import RATE
 from audioguide.cli import cli
 from audioguide.layout import SEGMENTS
 from audioguide.models import Utterance
-from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly, Made
+from audioguide.render import assembly
+from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly
+from audioguide.render.kept import Made
 from tests.clirunner import cli_runner
 from tests.conftest import copy_tone_project, decode
 
@@ -147,6 +151,62 @@ def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> 
     mp3 = walk / "output" / "episodes" / "walk.mp3"
     assert abs(len(decode(mp3)) - float(after["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]
     _run(walk, "check")
+
+
+def test_an_edit_encodes_the_segments_it_makes_side_by_side(walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two sentences changed in two chapters: their segments are mixed into memory and encoded at
+    # once (each encoding waits at a barrier until the other has started: made one after the
+    # other, the first would wait there until the barrier gave up, and the render would fail)
+    path = walk / "episodes" / "walk.md"
+    text = path.read_text("utf-8")
+    for heading in ("the harbour", "the bridge"):
+        old = f"This is sentence 3 of the {heading}."
+        assert old in text
+        text = text.replace(old, f"This is the third sentence of the {heading}.")
+    path.write_text(text, "utf-8")
+    both = threading.Barrier(2, timeout=120)
+    inputs: list[object] = []
+    encode = segments.encode
+
+    def side_by_side(pcm: Path | bytes, *args: Any, **kwargs: Any) -> Any:
+        inputs.append(pcm)
+        if len(inputs) <= 2:
+            both.wait()
+        return encode(pcm, *args, **kwargs)
+
+    monkeypatch.setattr(segments, "encode", side_by_side)
+    before = _record(walk)
+    _run(walk, "render")
+    after = _record(walk)
+    assert len(inputs) >= 2 and all(isinstance(pcm, bytes) for pcm in inputs)  # no raw mix on disk
+    assert len([key for key in after["segments"] if key not in before["segments"]]) == len(inputs)  # type: ignore[operator, union-attr]
+    mp3 = walk / "output" / "episodes" / "walk.mp3"
+    assert abs(len(decode(mp3)) - float(after["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]
+    _run(walk, "check")
+
+
+def test_a_segment_mixed_into_a_file_sounds_as_one_mixed_into_memory(
+        tone_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a segment too long for memory (a chapter with no pause to cut in) goes through a file
+    # instead: the same episode, byte for byte
+    piped = copy_tone_project(tmp_path / "piped")
+    for root in (tone_project, piped):
+        (root / "episodes" / "second-interview.md").unlink()
+        _script(root)
+    _run(piped, "render")
+    monkeypatch.setattr(assembly, "IN_MEMORY_SECONDS", 0.0)
+    inputs: list[object] = []
+    encode = segments.encode
+
+    def recorded(pcm: Path | bytes, *args: Any, **kwargs: Any) -> Any:
+        inputs.append(pcm)
+        return encode(pcm, *args, **kwargs)
+
+    monkeypatch.setattr(segments, "encode", recorded)
+    _run(tone_project, "render")
+    assert inputs and all(isinstance(pcm, Path) for pcm in inputs)
+    mp3 = Path("output", "episodes", "walk.mp3")
+    assert (tone_project / mp3).read_bytes() == (piped / mp3).read_bytes()
 
 
 def test_prune_removes_segments_no_episode_uses(walk: Path) -> None:

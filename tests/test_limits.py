@@ -214,7 +214,7 @@ def test_the_rate_setting_scales_the_estimate(tone_project: Path) -> None:
 
 
 def test_the_disk_estimate_counts_one_segment_of_raw_audio_and_the_output() -> None:
-    from audioguide.render.assembly import MAX_SEGMENT_SECONDS
+    from audioguide.render.cuts import MAX_SEGMENT_SECONDS
 
     temporary, output = disk_needed(600, "128k", guide=False)
     assert temporary == 88_200 * MAX_SEGMENT_SECONDS + 16_000 * 600  # a segment's mix, the segments

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from audioguide import ffmpeg
 from audioguide.errors import InputError
@@ -147,10 +147,9 @@ def _ducked(intro: bytes, speech_at: float) -> Any:
 
 @dataclass(frozen=True)
 class Part:
-    """One segment of a timeline: its raw PCM file and what it holds, in seconds from the
-    start of the whole timeline."""
+    """One segment of a timeline: what it holds, in seconds from the start of the whole
+    timeline."""
 
-    path: Path
     samples: int
     offset: int
     """Samples before it in the whole timeline."""
@@ -162,7 +161,7 @@ class Part:
 class Timeline:
     """Lays the sentences out with their pauses, the music around them, one segment at a time.
 
-    Each segment is streamed into its own file as it is made: only the opening seconds (where
+    Each segment is streamed into its own file (or buffer) as it is made: only the opening seconds (where
     the intro music is overlaid with pydub) and the closing seconds (the outro) are held in
     memory, so memory does not grow with the episode's length. A segment that is not the last
     is filled with silence to ``align`` samples (a whole number of MP3 frames), so it can be
@@ -190,38 +189,37 @@ class Timeline:
         self._place(cues, section_starts, self.pos / RATE)
         self.pos += samples
 
-    def segment(self, utterances: list[Utterance], audios: Iterable[Audio], dest: Path, *,
+    def segment(self, utterances: list[Utterance], audios: Iterable[Audio], out: BinaryIO, *,
                 last: bool) -> Part:
-        """Lay out ``utterances`` into the file ``dest``; the last segment gets the outro."""
+        """Lay out ``utterances`` into the binary stream ``out``; the last segment gets the outro."""
         offset = self.pos - (sum(len(b) for b in self._head) // 2 if self._head is not None else 0)
         first_cue = len(self.cues)
         sections_before = set(self.section_starts)
         speech_end = self.pos
-        with dest.open("wb") as out:
-            for utterance, audio in zip(utterances, audios, strict=True):
-                pcm = to_rate(audio)
-                if utterance.text:
-                    first, final = audible_span(pcm)
-                    start = (self.pos + first) / RATE
-                    self.section_starts.setdefault(utterance.section, start)
-                    self.cues.append(Cue(utterance.caption, start, (self.pos + final) / RATE, utterance.text))
-                self._emit(out, pcm)
-                self.pos += len(pcm) // 2
-                speech_end = self.pos
-                pause = int(round(utterance.pause_after * RATE))
-                if pause:
-                    self._emit(out, bytes(2 * pause))
-                self.pos += pause
-            if self._head is not None and (not last or self.cues):
-                self._flush_head(out)
-            if last:
-                if not self.cues:
-                    raise InputError("the script has nothing to say", fix="Add some text under its headings")
-                self._outro(out, offset, speech_end)
-            else:
-                fill = -(self.pos - offset) % self.align
-                out.write(bytes(2 * fill))
-                self.pos += fill
+        for utterance, audio in zip(utterances, audios, strict=True):
+            pcm = to_rate(audio)
+            if utterance.text:
+                first, final = audible_span(pcm)
+                start = (self.pos + first) / RATE
+                self.section_starts.setdefault(utterance.section, start)
+                self.cues.append(Cue(utterance.caption, start, (self.pos + final) / RATE, utterance.text))
+            self._emit(out, pcm)
+            self.pos += len(pcm) // 2
+            speech_end = self.pos
+            pause = int(round(utterance.pause_after * RATE))
+            if pause:
+                self._emit(out, bytes(2 * pause))
+            self.pos += pause
+        if self._head is not None and (not last or self.cues):
+            self._flush_head(out)
+        if last:
+            if not self.cues:
+                raise InputError("the script has nothing to say", fix="Add some text under its headings")
+            self._outro(out, offset, speech_end)
+        else:
+            fill = -(self.pos - offset) % self.align
+            out.write(bytes(2 * fill))
+            self.pos += fill
         at = offset / RATE
         cues = tuple(Cue(c.text, c.start - at, c.end - at, c.spoken) for c in self.cues[first_cue:])
         starts = tuple((k, v - at) for k, v in self.section_starts.items() if k not in sections_before)
@@ -231,7 +229,7 @@ class Timeline:
         for k, _ in starts:
             del self.section_starts[k]
         self._place(cues, starts, at)
-        return Part(dest, self.pos - offset, offset, cues, starts)
+        return Part(self.pos - offset, offset, cues, starts)
 
     def _place(self, cues: tuple[Cue, ...], starts: tuple[tuple[int, float], ...], at: float) -> None:
         self.cues += [Cue(c.text, c.start + at, c.end + at, c.spoken) for c in cues]
@@ -294,5 +292,6 @@ def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
     """Lay the sentences out on one timeline with their pauses, and the music around them, into
     the raw PCM file ``dest`` (see :class:`Timeline`)."""
     timeline = Timeline(bed)
-    timeline.segment(utterances, audios, dest, last=True)
+    with dest.open("wb") as out:
+        timeline.segment(utterances, audios, out, last=True)
     return Mix(dest, timeline.chapters(chapter_titles), tuple(timeline.cues))

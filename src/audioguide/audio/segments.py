@@ -117,23 +117,26 @@ class Segment:
     """The Info frame ffmpeg wrote for it alone: the template for the joined file's."""
 
 
-def encode(pcm: Path, dest: Path, *, bitrate: str, chain: str | None = None, measure: bool = False,
+def encode(pcm: Path | bytes, dest: Path, *, bitrate: str, chain: str | None = None, measure: bool = False,
            opus_bitrate: str | None = None) -> tuple[Segment, Measured | None, opus.OpusSegment | None]:
-    """Encode raw mono 16-bit PCM at 44.1 kHz (``pcm``, through the ffmpeg filter ``chain`` when
-    given) into the frames at ``dest``; with ``measure``, also the loudness of the encoded audio
-    as a listener's decoder gives it back. With ``opus_bitrate``, the same ffmpeg run also
-    encodes it to Opus, beside ``dest`` (:mod:`audioguide.audio.opus`)."""
+    """Encode raw mono 16-bit PCM at 44.1 kHz (``pcm``: a file, or the samples themselves, given
+    to ffmpeg through a pipe; through the ffmpeg filter ``chain`` when given) into the frames at
+    ``dest``; with ``measure``, also the loudness of the encoded audio as a listener's decoder
+    gives it back. With ``opus_bitrate``, the same ffmpeg run also encodes it to Opus, beside
+    ``dest`` (:mod:`audioguide.audio.opus`)."""
     mp3 = ["-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3",
            "-y", str(dest)]
     opus_dest = dest.with_suffix(OPUS)
+    source, piped = ("pipe:0", pcm) if isinstance(pcm, bytes) else (str(pcm), None)
     if opus_bitrate is None:
-        ffmpeg.run([*ffmpeg_pcm(), "-i", str(pcm), *(["-af", chain] if chain else []), *mp3],
-                   what="MP3 encoding")
+        ffmpeg.run([*ffmpeg_pcm(), "-i", source, *(["-af", chain] if chain else []), *mp3],
+                   input=piped, what="MP3 encoding")
     else:
-        ffmpeg.run([*ffmpeg_pcm(), "-i", str(pcm),
-                    "-filter_complex", opus.split_graph(chain, pcm.stat().st_size // 2),
+        samples = (len(pcm) if isinstance(pcm, bytes) else pcm.stat().st_size) // 2
+        ffmpeg.run([*ffmpeg_pcm(), "-i", source,
+                    "-filter_complex", opus.split_graph(chain, samples),
                     "-map", "[mp3]", *mp3, "-map", "[opus]", *opus.encoder_args(opus_bitrate), "-y",
-                    str(opus_dest)], what="MP3 and Opus encoding")
+                    str(opus_dest)], input=piped, what="MP3 and Opus encoding")
     measured = loudness.measure(["-i", str(dest)], what=f"the encoded {dest.name}") if measure else None
     encoded = dest.read_bytes()  # the Info frame is filled in at the end: a file, not a pipe
     sizes = frame_sizes(encoded)

@@ -1,10 +1,11 @@
 """An episode's sound made one segment at a time: the chapter pipeline.
 
-An episode is cut into segments of whole chapters (about :data:`SEGMENT_SECONDS` of speech each,
-cut inside the pauses between chapters). Each segment is mixed, mastered and encoded as soon as
-its sentences are in the cache, while the next one is being spoken; the episode is the segments
+An episode is cut into segments of whole chapters, or parts of long ones, in their pauses
+(:mod:`audioguide.render.cuts`). Each segment is mixed, mastered and encoded as soon as its
+sentences are in the cache, while the next one is being spoken; the episode is the segments
 joined without a gap (:mod:`audioguide.audio.segments`). Nothing the size of the episode is ever
-held in memory or on disk besides the encoded segments: one segment's raw mix at a time.
+held in memory or on disk besides the encoded segments: a segment is mixed into memory and piped
+to ffmpeg (:data:`IN_MEMORY_SECONDS`), and at most :data:`IN_FLIGHT` are encoded at once.
 
 **Loudness.** A first render sets the gain from the first segment, its speech weighted by how
 much longer the episode's speech is than the segment's (:meth:`Assembly._as_programme`). Each
@@ -35,37 +36,27 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
+import io
 import logging
 import math
-import os
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from audioguide import faults, stamps
 from audioguide.audio import loudness, master, mix, opus, segments
-from audioguide.audio.loudness import Measured
 from audioguide.errors import BuildError
-from audioguide.layout import OPUS
 from audioguide.models import Audio, Chapter, Cue, Loudness, Utterance
+from audioguide.render import cuts
+from audioguide.render import kept as kept_segments
+from audioguide.render.kept import Made
 
 log = logging.getLogger(__name__)
 
-SEGMENT_SECONDS = 20.0
-"""Speech per segment, about: long enough that a segment's fixed costs (two ffmpeg runs, about
-0.05 s) stay small next to speaking it, short enough that the first one is mastered while the
-rest is spoken and that an edit re-masters little (encoding takes about 0.01 s a second of audio,
-Opus the longest branch). Measured with ``scripts/bench --only-sample``, one run each (cold render
-/ the bench's edit, whole process / the same edit under ``watch`` / four more edits there):
-30 s segments 7.2 / 2.1 / 1.56 / 0.84-0.95 s, 20 s 7.3-7.4 / 1.2 / 0.70-0.74 / 0.59-0.71 s,
-15 s 7.2 / 1.4 / 0.79 / 0.55-0.65 s; the 34-minute new text 65 s at 30 and 20 alike. Random
-one-sentence edits of the sample repeated five times made 52 s of audio again on average at
-30 s, 37 s at 20, 32 s at 15 (1.4 segments). Each cut adds up to one MP3 frame (26 ms) of
-silence in a pause."""
 GAIN_TOLERANCE = 0.25
 """dB (and LU). A programme gain within this of the previous render's is kept, so unchanged
 segments are reused: loudness then stays within ±0.25 LU of the target (the limit is ±0.5), and
@@ -92,12 +83,16 @@ so a reused segment places its cues exactly where making it again would; 3: its 
 beside it; 4: its chapters counted from its own first)."""
 
 
-MAX_SEGMENT_SECONDS = 2 * SEGMENT_SECONDS
-"""A chapter longer than this is cut between sentences too (after a pause of at least
-:data:`CUT_PAUSE`), so a segment's raw mix stays small however long a chapter is."""
-CUT_PAUSE = 0.25
-"""Seconds of silence a cut inside a chapter needs after the sentence before it: more than the
-two MP3 frames a join reaches back."""
+IN_FLIGHT = 2
+"""Segments encoded at once, each by its own ffmpeg (one core each: its filters and the two
+encoders run in threads of their own, the Opus branch the longest). Once a segment's gain no longer
+depends on the one before's measurement (every render but a first one, and the programme mastered
+again at one gain), the next one is mixed and encoded while it is: an edit that makes two segments
+again takes about the time of one, on two cores."""
+IN_MEMORY_SECONDS = 4 * cuts.MAX_SEGMENT_SECONDS
+"""A segment whose speech is estimated at most this long is mixed into memory and piped to ffmpeg
+(14 MB of raw audio at most, and no file); a longer one (a chapter without pauses to cut in) is
+mixed into a file in the work folder, once the segments in flight are done, and encoded alone."""
 
 
 def _give_back_memory() -> None:
@@ -124,63 +119,18 @@ def _within(value: float, centre: float, reach: float) -> float:
     return max(centre - reach, min(centre + reach, value))
 
 
-def _content_cut(previous: str, text: str) -> bool:
-    """One sentence in four, chosen by its text and the one before it: where a long section may
-    be cut (both, so that a repeated sentence is not a candidate everywhere or nowhere)."""
-    return hashlib.blake2b(f"{previous}\n{text}".encode(), digest_size=1).digest()[0] % 4 == 0
-
-
-def segment_plan(utterances: Sequence[Utterance], seconds: float = SEGMENT_SECONDS) -> list[tuple[int, int]]:
-    """Where to cut: ``(start, end)`` index ranges (speech estimated from the text: 15 characters
-    a second, plus the pauses).
-
-    A cut falls where a section starts, once the segment holds half of ``seconds``; inside a
-    long section, after a pause of at least :data:`CUT_PAUSE`, before a sentence its text picks
-    (:func:`_content_cut`) once the segment holds a third of ``seconds``, and at the latest at
-    twice ``seconds``. Cuts depend on the text near them, not on everything before: an edit
-    moves at most the cuts around it, so the other segments are reused (simulated on the sample
-    repeated five times, 400 random sentence edits: 1.4 segments made again on average, 37 s of
-    audio at 20 s segments; an earlier simulation at 30 s found that requiring ``seconds``
-    before a text cut made longer segments, and edits dearer).
-
-    >>> from audioguide.models import Utterance
-    >>> sections = (0, 0, 0, 0, 0, 1, 1, 2)
-    >>> plan = [Utterance(s, f"Sentence {i}. " + "x" * 290, 0.5) for i, s in enumerate(sections)]
-    >>> segment_plan(plan)  # 20 s a sentence: sections 1 and 2 start segments, 0 is cut three times
-    [(0, 1), (1, 3), (3, 4), (4, 5), (5, 7), (7, 8)]
-    """
-    cuts: list[tuple[int, int]] = []
-    start, estimate = 0, 0.0
-    for i, u in enumerate(utterances):
-        if i > start:
-            previous = utterances[i - 1]
-            quiet = previous.pause_after >= CUT_PAUSE
-            if (u.section != previous.section and estimate >= seconds / 2) or (quiet and (
-                    estimate >= 2 * seconds
-                    or (estimate >= seconds / 3 and _content_cut(previous.text, u.text)))):
-                cuts.append((start, i))
-                start, estimate = i, 0.0
-        estimate += len(u.text) / 15 + u.pause_after
-    cuts.append((start, len(utterances)))
-    return cuts
+def _result(made: Made | InFlight) -> Made:
+    """The segment ``made``, once encoded."""
+    return made.made.result() if isinstance(made, InFlight) else made
 
 
 @dataclass(frozen=True)
-class Made:
-    """One encoded segment, as kept in the segment store."""
+class InFlight:
+    """A segment being encoded (by :data:`IN_FLIGHT` threads): its key, and its gain."""
 
+    made: Future[Made]
     key: str
-    segment: segments.Segment
-    measured: Measured
-    cues: tuple[Cue, ...]
-    section_starts: tuple[tuple[int, float], ...]
-    """(section, time of its first word) for the sections that start in it, the section counted
-    from the segment's first (so the segment is the same wherever its chapters fall in the
-    script: a chapter added or removed before it does not make it again)."""
     gain: float
-    limit: float
-    opus: opus.OpusSegment | None = None
-    """Its Opus encoding (made in the same ffmpeg run), when the episode has an Opus alternate."""
 
 
 @dataclass(frozen=True)
@@ -230,15 +180,18 @@ class Assembly:
     threshold: float | None = None
     """The compressor's threshold (dB, before the gain): the previous render's, else set by the
     first segment (its loudness plus :data:`~audioguide.audio.master.COMPRESSOR_ABOVE`)."""
-    made: list[Made] = field(default_factory=list)
+    made: list[Made | InFlight] = field(default_factory=list)
+    """Each segment added so far: made, or still being encoded."""
     plan: list[tuple[int, int]] = field(default_factory=list)
     opus_bitrate: str | None = None
     """Also encode every segment to Opus at this bitrate (``None``: MP3 only)."""
     previous_gains: tuple[float, ...] = ()
     """Each segment's gain in the previous render (empty for a first render)."""
 
+    _encoders: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+
     def __post_init__(self) -> None:
-        self.plan = self.plan or segment_plan(self.utterances)
+        self.plan = self.plan or cuts.segment_plan(self.utterances)
         self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
         self._music = (hashlib.blake2b(self.bed.intro).hexdigest(), self.bed.lead,
                        hashlib.blake2b(self.bed.outro).hexdigest())
@@ -250,10 +203,33 @@ class Assembly:
         reuse it as kept by an earlier render."""
         if len(self.made) != index:  # an earlier segment failed: the episode has failed
             return
-        if self.gain is None or self.threshold is None:
-            self._first_gain()
-        self.made.append(self._segment(index, self._timeline, self._gain_for(index)))
+        try:
+            if self.gain is None or self.threshold is None:
+                self._first_gain()
+            self._make_room()
+            self.made.append(self._segment(index, self._timeline, self._gain_for(index)))
+        except BaseException:
+            self._stop_encoders()  # the episode has failed: nothing of it goes on being made
+            raise
         _give_back_memory()
+
+    def _make_room(self, free: int = 1) -> None:
+        """Wait until at most ``IN_FLIGHT - free`` segments are being encoded (the oldest first;
+        its failure is raised here)."""
+        flying = [(i, m) for i, m in enumerate(self.made) if isinstance(m, InFlight)]
+        for i, m in flying[:max(0, len(flying) - (IN_FLIGHT - free))]:
+            self.made[i] = m.made.result()
+
+    def _stop_encoders(self) -> None:
+        """Wait for the segments being encoded, and let the encoding threads go."""
+        if self._encoders is not None:
+            self._encoders.shutdown()
+            self._encoders = None
+
+    def _settled(self) -> list[Made]:
+        """Every segment added so far, made (waiting for those being encoded)."""
+        self._make_room(IN_FLIGHT)
+        return cast(list[Made], self.made)
 
     def _gain_for(self, index: int) -> float:
         """Segment ``index``'s gain: in a later render the gain of a kept segment with its
@@ -270,7 +246,7 @@ class Assembly:
                       for d in sorted(range(-NEAR, NEAR + 1), key=abs) if 0 <= centre + d < count]
             if store is not None:
                 for gain in dict.fromkeys(self.previous_gains[j] for j in places):  # each gain once
-                    if (store / f"{self._key(index, gain, self.ceiling - 0.6)}.json").is_file():
+                    if kept_segments.is_kept(store, self._key(index, gain, self.ceiling - 0.6)):
                         return gain
             here = self.previous_gains[min(index, len(self.previous_gains) - 1)]  # made again: keep the ramp
             return _within(here, self.made[-1].gain, STEER_STEP) if self.made else here
@@ -287,17 +263,18 @@ class Assembly:
         counted as :data:`LOUDNESS_PER_DB`); within :data:`STEER_STEP` of the last segment's gain
         and :data:`STEER_RANGE` of the first's."""
         assert self.gain is not None
-        last = self.made[-1]
+        made = self._settled()
+        last = made[-1]
         # every block so far, for each segment: in numpy (in Python, a two-hour episode's steering
         # took 3 CPU s, growing with the square of its length)
-        parts = [np.asarray(m.measured.blocks) for m in self.made]
+        parts = [np.asarray(m.measured.blocks) for m in made]
         so_far = np.concatenate(parts)
         level = loudness.integrated(so_far)
         typical = loudness.integrated(np.concatenate([part + (last.gain - m.gain) * LOUDNESS_PER_DB
-                                                      for part, m in zip(parts, self.made, strict=True)]))
+                                                      for part, m in zip(parts, made, strict=True)]))
         if level == float("-inf") or typical == float("-inf"):
             return last.gain
-        ahead = 10 * sum(len(u.text) / 15 + u.pause_after for u in self.utterances[self.plan[index][0]:])
+        ahead = 10 * cuts.spoken_seconds(self.utterances[self.plan[index][0]:])
         wanted = (so_far.size + ahead) * 10 ** (self.target / 10) - so_far.size * 10 ** (level / 10)
         needed = 10 * math.log10(wanted / ahead) if wanted > 0 and ahead > 0 else typical - 2 * STEER_RANGE
         gain = _within(last.gain + (needed - typical) / LOUDNESS_PER_DB, last.gain, STEER_STEP)
@@ -313,8 +290,9 @@ class Assembly:
         start, end = self.plan[0]
         part = list(self.utterances[start:end])
         raw = self.work / "first.raw"
-        mix.Timeline(self.bed, align=segments.FRAME).segment(part, (self.audio(u) for u in part), raw,
-                                                             last=len(self.plan) == 1)
+        with raw.open("wb") as out:
+            mix.Timeline(self.bed, align=segments.FRAME).segment(part, (self.audio(u) for u in part), out,
+                                                                 last=len(self.plan) == 1)
         measured = loudness.measure(master.pcm_input(raw), what="the first segment", true_peak=False)
         whole = self._as_programme(measured.blocks)
         level = loudness.integrated(whole(measured.blocks))
@@ -336,7 +314,7 @@ class Assembly:
         raw.unlink()
         self.gain = gain
         if len(self.plan) == 1:  # the whole episode: what encoding changed is corrected here
-            encoded = self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain)
+            encoded = _result(self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain))
             shift = self.target - loudness.integrated(whole(encoded.measured.blocks))
             self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
         # else the next segments' steering takes up what encoding changed (correcting it here
@@ -352,7 +330,7 @@ class Assembly:
         music = round(10 * len(self.bed.intro) / 2 / mix.RATE)
         if len(blocks) < music + 50:  # under 5 s of speech after the music: the segment as it is
             return list
-        speech = 10 * sum(len(u.text) / 15 + u.pause_after for u in self.utterances) - music
+        speech = 10 * cuts.spoken_seconds(self.utterances) - music
         times = max(1, round(speech / (len(blocks) - music)))
         outro = 2 if self.bed.outro else 1
         return lambda values: [*values[:music]] * outro + [*values[music:]] * times
@@ -372,26 +350,49 @@ class Assembly:
             "threshold": round(self.threshold or 0.0, 2), "target": self.target,
         })
 
-    def _segment(self, index: int, timeline: mix.Timeline, gain: float, *, keep: bool = True) -> Made:
-        """Segment ``index`` at ``gain``: from the store, else made (and stored, with ``keep``)."""
+    def _segment(self, index: int, timeline: mix.Timeline, gain: float, *,
+                 keep: bool = True) -> Made | InFlight:
+        """Segment ``index`` at ``gain``: from the store, else mixed here and made (and stored,
+        with ``keep``): in another thread when it is mixed into memory (:data:`IN_FLIGHT`)."""
         start, end = self.plan[index]
         last = index == len(self.plan) - 1
         limit = self.ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
         key = self._key(index, gain, limit)
-        kept = self._load(key) if keep else None
+        if any(isinstance(m, InFlight) and m.key == key for m in self.made):
+            self._settled()  # the same sound is being encoded into the same file: kept once it is
+        kept = kept_segments.load(self.store, key, with_opus=self.opus_bitrate is not None) \
+            if keep and self.store is not None else None
         if kept is not None:
             base = self.utterances[start].section
             timeline.skip(kept.segment.samples, kept.cues, tuple((s + base, t) for s, t in kept.section_starts))
             return kept
         part = list(self.utterances[start:end])
-        raw = self.work / f"segment-{index}.raw"
-        mixed = timeline.segment(part, (self.audio(u) for u in part), raw, last=last)
         folder = self.store if keep and self.store is not None else self.work
         dest = folder / f"{key}.mp3"
+        if cuts.spoken_seconds(part) <= IN_MEMORY_SECONDS:
+            buffer = io.BytesIO()
+            mixed = timeline.segment(part, (self.audio(u) for u in part), buffer, last=last)
+            if self._encoders is None:
+                self._encoders = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="encode")
+            return InFlight(self._encoders.submit(self._encode, index, buffer.getvalue(), mixed, dest,
+                                                  gain, limit, keep), key, gain)
+        self._settled()  # a long one: alone, through a file
+        raw = self.work / f"segment-{index}.raw"
+        try:
+            with raw.open("wb") as out:
+                mixed = timeline.segment(part, (self.audio(u) for u in part), out, last=last)
+            return self._encode(index, raw, mixed, dest, gain, limit, keep)
+        finally:
+            raw.unlink(missing_ok=True)
+
+    def _encode(self, index: int, pcm: Path | bytes, mixed: mix.Part, dest: Path, gain: float,
+                limit: float, keep: bool) -> Made:
+        """Master and encode segment ``index``'s mix ``pcm`` into ``dest`` (limited harder until
+        its true peak is under the ceiling), and keep it in the store with ``keep``."""
         assert self.threshold is not None
         threshold = self.threshold
         for _attempt in range(5):
-            encoded, measured, opus_part = segments.encode(raw, dest, bitrate=self.bitrate, measure=True,
+            encoded, measured, opus_part = segments.encode(pcm, dest, bitrate=self.bitrate, measure=True,
                                                            chain=master.chain(gain, limit, threshold),
                                                            opus_bitrate=self.opus_bitrate)
             assert measured is not None
@@ -400,12 +401,12 @@ class Assembly:
             limit -= max(0.5, 1.5 * (measured.true_peak - self.ceiling) + 0.3)
         else:
             raise BuildError(f"could not keep segment {index + 1}'s true peak under {self.ceiling} dBTP")
-        raw.unlink()
-        base = self.utterances[start].section
+        base = self.utterances[self.plan[index][0]].section
+        key = dest.stem
         made = Made(key, encoded, measured, mixed.cues, tuple((s - base, t) for s, t in mixed.section_starts),
                     gain, limit, opus_part)
         if keep and self.store is not None:
-            self._save(key, made)
+            kept_segments.save(self.store, made)
         return made
 
     # -- the whole ------------------------------------------------------------------------
@@ -413,7 +414,7 @@ class Assembly:
     @property
     def segment_keys(self) -> tuple[str, ...]:
         """The kept segments the episode is made of (its record lists them: the cache keeps them)."""
-        return tuple(m.key for m in self.made)
+        return tuple(m.key for m in self.made)  # in flight or made: each knows its key
 
     def finish(self, dest: Path, opus_dest: Path | None = None) -> EpisodeAudio:
         """Check the programme's loudness (mastering the segments again at a corrected gain if it
@@ -423,67 +424,33 @@ class Assembly:
             raise BuildError("the episode's segments are not all made")
         faults.point("item-mixed")
         tried: list[tuple[float, float]] = []
-        for _attempt in range(4):
-            level, peak = loudness.combined(m.measured for m in self.made)
-            if abs(level - self.target) <= GAIN_TOLERANCE:
-                break
-            samples = sum(m.segment.samples for m in self.made) or 1
-            tried.append((sum(m.gain * m.segment.samples for m in self.made) / samples, level))
-            self.gain = master.next_gain(tried, self.target)
-            log.debug("programme at %.2f LUFS: mastering every segment again at %.2f dB", level, self.gain)
-            self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
-            self.made = [self._segment(i, self._timeline, self.gain) for i in range(len(self.plan))]
-        else:
-            raise BuildError(f"could not master to {self.target} LUFS (measured {level:.1f} LUFS)")
-        segments.join([m.segment for m in self.made], dest)
+        try:
+            for _attempt in range(4):
+                made = self._settled()
+                level, peak = loudness.combined(m.measured for m in made)
+                if abs(level - self.target) <= GAIN_TOLERANCE:
+                    break
+                samples = sum(m.segment.samples for m in made) or 1
+                tried.append((sum(m.gain * m.segment.samples for m in made) / samples, level))
+                self.gain = master.next_gain(tried, self.target)
+                log.debug("programme at %.2f LUFS: mastering every segment again at %.2f dB", level, self.gain)
+                self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
+                self.made = []
+                for i in range(len(self.plan)):
+                    self._make_room()
+                    self.made.append(self._segment(i, self._timeline, self.gain))
+            else:
+                raise BuildError(f"could not master to {self.target} LUFS (measured {level:.1f} LUFS)")
+        finally:
+            self._stop_encoders()
+        segments.join([m.segment for m in made], dest)
         opus_duration = None
         if self.opus_bitrate is not None and opus_dest is not None:
             serial = int(stamps.value_digest(list(self.segment_keys))[:8], 16)  # the same for the same audio
-            opus_duration = opus.join([(m.opus, m.segment.samples) for m in self.made if m.opus is not None],
+            opus_duration = opus.join([(m.opus, m.segment.samples) for m in made if m.opus is not None],
                                       opus_dest, serial=serial)
         timeline = self._timeline
         return EpisodeAudio(timeline.pos / mix.RATE, timeline.chapters(list(self.chapter_titles)),
                             tuple(timeline.cues), Loudness(round(level, 2), round(peak, 2)),
-                            tuple(m.gain for m in self.made), self.threshold or 0.0, self.segment_keys,
+                            tuple(m.gain for m in made), self.threshold or 0.0, self.segment_keys,
                             opus_duration, len(self.bed.intro) / 2 / mix.RATE)
-
-    # -- the segment store ------------------------------------------------------------------
-
-    def _load(self, key: str) -> Made | None:
-        if self.store is None:
-            return None
-        try:
-            data = json.loads((self.store / f"{key}.json").read_text("utf-8"))
-            seg = data["segment"]
-            frames = self.store / f"{key}.mp3"
-            if frames.stat().st_size != seg["body_size"] + seg["last_size"]:
-                return None
-            opus_part = None
-            if self.opus_bitrate is not None:
-                opus_part = opus.OpusSegment.from_json(frames.with_suffix(OPUS), data["opus"])
-                if opus_part.path.stat().st_size != opus_part.size:
-                    return None
-            return Made(
-                key,
-                segments.Segment(frames, seg["samples"], seg["frames"], seg["body_size"], seg["body_crc"],
-                                 seg["last_size"], seg["last_crc"], bytes.fromhex(seg["info"])),
-                Measured(tuple(data["blocks"]), data["true_peak"]),
-                tuple(Cue(c["text"], float(c["start"]), float(c["end"]), c["spoken"]) for c in data["cues"]),
-                tuple((int(s), float(t)) for s, t in data["section_starts"]), data["gain"], data["limit"],
-                opus_part)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _save(self, key: str, made: Made) -> None:
-        seg = asdict(made.segment)
-        seg.pop("path")
-        seg["info"] = made.segment.info.hex()  # bytes: asdict cannot put them in JSON
-        data = {"segment": seg, "blocks": list(made.measured.blocks), "true_peak": made.measured.true_peak,
-                "cues": [asdict(c) for c in made.cues],  # unrounded: rounding twice moves a time by 1 ms
-                "section_starts": list(made.section_starts),
-                "gain": made.gain, "limit": made.limit,
-                **({"opus": made.opus.to_json()} if made.opus is not None else {})}
-        assert self.store is not None
-        tmp = self.store / f".{key}.{os.getpid()}.json"
-        tmp.write_text(json.dumps(data), "utf-8")
-        tmp.replace(self.store / f"{key}.json")

@@ -22,7 +22,7 @@ from audioguide.audio import mix
 from audioguide.errors import AudioguideError, InputError
 from audioguide.layout import RECORD, SCRATCH, Output
 from audioguide.models import Script
-from audioguide.render.assembly import MAX_SEGMENT_SECONDS
+from audioguide.render.cuts import MAX_SEGMENT_SECONDS
 from audioguide.render.inputs import Overrides, as_guide, engine_choice, episode_voice, headings
 from audioguide.render.work import STOP_GAP
 from audioguide.settings import AAC_PER_MP3, Config, opus_bitrate, parse_duration
@@ -119,8 +119,10 @@ def disk_needed(seconds: float, bitrate: str, *, guide: bool, opus: str | None =
 
     What it assumes, as rendering works (``render/assembly.py``, ``render/work.py``):
 
-    * an episode: the raw mix of one segment at a time (16-bit mono 44.1 kHz, 88.2 kB a second;
-      a segment is at most :data:`~audioguide.render.assembly.MAX_SEGMENT_SECONDS`) and its
+    * an episode: a margin of one segment's raw mix (16-bit mono 44.1 kHz, 88.2 kB a second; a
+      segment is at most :data:`~audioguide.render.cuts.MAX_SEGMENT_SECONDS` where its
+      chapter has pauses to cut in; the segments being encoded are mixed into memory, and only
+      one longer than :data:`~audioguide.render.assembly.IN_MEMORY_SECONDS` into a file) and its
       encoded segments (as large as the MP3, and the Opus at the ``opus`` bitrate), kept for the
       next render;
     * a guide (still mastered whole): its whole raw mix and the mastered copy beside it;
@@ -129,9 +131,9 @@ def disk_needed(seconds: float, bitrate: str, *, guide: bool, opus: str | None =
       matched AAC bitrate; plus :data:`OUTPUT_SLACK` for tags.
 
     >>> disk_needed(3600, "96k", guide=False)
-    (48492000, 44248576)
+    (46728000, 44248576)
     >>> disk_needed(3600, "96k", guide=False, opus="24k")
-    (59292000, 55048576)
+    (57528000, 55048576)
     """
     mp3 = int(bitrate.rstrip("k")) * 1000 / 8 * seconds
     if guide:
