@@ -16,6 +16,7 @@ from audioguide.audio import master, segments
 from audioguide.audio.loudness import Measured
 from audioguide.audio.mix import RATE
 from audioguide.cli import cli
+from audioguide.errors import BuildError
 from audioguide.layout import SEGMENTS
 from audioguide.models import Utterance
 from audioguide.render import assembly
@@ -183,6 +184,42 @@ def test_an_edit_encodes_the_segments_it_makes_side_by_side(walk: Path, monkeypa
     mp3 = walk / "output" / "episodes" / "walk.mp3"
     assert abs(len(decode(mp3)) - float(after["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]
     _run(walk, "check")
+
+
+def test_a_segment_that_fails_while_another_is_encoded_fails_the_edit_cleanly(
+        walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first of two segments encoded side by side fails: one line and exit 1, the episode as
+    # it was, no encoding thread left behind; the next render makes the edit
+    path = walk / "episodes" / "walk.md"
+    text = path.read_text("utf-8")
+    for heading in ("the harbour", "the bridge"):
+        text = text.replace(f"This is sentence 5 of the {heading}.", f"This is the fifth sentence of the {heading}.")
+    path.write_text(text, "utf-8")
+    mp3 = walk / "output" / "episodes" / "walk.mp3"
+    published = mp3.read_bytes()
+    encode, calls = segments.encode, []
+    both = threading.Barrier(2, timeout=120)
+
+    def failing(pcm: Path | bytes, *args: Any, **kwargs: Any) -> Any:
+        calls.append(pcm)
+        number = len(calls)
+        if number <= 2:
+            both.wait()  # the two are in flight together
+        if number == 1:
+            raise BuildError("MP3 encoding failed: disk on fire")
+        return encode(pcm, *args, **kwargs)
+
+    monkeypatch.setattr(segments, "encode", failing)
+    result = cli_runner().invoke(cli, ["-C", str(walk), "render"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "disk on fire" in lines[0] and "Traceback" not in result.stderr
+    assert mp3.read_bytes() == published
+    assert not [t for t in threading.enumerate() if t.name.startswith("encode")]
+    monkeypatch.setattr(segments, "encode", encode)
+    _run(walk, "render")
+    assert mp3.read_bytes() != published
+    assert abs(len(decode(mp3)) - float(_record(walk)["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]
 
 
 def test_a_segment_mixed_into_a_file_sounds_as_one_mixed_into_memory(
