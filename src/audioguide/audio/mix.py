@@ -161,9 +161,9 @@ class Part:
 class Timeline:
     """Lays the sentences out with their pauses, the music around them, one segment at a time.
 
-    Each segment is streamed into its own file (or buffer) as it is made: only the opening seconds (where
-    the intro music is overlaid with pydub) and the closing seconds (the outro) are held in
-    memory, so memory does not grow with the episode's length. A segment that is not the last
+    Each segment is streamed into its own stream (a file, or a buffer in memory) as it is made:
+    only the opening seconds (where the intro music is overlaid with pydub) and the closing
+    seconds (the outro) are held besides, so memory does not grow with the episode's length. A segment that is not the last
     is filled with silence to ``align`` samples (a whole number of MP3 frames), so it can be
     encoded on its own and joined without a gap.
     """
