@@ -163,9 +163,9 @@ class Timeline:
 
     Each segment is streamed into its own stream (a file, or a buffer in memory) as it is made:
     only the opening seconds (where the intro music is overlaid with pydub) and the closing
-    seconds (the outro) are held besides, so memory does not grow with the episode's length. A segment that is not the last
-    is filled with silence to ``align`` samples (a whole number of MP3 frames), so it can be
-    encoded on its own and joined without a gap.
+    seconds (the outro) are held besides, so memory does not grow with the episode's length. A
+    segment that is not the last is filled with silence to ``align`` samples (a whole number of
+    MP3 frames), so it can be encoded on its own and joined without a gap.
     """
 
     def __init__(self, bed: MusicBed, *, align: int = 1) -> None:
