@@ -16,12 +16,13 @@ from audioguide.audio import master, segments
 from audioguide.audio.loudness import Measured
 from audioguide.audio.mix import RATE
 from audioguide.cli import cli
-from audioguide.errors import BuildError
+from audioguide.errors import BuildError, EngineError
 from audioguide.layout import SEGMENTS
 from audioguide.models import Utterance
 from audioguide.render import assembly
 from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly
 from audioguide.render.kept import Made
+from audioguide.speech.engines.tone import ToneEngine
 from tests.clirunner import cli_runner
 from tests.conftest import copy_tone_project, decode
 
@@ -220,6 +221,39 @@ def test_a_segment_that_fails_while_another_is_encoded_fails_the_edit_cleanly(
     _run(walk, "render")
     assert mp3.read_bytes() != published
     assert abs(len(decode(mp3)) - float(_record(walk)["duration"]) * RATE) <= RATE / 2000  # type: ignore[arg-type]
+
+
+def test_a_sentence_that_fails_while_a_segment_is_encoded_leaves_nothing_running(
+        walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an edit of two chapters: the first one's segment is being encoded when the second one's
+    # sentence fails to be spoken; the render fails with one line, after that encoding is done
+    path = walk / "episodes" / "walk.md"
+    text = path.read_text("utf-8")
+    for heading in ("the harbour", "the bridge"):
+        text = text.replace(f"This is sentence 7 of the {heading}.", f"This is the seventh sentence of the {heading}.")
+    path.write_text(text, "utf-8")
+    encoding, failed = threading.Event(), threading.Event()
+    encode, speak = segments.encode, ToneEngine.synthesize
+
+    def slow_encode(pcm: Path | bytes, *args: Any, **kwargs: Any) -> Any:
+        encoding.set()
+        assert failed.wait(timeout=120)  # still encoding when the sentence fails
+        return encode(pcm, *args, **kwargs)
+
+    def flaky(self: ToneEngine, text: str) -> Any:
+        if "seventh sentence of the the bridge" in text:
+            assert encoding.wait(timeout=120)
+            failed.set()
+            raise EngineError("the synthesis session failed")
+        return speak(self, text)
+
+    monkeypatch.setattr(segments, "encode", slow_encode)
+    monkeypatch.setattr(ToneEngine, "synthesize", flaky)
+    result = cli_runner().invoke(cli, ["-C", str(walk), "render"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "synthesis session failed" in lines[0]
+    assert not [t for t in threading.enumerate() if t.name.startswith("encode")]
 
 
 def test_a_segment_mixed_into_a_file_sounds_as_one_mixed_into_memory(

@@ -211,7 +211,7 @@ class Assembly:
             self._make_room()
             self.made.append(self._segment(index, self._timeline, self._gain_for(index)))
         except BaseException:
-            self._stop_encoders()  # the episode has failed: nothing of it goes on being made
+            self.close()  # the episode has failed: nothing of it goes on being made
             raise
         _give_back_memory()
 
@@ -222,8 +222,9 @@ class Assembly:
         for i, m in flying[:max(0, len(flying) - (IN_FLIGHT - free))]:
             self.made[i] = m.made.result()
 
-    def _stop_encoders(self) -> None:
-        """Wait for the segments being encoded, and let the encoding threads go."""
+    def close(self) -> None:
+        """Wait for the segments being encoded, and let the encoding threads go (done by
+        :meth:`finish`, and when a segment fails; a caller giving up on the episode calls it)."""
         if self._encoders is not None:
             self._encoders.shutdown()
             self._encoders = None
@@ -444,7 +445,7 @@ class Assembly:
             else:
                 raise BuildError(f"could not master to {self.target} LUFS (measured {level:.1f} LUFS)")
         finally:
-            self._stop_encoders()
+            self.close()
         segments.join([m.segment for m in made], dest)
         opus_duration = None
         if self.opus_bitrate is not None and opus_dest is not None:

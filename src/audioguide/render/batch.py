@@ -139,8 +139,9 @@ class Batch:
                 for index in ready:
                     parts.append(masterer.submit(assembly.add, index))
         except AudioguideError as exc:
-            self.fail(work.path, exc)
-            masterer.submit(shutil.rmtree, folder, True)  # after the segments already queued
+            masterer.submit(assembly.close)  # after the segments already queued: none goes on
+            masterer.submit(shutil.rmtree, folder, True)
+            self.fail(work.path, exc)  # raises for a single input: the two above still run
             return None
 
         def finish() -> None:
