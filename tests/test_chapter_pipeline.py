@@ -155,17 +155,22 @@ def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> 
     _run(walk, "check")
 
 
+def _edit_two_chapters(root: Path, number: int) -> None:
+    """Reword sentence ``number`` of the harbour and of the bridge (two segments far apart)."""
+    path = root / "episodes" / "walk.md"
+    text = path.read_text("utf-8")
+    for heading in ("the harbour", "the bridge"):
+        old = f"This is sentence {number} of the {heading}."
+        assert old in text
+        text = text.replace(old, f"This is sentence number {number} of the {heading}.")
+    path.write_text(text, "utf-8")
+
+
 def test_an_edit_encodes_the_segments_it_makes_side_by_side(walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # two sentences changed in two chapters: their segments are mixed into memory and encoded at
     # once (each encoding waits at a barrier until the other has started: made one after the
     # other, the first would wait there until the barrier gave up, and the render would fail)
-    path = walk / "episodes" / "walk.md"
-    text = path.read_text("utf-8")
-    for heading in ("the harbour", "the bridge"):
-        old = f"This is sentence 3 of the {heading}."
-        assert old in text
-        text = text.replace(old, f"This is the third sentence of the {heading}.")
-    path.write_text(text, "utf-8")
+    _edit_two_chapters(walk, 3)
     both = threading.Barrier(2, timeout=120)
     inputs: list[object] = []
     encode = segments.encode
@@ -191,11 +196,7 @@ def test_a_segment_that_fails_while_another_is_encoded_fails_the_edit_cleanly(
         walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the first of two segments encoded side by side fails: one line and exit 1, the episode as
     # it was, no encoding thread left behind; the next render makes the edit
-    path = walk / "episodes" / "walk.md"
-    text = path.read_text("utf-8")
-    for heading in ("the harbour", "the bridge"):
-        text = text.replace(f"This is sentence 5 of the {heading}.", f"This is the fifth sentence of the {heading}.")
-    path.write_text(text, "utf-8")
+    _edit_two_chapters(walk, 5)
     mp3 = walk / "output" / "episodes" / "walk.mp3"
     published = mp3.read_bytes()
     encode, calls = segments.encode, []
@@ -227,11 +228,7 @@ def test_a_sentence_that_fails_while_a_segment_is_encoded_leaves_nothing_running
         walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # an edit of two chapters: the first one's segment is being encoded when the second one's
     # sentence fails to be spoken; the render fails with one line, after that encoding is done
-    path = walk / "episodes" / "walk.md"
-    text = path.read_text("utf-8")
-    for heading in ("the harbour", "the bridge"):
-        text = text.replace(f"This is sentence 7 of the {heading}.", f"This is the seventh sentence of the {heading}.")
-    path.write_text(text, "utf-8")
+    _edit_two_chapters(walk, 7)
     encoding, failed = threading.Event(), threading.Event()
     encode, speak = segments.encode, ToneEngine.synthesize
 
@@ -241,7 +238,7 @@ def test_a_sentence_that_fails_while_a_segment_is_encoded_leaves_nothing_running
         return encode(pcm, *args, **kwargs)
 
     def flaky(self: ToneEngine, text: str) -> Any:
-        if "seventh sentence of the the bridge" in text:
+        if "number" in text and "bridge" in text:  # the edited one (its digit read out in words)
             assert encoding.wait(timeout=120)
             failed.set()
             raise EngineError("the synthesis session failed")
