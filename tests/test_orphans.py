@@ -60,7 +60,9 @@ exec "{ffmpeg.ffmpeg_exe()}" "$@"
     child = int(ready.read_text())
     assert _alive(child)
     leftovers = list((tone_project / SCRATCH).rglob("*"))
-    assert any(p.suffix == ".raw" for p in leftovers), leftovers  # the mix is in the project's scratch
+    # the render's work folders are in the project's scratch (the mix itself is in memory)
+    assert any(p.is_dir() and p.name.startswith("audioguide-") for p in leftovers), leftovers
+    assert not any(system_temp.iterdir())
     render.send_signal(signal.SIGKILL)
     render.wait()
     _wait_for(lambda: not _alive(child), "the mastering child to end", limit=2.0)

@@ -67,10 +67,11 @@ _PEAK = re.compile(r"(?:True|Sample) peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
 def measure(inputs: Sequence[str], *, what: str, chain: str | None = None,
-            true_peak: bool = True) -> Measured:
+            true_peak: bool = True, input: bytes | None = None) -> Measured:
     """Block loudness and true peak of what the ffmpeg input arguments ``inputs`` give (through
-    the filter ``chain`` first, when given). Without ``true_peak`` (which oversamples the audio
-    four times), the peak is the sample peak: cheaper, for when only the loudness matters."""
+    the filter ``chain`` first, when given; ``input`` is piped to ffmpeg). Without ``true_peak``
+    (which oversamples the audio four times), the peak is the sample peak: cheaper, for when only
+    the loudness matters."""
     with tempfile.TemporaryDirectory(prefix="loudness-") as work:
         values = Path(work) / "blocks.txt"
         escaped = str(values).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
@@ -78,7 +79,7 @@ def measure(inputs: Sequence[str], *, what: str, chain: str | None = None,
             [*inputs, "-af", f"{chain + ',' if chain else ''}ebur128=peak={'true' if true_peak else 'sample'}:"
                              f"metadata=1:framelog=quiet,"
                              f"ametadata=mode=print:key=lavfi.r128.M:file='{escaped}'",
-             "-f", "null", "-"], what=what)
+             "-f", "null", "-"], input=input, what=what)
         text = values.read_text("utf-8") if values.exists() else ""
     blocks = tuple(float(v) for v in re.findall(r"lavfi\.r128\.M=(-?[\d.]+|-inf)", text))
     peak = _PEAK.search(log[log.rfind("Summary:"):])

@@ -290,13 +290,27 @@ class Assembly:
         alone (no encoding). In an episode of one segment, that segment is then encoded and the
         gain corrected by what encoding changed, if that is more than a little; in a longer one,
         the next segments' steering takes that up."""
-        start, end = self.plan[0]
-        part = list(self.utterances[start:end])
         raw = self.work / "first.raw"
-        with raw.open("wb") as out:
-            mix.Timeline(self.bed, align=segments.FRAME).segment(part, (self.audio(u) for u in part), out,
-                                                                 last=len(self.plan) == 1)
-        measured = loudness.measure(master.pcm_input(raw), what="the first segment", true_peak=False)
+        try:
+            _part, pcm = self._mix(0, mix.Timeline(self.bed, align=segments.FRAME), raw)
+            source = [*master.PCM, "-i", "pipe:0"] if pcm is not None else master.pcm_input(raw)
+            gain, whole = self._gain_search(source, pcm)
+        finally:
+            raw.unlink(missing_ok=True)
+        self.gain = gain
+        if len(self.plan) == 1:  # the whole episode: what encoding changed is corrected here
+            encoded = _result(self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain))
+            shift = self.target - loudness.integrated(whole(encoded.measured.blocks))
+            self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
+        # else the next segments' steering takes up what encoding changed (correcting it here
+        # encoded the first segment twice in most first renders)
+
+    def _gain_search(self, source: list[str],
+                     pcm: bytes | None) -> tuple[float, Callable[[Sequence[float]], list[float]]]:
+        """The gain that brings the first segment (ffmpeg's input arguments ``source``, the
+        samples ``pcm`` piped to it) to the target, as it stands for the whole episode; and how
+        its blocks stand for the whole (:meth:`_as_programme`). Sets the compressor's threshold."""
+        measured = loudness.measure(source, input=pcm, what="the first segment", true_peak=False)
         whole = self._as_programme(measured.blocks)
         level = loudness.integrated(whole(measured.blocks))
         if level == float("-inf"):
@@ -305,7 +319,7 @@ class Assembly:
         limit = self.ceiling - 0.6
         gain, tried = self.target - level + LIMITER_ALLOWANCE, []
         for _attempt in range(8):
-            processed = loudness.measure(master.pcm_input(raw), what="the first segment, mastered",
+            processed = loudness.measure(source, input=pcm, what="the first segment, mastered",
                                          chain=master.chain(gain, limit, self.threshold), true_peak=False)
             result = loudness.integrated(whole(processed.blocks))
             tried.append((gain, result))
@@ -314,14 +328,7 @@ class Assembly:
                 break
             gain = (gain + (self.target - result) / LOUDNESS_PER_DB if len(tried) == 1
                     else master.next_gain(tried, self.target))
-        raw.unlink()
-        self.gain = gain
-        if len(self.plan) == 1:  # the whole episode: what encoding changed is corrected here
-            encoded = _result(self._segment(0, mix.Timeline(self.bed, align=segments.FRAME), gain))
-            shift = self.target - loudness.integrated(whole(encoded.measured.blocks))
-            self.gain = gain + shift if abs(shift) > GAIN_TOLERANCE / 2 else gain
-        # else the next segments' steering takes up what encoding changed (correcting it here
-        # encoded the first segment twice in most first renders)
+        return gain, whole
 
     def _as_programme(self, blocks: Sequence[float]) -> Callable[[Sequence[float]], list[float]]:
         """How a first segment's momentary-loudness values (one each 100 ms) stand for the whole
@@ -357,8 +364,7 @@ class Assembly:
                  keep: bool = True) -> Made | InFlight:
         """Segment ``index`` at ``gain``: from the store, else mixed here and made (and stored,
         with ``keep``): in another thread when it is mixed into memory (:data:`IN_FLIGHT`)."""
-        start, end = self.plan[index]
-        last = index == len(self.plan) - 1
+        start = self.plan[index][0]
         limit = self.ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
         key = self._key(index, gain, limit)
         if any(isinstance(m, InFlight) and m.key == key for m in self.made):
@@ -369,24 +375,32 @@ class Assembly:
             base = self.utterances[start].section
             timeline.skip(kept.segment.samples, kept.cues, tuple((s + base, t) for s, t in kept.section_starts))
             return kept
-        part = list(self.utterances[start:end])
         folder = self.store if keep and self.store is not None else self.work
         dest = folder / f"{key}.mp3"
-        if cuts.spoken_seconds(part) <= IN_MEMORY_SECONDS:
-            buffer = io.BytesIO()
-            mixed = timeline.segment(part, (self.audio(u) for u in part), buffer, last=last)
-            if self._encoders is None:
-                self._encoders = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="encode")
-            return InFlight(self._encoders.submit(self._encode, index, buffer.getvalue(), mixed, dest,
-                                                  gain, limit, keep), key, gain)
-        self._settled()  # a long one: alone, through a file
         raw = self.work / f"segment-{index}.raw"
         try:
-            with raw.open("wb") as out:
-                mixed = timeline.segment(part, (self.audio(u) for u in part), out, last=last)
-            return self._encode(index, raw, mixed, dest, gain, limit, keep)
+            mixed, pcm = self._mix(index, timeline, raw)
+            if pcm is None:  # a long one: alone, from its file
+                return self._encode(index, raw, mixed, dest, gain, limit, keep)
         finally:
             raw.unlink(missing_ok=True)
+        if self._encoders is None:
+            self._encoders = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="encode")
+        return InFlight(self._encoders.submit(self._encode, index, pcm, mixed, dest, gain, limit, keep), key, gain)
+
+    def _mix(self, index: int, timeline: mix.Timeline, raw: Path) -> tuple[mix.Part, bytes | None]:
+        """Segment ``index`` laid out on ``timeline``: into memory (its samples returned) when
+        its speech is estimated at most :data:`IN_MEMORY_SECONDS`, else, once the segments in
+        flight are done, into the file ``raw`` (``None`` returned)."""
+        start, end = self.plan[index]
+        part = list(self.utterances[start:end])
+        last = index == len(self.plan) - 1
+        if cuts.spoken_seconds(part) <= IN_MEMORY_SECONDS:
+            buffer = io.BytesIO()
+            return timeline.segment(part, (self.audio(u) for u in part), buffer, last=last), buffer.getvalue()
+        self._settled()
+        with raw.open("wb") as out:
+            return timeline.segment(part, (self.audio(u) for u in part), out, last=last), None
 
     def _encode(self, index: int, pcm: Path | bytes, mixed: mix.Part, dest: Path, gain: float,
                 limit: float, keep: bool) -> Made:
