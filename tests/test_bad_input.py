@@ -253,3 +253,17 @@ def test_count_of_bad_inputs(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\nbad inputs tried: {total} ({len(BAD)} refused cleanly, {len(GOOD)} imported)")
     assert total >= 40
+
+
+def test_hidden_files_in_episodes_are_not_scripts(tone_project: Path) -> None:
+    # what editors and macOS leave beside a script: a lock (a dangling link), a copy of its
+    # metadata, a swap file; none is an episode, and the render and the cache see only the script
+    episodes = tone_project / "episodes"
+    (episodes / ".#second-interview.md").symlink_to("root@host.1234:1700000000")
+    (episodes / "._second-interview.md").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (episodes / ".second-interview.md.swp").write_bytes(b"b0VIM 9.0")
+    code, out, err = _run(tone_project, ["render"])
+    assert code == 0, err
+    assert "Rendered 1 episode, 0 failed" in out
+    code, out, err = _run(tone_project, ["cache"])
+    assert code == 0, err

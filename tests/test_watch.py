@@ -18,8 +18,9 @@ from typing import IO, Any
 
 import pytest
 
+from audioguide.layout import is_hidden
 from audioguide.settings import Config
-from audioguide.watch import Contents, watched
+from audioguide.watch import Contents, _files, watched
 from tests.conftest import trim_sample
 
 LIMIT = 120.0
@@ -190,6 +191,21 @@ def test_contents_tell_a_real_change_from_the_same_bytes_saved_again(tmp_path: P
     assert contents.changed([awaited]) == []
     awaited.mkdir()
     assert contents.changed([awaited]) == [awaited]
+
+
+def test_hidden_files_in_a_watched_folder_are_not_saves(tmp_path: Path) -> None:
+    # an editor's temporary file seen before its rename (a loaded machine can part the two
+    # events), swap and lock files, backups: nothing renders them, so none is a save
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    script = folder / "a.md"
+    script.write_text("one")
+    hidden = [folder / ".a.md.saving", folder / ".a.md.swp", folder / "a.md~", folder / "#a.md#", folder / "._a.md"]
+    for path in hidden:
+        path.write_text("half a save")
+    assert set(_files([folder])) == {script}
+    assert Contents.of([folder]).digests.keys() == {script}
+    assert [p for p in hidden if not is_hidden(p)] == [] and not is_hidden(script)
 
 
 def test_watched_paths_are_the_inputs_that_exist_or_may_without_repeats(tmp_path: Path) -> None:

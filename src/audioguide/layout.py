@@ -15,6 +15,20 @@ from audioguide.writer import inside
 CONFIG_NAME = "audioguide.toml"
 EPISODES_DIR = "episodes"
 OUTPUT_DIR = "output"
+SCRIPT = ".md"
+"""An episode script's suffix (``episodes/<slug>.md``)."""
+
+
+def is_hidden(path: Path) -> bool:
+    """Whether ``path`` is a file that nothing reads as input: a hidden one (an editor's lock,
+    swap or temporary file, macOS's ``._`` copies) or an editor's backup (``name~``, ``#name#``)."""
+    return path.name.startswith((".", "#")) or path.name.endswith("~")
+
+
+def scripts_in(folder: Path) -> list[Path]:
+    """The episode scripts in ``folder`` (``episodes/``), sorted, hidden files left out; none
+    when there is no such folder."""
+    return sorted(p for p in folder.glob(f"*{SCRIPT}") if not is_hidden(p)) if folder.is_dir() else []
 
 FEED = "feed.xml"
 INDEX = "index.html"

@@ -26,7 +26,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audioguide.layout import CONFIG_NAME
+from audioguide.layout import CONFIG_NAME, is_hidden
 from audioguide.settings import Config
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,9 @@ def _digest(path: Path) -> str | None:
 
 
 def _files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under ``paths`` (folders with everything in them)."""
+    """Every file under ``paths`` (folders with everything in them but hidden files)."""
     for path in paths:
-        yield from ((p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+        yield from ((p for p in path.rglob("*") if p.is_file() and not is_hidden(p)) if path.is_dir() else [path])
 
 
 @dataclass
@@ -118,14 +118,17 @@ class Watcher:
         (``KeyboardInterrupt``). ``ready()`` is called once the system's watches are in place:
         no save after it is missed.
 
-        Folders are watched with everything in them; a single file through the folder it is in,
+        Folders are watched with everything in them but hidden files (an editor's temporary,
+        swap and backup files: :func:`~audioguide.layout.is_hidden`, which no render reads, and
+        which a loaded machine could otherwise report as a save of their own between an editor's
+        write and its rename); a single file through the folder it is in,
         for itself only: the system's watch on a file stays with the file it was, so an editor
         that saves by renaming a new file over it would be heard once and never again."""
         folders = [p for p in self.paths if p.is_dir()]
         files = {p for p in self.paths if not p.is_dir()}
         groups: queue.Queue[tuple[int, set[Path]]] = queue.Queue()
         stop = threading.Event()
-        watchers = [(folders, True, lambda path: True),
+        watchers = [(folders, True, lambda path: not is_hidden(path)),
                     (sorted({f.parent for f in files}), False, lambda path: path in files)]
         watchers = [w for w in watchers if w[0]]
         threads = [threading.Thread(target=_listen, args=(n, paths, recursive, wanted, groups, stop),

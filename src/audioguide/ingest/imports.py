@@ -23,7 +23,7 @@ from audioguide.ingest import script as scripts
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.merge import merge_fields, merge_lines
 from audioguide.ingest.readers import read_article
-from audioguide.layout import IMPORTED
+from audioguide.layout import IMPORTED, scripts_in
 from audioguide.models import Article, Script
 from audioguide.settings import ShowConfig, same_language
 from audioguide.writer import inside, output_root, write_text
@@ -75,7 +75,7 @@ def free_slug(slug: str, taken: Container[str]) -> str:
 def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, str] | None:
     """Another script in ``episodes`` made from the same feed entry (guid), the same source file or
     address, or with the same text (its sections unedited), and which of these it is."""
-    for path in sorted(episodes.glob("*.md")):
+    for path in scripts_in(episodes):
         if path.resolve() == dest.resolve():
             continue
         try:

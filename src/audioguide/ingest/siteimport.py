@@ -20,6 +20,7 @@ from pathlib import Path
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest.imports import Imported, free_slug, import_parsed, load_script, unchanged_since_import
 from audioguide.ingest.sites import Listing, list_posts, skipped_line
+from audioguide.layout import scripts_in
 from audioguide.settings import ShowConfig
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def source_name(post: Path, project: Path) -> str:
 def _scripts_by_source(episodes: Path) -> dict[str, Path]:
     """Source -> script, for every script in ``episodes`` that names one."""
     found: dict[str, Path] = {}
-    for path in sorted(episodes.glob("*.md")) if episodes.is_dir() else []:
+    for path in scripts_in(episodes):
         try:
             source = load_script(path).meta.source
         except AudioguideError:  # a broken script is reported when it is rendered
@@ -69,7 +70,7 @@ def import_folder(folder: Path, show: ShowConfig, episodes: Path, *, slug: str |
                          fix="give the folder of the site or of the posts to import")
     listing = list_posts(folder, now=now)
     known = _scripts_by_source(episodes)
-    taken = {path.stem for path in episodes.glob("*.md")} if episodes.is_dir() else set()
+    taken = {path.stem for path in scripts_in(episodes)}
     imported: list[Imported] = []
     failed = list(listing.failed)
     for entry in listing.entries:

@@ -44,7 +44,7 @@ from audioguide.ingest.siteimport import source_name
 from audioguide.ingest.sites import list_posts, skipped_line
 from audioguide.ingest.web import Fetched, Fetcher, Limits, is_url
 from audioguide.ingest.webimport import ACCEPT, entry_article, entry_guid, page_article_of
-from audioguide.layout import IMPORTED, SYNC_STATE
+from audioguide.layout import IMPORTED, SYNC_STATE, scripts_in
 from audioguide.models import Article
 from audioguide.settings import ShowConfig, Source
 from audioguide.writer import write_text
@@ -184,7 +184,7 @@ class _Scripts:
         self.episodes = episodes
         self.by_key: dict[str, Path] = {}
         self.slugs: set[str] = set()
-        for path in sorted(episodes.glob("*.md")) if episodes.is_dir() else []:
+        for path in scripts_in(episodes):
             self.slugs.add(path.stem)
             try:
                 meta = load_script(path).meta

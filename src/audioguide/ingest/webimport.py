@@ -24,6 +24,7 @@ from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, FeedEntry, looks_like
 from audioguide.ingest.imports import Imported, free_slug, import_article, import_parsed
 from audioguide.ingest.readers import url_given
 from audioguide.ingest.web import HTML_TYPES, Fetched, Fetcher, FetchError, Limits, decode_page, is_url
+from audioguide.layout import scripts_in
 from audioguide.models import Article, ArticleMeta, Section
 from audioguide.settings import ShowConfig
 
@@ -198,7 +199,7 @@ def _first_words(sections: tuple[Section, ...]) -> str:
 def _scripts(episodes: Path) -> dict[str, str | None]:
     """Slug -> guid of every script in ``episodes``."""
     known: dict[str, str | None] = {}
-    for path in sorted(episodes.glob("*.md")) if episodes.is_dir() else []:
+    for path in scripts_in(episodes):
         try:
             known[path.stem] = scripts.load(path).meta.guid
         except AudioguideError:  # a broken script is reported when it is rendered

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
-from audioguide.layout import RECORD, Output
+from audioguide.layout import RECORD, Output, scripts_in
 from audioguide.publish.publish import publish
 from audioguide.settings import Config
 
@@ -48,7 +48,7 @@ def _scripts(episodes: Path) -> dict[str, bool]:
     """Slug -> whether it is a draft, for every script; a script that does not load counts as
     present (under its file name), since it is reported when rendered."""
     found: dict[str, bool] = {}
-    for path in sorted(episodes.glob("*.md")):
+    for path in scripts_in(episodes):
         try:
             meta = scripts.load(path).meta
         except AudioguideError:

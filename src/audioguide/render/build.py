@@ -20,6 +20,7 @@ from pathlib import Path
 
 from audioguide.errors import AudioguideError, ConfigError, EngineError, InputError
 from audioguide.ingest import script as scripts
+from audioguide.layout import scripts_in
 from audioguide.models import Script
 from audioguide.render import guides
 from audioguide.render.batch import Batch
@@ -97,7 +98,7 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
         languages[(s.meta.guide, language)] = path
     everything = [s for _, s in loaded]
     if config.episodes_dir.is_dir():
-        for p in config.episodes_dir.glob("*.md"):
+        for p in scripts_in(config.episodes_dir):
             if p not in slugs.values():
                 try:
                     script = scripts.load(p)

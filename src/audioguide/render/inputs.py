@@ -12,6 +12,7 @@ from typing import Any
 from audioguide.errors import EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import not_yet_a_url, read_article
+from audioguide.layout import scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
@@ -62,7 +63,7 @@ def gather(config: Config, paths: list[Path]) -> list[Path]:
             if p.is_dir():
                 raise InputError("is a folder", path=p, fix="Give an episode script or article file")
         return paths
-    found = sorted(config.episodes_dir.glob("*.md"))
+    found = scripts_in(config.episodes_dir)
     if not found:
         raise InputError("has no episode scripts", path=config.episodes_dir,
                          fix="Create one with: audioguide import ARTICLE")

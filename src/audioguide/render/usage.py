@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from audioguide.ingest import script as scripts
-from audioguide.layout import MP3, OPUS, SEGMENTS, Output
+from audioguide.layout import MP3, OPUS, SEGMENTS, Output, scripts_in
 from audioguide.render.inputs import Overrides, engine_choice, episode_plan
 from audioguide.render.items import SynthPool
 from audioguide.settings import Config, cache_location
@@ -33,7 +33,7 @@ def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
     """What the sentence cache holds and how much of it the episode scripts use (as episodes
     and as guides); with ``prune``, delete the rest."""
     cache = SentenceCache(cache_location(config))
-    scripts_found = [scripts.load(p) for p in sorted(config.episodes_dir.glob("*.md"))]
+    scripts_found = [scripts.load(p) for p in scripts_in(config.episodes_dir)]
     pool = SynthPool(cache, 1)
     used: set[str] = set()
     for s in scripts_found:
