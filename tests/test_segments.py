@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from audioguide import ffmpeg
-from audioguide.audio import segments
+from audioguide.audio import master, segments
 from audioguide.audio.segments import FRAME, RATE
 
 
@@ -44,7 +44,7 @@ def test_joined_segments_decode_like_one_encode(tmp_path: Path, lengths: tuple[i
     whole_raw = tmp_path / "whole.raw"
     whole_raw.write_bytes(np.concatenate(parts).tobytes())
     whole = tmp_path / "whole.mp3"
-    ffmpeg.run([*segments.ffmpeg_pcm(), "-i", str(whole_raw), "-c:a", "libmp3lame", "-b:a", "96k",
+    ffmpeg.run([*master.pcm_input(whole_raw), "-c:a", "libmp3lame", "-b:a", "96k",
                 "-write_xing", "1", "-f", "mp3", "-y", str(whole)])
     ours, theirs = _decode(joined), _decode(whole)
     source = np.concatenate(parts).astype(np.float64)
@@ -96,7 +96,7 @@ def test_the_crc_matches_what_ffmpeg_writes_in_its_own_info_frame(tmp_path: Path
     raw = tmp_path / "a.raw"
     raw.write_bytes(_speechlike(3 * RATE, seed=5).tobytes())
     dest = tmp_path / "whole.mp3"
-    ffmpeg.run([*segments.ffmpeg_pcm(), "-i", str(raw), "-c:a", "libmp3lame", "-b:a", "96k",
+    ffmpeg.run([*master.pcm_input(raw), "-c:a", "libmp3lame", "-b:a", "96k",
                 "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3", "-y", str(dest)], what="test encode")
     data = dest.read_bytes()
     first = segments.frame_sizes(data)[0]

@@ -30,8 +30,10 @@ PCM = ["-f", "s16le", "-ar", str(RATE), "-ac", "1"]
 """How raw PCM files (mixes, mastered audio) are described to ffmpeg."""
 
 
-def pcm_input(path: Path) -> list[str]:
-    return [*PCM, "-i", str(path)]
+def pcm_input(pcm: Path | bytes) -> list[str]:
+    """ffmpeg's input arguments for raw PCM: a file, or the samples themselves (then piped to
+    ffmpeg's standard input: give them as ``input``)."""
+    return [*PCM, "-i", "pipe:0" if isinstance(pcm, bytes) else str(pcm)]
 
 
 def measure_pcm(path: Path) -> float:

@@ -31,7 +31,7 @@ from pathlib import Path
 import fastcrc
 
 from audioguide import ffmpeg
-from audioguide.audio import loudness, opus
+from audioguide.audio import loudness, master, opus
 from audioguide.audio.loudness import Measured
 from audioguide.errors import BuildError
 from audioguide.layout import OPUS
@@ -127,13 +127,13 @@ def encode(pcm: Path | bytes, dest: Path, *, bitrate: str, chain: str | None = N
     mp3 = ["-c:a", "libmp3lame", "-b:a", bitrate, "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3",
            "-y", str(dest)]
     opus_dest = dest.with_suffix(OPUS)
-    source, piped = ("pipe:0", pcm) if isinstance(pcm, bytes) else (str(pcm), None)
+    piped = pcm if isinstance(pcm, bytes) else None
     if opus_bitrate is None:
-        ffmpeg.run([*ffmpeg_pcm(), "-i", source, *(["-af", chain] if chain else []), *mp3],
+        ffmpeg.run([*master.pcm_input(pcm), *(["-af", chain] if chain else []), *mp3],
                    input=piped, what="MP3 encoding")
     else:
         samples = (len(pcm) if isinstance(pcm, bytes) else pcm.stat().st_size) // 2
-        ffmpeg.run([*ffmpeg_pcm(), "-i", source,
+        ffmpeg.run([*master.pcm_input(pcm),
                     "-filter_complex", opus.split_graph(chain, samples),
                     "-map", "[mp3]", *mp3, "-map", "[opus]", *opus.encoder_args(opus_bitrate), "-y",
                     str(opus_dest)], input=piped, what="MP3 and Opus encoding")
@@ -149,10 +149,6 @@ def encode(pcm: Path | bytes, dest: Path, *, bitrate: str, chain: str | None = N
     return (Segment(dest, samples, len(sizes) - 1, body, crc16(data[:body]), sizes[-1],
                     crc16(data[body:]), info), measured,
             opus.read_segment(opus_dest) if opus_bitrate is not None else None)
-
-
-def ffmpeg_pcm() -> list[str]:
-    return ["-f", "s16le", "-ar", str(RATE), "-ac", "1"]
 
 
 def _tag_offset(info: bytes) -> int:

@@ -293,8 +293,7 @@ class Assembly:
         raw = self.work / "first.raw"
         try:
             _part, pcm = self._mix(0, mix.Timeline(self.bed, align=segments.FRAME), raw)
-            source = [*master.PCM, "-i", "pipe:0"] if pcm is not None else master.pcm_input(raw)
-            gain, whole = self._gain_search(source, pcm)
+            gain, whole = self._gain_search(master.pcm_input(raw if pcm is None else pcm), pcm)
         finally:
             raw.unlink(missing_ok=True)
         self.gain = gain
