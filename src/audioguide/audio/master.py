@@ -30,6 +30,10 @@ PCM = ["-f", "s16le", "-ar", str(RATE), "-ac", "1"]
 """How raw PCM files (mixes, mastered audio) are described to ffmpeg."""
 
 
+LIMIT_MARGIN = 0.6
+"""dB the limiter is first set below the true-peak ceiling: MP3 encoding adds inter-sample peaks."""
+
+
 def pcm_input(pcm: Path | bytes) -> list[str]:
     """ffmpeg's input arguments for raw PCM: a file, or the samples themselves (then piped to
     ffmpeg's standard input: give them as ``input``)."""
@@ -115,7 +119,7 @@ def encode(raw: Path, dest: Path, *, target: float = -16.0, ceiling: float = -1.
     measured = measure_pcm(raw)
     if measured == float("-inf"):
         raise BuildError("the mix is silent: nothing to normalise")
-    limit_db = ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
+    limit_db = ceiling - LIMIT_MARGIN
     aim = first_aim if first_aim is not None else target  # MP3 encoding shifts loudness a little
     tried: list[tuple[float, float]] = []  # (gain, resulting loudness) at the current limit
     gain = first_gain if first_gain is not None else target - measured

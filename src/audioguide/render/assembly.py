@@ -249,7 +249,7 @@ class Assembly:
                       for d in sorted(range(-NEAR, NEAR + 1), key=abs) if 0 <= centre + d < count]
             if store is not None:
                 for gain in dict.fromkeys(self.previous_gains[j] for j in places):  # each gain once
-                    if kept_segments.is_kept(store, self._key(index, gain, self.ceiling - 0.6)):
+                    if kept_segments.is_kept(store, self._key(index, gain, self.ceiling - master.LIMIT_MARGIN)):
                         return gain
             here = self.previous_gains[min(index, len(self.previous_gains) - 1)]  # made again: keep the ramp
             return _within(here, self.made[-1].gain, STEER_STEP) if self.made else here
@@ -315,7 +315,7 @@ class Assembly:
         if level == float("-inf"):
             raise BuildError("the mix is silent: nothing to normalise")
         self.threshold = level + master.COMPRESSOR_ABOVE
-        limit = self.ceiling - 0.6
+        limit = self.ceiling - master.LIMIT_MARGIN
         gain, tried = self.target - level + LIMITER_ALLOWANCE, []
         for _attempt in range(8):
             processed = loudness.measure(source, input=pcm, what="the first segment, mastered",
@@ -364,7 +364,7 @@ class Assembly:
         """Segment ``index`` at ``gain``: from the store, else mixed here and made (and stored,
         with ``keep``): in another thread when it is mixed into memory (:data:`IN_FLIGHT`)."""
         start = self.plan[index][0]
-        limit = self.ceiling - 0.6  # MP3 encoding adds inter-sample peaks: limit below the ceiling
+        limit = self.ceiling - master.LIMIT_MARGIN
         key = self._key(index, gain, limit)
         if any(isinstance(m, InFlight) and m.key == key for m in self.made):
             self._settled()  # the same sound is being encoded into the same file: kept once it is
