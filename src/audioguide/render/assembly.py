@@ -359,33 +359,32 @@ class Assembly:
             "threshold": round(self.threshold or 0.0, 2), "target": self.target,
         })
 
-    def _segment(self, index: int, timeline: mix.Timeline, gain: float, *,
-                 keep: bool = True) -> Made | InFlight:
-        """Segment ``index`` at ``gain``: from the store, else mixed here and made (and stored,
-        with ``keep``): in another thread when it is mixed into memory (:data:`IN_FLIGHT`)."""
+    def _segment(self, index: int, timeline: mix.Timeline, gain: float) -> Made | InFlight:
+        """Segment ``index`` at ``gain``: from the store, else mixed here and made (and stored):
+        in another thread when it is mixed into memory (:data:`IN_FLIGHT`)."""
         start = self.plan[index][0]
         limit = self.ceiling - master.LIMIT_MARGIN
         key = self._key(index, gain, limit)
         if any(isinstance(m, InFlight) and m.key == key for m in self.made):
             self._settled()  # the same sound is being encoded into the same file: kept once it is
         kept = kept_segments.load(self.store, key, with_opus=self.opus_bitrate is not None) \
-            if keep and self.store is not None else None
+            if self.store is not None else None
         if kept is not None:
             base = self.utterances[start].section
             timeline.skip(kept.segment.samples, kept.cues, tuple((s + base, t) for s, t in kept.section_starts))
             return kept
-        folder = self.store if keep and self.store is not None else self.work
+        folder = self.store if self.store is not None else self.work
         dest = folder / f"{key}.mp3"
         raw = self.work / f"segment-{index}.raw"
         try:
             mixed, pcm = self._mix(index, timeline, raw)
             if pcm is None:  # a long one: alone, from its file
-                return self._encode(index, raw, mixed, dest, gain, limit, keep)
+                return self._encode(index, raw, mixed, dest, gain, limit)
         finally:
             raw.unlink(missing_ok=True)
         if self._encoders is None:
             self._encoders = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="encode")
-        return InFlight(self._encoders.submit(self._encode, index, pcm, mixed, dest, gain, limit, keep), key, gain)
+        return InFlight(self._encoders.submit(self._encode, index, pcm, mixed, dest, gain, limit), key, gain)
 
     def _mix(self, index: int, timeline: mix.Timeline, raw: Path) -> tuple[mix.Part, bytes | None]:
         """Segment ``index`` laid out on ``timeline``: into memory (its samples returned) when
@@ -402,9 +401,9 @@ class Assembly:
             return timeline.segment(part, (self.audio(u) for u in part), out, last=last), None
 
     def _encode(self, index: int, pcm: Path | bytes, mixed: mix.Part, dest: Path, gain: float,
-                limit: float, keep: bool) -> Made:
+                limit: float) -> Made:
         """Master and encode segment ``index``'s mix ``pcm`` into ``dest`` (limited harder until
-        its true peak is under the ceiling), and keep it in the store with ``keep``."""
+        its true peak is under the ceiling), and keep it in the store, when there is one."""
         assert self.threshold is not None
         threshold = self.threshold
         for _attempt in range(5):
@@ -421,7 +420,7 @@ class Assembly:
         key = dest.stem
         made = Made(key, encoded, measured, mixed.cues, tuple((s - base, t) for s, t in mixed.section_starts),
                     gain, limit, opus_part)
-        if keep and self.store is not None:
+        if self.store is not None:
             kept_segments.save(self.store, made)
         return made
 
