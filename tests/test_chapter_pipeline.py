@@ -155,6 +155,24 @@ def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> 
     _run(walk, "check")
 
 
+def test_a_new_loudness_target_masters_each_segment_once(walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the previous render's gains were made for -16 LUFS: taken as the first guess for -19, every
+    # segment came out 3 LU too loud, and the whole episode was mastered again (three times)
+    count = len(_record(walk)["segments"])  # type: ignore[arg-type]
+    config = walk / "audioguide.toml"
+    config.write_text(config.read_text("utf-8").replace("[audio]", "[audio]\nloudness = -19.0", 1), "utf-8")
+    encodings: list[int] = []
+    real = segments.encode
+    monkeypatch.setattr(segments, "encode", lambda *a, **k: (encodings.append(1), real(*a, **k))[1])
+    _run(walk, "render")
+    record = _record(walk)
+    assert record["master"]["target"] == -19.0  # type: ignore[index]
+    assert abs(float(record["integrated_lufs"]) - -19.0) <= 0.5  # type: ignore[arg-type]
+    assert len(encodings) <= count + 1  # each segment once (and the first again, if its peak needed it)
+    measured = master.measure_file(walk / "output" / "episodes" / "walk.mp3")
+    assert abs(measured.integrated_lufs - -19.0) <= 0.5 and measured.true_peak_dbtp <= -1.0
+
+
 def _edit_two_chapters(root: Path, number: int) -> None:
     """Reword sentence ``number`` of the harbour and of the bridge (two segments far apart)."""
     path = root / "episodes" / "walk.md"

@@ -235,6 +235,11 @@ def music_bed(config: Config) -> mix.MusicBed:
     return mix.MusicBed.generated(cache=config.root / MUSIC_CACHE)
 
 
+SAME_TARGET = 0.5
+"""LU. A previous render's gains are the first guess only for a loudness target this close to
+its own (the loudness tolerance of a render)."""
+
+
 def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
                 bed: mix.MusicBed, dest: Path, *, keep_segments: bool = True) -> produce.EpisodeJob:
     """What :func:`produce.make_episode_audio` needs, with the previous render's programme gain
@@ -242,14 +247,20 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
     next render."""
     first_threshold: float | None
     gains: tuple[float, ...]
+    a = config.audio
     try:
-        previous = json.loads(dest.with_suffix(RECORD).read_text())["master"]
+        record = json.loads(dest.with_suffix(RECORD).read_text())
+        previous = record["master"]
         # the record lists each segment's gain when they differ, else the one they share
         gains = tuple(float(g) for g in previous.get("gains") or [previous["gain"]])
         first_threshold = float(previous["threshold"])
+        # gains made for another loudness target are no guess for this one (each segment would be
+        # mastered at the old level, then all of them again); records before the target was kept
+        # in them are judged by the loudness they measured
+        if abs(float(previous.get("target", record["integrated_lufs"])) - a.loudness) > SAME_TARGET:
+            gains, first_threshold = (), None
     except (OSError, ValueError, KeyError, TypeError):
         gains, first_threshold = (), None
-    a = config.audio
     return produce.EpisodeJob(tuple(utterances), tuple(synth.keys(utterances)),
                               tuple(s.chapter_title for s in script.sections), bed, a.loudness,
                               a.true_peak, a.bitrate, gains, first_threshold,
@@ -305,6 +316,7 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
     record = episode_record(episode, number, opus=opus_file, highlight=chosen, image=image)
     data = {**record.to_json(), BUILD_KEY: key,
             "master": {"gain": made.gain, "threshold": made.threshold,  # exact: kept segments' keys
+                       "target": config.audio.loudness,
                        **({"gains": list(made.gains)} if len(set(made.gains)) > 1 else {})},
             **({"segments": list(made.segments)} if made.segments else {})}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
