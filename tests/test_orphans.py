@@ -5,6 +5,7 @@ the temporary files it left, which live in the project's .cache/tmp, not in the 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +38,13 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
-def test_sigkill_during_mastering_leaves_no_child_and_no_files(tone_project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("started", ["through setpriv", "by a preexec_fn"])
+def test_sigkill_during_mastering_leaves_no_child_and_no_files(tone_project: Path, tmp_path: Path,
+                                                               started: str) -> None:
+    # children get their parent-death signal from util-linux's setpriv when it is on the PATH
+    # (then Python starts them with vfork), else from a preexec_fn between fork and exec
+    path = os.environ["PATH"] if started == "through setpriv" else str(tmp_path / "empty")
+    assert (shutil.which("setpriv", path=path) is not None) == (started == "through setpriv")
     trim_sample(tone_project)
     ready = tmp_path / "mastering.pid"
     wrapper = tmp_path / "ffmpeg"
@@ -45,14 +52,14 @@ def test_sigkill_during_mastering_leaves_no_child_and_no_files(tone_project: Pat
     # stays busy: the render is stopped at that named point, with its mastering child alive.
     wrapper.write_text(f"""#!/bin/sh
 case "$*" in
-  *alimiter*) echo $$ > "{ready}.tmp"; mv "{ready}.tmp" "{ready}"; exec sleep 600;;
+  *alimiter*) echo $$ > "{ready}.tmp"; {shutil.which("mv")} "{ready}.tmp" "{ready}"; exec {shutil.which("sleep")} 600;;
 esac
 exec "{ffmpeg.ffmpeg_exe()}" "$@"
 """)
     wrapper.chmod(0o755)
     system_temp = tmp_path / "system-temp"  # the system's temp folder, as the renders see it
     system_temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(system_temp)}
+    env = {**os.environ, "TMPDIR": str(system_temp), "PATH": path}
     render = subprocess.Popen([sys.executable, "-m", "audioguide", "-C", str(tone_project), "render"],
                               env={**env, "AUDIOGUIDE_FFMPEG": str(wrapper)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
