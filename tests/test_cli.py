@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -145,6 +146,27 @@ def test_duplicate_slugs_fail_that_episode_only(tone_project: Path) -> None:
     assert code == 1
     assert "zz-copy.md" in err and "also used by" in err and "Traceback" not in err
     assert "Rendered 1 episode" in out
+
+
+def test_a_duplicate_slug_renumbers_nothing_and_renders_nothing_else(tone_project: Path) -> None:
+    # the refused copy was counted again when the episodes were numbered: every episode after
+    # it got the next number, so all of them were rendered again (and again once it was gone)
+    project = trim_sample(tone_project)
+    episodes = project / "episodes"
+    original = (episodes / "second-interview.md").read_text()
+    (episodes / "another.md").write_text(original.replace("slug: second-interview", "slug: another"))
+    assert run("render", cwd=project)[0] == 0
+    numbers = {slug: json.loads((project / "output" / "episodes" / f"{slug}.json").read_text())["number"]
+               for slug in ("another", "second-interview")}
+    (episodes / "zz-copy.md").write_text(original)  # a second script with second-interview's slug
+    code, out, err = run("render", cwd=project)
+    assert code == 1 and "zz-copy.md" in err and "also used by" in err
+    assert "Rendered 0 episodes" in out and "2 already up to date" in out
+    (episodes / "zz-copy.md").unlink()
+    code, out, _ = run("render", cwd=project)
+    assert code == 0 and "Rendered 0 episodes" in out
+    assert numbers == {slug: json.loads((project / "output" / "episodes" / f"{slug}.json").read_text())["number"]
+                       for slug in numbers}
 
 
 def test_global_options_may_follow_the_command(tone_project: Path, tmp_path: Path) -> None:

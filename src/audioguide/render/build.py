@@ -97,6 +97,7 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
             continue
         languages[(s.meta.guide, language)] = path
     everything = [s for _, s in loaded]
+    numbered = {s.meta.slug for s in everything}
     if config.episodes_dir.is_dir():
         for p in scripts_in(config.episodes_dir):
             if p not in slugs.values():
@@ -104,7 +105,10 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
                     script = scripts.load(p)
                 except AudioguideError:
                     continue
-                if not script.meta.draft:
+                # a slug is numbered once: a second script with it (refused above, when it was
+                # an input) would move every episode after it up by one, and render them again
+                if not script.meta.draft and script.meta.slug not in numbered:
+                    numbered.add(script.meta.slug)
                     everything.append(script)
     return loaded, everything
 
