@@ -42,6 +42,9 @@ SYNC_STATE = ".cache/sync.json"
 ``ETag``/``Last-Modified`` of each address (losing it only costs one full read of the sources)."""
 MUSIC_CACHE = ".cache/music"
 """The generated intro and outro music, composed once."""
+PLANS = ".cache/plans"
+"""Each script's blocks as sentences, split and normalised (one JSON file a script, by its path),
+so that a render plans only the blocks that changed."""
 IMPORTED = ".imported"
 """Folder inside ``episodes/``: each script's text as last imported, the base that lets a
 re-import keep the author's edits (commit it with the scripts)."""

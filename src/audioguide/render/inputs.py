@@ -4,20 +4,26 @@ the fly), the command line's overrides, and for each input its engine, voice and
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from audioguide import stamps
 from audioguide.errors import EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import not_yet_a_url, read_article
-from audioguide.layout import scripts_in
+from audioguide.layout import PLANS, scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
 from audioguide.speech import plan as speech
 from audioguide.speech.engines import EngineSettings, Voice, capabilities, engine_class, engine_voices
+from audioguide.writer import atomic_path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -102,14 +108,35 @@ def headings(config: Config, script: Script, overrides: Overrides) -> speech.Hea
     return announcer(script, config.guide.introduction, script.meta.language or config.show.language)
 
 
+def plan_file(config: Config, script: Script) -> Path:
+    """Where the blocks of ``script`` are kept as planned (by its path: slugs may repeat)."""
+    where = str(script.path.resolve()) if script.path is not None else script.meta.slug
+    return config.root / PLANS / f"{stamps.value_digest(where, 16)}.json"
+
+
 def episode_plan(config: Config, script: Script, overrides: Overrides) -> list[Utterance]:
-    """What is said in an episode (or guide), sentence by sentence."""
+    """What is said in an episode (or guide), sentence by sentence: the blocks the last render
+    of the script planned are taken from the project's :data:`~audioguide.layout.PLANS`, the
+    others split and normalised (and kept there for the next render)."""
     name, _ = engine_choice(config, script, overrides)
-    return speech.plan(script, episode_voice(config, script),
-                       script.meta.language or config.show.language,
-                       heading=headings(config, script, overrides),
-                       lexicon=config.lexicon.merged(script.meta.lexicon),
-                       phonemes=capabilities(name).phonemes)
+    kept = plan_file(config, script)
+    try:
+        before = json.loads(kept.read_text("utf-8"))
+    except (OSError, ValueError):  # none yet, or damaged: every block is planned
+        before = {}
+    planned = speech.Planned(before if isinstance(before, dict) else {})
+    utterances = speech.plan(script, episode_voice(config, script),
+                             script.meta.language or config.show.language,
+                             heading=headings(config, script, overrides),
+                             lexicon=config.lexicon.merged(script.meta.lexicon),
+                             phonemes=capabilities(name).phonemes, planned=planned)
+    if planned.changed:
+        try:
+            with atomic_path(kept, durable=False, beside=True) as tmp:  # a cache, as the sentences'
+                tmp.write_text(json.dumps(planned.used, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        except OSError as exc:  # a read-only project still renders; it plans every block each time
+            log.debug("could not keep the plan of %s: %s", script.meta.slug, exc)
+    return utterances
 
 
 def engine_choice(config: Config, script: Script | None, overrides: Overrides) -> tuple[str, EngineSettings]:

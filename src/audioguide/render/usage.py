@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 
 from audioguide.ingest import script as scripts
-from audioguide.layout import MP3, OPUS, SEGMENTS, Output, scripts_in
-from audioguide.render.inputs import Overrides, engine_choice, episode_plan
+from audioguide.layout import MP3, OPUS, PLANS, SEGMENTS, Output, scripts_in
+from audioguide.render.inputs import Overrides, engine_choice, episode_plan, plan_file
 from audioguide.render.items import SynthPool
 from audioguide.settings import Config, cache_location
 from audioguide.speech.cache import SentenceCache
@@ -31,7 +31,7 @@ class CacheUsage:
 
 def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
     """What the sentence cache holds and how much of it the episode scripts use (as episodes
-    and as guides); with ``prune``, delete the rest."""
+    and as guides); with ``prune``, delete the rest (and the kept plans of scripts that are gone)."""
     cache = SentenceCache(cache_location(config))
     scripts_found = [scripts.load(p) for p in scripts_in(config.episodes_dir)]
     pool = SynthPool(cache, 1)
@@ -43,6 +43,11 @@ def cache_usage(config: Config, *, prune: bool = False) -> CacheUsage:
             used.update(k for k in pool.get(name, settings).keys(episode_plan(config, s, overrides)) if k)
     before = cache.stats()
     removed = cache.prune(used) if prune else None
+    if prune:  # the plans of scripts no longer in episodes/
+        current = {plan_file(config, s) for s in scripts_found}
+        for kept_plan in (config.root / PLANS).glob("*.json"):
+            if kept_plan not in current:
+                kept_plan.unlink(missing_ok=True)
     present = set(cache.keys())
     kept, kept_bytes, dropped = _segments(config, prune=prune)
     return CacheUsage(cache.location, before.entries, before.bytes, len(used & present), len(scripts_found),
