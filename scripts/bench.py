@@ -18,6 +18,8 @@ Prints, measured in one run on this machine:
      peak, against the MP3
  11. audioguide sync (--only-sync: only this): a real feed of three entries served on this machine,
      synced once (imported, spoken by Piper, published), then again with nothing new (whole process)
+ 12. a no-change re-render of 40 episodes (the sample under 40 titles), with the plans kept and
+     without them
 """
 
 from __future__ import annotations
@@ -301,6 +303,24 @@ def new_text_row(tmp: Path) -> None:
     print(f"new text, {words:,} words ({record['duration'] / 60:.0f} min of audio, nothing cached): "
           f"{seconds:6.1f} s = {record['duration'] / seconds:.1f}x real time, peak memory {peak:.0f} MB "
           f"(target <= 400 MB)")
+
+
+def many_scripts_row(root: Path, tmp: Path, count: int = 40) -> None:
+    """A render with nothing to do in a project of ``count`` episodes (the sample's text under
+    its own title and slug each, in a copy of the rendered sample, its caches included): what
+    reading, planning and checking each script costs."""
+    many = tmp / "many-scripts"
+    shutil.copytree(root, many, symlinks=True)
+    sample = (many / "episodes" / f"{SAMPLE}.md").read_text()
+    for n in range(1, count):
+        text = re.sub(r"(?m)^slug: .*$", f"slug: day-{n}", sample, count=1)
+        (many / "episodes" / f"day-{n}.md").write_text(re.sub(r"(?m)^title: .*$", f"title: Day {n}", text, count=1))
+    subprocess.run([*AUDIOGUIDE, "render"], cwd=many, check=True, stdout=subprocess.DEVNULL)
+    first = timed([*AUDIOGUIDE, "render"], many)
+    shutil.rmtree(many / ".cache" / "plans")
+    unplanned = timed([*AUDIOGUIDE, "render"], many)
+    print(f"no-change re-render of {count} episodes (whole process): {first:.2f} s; with no plan kept "
+          f"(every script split and normalised): {unplanned:.2f} s")
 
 
 def cpu_timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -608,6 +628,7 @@ def main() -> None:
         new_text_row(tmp)
         if args.only_sample:
             return
+        many_scripts_row(root, tmp)
         if not args.skip_long:
             words = long_script(root)
             seconds, peak = timed_with_peak([*AUDIOGUIDE, "render", "episodes/two-hours.md"], root)
