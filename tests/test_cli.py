@@ -169,6 +169,24 @@ def test_a_duplicate_slug_renumbers_nothing_and_renders_nothing_else(tone_projec
                        for slug in numbers}
 
 
+def test_a_copy_of_a_published_script_does_not_take_its_slug(tone_project: Path) -> None:
+    # a blogger copies a published post to start a new one; the copy's name sorts first, and it
+    # would have taken the slug, published itself over the episode and refused the original
+    project = trim_sample(tone_project)
+    episodes = project / "episodes"
+    assert run("render", cwd=project)[0] == 0
+    mp3 = project / "output" / "episodes" / "second-interview.mp3"
+    before = mp3.read_bytes()
+    record = json.loads(mp3.with_suffix(".json").read_text())
+    assert record["script"] == "second-interview.md"  # published with the site: no path of the machine
+    text = (episodes / "second-interview.md").read_text()
+    (episodes / "a-new-post.md").write_text(text.replace("## ", "## New: ", 1))
+    code, out, err = run("render", cwd=project)
+    assert code == 1 and "a-new-post.md" in err and "also used by" in err and "second-interview.md" in err
+    assert "Rendered 0 episodes" in out and "1 already up to date" in out
+    assert mp3.read_bytes() == before
+
+
 def test_global_options_may_follow_the_command(tone_project: Path, tmp_path: Path) -> None:
     """``audioguide render -v`` (and ``-q``, ``-C DIR``) mean what they mean before the command."""
     article = tmp_path / "note.md"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from audioguide.errors import AudioguideError, ConfigError, EngineError, InputError
 from audioguide.ingest import script as scripts
-from audioguide.layout import scripts_in
+from audioguide.layout import RECORD, Output, scripts_in
 from audioguide.models import Script
 from audioguide.render import guides
 from audioguide.render.batch import Batch
@@ -43,6 +43,8 @@ from audioguide.render.items import (
     SynthPool,
     music_bed,
     progress_items,
+    published_from,
+    script_name,
 )
 from audioguide.render.limits import Limits
 from audioguide.settings import Config, cache_location
@@ -56,9 +58,11 @@ class DraftError(InputError):
     """A script marked ``draft: true``: refused when asked for by name, skipped otherwise."""
 
 
-def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[tuple[Path, Script]], list[Script]]:
-    """The inputs as scripts (a failure is recorded, or raised for a single input; a second
-    script with a slug already taken is refused), and every script of the project for numbering."""
+def load_all(config: Config, inputs: list[Path], report: Report,
+             out_dir: Path) -> tuple[list[tuple[Path, Script]], list[Script]]:
+    """The inputs as scripts (a failure is recorded, or raised for a single input; of two
+    scripts with one slug, the one its published episode was made from keeps it, else the first,
+    and the other is refused), and every script of the project for numbering."""
     loaded: list[tuple[Path, Script]] = []
     for path in inputs:
         try:
@@ -75,14 +79,22 @@ def load_all(config: Config, inputs: list[Path], report: Report) -> tuple[list[t
                 continue
             report.failures.append((str(path), exc))
     slugs: dict[str, Path] = {}
+    owners: dict[str, tuple[Path, Script]] = {}
     for path, s in list(loaded):
-        if s.meta.slug in slugs:
-            loaded.remove((path, s))
-            report.failures.append((str(path), InputError(
-                f"slug {s.meta.slug!r} is also used by {slugs[s.meta.slug]}", path=path,
+        slug = s.meta.slug
+        if slug in slugs:
+            refused, keeper = (path, s), owners[slug]
+            # a copy of a published script, made to start a new episode, must not take its slug
+            # (and publish itself over it) because its name sorts first
+            if published_from(Output(out_dir).episode(slug, RECORD)) == script_name(config, path):
+                refused, keeper = keeper, (path, s)
+            loaded.remove(refused)
+            report.failures.append((str(refused[0]), InputError(
+                f"slug {slug!r} is also used by {keeper[0]}", path=refused[0],
                 fix="Give each episode its own slug in its front matter")))
+            slugs[slug], owners[slug] = keeper[0], keeper
             continue
-        slugs[s.meta.slug] = path
+        slugs[slug], owners[slug] = path, (path, s)
     languages: dict[tuple[str, str], Path] = {}
     for path, s in list(loaded):
         if s.meta.guide is None:
@@ -194,7 +206,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     started = time.monotonic()
     report = Report()
     out_dir = overrides.out or config.output_dir
-    loaded, everything = load_all(config, gather(config, list(paths or [])), report)
+    loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir)
     numbers = number_episodes(everything)
     pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
     preflight(config, [s for _, s in loaded], overrides, pool)

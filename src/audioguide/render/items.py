@@ -235,6 +235,29 @@ def music_bed(config: Config) -> mix.MusicBed:
     return mix.MusicBed.generated(cache=config.root / MUSIC_CACHE)
 
 
+SCRIPT_KEY = "script"
+"""The record's field naming the script an episode was made from (:func:`script_name`)."""
+
+
+def script_name(config: Config, path: Path) -> str:
+    """How a record names the script it was made from: its path in ``episodes/`` (POSIX; the
+    record is published with the site, so never a path of the machine), else its file name."""
+    try:
+        return path.resolve().relative_to(config.episodes_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def published_from(record: Path) -> str | None:
+    """The script the episode of ``record`` was made from, as :func:`script_name` gave it
+    (``None``: no record, or one made before records named it)."""
+    try:
+        name = json.loads(record.read_text("utf-8")).get(SCRIPT_KEY)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
 SAME_TARGET = 0.5
 """LU. A previous render's gains are the first guess only for a loudness target this close to
 its own (the loudness tolerance of a render)."""
@@ -318,7 +341,8 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
             "master": {"gain": made.gain, "threshold": made.threshold,  # exact: kept segments' keys
                        "target": config.audio.loudness,
                        **({"gains": list(made.gains)} if len(set(made.gains)) > 1 else {})},
-            **({"segments": list(made.segments)} if made.segments else {})}
+            **({"segments": list(made.segments)} if made.segments else {}),
+            **({SCRIPT_KEY: script_name(config, script.path)} if script.path is not None else {})}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")
     if opus_file is None:
