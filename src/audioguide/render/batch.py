@@ -32,6 +32,8 @@ from audioguide.render.items import (
     episode_dest,
     episode_job,
     episode_media,
+    name_script,
+    script_name,
     up_to_date,
     write_episode,
 )
@@ -78,6 +80,8 @@ class Batch:
             if not up_to_date(record, work.key, functools.partial(episode_media, record)):
                 episode_artwork(script)  # a cover Apple would refuse: refused before anything is spoken
                 return work
+            if script.path is not None:
+                name_script(record, script_name(self.config, script.path))
         self.report.unchanged.append(slug)
         return None
 

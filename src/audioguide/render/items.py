@@ -258,6 +258,19 @@ def published_from(record: Path) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def name_script(record: Path, name: str) -> None:
+    """Have an up-to-date episode's record name the script it is made from, when it does not
+    (written before records named it, or the script renamed since): the name decides which of
+    two scripts with one slug keeps it."""
+    try:
+        data = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict) and data.get(SCRIPT_KEY) != name:
+        data[SCRIPT_KEY] = name
+        write_text(record, json.dumps(data, indent=2) + "\n")
+
+
 SAME_TARGET = 0.5
 """LU. A previous render's gains are the first guess only for a loudness target this close to
 its own (the loudness tolerance of a render)."""
