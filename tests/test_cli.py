@@ -192,6 +192,20 @@ def test_a_copy_of_a_published_script_does_not_take_its_slug(tone_project: Path)
     assert mp3.read_bytes() == before
 
 
+def test_a_copy_of_a_published_guide_does_not_take_its_slug(tone_project: Path) -> None:
+    project = trim_sample(tone_project)
+    episodes = project / "episodes"
+    assert run("render", "--guide", cwd=project)[0] == 0
+    record = project / "output" / "guides" / "second-interview" / "guide.json"
+    assert json.loads(record.read_text())["script"] == "second-interview.md"
+    before = record.read_bytes()
+    copy = (episodes / "second-interview.md").read_text().replace("## ", "## New: ", 1)
+    (episodes / "a-new-tour.md").write_text(copy)
+    code, out, err = run("render", "--guide", cwd=project)
+    assert code == 1 and "a-new-tour.md" in err and "also used by" in err
+    assert "1 already up to date" in out and record.read_bytes() == before
+
+
 def test_global_options_may_follow_the_command(tone_project: Path, tmp_path: Path) -> None:
     """``audioguide render -v`` (and ``-q``, ``-C DIR``) mean what they mean before the command."""
     article = tmp_path / "note.md"

@@ -71,7 +71,8 @@ class Batch:
         slug = script.meta.slug
         if work.guide:
             folder = out.guide(slug)
-            if not up_to_date(out.guide_record(slug), work.key, lambda d: guides.media_files(folder, d)):
+            record = out.guide_record(slug)
+            if not up_to_date(record, work.key, lambda d: guides.media_files(folder, d)):
                 episode_artwork(script)  # a cover Apple would refuse: refused before anything is spoken
                 return work
             self.report.guides.append(guides.load_record(folder))
@@ -80,8 +81,8 @@ class Batch:
             if not up_to_date(record, work.key, functools.partial(episode_media, record)):
                 episode_artwork(script)  # a cover Apple would refuse: refused before anything is spoken
                 return work
-            if script.path is not None:
-                name_script(record, script_name(self.config, script.path))
+        if script.path is not None:
+            name_script(record, script_name(self.config, script.path))
         self.report.unchanged.append(slug)
         return None
 

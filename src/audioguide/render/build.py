@@ -86,7 +86,9 @@ def load_all(config: Config, inputs: list[Path], report: Report,
             refused, keeper = (path, s), owners[slug]
             # a copy of a published script, made to start a new episode, must not take its slug
             # (and publish itself over it) because its name sorts first
-            if published_from(Output(out_dir).episode(slug, RECORD)) == script_name(config, path):
+            out = Output(out_dir)
+            published = published_from(out.episode(slug, RECORD)) or published_from(out.guide_record(slug))
+            if published == script_name(config, path):
                 refused, keeper = keeper, (path, s)
             loaded.remove(refused)
             report.failures.append((str(refused[0]), InputError(
