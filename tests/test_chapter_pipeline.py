@@ -14,13 +14,16 @@ import pytest
 
 from audioguide.audio import master, segments
 from audioguide.audio.loudness import Measured
-from audioguide.audio.mix import RATE
+from audioguide.audio.mix import RATE, MusicBed
 from audioguide.cli import cli
+from audioguide.config import load_config
 from audioguide.errors import BuildError, EngineError
+from audioguide.ingest import script as scripts
 from audioguide.layout import SEGMENTS
 from audioguide.models import Utterance
 from audioguide.render import assembly
 from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly
+from audioguide.render.items import episode_job
 from audioguide.render.kept import Made
 from audioguide.speech.engines.tone import ToneEngine
 from tests.clirunner import cli_runner
@@ -155,22 +158,51 @@ def test_a_one_sentence_edit_remasters_only_the_segment_it_is_in(walk: Path) -> 
     _run(walk, "check")
 
 
-def test_a_new_loudness_target_masters_each_segment_once(walk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the previous render's gains were made for -16 LUFS: taken as the first guess for -19, every
-    # segment came out 3 LU too loud, and the whole episode was mastered again (three times)
+@pytest.mark.parametrize(("setting", "target", "ceiling"), [("loudness = -19.0", -19.0, -1.0),
+                                                           ("true_peak = -2.0", -16.0, -2.0)])
+def test_a_new_loudness_target_or_ceiling_masters_each_segment_once(
+        walk: Path, monkeypatch: pytest.MonkeyPatch, setting: str, target: float, ceiling: float) -> None:
+    # the previous render's gains were made for -16 LUFS and -1 dBTP: taken as the first guess
+    # for -19 LUFS, every segment came out 3 LU too loud (for -2 dBTP, 0.5 LU too quiet), and the
+    # whole episode was mastered again (three times; twice)
     count = len(_record(walk)["segments"])  # type: ignore[arg-type]
     config = walk / "audioguide.toml"
-    config.write_text(config.read_text("utf-8").replace("[audio]", "[audio]\nloudness = -19.0", 1), "utf-8")
+    config.write_text(config.read_text("utf-8").replace("[audio]", f"[audio]\n{setting}", 1), "utf-8")
     encodings: list[int] = []
     real = segments.encode
     monkeypatch.setattr(segments, "encode", lambda *a, **k: (encodings.append(1), real(*a, **k))[1])
     _run(walk, "render")
     record = _record(walk)
-    assert record["master"]["target"] == -19.0  # type: ignore[index]
-    assert abs(float(record["integrated_lufs"]) - -19.0) <= 0.5  # type: ignore[arg-type]
+    assert (record["master"]["target"], record["master"]["ceiling"]) == (target, ceiling)  # type: ignore[index]
+    assert abs(float(record["integrated_lufs"]) - target) <= 0.5  # type: ignore[arg-type]
     assert len(encodings) <= count + 1  # each segment once (and the first again, if its peak needed it)
     measured = master.measure_file(walk / "output" / "episodes" / "walk.mp3")
-    assert abs(measured.integrated_lufs - -19.0) <= 0.5 and measured.true_peak_dbtp <= -1.0
+    assert abs(measured.integrated_lufs - target) <= 0.5 and measured.true_peak_dbtp <= ceiling
+
+
+@pytest.mark.parametrize(("master_fields", "setting", "kept"), [
+    ({"target": -16.0, "ceiling": -1.0}, "", True),
+    ({"target": -16.0, "ceiling": -1.0}, "loudness = -19.0", False),
+    ({"target": -16.0, "ceiling": -1.0}, "true_peak = -2.0", False),
+    ({}, "", True),  # a record from before they were kept, measured at the target: its gains still serve
+    ({}, "loudness = -19.0", False),  # measured 3 LU from the new target
+])
+def test_previous_gains_are_a_first_guess_only_for_the_same_target_and_ceiling(
+        tone_project: Path, master_fields: dict[str, float], setting: str, kept: bool) -> None:
+    dest = tone_project / "output" / "episodes" / "second-interview.mp3"
+    dest.parent.mkdir(parents=True)
+    record = {"integrated_lufs": -16.0, "master": {"gain": 10.0, "threshold": -20.0, **master_fields}}
+    dest.with_suffix(".json").write_text(json.dumps(record), "utf-8")
+    config_path = tone_project / "audioguide.toml"
+    config_path.write_text(config_path.read_text("utf-8").replace("[audio]", f"[audio]\n{setting}", 1), "utf-8")
+
+    class NoKeys:
+        def keys(self, utterances: list[Utterance]) -> list[str]:
+            return [""] * len(utterances)
+
+    job = episode_job(load_config(tone_project), scripts.load(tone_project / "episodes" / "second-interview.md"),
+                      [], NoKeys(), MusicBed.none(), dest)  # type: ignore[arg-type]
+    assert (job.previous_gains, job.first_threshold) == (((10.0,), -20.0) if kept else ((), None))
 
 
 def _edit_two_chapters(root: Path, number: int) -> None:

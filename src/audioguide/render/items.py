@@ -273,7 +273,7 @@ def name_script(record: Path, name: str) -> None:
 
 SAME_TARGET = 0.5
 """LU. A previous render's gains are the first guess only for a loudness target this close to
-its own (the loudness tolerance of a render)."""
+its own (the loudness tolerance of a render), and for the same true-peak ceiling."""
 
 
 def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
@@ -290,10 +290,12 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
         # the record lists each segment's gain when they differ, else the one they share
         gains = tuple(float(g) for g in previous.get("gains") or [previous["gain"]])
         first_threshold = float(previous["threshold"])
-        # gains made for another loudness target are no guess for this one (each segment would be
-        # mastered at the old level, then all of them again); records before the target was kept
-        # in them are judged by the loudness they measured
-        if abs(float(previous.get("target", record["integrated_lufs"])) - a.loudness) > SAME_TARGET:
+        # gains made for another loudness target, or another true-peak ceiling (the limiter then
+        # takes more or less), are no guess for this one: each segment would be mastered at the
+        # old level, then all of them again. Records before the target was kept in them are
+        # judged by the loudness they measured; before the ceiling was, the ceiling is not known
+        if (abs(float(previous.get("target", record["integrated_lufs"])) - a.loudness) > SAME_TARGET
+                or float(previous.get("ceiling", a.true_peak)) != a.true_peak):
             gains, first_threshold = (), None
     except (OSError, ValueError, KeyError, TypeError):
         gains, first_threshold = (), None
@@ -352,7 +354,7 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
     record = episode_record(episode, number, opus=opus_file, highlight=chosen, image=image)
     data = {**record.to_json(), BUILD_KEY: key,
             "master": {"gain": made.gain, "threshold": made.threshold,  # exact: kept segments' keys
-                       "target": config.audio.loudness,
+                       "target": config.audio.loudness, "ceiling": config.audio.true_peak,
                        **({"gains": list(made.gains)} if len(set(made.gains)) > 1 else {})},
             **({"segments": list(made.segments)} if made.segments else {}),
             **({SCRIPT_KEY: script_name(config, script.path)} if script.path is not None else {})}
