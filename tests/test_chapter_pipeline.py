@@ -183,9 +183,11 @@ def test_a_new_loudness_target_or_ceiling_masters_each_segment_once(
 @pytest.mark.parametrize(("master_fields", "setting", "kept"), [
     ({"target": -16.0, "ceiling": -1.0}, "", True),
     ({"target": -16.0, "ceiling": -1.0}, "loudness = -19.0", False),
+    ({"target": -16.0, "ceiling": -1.0}, "loudness = -16.3", False),  # kept, all would miss by 0.3 LU
     ({"target": -16.0, "ceiling": -1.0}, "true_peak = -2.0", False),
     ({}, "", True),  # a record from before they were kept, measured at the target: its gains still serve
     ({}, "loudness = -19.0", False),  # measured 3 LU from the new target
+    ({}, "loudness = -16.2", True),  # within the tolerance the gains are kept with
 ])
 def test_previous_gains_are_a_first_guess_only_for_the_same_target_and_ceiling(
         tone_project: Path, master_fields: dict[str, float], setting: str, kept: bool) -> None:

@@ -31,7 +31,7 @@ from audioguide.models import (
 )
 from audioguide.render import soundbite
 from audioguide.render import work as produce
-from audioguide.render.assembly import EpisodeAudio
+from audioguide.render.assembly import GAIN_TOLERANCE, EpisodeAudio
 from audioguide.settings import Config, opus_bitrate
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import EngineSettings
@@ -271,11 +271,6 @@ def name_script(record: Path, name: str) -> None:
         write_text(record, json.dumps(data, indent=2) + "\n")
 
 
-SAME_TARGET = 0.5
-"""LU. A previous render's gains are the first guess only for a loudness target this close to
-its own (the loudness tolerance of a render), and for the same true-peak ceiling."""
-
-
 def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
                 bed: mix.MusicBed, dest: Path, *, keep_segments: bool = True) -> produce.EpisodeJob:
     """What :func:`produce.make_episode_audio` needs, with the previous render's programme gain
@@ -294,8 +289,10 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
         # takes more or less), are no guess for this one: each segment would be mastered at the
         # old level, then all of them again. Records before the target was kept in them are
         # judged by the loudness they measured; before the ceiling was, the ceiling is not known
-        if (abs(float(previous.get("target", record["integrated_lufs"])) - a.loudness) > SAME_TARGET
-                or float(previous.get("ceiling", a.true_peak)) != a.true_peak):
+        target = previous.get("target")
+        other_target = (float(target) != a.loudness if target is not None
+                        else abs(float(record["integrated_lufs"]) - a.loudness) > GAIN_TOLERANCE)
+        if other_target or float(previous.get("ceiling", a.true_peak)) != a.true_peak:
             gains, first_threshold = (), None
     except (OSError, ValueError, KeyError, TypeError):
         gains, first_threshold = (), None
