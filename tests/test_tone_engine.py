@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import numpy as np
@@ -12,7 +14,7 @@ from audioguide.models import Utterance
 from audioguide.speech.cache import SentenceCache
 from audioguide.speech.engines import Engine, EngineSettings, available_engines, create_engine
 from audioguide.speech.engines.tone import SAMPLE_RATE, ToneEngine, pitch, words
-from audioguide.speech.synth import Synthesizer
+from audioguide.speech.synth import SPEAKING_NICENESS, Synthesizer
 from tests.clirunner import cli_runner
 
 SENTENCE = "The museum opens at nine in the morning."
@@ -164,3 +166,32 @@ def test_the_next_segments_sentences_start_before_the_last_of_this_one_is_done(t
         gated.go.set()
         worker.join(30)
     assert ready == [0, 1] and synth.synthesized == 4
+
+
+class _Noting:
+    """A two-worker engine (wrapping the tone engine) that notes the priority each sentence is
+    spoken at (Linux's per-thread nice value)."""
+
+    concurrency = 2
+
+    def __init__(self, inner: object, cpu_bound: bool) -> None:
+        self.inner, self.cpu_bound = inner, cpu_bound
+        self.niceness: list[int] = []
+
+    def synthesize(self, text: str) -> object:
+        self.niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return self.inner.synthesize(text)  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads have their own priority on Linux")
+@pytest.mark.parametrize("cpu_bound", [True, False])
+def test_a_voice_that_computes_yields_to_mastering(tmp_path, cpu_bound: bool) -> None:
+    # a voice that computes speaks below the render's priority, so that mastering (in the render's
+    # own threads) keeps up with it; a voice on the network waits anyway, at the render's priority
+    synth = Synthesizer("tone", EngineSettings(), SentenceCache(tmp_path), jobs=2)
+    noting = _Noting(synth.engine, cpu_bound)
+    synth.engine = noting  # type: ignore[assignment]
+    synth.prepare([Utterance(0, f"Sentence number {n}.", 0.3) for n in ("one", "two", "three")])
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    expected = min(19, here + SPEAKING_NICENESS) if cpu_bound else here
+    assert noting.niceness == [expected] * 3
