@@ -37,8 +37,8 @@ of the render. Speech runs ahead of mastering, and mastering (each segment's gai
 one before's measurement) got a third of the processor beside two voices: when the 33-minute
 new text of ``scripts/bench`` was spoken, 24 segments were still to be made, one after the
 other, with a core half idle (6.3 s). Yielding to mastering, the voices are only one segment
-ahead: 60.7-62.1 s against 63.0-65.0 s (three renders each, alternating), the last segment made
-0.4 s after the last sentence. Only the pool's own threads are lowered: a thread cannot raise
+ahead: 60.7-62.5 s against 63.0-65.0 s (five renders and three, alternating), the last segment
+made 0.4 s after the last sentence. Only the pool's own threads are lowered: a thread cannot raise
 its priority again without privileges."""
 
 
