@@ -108,10 +108,9 @@ def _setpriv() -> list[str] | None:
 
 
 def _spawn(cmd: list[str], input: bytes | None) -> subprocess.CompletedProcess[bytes]:
-    launcher = _setpriv()
-    if launcher is not None:
-        return subprocess.run([*launcher, *cmd], input=input, capture_output=True, check=False)
-    return subprocess.run(cmd, input=input, capture_output=True, check=False, preexec_fn=CHILD_SETUP)
+    launcher = _setpriv()  # the parent-death signal through setpriv, else between fork and exec
+    return subprocess.run([*(launcher or []), *cmd], input=input, capture_output=True, check=False,
+                          preexec_fn=None if launcher else CHILD_SETUP)
 
 
 def run(args: list[str], *, input: bytes | None = None, what: str = "ffmpeg") -> bytes:

@@ -33,7 +33,6 @@ from audioguide.render.items import (
     episode_job,
     episode_media,
     name_script,
-    script_name,
     up_to_date,
     write_episode,
 )
@@ -81,8 +80,7 @@ class Batch:
             if not up_to_date(record, work.key, functools.partial(episode_media, record)):
                 episode_artwork(script)  # a cover Apple would refuse: refused before anything is spoken
                 return work
-        if script.path is not None:
-            name_script(record, script_name(self.config, script.path))
+        name_script(record, self.config, script)
         self.report.unchanged.append(slug)
         return None
 

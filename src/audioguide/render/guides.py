@@ -23,7 +23,7 @@ from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
 from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance, stop_word
 from audioguide.render import work as produce
-from audioguide.render.items import BUILD_KEY, SCRIPT_KEY, script_name
+from audioguide.render.items import BUILD_KEY, script_field
 from audioguide.settings import Config
 from audioguide.speech.plan import HeadingText
 from audioguide.speech.synth import Synthesizer
@@ -200,6 +200,6 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
                          guide_id=meta.guide if meta.guide and meta.guide != meta.slug else "")
     publish(record, guide_dir)
     _remove_old_stops(guide_dir, record)
-    named = {SCRIPT_KEY: script_name(config, script.path)} if script.path is not None else {}
-    write_text(guide_dir / GUIDE_RECORD, json.dumps({**record.to_json(), BUILD_KEY: key, **named}, indent=2) + "\n")
+    write_text(guide_dir / GUIDE_RECORD,
+               json.dumps({**record.to_json(), BUILD_KEY: key, **script_field(config, script)}, indent=2) + "\n")
     return record

@@ -248,6 +248,11 @@ def script_name(config: Config, path: Path) -> str:
         return path.name
 
 
+def script_field(config: Config, script: Script) -> dict[str, str]:
+    """The record's field naming ``script`` (none for an article rendered from outside the project)."""
+    return {SCRIPT_KEY: script_name(config, script.path)} if script.path is not None else {}
+
+
 def published_from(record: Path) -> str | None:
     """The script the episode of ``record`` was made from, as :func:`script_name` gave it
     (``None``: no record, or one made before records named it)."""
@@ -258,17 +263,17 @@ def published_from(record: Path) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def name_script(record: Path, name: str) -> None:
-    """Have an up-to-date episode's record name the script it is made from, when it does not
-    (written before records named it, or the script renamed since): the name decides which of
-    two scripts with one slug keeps it."""
+def name_script(record: Path, config: Config, script: Script) -> None:
+    """Have an up-to-date record (an episode's or a guide's) name the script it is made from,
+    when it does not (written before records named it, or the script renamed since): the name
+    decides which of two scripts with one slug keeps it."""
+    field = script_field(config, script)
     try:
-        data = json.loads(record.read_text("utf-8"))
+        data = json.loads(record.read_text("utf-8")) if field else None
     except (OSError, ValueError):
         return
-    if isinstance(data, dict) and data.get(SCRIPT_KEY) != name:
-        data[SCRIPT_KEY] = name
-        write_text(record, json.dumps(data, indent=2) + "\n")
+    if isinstance(data, dict) and data.get(SCRIPT_KEY) != field[SCRIPT_KEY]:
+        write_text(record, json.dumps({**data, **field}, indent=2) + "\n")
 
 
 def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
@@ -354,7 +359,7 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
                        "target": config.audio.loudness, "ceiling": config.audio.true_peak,
                        **({"gains": list(made.gains)} if len(set(made.gains)) > 1 else {})},
             **({"segments": list(made.segments)} if made.segments else {}),
-            **({SCRIPT_KEY: script_name(config, script.path)} if script.path is not None else {})}
+            **script_field(config, script)}
     write_text(dest.with_suffix(RECORD), json.dumps(data, indent=2) + "\n")
     faults.point("record-written")
     if opus_file is None:
