@@ -233,3 +233,16 @@ def test_check_passes_on_the_rendered_sample(rendered_tone: Rendered) -> None:
     result = cli_runner().invoke(cli, ["-C", str(rendered_tone.config.root), "check"])
     assert result.exit_code == 0, result.stderr
     assert "no problems" in result.stdout
+
+
+@pytest.mark.parametrize(("show", "needle"), [
+    ({"title": ""}, "show.title is empty"),
+    ({"title": "   "}, "show.title is empty"),
+    ({"base_url": "https://example.com/my pod/"}, "has a space in it: write a space inside it as %20"),
+    ({"base_url": " https://example.com/pod/"}, "has a space in it"),
+    ({"base_url": "example.com/pod/"}, "must be a URL starting with http:// or https://"),
+])
+def test_a_show_setting_the_feed_cannot_take_is_one_line(tmp_path: Path, show: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        small_config(tmp_path, **show)
+    assert len(info.value.problems) == 1 and needle in info.value.problems[0]

@@ -124,6 +124,21 @@ def test_unknown_script_keys_are_one_line(tone_project: Path) -> None:
     assert "'speaker'" in err and "typos.md" in err
 
 
+@pytest.mark.parametrize(("front", "said"), [
+    ("title: 1984", 'title 1984 is read as a number: put it in quotes, title: "1984"'),
+    ("title: 2026-11-02", 'title 2026-11-02 is read as a date: put it in quotes, title: "2026-11-02"'),
+    ("title: Numbers\ndescription: 42", 'description 42 is read as a number: put it in quotes'),
+    ("title: Words\nsoundbite: yes", "soundbite true is read as a yes/no value: put it in quotes"),
+])
+def test_a_text_key_read_as_a_number_or_date_says_to_quote_it(tone_project: Path, front: str, said: str) -> None:
+    """It said "front matter needs a title" for ``title: 1984``, which has one."""
+    script = tone_project / "episodes" / "typed.md"
+    script.write_text(f"---\n{front}\n---\n\nText.\n", "utf-8")
+    code, _, err = _run(tone_project, "render", str(script))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert said in err and "typed.md" in err and "needs a title" not in err
+
+
 @pytest.mark.parametrize(("text", "where"), [
     ("---\ntitle: Bad\ntags: [a, b\ndate: 2026-01-01\n---\n\nText.\n", "line 4, column 5"),
     ("\n+++\ntitle = \"Bad\"\ndate = \ntags = []\n+++\n\nText.\n", "line 4, column 8"),

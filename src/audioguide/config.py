@@ -123,8 +123,15 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"guide.radius must be between 1 and 10000 metres, not {cfg.guide.radius:g}")
     if cfg.show.type not in ("episodic", "serial"):
         problems.append("show.type must be 'episodic' or 'serial'")
-    if not re.match(r"^https?://[^/\s]+(/\S*)?$", cfg.show.base_url):
-        problems.append("show.base_url must be a URL starting with http:// or https://")
+    if not cfg.show.title.strip():
+        problems.append("show.title is empty: give the show a name (the feed, the tags, the cover and the "
+                        "site show it)")
+    url = r"^https?://[^/\s]+(/\S*)?$"
+    if not re.match(url, cfg.show.base_url):
+        spaced = re.match(url, re.sub(r"\s", "%20", cfg.show.base_url.strip()))
+        problems.append(f"show.base_url {cfg.show.base_url!r} has a space in it: write a space inside it as %20, "
+                        "and none around it" if spaced else
+                        "show.base_url must be a URL starting with http:// or https://")
     if cfg.show.owner_email and not EMAIL.match(cfg.show.owner_email):
         problems.append(f"show.owner_email {cfg.show.owner_email!r} is not an e-mail address")
     if not LANGUAGE.match(cfg.show.language):

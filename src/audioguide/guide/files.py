@@ -19,7 +19,7 @@ from audioguide.layout import FEED, GUIDE_RECORD, Output
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
 from audioguide.publish.feed import build_feed, published
 from audioguide.publish.locations import Place, add_locations
-from audioguide.publish.transcripts import chapters_json, srt, webvtt
+from audioguide.publish.transcripts import captions, chapters_json
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_text
 
@@ -99,8 +99,9 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
     items = [stop_episode(guide, s) for s in guide.stops]
     for item in items:
         stem = guide_dir / item.slug
-        write_text(stem.with_suffix(".vtt"), webvtt(item.cues))
-        write_text(stem.with_suffix(".srt"), srt(item.cues))
+        vtt, srt = captions(item.cues)
+        write_text(stem.with_suffix(".vtt"), vtt)
+        write_text(stem.with_suffix(".srt"), srt)
         write_text(guide_dir / f"{item.slug}.chapters.json", chapters_json(item, cover_url))
     show = dataclasses.replace(config.show, title=guide.title, type="serial",
                                language=guide.language or config.show.language,

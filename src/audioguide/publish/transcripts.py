@@ -9,22 +9,30 @@ from audioguide.models import Cue, EpisodeRecord
 from audioguide.publish.feed import timestamp
 
 
-def webvtt(cues: tuple[Cue, ...]) -> str:
-    """WebVTT captions, one cue per sentence."""
-    blocks = [f"{i}\n{timestamp(c.start)} --> {timestamp(c.end)}\n{c.text}"
-              for i, c in enumerate(cues, start=1)]
-    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+def vtt_text(text: str) -> str:
+    """A cue's text as WebVTT wants it: ``&``, ``<`` and ``>`` escaped (a ``<`` would start a
+    tag, and ``-->`` end the cue's text), on one line (a blank line ends a cue).
+
+    >>> vtt_text("Is 3 < 5? A --> B & C")
+    'Is 3 &lt; 5? A --&gt; B &amp; C'
+    """
+    return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split())
 
 
-def srt(cues: tuple[Cue, ...]) -> str:
-    """SubRip captions, one cue per sentence."""
-    blocks = [f"{i}\n{timestamp(c.start, ',')} --> {timestamp(c.end, ',')}\n{c.text}"
-              for i, c in enumerate(cues, start=1)]
-    return "\n\n".join(blocks) + "\n"
+def srt_text(text: str) -> str:
+    """A cue's text as SubRip wants it: on one line, and without ``-->``, which SubRip has no
+    way to escape (it would read as a cue's times): written as an arrow, ``→``. SubRip has no
+    escapes at all, so ``<`` and ``>`` stay as they are.
+
+    >>> srt_text("A --> B")
+    'A → B'
+    """
+    return " ".join(text.replace("-->", "→").split())
 
 
 def captions(cues: tuple[Cue, ...]) -> tuple[str, str]:
-    """:func:`webvtt` and :func:`srt` of the same cues, each time formatted once for both.
+    """WebVTT and SubRip captions of the same cues, one cue per sentence, each time formatted
+    once for both.
 
     >>> captions((Cue("Hello.", 0.5, 1.25),))
     ('WEBVTT\\n\\n1\\n00:00:00.500 --> 00:00:01.250\\nHello.\\n', '1\\n00:00:00,500 --> 00:00:01,250\\nHello.\\n')
@@ -32,9 +40,9 @@ def captions(cues: tuple[Cue, ...]) -> tuple[str, str]:
     vtt, srt_ = [], []
     for i, c in enumerate(cues, start=1):
         start, end = timestamp(c.start), timestamp(c.end)
-        vtt.append(f"{i}\n{start} --> {end}\n{c.text}")
+        vtt.append(f"{i}\n{start} --> {end}\n{vtt_text(c.text)}")
         # the same clock with SRT's comma before the milliseconds (always the last three digits)
-        srt_.append(f"{i}\n{start[:-4]},{start[-3:]} --> {end[:-4]},{end[-3:]}\n{c.text}")
+        srt_.append(f"{i}\n{start[:-4]},{start[-3:]} --> {end[:-4]},{end[-3:]}\n{srt_text(c.text)}")
     return "WEBVTT\n\n" + "\n\n".join(vtt) + "\n", "\n\n".join(srt_) + "\n"
 
 
