@@ -86,6 +86,44 @@ def test_conflicting_edits_are_refused_with_a_merge_to_finish(tone_project: Path
     assert "By eight the market is shut." in script.read_text("utf-8")
 
 
+def test_a_resolved_conflict_is_taken_and_the_next_change_merges_from_it(tone_project: Path) -> None:
+    """Resolving as the message says (the conflict file, finished, copied over the script) was
+    refused again on every import: the copy as imported never moved on."""
+    post, script = _imported(tone_project)
+    _edit(script)
+    post.write_text(POST.replace("By seven the market is closing.", "By eight the market is shut."), "utf-8")
+    assert _run(tone_project, "import", "--force", str(post))[0] == 2
+    imported = tone_project / "episodes" / ".imported"
+    unresolved = script.read_bytes()
+    code, _, err = _run(tone_project, "import", "--force", str(post))  # nothing resolved yet: it stands
+    assert code == 2 and "same paragraphs in 1 place" in err and script.read_bytes() == unresolved
+
+    pending = (imported / "harbour-lights.conflict.md").read_text("utf-8")
+    script.write_text(pending, "utf-8")  # copied over, markers and all
+    code, _, err = _run(tone_project, "import", "--force", str(post))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "still has the <<<<<<< and >>>>>>> lines" in err
+
+    resolved = pending.replace("<<<<<<< your edits\nBy seven o'clock the market closes.\n=======\n", "") \
+        .replace("By eight the market is shut.\n>>>>>>> the article now", "By eight o'clock the market shuts.")
+    script.write_text(resolved, "utf-8")
+    code, out, err = _run(tone_project, "import", "--force", str(post))
+    assert code == 0, err
+    assert "Took your resolution of the conflict in episodes/harbour-lights.md" in out
+    assert script.read_text("utf-8") == resolved
+    assert not (imported / "harbour-lights.conflict.md").exists()
+    assert not (imported / "harbour-lights.conflict.json").exists()
+    assert _run(tone_project, "import", "--force", str(post))[:2] == (0, "Already up to date: episodes/harbour-lights.md\n")
+
+    # the article changes elsewhere: merged from what was resolved, the resolution kept
+    post.write_text(POST.replace("By seven the market is closing.", "By eight the market is shut.")
+                    .replace("The harbour wall is old.", "The harbour wall is very old."), "utf-8")
+    code, out, err = _run(tone_project, "import", "--force", str(post))
+    assert code == 0 and "Updated" in out, err
+    text = script.read_text("utf-8")
+    assert "The harbour wall is very old." in text and "By eight o'clock the market shuts." in text
+    assert "HAR-bur" in text and "[pause 2s]" in text
+
+
 def test_reimport_without_force_says_how(tone_project: Path) -> None:
     post, _ = _imported(tone_project)
     code, _, err = _run(tone_project, "import", str(post))

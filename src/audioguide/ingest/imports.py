@@ -4,14 +4,17 @@ A first import writes the script, and a copy of it as imported in ``episodes/.im
 Importing the same article again (``--force``) updates the script from the article and keeps the
 author's edits: a three-way merge of the copy (what was imported), the script (what the author
 made of it) and the article now (:mod:`audioguide.ingest.merge`). Where both changed the same
-paragraph, nothing is written but the merge with conflict markers, for the author to finish.
-Refused: overwriting another article's script, and importing the same article a second time
+paragraph, nothing is written but the merge with conflict markers, for the author to finish;
+the next import takes the script, once they have changed it, as their resolution (the article as
+it was then becomes the copy the next merge starts from). Refused: overwriting another article's script, and importing the same article a second time
 under another name. Pages and feeds from the web come through :mod:`audioguide.ingest.webimport`,
 which reads them and hands each article to :func:`import_parsed`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Container
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from pathlib import Path
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.frontmatter import split_front_matter
-from audioguide.ingest.merge import merge_fields, merge_lines
+from audioguide.ingest.merge import OURS_MARK, THEIRS_MARK, merge_fields, merge_lines
 from audioguide.ingest.readers import read_article
 from audioguide.layout import IMPORTED, scripts_in
 from audioguide.models import Article, Script
@@ -37,8 +40,8 @@ class Imported:
 
     path: Path
     action: str
-    """``wrote`` (a new script), ``updated`` (merged with the author's edits), ``replaced``, or
-    ``unchanged``."""
+    """``wrote`` (a new script), ``updated`` (merged with the author's edits), ``resolved`` (the
+    author's resolution of a conflict taken as it is), ``replaced``, or ``unchanged``."""
     kept: tuple[str, ...] = ()
     """Front matter keys the author and the article both changed: the author's value was kept."""
 
@@ -46,6 +49,7 @@ class Imported:
     def said(self) -> str:
         """The action as the command line reports it, before the script's name."""
         return {"wrote": "Wrote", "updated": "Updated (your edits kept)", "replaced": "Replaced",
+                "resolved": "Took your resolution of the conflict in",
                 "unchanged": "Already up to date:"}[self.action]
 
 
@@ -189,9 +193,9 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
                          "cannot be told from the article's changes", path=dest,
                          fix="Pass --replace to take the article as it is now (your edits are lost), "
                              "or import it under another name with --slug and move your edits across")
-    base_text = base_path.read_text("utf-8")
-    if base_text == new_text:  # the article has not changed since it was imported
-        return Imported(dest, "unchanged")
+    base_text, resolved = _merge_base(episodes, dest, ours_text, base_path.read_text("utf-8"))
+    if base_text == new_text:  # the article has not changed since it was imported (or since the conflict)
+        return Imported(dest, "resolved" if resolved else "unchanged")
     (base, base_body), (ours, ours_body), (new, new_body) = (
         split_front_matter(text, path) for text, path in
         ((base_text, base_path), (ours_text, dest), (new_text, dest)))
@@ -202,6 +206,7 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
         pending = inside(episodes, f"{IMPORTED}/{dest.stem}.conflict.md")
         with output_root(episodes):
             write_text(pending, merged)
+            write_text(_conflict_state(episodes, dest), json.dumps({"article": new_text, "script": _digest(ours_text)}))
         raise InputError(
             f"was not updated: your edits and the article's changes touch the same paragraphs in "
             f"{conflicts} place{'s' if conflicts > 1 else ''}", path=dest,
@@ -209,3 +214,39 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
                 f"over {dest.name}, then import with --force again (or pass --replace to drop your edits)")
     scripts.parse(merged, dest)  # the merge is a valid script before it replaces the author's
     return _write(episodes, dest, merged, "updated", imported=new_text, kept=tuple(kept))
+
+
+def _conflict_state(episodes: Path, dest: Path) -> Path:
+    """Where a conflict left for the author keeps what it was between: the article's script then,
+    and a digest of the author's script then."""
+    return inside(episodes, f"{IMPORTED}/{dest.stem}.conflict.json")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _merge_base(episodes: Path, dest: Path, ours_text: str, base_text: str) -> tuple[str, bool]:
+    """The text the merge starts from, and whether it is the article as a conflict left it.
+
+    After a conflict, a script its author has changed since is their resolution: the article as it
+    was then becomes the copy as imported (so the resolved paragraphs are the author's edits, and
+    are kept), and the conflict's files are removed. A script still as it was keeps the old copy:
+    the conflict stands. A script that still has the merge's marker lines is refused."""
+    state_path = _conflict_state(episodes, dest)
+    try:
+        state = json.loads(state_path.read_text("utf-8"))
+        article, before = state["article"], state["script"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return base_text, False
+    if any(line.startswith((OURS_MARK, THEIRS_MARK)) for line in ours_text.splitlines()):
+        raise InputError("still has the <<<<<<< and >>>>>>> lines of the conflict", path=dest,
+                         fix="Keep the words you want from each side, delete the marker lines, and import "
+                             "with --force again")
+    if _digest(ours_text) == before or not isinstance(article, str):
+        return base_text, False
+    with output_root(episodes):
+        write_text(inside(episodes, f"{IMPORTED}/{dest.name}"), article)
+    state_path.unlink(missing_ok=True)
+    inside(episodes, f"{IMPORTED}/{dest.stem}.conflict.md").unlink(missing_ok=True)
+    return article, True

@@ -115,6 +115,6 @@ def report(done: FolderImport, root: Path) -> list[tuple[str, bool]]:
     site, total = done.listing.site, len(done.imported)
     where = f"Folder {done.listing.folder}" if site.generator == "folder" else f"{site.name} site {done.listing.folder}"
     lines.append((f"{where}: {total} post{'' if total == 1 else 's'}, {counts['wrote']} new, "
-                  f"{counts['updated'] + counts['replaced']} updated, {counts['unchanged']} already up to date; "
+                  f"{counts['updated'] + counts['replaced'] + counts['resolved']} updated, {counts['unchanged']} already up to date; "
                   f"{len(done.failed)} failed.", False))
     return lines
