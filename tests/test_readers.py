@@ -635,3 +635,50 @@ def test_registry_is_pluggable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(READERS, ".rst", parse_text)
     path = write(tmp_path, "doc.rst", "Title\nText.")
     assert texts(read_article(path)) == ["Text."]
+
+
+PAGE = """<html><head><title>{title}</title></head><body><nav><a href="/">Home</a> <a href="/about">About</a></nav>
+<article><h1>{title}</h1>{body}</article><footer>Copyright the author, all rights reserved.</footer></body></html>"""
+
+
+def _page(tmp_path: Path, body: str, title: str = "The bridge") -> Article:
+    return read_article(write(tmp_path, "page.html", PAGE.format(title=title, body=body)))
+
+
+@pytest.mark.parametrize("marker", [
+    '<sup id="fnref:1"><a href="#fn:1" class="footnote" rel="footnote" role="doc-noteref">1</a></sup>',  # kramdown
+    '<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a>',  # Pandoc
+    '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>',  # markdown-it
+    '<sup class="reference"><a href="#cite_note-1">[1]</a></sup>',  # Wikipedia
+])
+def test_html_footnotes_are_left_out_like_markdown_ones(tmp_path: Path, marker: str) -> None:
+    """A marker was read glued to the word before it: "opened in 1894" and note 1 were heard as 18941."""
+    notes = ('<section class="footnotes" role="doc-endnotes"><hr><ol><li id="fn1"><p>After eight years of building.'
+             ' <a href="#fnref1" class="footnote-back" role="doc-backlink">\u21a9</a></p></li></ol></section>')
+    body = (f"<p>The bridge opened in 1894{marker} and was repainted in 1990.</p>"
+            "<p>It carries about forty thousand vehicles a day across the river, from the old town to the docks.</p>"
+            + notes)
+    assert texts(_page(tmp_path, body)) == [
+        "The bridge opened in 1894 and was repainted in 1990.",
+        "It carries about forty thousand vehicles a day across the river, from the old town to the docks."]
+
+
+def test_html_superscripts_that_are_not_notes_are_read(tmp_path: Path) -> None:
+    body = ("<p>The square measures 40 m<sup>2</sup>, and the 1<sup>st</sup> stall sells bread.</p>"
+            "<p>Water is H<sub>2</sub>O, and the link <a href=\"#map\">map</a> shows the square and its stalls.</p>")
+    assert texts(_page(tmp_path, body, "Squares")) == [
+        "The square measures 40 m2, and the 1st stall sells bread.",
+        "Water is H2O, and the link map shows the square and its stalls."]
+
+
+def test_html_table_caption_keeps_its_rows_in_a_page(tmp_path: Path) -> None:
+    """With a caption, trafilatura made it a first row of the table, and its rows were lost."""
+    body = ("<p>I measured every spoke on both wheels before ordering replacements from the shop.</p>"
+            "<table><caption>Spoke lengths</caption><thead><tr><th>Wheel</th><th>Left</th><th>Right</th></tr>"
+            "</thead><tbody><tr><td>Front</td><td>292 mm</td><td>292 mm</td></tr><tr><td>Rear</td><td>290 mm</td>"
+            "<td>288 mm</td></tr></tbody></table>"
+            "<p>The rear wheel is dished, so its two sides differ by two millimetres.</p>")
+    assert texts(_page(tmp_path, body, "Spokes")) == [
+        "I measured every spoke on both wheels before ordering replacements from the shop.",
+        "Spoke lengths.", "Wheel: Front, Left: 292 mm, Right: 292 mm.", "Wheel: Rear, Left: 290 mm, Right: 288 mm.",
+        "The rear wheel is dished, so its two sides differ by two millimetres."]

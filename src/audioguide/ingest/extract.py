@@ -65,16 +65,70 @@ def _hide_hidden(soup: BeautifulSoup) -> None:
         tag.decompose()
 
 
+NOTE_MARK = re.compile(r"\[?(\d{1,3}|[a-z]|[*\u2020\u2021\u00a7])\]?")
+"""The text of a note's marker in the text: ``1``, ``[2]``, ``a``, ``*``, ``†``."""
+_NOTE_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-reference", "footnoteref", "fnref", "noteref",
+                           "reference"})
+_BACKLINK_CLASSES = frozenset({"reversefootnote", "footnote-backref", "footnote-back", "fn-backref"})
+_NOTES_CLASSES = frozenset({"footnotes", "footnote-list", "endnotes"})
+
+
+def _classes(tag: Tag) -> set[str]:
+    value = tag.get("class") or []
+    return {str(c).lower() for c in (value if isinstance(value, list) else str(value).split())}
+
+
+def _drop_notes(soup: BeautifulSoup) -> None:
+    """Remove footnotes, as the Markdown reader leaves them out: the markers in the text (a
+    ``<sup>`` link to ``#…``, or a link a generator marks as a note: kramdown, Pandoc,
+    markdown-it, WordPress, Wikipedia), which would be read glued to the word before them ("1894"
+    and note 1 heard as "18941"), the notes' list at the end, and its back-links (↩)."""
+    for tag in soup.find_all(True):
+        if not isinstance(tag, Tag) or tag.decomposed:
+            continue
+        role = str(tag.get("role", "")).lower()
+        classes = _classes(tag)
+        if role in ("doc-endnotes", "doc-footnote", "doc-endnote") or (
+                tag.name in ("div", "section", "ol", "aside") and classes & _NOTES_CLASSES):
+            tag.decompose()
+        elif role == "doc-backlink" or classes & _BACKLINK_CLASSES:
+            tag.decompose()
+        elif tag.name == "a" and str(tag.get("href", "")).startswith("#") and NOTE_MARK.fullmatch(
+                tag.get_text().strip()) and (role == "doc-noteref" or "footnote" in str(tag.get("rel", ""))
+                                             or classes & _NOTE_CLASSES or tag.find_parent("sup") is not None):
+            sup = tag.find_parent("sup")
+            (sup if sup is not None and sup.get_text().strip() == tag.get_text().strip() else tag).decompose()
+
+
 # trafilatura's XML vocabulary -> HTML, for the own reader
 _RENAME = {"p": "p", "quote": "blockquote", "table": "table", "row": "tr", "lb": "br", "hi": "span",
+           "caption": "caption",
            "ref": "a", "graphic": "img", "del": "del", "div": "div", "main": "body", "body": "body"}
 _BLOCK_PARENTS = frozenset({"main", "body", "quote", "div", "doc"})
+
+
+def _caption_row_to_caption(table: Any) -> None:
+    """trafilatura writes a table's ``<caption>`` (or a title row across it) as a first row of
+    one heading cell and empty ones: made a caption again, so that the rows below are read under
+    their own headings, as the page's own table is."""
+    rows = [child for child in table if child.tag == "row"]
+    if len(rows) < 2:
+        return
+    cells = [child for child in rows[0] if child.tag == "cell"]
+    widest = max(sum(1 for c in row if c.tag == "cell") for row in rows)
+    filled = [c for c in cells if "".join(c.itertext()).strip()]
+    if len(filled) == 1 and filled[0] is cells[0] and cells[0].get("role") == "head" and widest > 1:
+        caption = etree.Element("caption")
+        caption.text = " ".join("".join(cells[0].itertext()).split())
+        table.replace(rows[0], caption)
 
 
 def _as_html(body: Any) -> str:
     """trafilatura's extracted tree (``head``, ``list``/``item``, ``quote``, ``code``, ``cell``…)
     as HTML the own reader walks."""
     tree = copy.deepcopy(body)
+    for table in tree.iter("table"):
+        _caption_row_to_caption(table)
     for element in tree.iter():
         tag, rend = element.tag, element.get("rend", "")
         parent = element.getparent()
@@ -177,6 +231,7 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
     ``source``. :class:`InputError` when no article is found."""
     soup = BeautifulSoup(normalise_newlines(html), "lxml")
     _hide_hidden(soup)
+    _drop_notes(soup)
     root = content_root(soup)
     heading = title_heading(root, is_page=root is soup.body or root is soup)
     own = _walk(root, heading)
@@ -228,6 +283,7 @@ def fragment_sections(html: str) -> tuple[Section, ...]:
     article already, with no page around it."""
     soup = BeautifulSoup(normalise_newlines(html), "lxml")
     _hide_hidden(soup)
+    _drop_notes(soup)
     return _walk(soup.body or soup)
 
 

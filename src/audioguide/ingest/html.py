@@ -159,7 +159,7 @@ def table_sentences(table: Tag) -> list[str]:
     sentences: list[str] = []
     caption = table.find("caption")
     if caption is not None and caption.find_parent("table") is table:
-        sentences.append(html_text(caption)[0])
+        sentences.append(row_sentence([], [html_text(caption)[0]]))  # a sentence of its own
     rows = _own_rows(table)
     header: list[str] = []
     head_rows = [row for row in rows if row.parent is not None and row.parent.name == "thead"]
