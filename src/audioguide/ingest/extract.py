@@ -74,7 +74,7 @@ _NOTES_CLASSES = frozenset({"footnotes", "footnote-list", "endnotes"})
 
 
 def _classes(tag: Tag) -> set[str]:
-    value = tag.get("class") or []
+    value: Any = tag.get("class") or []
     return {str(c).lower() for c in (value if isinstance(value, list) else str(value).split())}
 
 
