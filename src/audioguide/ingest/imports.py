@@ -7,8 +7,9 @@ made of it) and the article now (:mod:`audioguide.ingest.merge`). Where both cha
 paragraph, nothing is written but the merge with conflict markers, for the author to finish;
 the next import takes the script, once they have changed it, as their resolution (the article as
 it was then becomes the copy the next merge starts from). Refused: overwriting another article's
-script, and importing the same article a second time under another name. Pages and feeds from the web come through :mod:`audioguide.ingest.webimport`,
-which reads them and hands each article to :func:`import_parsed`.
+script, and importing the same article a second time under another name. Pages and feeds from
+the web come through :mod:`audioguide.ingest.webimport`, which reads them and hands each article
+to :func:`import_parsed`.
 """
 
 from __future__ import annotations
