@@ -155,7 +155,7 @@ def test_bad_entries_are_one_line_each_and_the_others_are_imported(httpserver: H
     assert code == 1 and "Traceback" not in err
     errors = [line for line in err.splitlines() if line.startswith("Error:")]
     assert errors[0].startswith('Error: entry 2 ("Again"): has the same id as entry 1 (')
-    assert "(a-1): skipped. the feed should give each entry its own id" in errors[0]
+    assert "(a-1): skipped. The feed should give each entry its own id" in errors[0]
     assert errors[1].startswith('Error: entry 3 ("Nothing"): has no text and no link to read the article from')
     assert errors[2].startswith('Error: entry 6 ("Broken"): has no text and no link')  # cut off by the broken XML
     assert len(errors) == 3, err

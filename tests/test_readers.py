@@ -592,7 +592,7 @@ def test_unknown_extension(tmp_path: Path) -> None:
         read_article(path)
     message = caught.value.message
     assert "article.pdf" in message and ".pdf" in message
-    assert "rename it to .txt, .md or .html" in message
+    assert "Rename it to .txt, .md or .html" in message
 
 
 def test_no_extension(tmp_path: Path) -> None:

@@ -206,10 +206,10 @@ def test_a_slow_server_times_out_without_racing_the_clock(httpserver: HTTPServer
 
 
 @pytest.mark.parametrize(("status", "said"), [
-    (404, "was not found (HTTP 404). check the address"),
+    (404, "was not found (HTTP 404). Check the address"),
     (410, "is gone (HTTP 410)"),
     (403, "refused access (HTTP 403)"),
-    (500, "failed on the server's side (HTTP 500). try again later"),
+    (500, "failed on the server's side (HTTP 500). Try again later"),
     (503, "failed on the server's side (HTTP 503)"),
 ])
 def test_http_errors_are_one_line(httpserver: HTTPServer, tone_project: Path, status: int, said: str) -> None:
@@ -261,7 +261,7 @@ def test_a_body_larger_than_the_limit_is_refused_while_streaming(httpserver: HTT
 def test_an_unreachable_host_is_one_line(tone_project: Path) -> None:
     code, _, err = run(tone_project, "http://127.0.0.1:9/post")  # the discard port: nothing listens
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
-    assert "http://127.0.0.1:9/post: could not be reached" in err and "check the address" in err
+    assert "http://127.0.0.1:9/post: could not be reached" in err and "Check the address" in err
 
 
 def test_a_wrong_charset_label_does_not_garble_the_text(httpserver: HTTPServer, tone_project: Path) -> None:
@@ -308,3 +308,17 @@ def test_the_pages_facts_reach_the_feed_tags_and_page(httpserver: HTTPServer, to
     page = BeautifulSoup((output / "episodes" / f"{slug}.html").read_text("utf-8"), "lxml")
     link = page.select_one("p.source a")
     assert link is not None and link["href"] == canonical
+
+
+@pytest.mark.parametrize(("address", "said"), [
+    ("http://[::1/bad", "is not a valid web address"),
+    ("htps://example.com/x", "is a htps:// address: only http:// and https:// addresses can be imported. "
+                             "Did you mean https://example.com/x?"),
+    ("ftp://example.com/x", "Download it and import the file."),
+    ("www.example.com/post", "Did you mean https://www.example.com/post?"),
+])
+def test_an_address_audioguide_cannot_fetch_is_one_line(tone_project: Path, address: str, said: str) -> None:
+    """A malformed host was a traceback; a mistyped scheme was "file not found" with the path mangled."""
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "import", address])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr and address in result.stderr

@@ -21,14 +21,30 @@ class AudioguideError(click.ClickException):
     def __init__(self, message: str, *, path: Path | str | None = None, fix: str | None = None):
         parts = [f"{path}: {message}" if path else message]
         if fix:
-            parts.append(fix)
-        super().__init__(" ".join(p.rstrip(".") + "." for p in parts))
+            parts.append(_sentence(fix))
+        super().__init__(" ".join(p if p.endswith(("?", "!")) else p.rstrip(".") + "." for p in parts))
         self.path = path
         self.fix = fix
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickle by message, so an error raised on a Dask worker reaches the CLI intact."""
         return _restore, (type(self), self.message, self.exit_code)
+
+
+COMMANDS = frozenset({"audioguide", "pip", "python", "python3", "git", "ffmpeg", "uv"})
+"""Words a fix may start with that are typed as they are."""
+
+
+def _sentence(fix: str) -> str:
+    """A fix as the sentence it is, starting with a capital (unless it starts with a command).
+
+    >>> _sentence("check the address"), _sentence("pip install 'audioguide[piper]'")
+    ('Check the address', "pip install 'audioguide[piper]'")
+    """
+    first = fix.split(" ", 1)[0]
+    if first.isalpha() and first.islower() and first not in COMMANDS:
+        return fix[0].upper() + fix[1:]
+    return fix
 
 
 def _restore(cls: type[AudioguideError], message: str, exit_code: int) -> AudioguideError:

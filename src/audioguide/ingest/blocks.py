@@ -126,6 +126,6 @@ class ArticleBuilder:
         title = collapse(title or "")
         if not title:
             raise InputError(
-                "the article has no title", path=source, fix="start it with a title line or heading"
+                "the article has no title", path=source, fix="Start it with a title line or heading"
             )
         return Article(title=title, sections=sections, source=source, meta=meta or ArticleMeta())

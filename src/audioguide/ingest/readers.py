@@ -135,12 +135,12 @@ def _reader_for(path: Path) -> Parser:
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes; :class:`InputError` for a missing path, a directory or no access."""
     if not path.exists():
-        raise InputError("file not found", path=path, fix="check the path and the file name")
+        raise InputError("file not found", path=path, fix="Check the path and the file name")
     if path.is_dir():
         raise InputError(
             "is a directory, not a file",
             path=path,
-            fix=f"pass an article file ({supported_extensions()})",
+            fix=f"Pass an article file ({supported_extensions()})",
         )
     try:
         return path.read_bytes()
@@ -149,7 +149,7 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(
             f"cannot be read ({reason.lower()})",
             path=path,
-            fix="check that the file is readable by you",
+            fix="Check that the file is readable by you",
         ) from None
 
 

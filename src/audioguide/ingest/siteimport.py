@@ -67,7 +67,7 @@ def import_folder(folder: Path, show: ShowConfig, episodes: Path, *, slug: str |
                          fix="Leave out --slug: each post's script is named after the post's slug")
     if folder.resolve().is_relative_to(episodes.resolve()):
         raise InputError("is the episodes folder, where imported scripts go", path=folder,
-                         fix="give the folder of the site or of the posts to import")
+                         fix="Give the folder of the site or of the posts to import")
     listing = list_posts(folder, now=now)
     known = _scripts_by_source(episodes)
     taken = {path.stem for path in scripts_in(episodes)}

@@ -213,7 +213,7 @@ def _read(path: Path) -> str:
         return decode_bytes(path.read_bytes(), path)
     except OSError as error:
         raise InputError(f"cannot be read ({(error.strerror or type(error).__name__).lower()})", path=path,
-                         fix="check that the file is readable by you") from None
+                         fix="Check that the file is readable by you") from None
 
 
 def _post(site: Site, scope: Path, real: Path, shown: Path, now: dt.datetime) -> Article | str | None:
@@ -240,7 +240,7 @@ def list_posts(folder: Path, *, now: dt.datetime | None = None) -> Listing:
     candidate posts at all; a post that cannot be read is in :attr:`Listing.failed`."""
     if not folder.is_dir():
         raise InputError("is not a folder" if folder.exists() else "does not exist", path=folder,
-                         fix="give the folder of a Hugo, Jekyll, Eleventy or MkDocs site, or of Markdown posts")
+                         fix="Give the folder of a Hugo, Jekyll, Eleventy or MkDocs site, or of Markdown posts")
     scope = folder.resolve()
     site = find_site(folder)
     moment = now or dt.datetime.now(dt.UTC)

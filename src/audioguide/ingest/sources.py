@@ -129,7 +129,7 @@ def _feed_offers(feed: Feed, address: str, fetcher: Fetcher) -> Iterator[Offer]:
         label = entry.label()
         if guid is None:
             raise InputError("has no id and no link, so its episode could not be kept in step with it",
-                             path=label, fix="give each entry a <guid>, <id> or \"id\" in the feed")
+                             path=label, fix="Give each entry a <guid>, <id> or \"id\" in the feed")
         yield Offer(guid, stamps.value_digest([entry.title, entry.content, entry.summary, entry.link,
                                                str(entry.published), list(entry.authors), list(entry.tags)], 32),
                     label, entry.link or guid, guid,
@@ -169,7 +169,7 @@ def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher,
         if looks_like_feed(data):
             return list(_feed_offers(parse_feed(data, path=path), str(path), fetcher))
     raise InputError("is neither an address, a feed file nor a folder of posts", path=path,
-                     fix=f"fix sources.{source.name} in audioguide.toml")
+                     fix=f"Fix sources.{source.name} in audioguide.toml")
 
 
 # --------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
     for offer in offers:
         if offer.id in seen:
             synced.failed.append(InputError("has the same id as an earlier entry: skipped", path=offer.label,
-                                            fix="the source should give each entry its own id"))
+                                            fix="The source should give each entry its own id"))
             continue
         seen.add(offer.id)
         known = entries.setdefault(offer.id, {})

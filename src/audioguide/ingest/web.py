@@ -14,6 +14,7 @@ Every failure is a :class:`FetchError`: one line naming the URL, the cause and w
 from __future__ import annotations
 
 import codecs
+import difflib
 import re
 import time
 from dataclasses import dataclass
@@ -83,8 +84,42 @@ def is_url(text: str) -> bool:
     >>> is_url("https://example.com/post"), is_url("post.html"), is_url("ftp://example.com/x")
     (True, False, False)
     """
-    parts = urlsplit(text.strip())
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:  # a malformed host: http://[::1/x
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def address_problem(text: str) -> InputError | None:
+    """Why ``text``, which is no file, is not an address audioguide can fetch, when it looks like
+    one (a scheme, or ``www.``); ``None`` otherwise.
+
+    >>> address_problem("htps://example.com/x").fix
+    'Did you mean https://example.com/x?'
+    >>> address_problem("www.example.com/post").fix
+    'Did you mean https://www.example.com/post?'
+    >>> address_problem("notes/post.md") is None
+    True
+    """
+    text = text.strip()
+    scheme, colon, rest = text.partition("://")
+    if not colon:
+        if text.lower().startswith("www."):
+            return InputError("is not a file, nor a web address (they start with https://)", path=text,
+                              fix=f"Did you mean https://{text}?")
+        return None
+    if scheme.lower() in ("http", "https"):
+        try:
+            urlsplit(text)
+            reason = "it names no host"
+        except ValueError as exc:
+            reason = str(exc)
+        return InputError(f"is not a valid web address ({reason})", path=text, fix="Check the address")
+    close = difflib.get_close_matches(scheme.lower(), ["https", "http"], n=1, cutoff=0.6)
+    return InputError(f"is a {scheme}:// address: only http:// and https:// addresses can be imported",
+                      path=text, fix=f"Did you mean {close[0]}://{rest}?" if close
+                      else "Download it and import the file")
 
 
 def _reason(error: Exception) -> str:
@@ -157,11 +192,12 @@ class Fetcher:
             last_modified: str | None = None) -> Fetched:
         """The response for ``url``, or :class:`FetchError` (see the module)."""
         if not is_url(url):
-            raise InputError(f"{url!r} is not a web address", fix="give an address starting with http:// or https://")
+            raise address_problem(url) or InputError(f"{url!r} is not a web address",
+                                                     fix="Give an address starting with http:// or https://")
         try:
             target = httpx.URL(url)
         except httpx.InvalidURL as error:
-            raise InputError(f"{url!r} is not a valid web address ({error})", fix="check the address") from None
+            raise InputError(f"{url!r} is not a valid web address ({error})", fix="Check the address") from None
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -171,18 +207,18 @@ class Fetcher:
             return self._get(target, headers, url)
         except httpx.TimeoutException:
             raise FetchError(f"did not answer within {self.limits.read:g} seconds", path=url,
-                             fix="try again later") from None
+                             fix="Try again later") from None
         except httpx.TooManyRedirects:
             raise FetchError(f"redirects more than {self.limits.redirects} times", path=url,
-                             fix="open it in a browser and import the address it ends at") from None
+                             fix="Open it in a browser and import the address it ends at") from None
         except httpx.ConnectError as error:
             raise FetchError(f"could not be reached ({_reason(error)})", path=url,
-                             fix="check the address and your internet connection") from None
+                             fix="Check the address and your internet connection") from None
         except (httpx.DecodingError, httpx.RemoteProtocolError) as error:
             raise FetchError(f"sent a broken response ({_reason(error)})", path=url,
-                             fix="try again later, or save the page from your browser and import the file") from None
+                             fix="Try again later, or save the page from your browser and import the file") from None
         except httpx.HTTPError as error:
-            raise FetchError(f"could not be fetched ({_reason(error)})", path=url, fix="try again later") from None
+            raise FetchError(f"could not be fetched ({_reason(error)})", path=url, fix="Try again later") from None
 
     def _get(self, target: httpx.URL, headers: dict[str, str], url: str) -> Fetched:
         limits = self.limits
@@ -196,7 +232,7 @@ class Fetcher:
                 problem, fix = status_problem(response.status_code)
                 raise FetchError(problem, path=url, fix=fix)
             too_big = FetchError(f"is larger than {limits.max_bytes // (1024 * 1024)} MB", path=url,
-                                 fix="save the article's text to a file and import that")
+                                 fix="Save the article's text to a file and import that")
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limits.max_bytes:
                 raise too_big
@@ -208,7 +244,7 @@ class Fetcher:
                     raise too_big
                 if time.monotonic() > deadline:
                     raise FetchError(f"took longer than {limits.total:g} seconds to send", path=url,
-                                     fix="try again later")
+                                     fix="Try again later")
                 chunks.append(chunk)
             kind, charset = _media_type(response.headers.get("Content-Type"))
             return Fetched(final, response.status_code, kind, charset, b"".join(chunks),

@@ -23,7 +23,7 @@ from audioguide.ingest.facts import article_meta
 from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, FeedEntry, looks_like_feed, parse_feed
 from audioguide.ingest.imports import Imported, free_slug, import_article, import_parsed
 from audioguide.ingest.readers import url_given
-from audioguide.ingest.web import HTML_TYPES, Fetched, Fetcher, FetchError, Limits, decode_page, is_url
+from audioguide.ingest.web import HTML_TYPES, Fetched, Fetcher, FetchError, Limits, address_problem, decode_page, is_url
 from audioguide.layout import scripts_in
 from audioguide.models import Article, ArticleMeta, Section
 from audioguide.settings import ShowConfig
@@ -61,6 +61,9 @@ def import_target(target: str, show: ShowConfig, episodes: Path, options: Option
     url = target if is_url(target) else url_given(Path(target))
     if url is None:
         path = Path(target)
+        problem = None if path.exists() else address_problem(target)
+        if problem is not None:
+            raise problem
         if path.suffix.lower() in FEED_EXTENSIONS and path.is_file():
             data = path.read_bytes()
             if path.suffix.lower() != ".xml" or looks_like_feed(data):
@@ -87,7 +90,7 @@ def page_article_of(fetched: Fetched, url: str) -> Article:
     if not html_like:
         kind = fetched.content_type or "of no stated type"
         raise FetchError(f"is {kind}, not a web page or a feed", path=url,
-                         fix="give the address of an article's page, or save its text to a file and import that")
+                         fix="Give the address of an article's page, or save its text to a file and import that")
     try:
         return page_article(decode_page(fetched.body, fetched.charset, url), url=fetched.url)
     except FetchError:
@@ -125,7 +128,7 @@ def import_feed(feed: Feed, address: str, show: ShowConfig, episodes: Path, opti
     """Import every entry of ``feed`` (read from ``address``), each on its own (see the module)."""
     if options.slug is not None:
         raise InputError("--slug names one script, and a feed makes one per entry",
-                         fix="leave out --slug; each entry's script is named after its title")
+                         fix="Leave out --slug; each entry's script is named after its title")
     if not feed.entries:
         log.warning("%s has no entries: nothing to import", address)
     outcomes: list[Outcome] = []
@@ -137,10 +140,10 @@ def import_feed(feed: Feed, address: str, show: ShowConfig, episodes: Path, opti
             guid = entry_guid(entry, address)
             if guid is None:
                 raise InputError("has no id and no link, so its episode could not be kept in step with it",
-                                 path=label, fix="give each entry a <guid>, <id> or \"id\" in the feed")
+                                 path=label, fix="Give each entry a <guid>, <id> or \"id\" in the feed")
             if guid in seen:
                 raise InputError(f"has the same id as entry {seen[guid]} ({entry.id}): skipped", path=label,
-                                 fix="the feed should give each entry its own id")
+                                 fix="The feed should give each entry its own id")
             seen[guid] = entry.position
             article = entry_article(entry, feed, fetcher)
             source = entry.link or guid
@@ -162,7 +165,7 @@ def entry_article(entry: FeedEntry, feed: Feed, fetcher: Fetcher) -> Article:
         if entry.link is None:
             what = "only a summary" if entry.summary else "no text"
             raise InputError(f"has {what} and no link to read the article from", path=entry.label(),
-                             fix="the feed should carry each entry's full text or a link to its page")
+                             fix="The feed should carry each entry's full text or a link to its page")
         try:
             page = fetch_page(fetcher, entry.link)
         except AudioguideError as error:
