@@ -6,6 +6,7 @@ import http.client
 import logging
 import os
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -290,3 +291,26 @@ def test_serve_logs_and_stops_on_ctrl_c(tmp_path: Path, monkeypatch: pytest.Monk
     assert "http://127.0.0.1:8123/" in text and "feed.xml" in text
     assert ("reachable from your network" in text) is warned
     assert ("LAN address" in text) is warned
+
+
+def test_a_project_of_guides_only_is_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    """Such a project has no feed.xml of its own; serve refused it ("has no feed.xml")."""
+    root = tmp_path / "output"
+    (root / "guides" / "harbour").mkdir(parents=True)
+    (root / "guides" / "harbour" / "index.html").write_text("<!doctype html><title>Harbour</title>", "utf-8")
+    (root / "index.html").write_text("<!doctype html><title>Show</title>", "utf-8")
+    server = create_server(root, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/guides/harbour/") as answer:
+            assert answer.status == 200 and b"Harbour" in answer.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+    fake = _FakeServer()
+    monkeypatch.setattr(serve_module, "create_server", lambda *a, **k: fake)
+    with caplog.at_level(logging.INFO, logger="audioguide.publish.serve"):
+        serve(root, "127.0.0.1", 8123, base_url="http://127.0.0.1:8123/")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Guide: http://127.0.0.1:8123/guides/harbour/" in text and "feed.xml" not in text

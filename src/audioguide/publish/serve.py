@@ -42,7 +42,7 @@ from werkzeug.utils import redirect, send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from audioguide.errors import BuildError, InputError
-from audioguide.layout import FEED, INDEX
+from audioguide.layout import FEED, GUIDE_FOLDER, INDEX
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -247,11 +247,16 @@ def _url(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
+def _guides(root: Path) -> list[Path]:
+    """The guides' pages in ``root`` (a project of guides only has no feed of its own)."""
+    return sorted((root / GUIDE_FOLDER).glob(f"*/{INDEX}"))
+
+
 def check_built(root: Path) -> None:
     """Raise :class:`InputError` unless ``root`` holds a rendered site."""
     root = Path(root)
-    if not root.is_dir() or not (root / FEED).is_file():
-        missing = "does not exist" if not root.is_dir() else "has no feed.xml"
+    if not root.is_dir() or not ((root / FEED).is_file() or _guides(root)):
+        missing = "does not exist" if not root.is_dir() else "has no feed.xml and no guide"
         raise InputError(f"{missing}: nothing to serve yet", path=root,
                          fix="Run audioguide render first")
     if not (root / INDEX).is_file():
@@ -271,8 +276,11 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,
     server = create_server(root, host, port)
     local = _url(host, server.port)
     log.info("Serving %s at %s (Ctrl-C to stop)", root, local)
-    log.info("Feed: %sfeed.xml", local)
-    if base_url:
+    if (root / FEED).is_file():
+        log.info("Feed: %sfeed.xml", local)
+    for guide in _guides(root):
+        log.info("Guide: %s%s/", local, guide.parent.relative_to(root).as_posix())
+    if base_url and (root / FEED).is_file():
         base = base_url if base_url.endswith("/") else base_url + "/"
         log.info("Podcast apps subscribe to %sfeed.xml (show.base_url)", base)
         written = urlsplit(base)
