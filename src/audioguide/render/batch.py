@@ -62,8 +62,9 @@ class Batch:
         counted as unchanged)."""
         name, settings = engine_choice(self.config, script, overrides)
         synth = pool.get(name, settings)
-        number = numbers.get(script.meta.slug)
-        work = Pending(path, script, utterances, synth, number, as_guide(script, overrides), "")
+        guide = as_guide(script, overrides)
+        number = None if guide else numbers.get(script.meta.slug)  # a guide's stops are its own numbers
+        work = Pending(path, script, utterances, synth, number, guide, "")
         work.key = build_key(self.config, script, utterances, synth, number=number, cover=self.cover,
                              guide_mode=work.guide)
         out = Output(self.out_dir)

@@ -35,6 +35,7 @@ from audioguide.render.inputs import (
     language_problem,
     load_input,
     number_episodes,
+    published_numbers,
 )
 from audioguide.render.items import (
     Pending,
@@ -58,11 +59,12 @@ class DraftError(InputError):
     """A script marked ``draft: true``: refused when asked for by name, skipped otherwise."""
 
 
-def load_all(config: Config, inputs: list[Path], report: Report,
-             out_dir: Path) -> tuple[list[tuple[Path, Script]], list[Script]]:
-    """The inputs as scripts (a failure is recorded, or raised for a single input; of two
-    scripts with one slug, the one its published episode was made from keeps it, else the first,
-    and the other is refused), and every script of the project for numbering."""
+def load_all(config: Config, inputs: list[Path], report: Report, out_dir: Path, *,
+             named: bool = True) -> tuple[list[tuple[Path, Script]], list[Script]]:
+    """The inputs as scripts (a failure is recorded, or raised for a single input the command
+    line ``named``; a draft found in ``episodes/`` waits quietly; of two scripts with one slug, the
+    one its published episode was made from keeps it, else the first, and the other is refused),
+    and every script of the project for numbering."""
     loaded: list[tuple[Path, Script]] = []
     for path in inputs:
         try:
@@ -72,7 +74,7 @@ def load_all(config: Config, inputs: list[Path], report: Report,
                                  fix="Remove 'draft: true' from its front matter to render and publish it")
             loaded.append((path, script))
         except AudioguideError as exc:
-            if len(inputs) == 1:
+            if len(inputs) == 1 and (named or not isinstance(exc, DraftError)):
                 raise
             if isinstance(exc, DraftError):
                 log.info("%s", exc.message)  # rendering all of episodes/: drafts wait, quietly
@@ -198,6 +200,32 @@ def admit(config: Config, loaded: list[tuple[Path, Script]], overrides: Override
     return admitted
 
 
+def refuse_shared_numbers(loaded: list[tuple[Path, Script]], everything: list[Script], published: dict[str, int],
+                          report: Report) -> list[tuple[Path, Script]]:
+    """``loaded`` without the episodes whose ``episode:`` number another script of the project
+    gives too (each refused in one line): the one published with that number keeps it, else the
+    first script."""
+    keepers: dict[int, Script] = {}
+    for s in everything:
+        n = s.meta.episode
+        if n is None or s.meta.kind == "guide":
+            continue
+        first = keepers.get(n)
+        if first is None or (published.get(s.meta.slug) == n and published.get(first.meta.slug) != n):
+            keepers[n] = s
+    kept = []
+    for path, s in loaded:
+        keeper = keepers.get(s.meta.episode or 0)
+        if s.meta.kind != "guide" and keeper is not None and keeper is not s:
+            where = keeper.path.name if keeper.path is not None else keeper.meta.slug
+            report.failures.append((str(path), InputError(
+                f"episode {s.meta.episode} is also the number of {where}", path=path,
+                fix="Give each episode its own number, or leave episode: out to number it after the others")))
+        else:
+            kept.append((path, s))
+    return kept
+
+
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
            cover: Callable[[], Path | None], publish_guide: guides.PublishGuide,
            progress_factory: ProgressFactory | None = None) -> Report:
@@ -208,8 +236,14 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     started = time.monotonic()
     report = Report()
     out_dir = overrides.out or config.output_dir
-    loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir)
-    numbers = number_episodes(everything)
+    loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir, named=bool(paths))
+    published = published_numbers(out_dir)
+    loaded = refuse_shared_numbers(loaded, everything, published, report)
+    numbers = number_episodes([s for s in everything if s.meta.kind != "guide"], published)
+    for slug, number in published.items():
+        if numbers.get(slug, number) != number:
+            log.warning("episode %r was number %d and is now %d: another script's episode: gives it %d",
+                        slug, number, numbers[slug], number)
     pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
     preflight(config, [s for _, s in loaded], overrides, pool)
     bed = functools.cache(lambda: music_bed(config))

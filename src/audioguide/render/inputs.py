@@ -4,9 +4,11 @@ the fly), the command line's overrides, and for each input its engine, voice and
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from audioguide import stamps
 from audioguide.errors import EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import not_yet_a_url, read_article
-from audioguide.layout import PLANS, scripts_in
+from audioguide.layout import PLANS, Output, scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
@@ -89,10 +91,39 @@ def as_guide(script: Script, overrides: Overrides) -> bool:
     return overrides.guide or script.meta.kind == "guide"
 
 
-def number_episodes(items: list[Script]) -> dict[str, int]:
-    """Episode numbers: explicit ``episode:`` values, the rest by date then slug."""
-    ordered = sorted(items, key=lambda s: (s.meta.date, s.meta.slug))
-    return {s.meta.slug: s.meta.episode or i for i, s in enumerate(ordered, start=1)}
+def published_numbers(out_dir: Path) -> dict[str, int]:
+    """Every published episode's number, by slug, from the records in ``out_dir``."""
+    numbers: dict[str, int] = {}
+    for record in Output(out_dir).episode_records():
+        try:
+            data = json.loads(record.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        number = data.get("number") if isinstance(data, dict) else None
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            numbers[str(data.get("slug") or record.stem)] = number
+    return numbers
+
+
+def number_episodes(items: list[Script], published: Mapping[str, int]) -> dict[str, int]:
+    """Episode numbers, which do not change once published (podcast apps list and order episodes
+    by them) and do not repeat: an explicit ``episode:``; else the number the episode was
+    published with (``published``: every published episode's, by slug), unless an explicit one
+    took it; else, by date then slug, the lowest numbers above every published one (so an episode
+    dated before published ones is numbered after them, and moves none of them)."""
+    numbers = {s.meta.slug: s.meta.episode for s in items if s.meta.episode}
+    taken = set(numbers.values())
+    for s in items:
+        kept = published.get(s.meta.slug)
+        if s.meta.slug not in numbers and kept and kept not in taken:
+            numbers[s.meta.slug] = kept
+            taken.add(kept)
+    taken.update(published.values())  # a published episode with no script here still has its number
+    floor = max(published.values(), default=0)
+    free = (n for n in itertools.count(floor + 1) if n not in taken)
+    for s in sorted((s for s in items if s.meta.slug not in numbers), key=lambda s: (s.meta.date, s.meta.slug)):
+        numbers[s.meta.slug] = next(free)
+    return numbers
 
 
 def episode_voice(config: Config, script: Script) -> VoiceConfig:
