@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import types
 from pathlib import Path
 
 import podcastparser
@@ -131,3 +132,28 @@ def test_a_project_whose_scripts_are_all_drafts_renders_nothing_quietly(tone_pro
     assert "Rendered 0 episodes" in out
     code, _, err = _run(tone_project, "render", str(tone_project / "episodes" / "later.md"))  # named: said
     assert code == 2 and "is a draft" in err
+
+
+class _Tomorrow(dt.date):
+    @classmethod
+    def today(cls) -> _Tomorrow:
+        day = dt.date.today() + dt.timedelta(days=1)
+        return cls(day.year, day.month, day.day)
+
+
+def test_a_script_without_a_date_keeps_the_day_it_was_first_published(show: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was dated today at every render: the next day it moved to the top of the feed, and was
+    rendered again."""
+    from audioguide.ingest import script as scripts
+
+    path = show / "episodes" / "undated.md"
+    path.write_text("---\ntitle: Undated\n---\n\nNo date here, on purpose.\n", "utf-8")
+    assert _run(show, "render")[0] == 0
+    first = (show / "output" / "feed.xml").read_bytes()
+    monkeypatch.setattr(scripts, "dt", types.SimpleNamespace(date=_Tomorrow, datetime=dt.datetime,
+                                                             timezone=dt.timezone, timedelta=dt.timedelta))
+    assert scripts.load(path).meta.date == dt.date.today() + dt.timedelta(days=1)  # the patch holds
+    code, out, err = _run(show, "render")
+    assert code == 0 and "Rendered 0 episodes" in out, err
+    assert (show / "output" / "feed.xml").read_bytes() == first

@@ -146,6 +146,8 @@ class EpisodeMeta:
     tags: tuple[str, ...] = ()
     draft: bool = False
     """``draft: true``: not rendered or published until it is removed."""
+    dated: bool = True
+    """Whether the front matter gives the ``date`` (without, the day it is first published)."""
     guide: str | None = None
     """The guide this script is one language of (``guide:``): the scripts of a guide in
     several languages share it. Setting it makes the script a guide."""

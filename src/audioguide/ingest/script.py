@@ -360,7 +360,7 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         guide=guide if isinstance(guide, str) else None,
         stop_locations=tuple((k, v) for k, v in by_number if isinstance(k, int)),
         soundbite=data.get("soundbite") or None, people=people,
-        artwork=artwork if isinstance(artwork, str) else None,
+        artwork=artwork if isinstance(artwork, str) else None, dated="date" in data,
     ), [(k, v) for k, v in by_number if isinstance(k, str)]
 
 

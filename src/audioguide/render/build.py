@@ -31,6 +31,7 @@ from audioguide.render.inputs import (
     cluster_address,
     engine_choice,
     episode_plan,
+    first_published,
     gather,
     language_problem,
     load_input,
@@ -68,7 +69,7 @@ def load_all(config: Config, inputs: list[Path], report: Report, out_dir: Path, 
     loaded: list[tuple[Path, Script]] = []
     for path in inputs:
         try:
-            script = load_input(path, config)
+            script = first_published(load_input(path, config), out_dir)
             if script.meta.draft:
                 raise DraftError("is a draft (draft: true), so it is not rendered", path=path,
                                  fix="Remove 'draft: true' from its front matter to render and publish it")

@@ -4,6 +4,7 @@ the fly), the command line's overrides, and for each input its engine, voice and
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import logging
@@ -17,7 +18,7 @@ from audioguide import stamps
 from audioguide.errors import EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.readers import not_yet_a_url, read_article
-from audioguide.layout import PLANS, Output, scripts_in
+from audioguide.layout import PLANS, RECORD, Output, scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
@@ -103,6 +104,21 @@ def published_numbers(out_dir: Path) -> dict[str, int]:
         if isinstance(number, int) and not isinstance(number, bool) and number > 0:
             numbers[str(data.get("slug") or record.stem)] = number
     return numbers
+
+
+def first_published(script: Script, out_dir: Path) -> Script:
+    """``script`` dated the day it was first published, when its front matter gives no date:
+    dated today at every render, it moved to the top of the feed each day, and was rendered again."""
+    if script.meta.dated:
+        return script
+    out = Output(out_dir)
+    for record in (out.episode(script.meta.slug, RECORD), out.guide_record(script.meta.slug)):
+        try:
+            day = dt.date.fromisoformat(json.loads(record.read_text("utf-8"))["date"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        return replace(script, meta=replace(script.meta, date=day))
+    return script
 
 
 def number_episodes(items: list[Script], published: Mapping[str, int]) -> dict[str, int]:
