@@ -126,3 +126,28 @@ def test_cache_location_can_be_overridden(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("AUDIOGUIDE_CACHE", str(tmp_path / "shared"))
     assert cache_dir(load_config(root)) == tmp_path / "shared"
     assert os.environ["AUDIOGUIDE_CACHE"]
+
+
+def test_a_deleted_transcript_or_a_cut_mp3_is_made_again(rendered_tone: Rendered, tmp_path: Path) -> None:
+    """render said "already up to date" and left them so; check then said to run render again,
+    which did nothing."""
+    root = tmp_path / "project"
+    shutil.copytree(rendered_tone.config.root, root)
+    episodes = root / "output" / "episodes"
+    whole = {name: (episodes / name).read_bytes() for name in
+             ("second-interview.vtt", "second-interview.chapters.json", "second-interview.mp3",
+              "second-interview.opus")}
+    (episodes / "second-interview.vtt").unlink()
+    (episodes / "second-interview.chapters.json").unlink()
+    report = render(load_config(root))
+    assert report.synthesized == 0 and report.unchanged == ["second-interview"]  # captions: publishing's
+    for name in ("second-interview.vtt", "second-interview.chapters.json"):
+        assert (episodes / name).read_bytes() == whole[name]
+    for name in ("second-interview.mp3", "second-interview.opus"):
+        with (episodes / name).open("ab") as damaged:
+            damaged.write(b"junk")
+        report = render(load_config(root))
+        assert report.synthesized == 0 and [e.meta.slug for e in report.rendered] == ["second-interview"]
+        assert (episodes / name).read_bytes() == whole[name]
+    result = cli_runner().invoke(cli, ["-C", str(root), "check"])
+    assert result.exit_code == 0, result.output

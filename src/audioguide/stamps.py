@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,20 @@ def read(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def current(path: Path, key: str, *, field: str,
-            needs: Callable[[dict[str, Any]], list[Path]] | None = None) -> bool:
+Needed = list[tuple[Path, int | None]]
+"""Files a stamp vouches for, each with its size in bytes when the stamp knows it."""
+
+
+def current(path: Path, key: str, *, field: str, needs: Callable[[dict[str, Any]], Needed] | None = None) -> bool:
     """Whether the stamp at ``path`` holds ``key`` under ``field`` and every file that ``needs``
-    names from it (the outputs it vouches for) still exists."""
+    names from it (the outputs it vouches for) is still there, with the size it gives."""
     data = read(path)
-    return data.get(field) == key and all(p.is_file() for p in (needs(data) if needs else []))
+    return data.get(field) == key and all(_there(p, size) for p, size in (needs(data) if needs else []))
+
+
+def _there(path: Path, size: int | None) -> bool:
+    try:
+        found = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and (size is None or found.st_size == size)

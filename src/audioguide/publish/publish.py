@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from audioguide import __version__, faults, stamps
 from audioguide.audio import artwork
 from audioguide.errors import BuildError
-from audioguide.layout import FEED, PAGE, Output
+from audioguide.layout import CHAPTERS, FEED, PAGE, RECORD, SRT, VTT, Output
 from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish.records import load_record
 from audioguide.settings import Config
@@ -71,12 +71,26 @@ def _changed_files(paths: list[Path], texts: dict[Path, bytes], stale: set[Path]
             else (folder / record.mp3).is_file()
         if not mp3_there:
             continue
-        if same and f"{record.slug}{PAGE}" not in present:
+        if same and not all(f"{record.slug}{suffix}" in present for suffix in EPISODE_FILES):
             record, same = load_record(path, text=texts[path]), False
         if not same:
             yield from files.of(record)
             record = replace(record, cues=())
         episodes.append(record)
+
+
+EPISODE_FILES = (PAGE, VTT, SRT, CHAPTERS)
+"""What publishing writes beside each episode's MP3 (:class:`~audioguide.publish.episodes.EpisodeFiles`)."""
+
+
+def _files_there(out: Output, records: list[Path]) -> bool:
+    """Whether every episode of ``records`` still has each of :data:`EPISODE_FILES` (a deleted
+    transcript is written again, as ``check`` says it would be)."""
+    if not records:
+        return True
+    with os.scandir(out.episodes) as entries:
+        present = {entry.name for entry in entries}
+    return all(record.name[:-len(RECORD)] + suffix in present for record in records for suffix in EPISODE_FILES)
 
 
 def load_guides(out_dir: Path) -> list[GuideRecord]:
@@ -130,7 +144,8 @@ def publish(config: Config, out_dir: Path) -> None:
     state = stamps.read(out.publish_state)
     same_settings = state.get("settings") == settings
     before: dict[str, str] = state.get("records", {}) if same_settings else {}
-    if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file():
+    if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file() \
+            and _files_there(out, paths):
         log.debug("feed and site are up to date")
         return
     stale = {p for p in paths if before.get(keys[p]) != digests[keys[p]]}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from audioguide import stamps
 from audioguide.audio.tags import Tags, tag_m4b, write_tags
 from audioguide.errors import BuildError, ConfigError, InputError
 from audioguide.ingest.script import slugify
@@ -116,11 +117,11 @@ def _stops(script: Script, utterances: list[Utterance]) -> list[tuple[str, list[
     return groups
 
 
-def media_files(folder: Path, data: dict[str, object]) -> list[Path]:
-    """Every audio file a ``guide.json`` names."""
+def media_files(folder: Path, data: dict[str, object]) -> stamps.Needed:
+    """Every audio file a ``guide.json`` names (their sizes it does not keep)."""
     stops = data.get("stops", [])
     names = [str(s["file"]) for s in stops] if isinstance(stops, list) else []
-    return [folder / n for n in [*names, str(data.get("full_mp3")), str(data.get("full_m4b"))]]
+    return [(folder / n, None) for n in [*names, str(data.get("full_mp3")), str(data.get("full_m4b"))]]
 
 
 def load_record(folder: Path) -> GuideRecord:

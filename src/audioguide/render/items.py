@@ -189,17 +189,23 @@ def _source_facts(script: Script) -> list[object]:
     return [*found, [p.to_json() for p in m.people]] if m.people else found
 
 
-def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, Any]], list[Path]]) -> bool:
-    """Whether ``record_path`` was written for ``key`` and every file it names is still there."""
+def up_to_date(record_path: Path, key: str, media: Callable[[dict[str, Any]], stamps.Needed]) -> bool:
+    """Whether ``record_path`` was written for ``key`` and every file it names is still there
+    (with its size, where the record gives it)."""
     return stamps.current(record_path, key, field=BUILD_KEY, needs=media)
 
 
-def episode_media(record: Path, data: dict[str, Any]) -> list[Path]:
-    """The audio files an episode record names: its MP3, and its Opus alternate if it has one."""
+def episode_media(record: Path, data: dict[str, Any]) -> stamps.Needed:
+    """The files an episode record names, with the sizes it gives: its MP3, its Opus alternate
+    if it has one, and its own cover (a damaged or cut MP3 is made again, not published)."""
     opus = data.get("opus")
-    return [record.with_name(str(data["mp3"])),
-            *([record.with_name(str(opus["file"]))] if isinstance(opus, dict) else []),
-            *([record.with_name(str(data["image"]))] if data.get("image") else [])]
+
+    def size(value: object) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return [(record.with_name(str(data["mp3"])), size(data.get("size"))),
+            *([(record.with_name(str(opus["file"])), size(opus.get("size")))] if isinstance(opus, dict) else []),
+            *([(record.with_name(str(data["image"])), None)] if data.get("image") else [])]
 
 
 def episode_artwork(script: Script) -> tuple[bytes, str] | None:
