@@ -4,6 +4,8 @@ feed and ``check``."""
 
 from __future__ import annotations
 
+import json
+
 import io
 from pathlib import Path
 
@@ -151,6 +153,9 @@ def test_the_episodes_artwork_is_in_its_tags_beside_its_mp3_and_in_the_feed(cred
     assert item.find("itunes:image", NS).get("href") == "http://127.0.0.1:8000/episodes/second-interview.png"
     channel_cover = (credited / "output" / "feed.xml").read_bytes()
     assert b'<itunes:image href="http://127.0.0.1:8000/cover.jpg"/>' in channel_cover
+    # its chapters show it too, not the show's cover (apps swapped the art during playback)
+    chapters = json.loads((episodes / "second-interview.chapters.json").read_text("utf-8"))["chapters"]
+    assert {c["img"] for c in chapters} == {"http://127.0.0.1:8000/episodes/second-interview.png"}
     result = cli_runner().invoke(cli, ["-C", str(credited), "check"])
     assert result.exit_code == 0, result.output
 
@@ -185,6 +190,8 @@ def test_artwork_removed_from_the_script_goes_and_the_show_cover_comes_back(cred
     assert [p.data for p in ID3(episodes / "second-interview.mp3").getall("APIC")] == [cover]
     page = BeautifulSoup((episodes / "second-interview.html").read_bytes(), "lxml")
     assert page.select_one("img.episode-art")["src"] == "../cover.jpg"
+    chapters = json.loads((episodes / "second-interview.chapters.json").read_text("utf-8"))["chapters"]
+    assert {c["img"] for c in chapters} == {"http://127.0.0.1:8000/cover.jpg"}
 
 
 def test_check_finds_an_episode_artwork_apple_would_refuse(credited: Path) -> None:

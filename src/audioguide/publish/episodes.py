@@ -9,7 +9,9 @@ system's, and they would be processes a killed render could leave behind.)
 
 from __future__ import annotations
 
-from audioguide.layout import CHAPTERS, PAGE, SRT, VTT
+from urllib.parse import quote
+
+from audioguide.layout import CHAPTERS, EPISODE_FOLDER, PAGE, SRT, VTT
 from audioguide.models import EpisodeRecord
 from audioguide.publish.site import Pages
 from audioguide.publish.transcripts import captions, chapters_json
@@ -25,10 +27,18 @@ class EpisodeFiles:
         when there is no feed."""
         self.pages = Pages(show, cover=cover, feed_url=feed_url)
         self.cover_url = cover_url
+        self.episodes_url = f"{show.base_url}{EPISODE_FOLDER}/"
+
+    def image_url(self, record: EpisodeRecord) -> str:
+        """The episode's own cover (``artwork:``, beside its MP3), else the show's: what its
+        chapters show, as its feed item does."""
+        if not record.image:
+            return self.cover_url
+        return f"{self.episodes_url}{quote(record.image)}"
 
     def of(self, record: EpisodeRecord) -> list[tuple[str, bytes]]:
         """(file name inside ``episodes/``, bytes) of each of ``record``'s files."""
         vtt, srt = captions(record.cues)
         return [(f"{record.slug}{VTT}", vtt.encode()), (f"{record.slug}{SRT}", srt.encode()),
-                (f"{record.slug}{CHAPTERS}", chapters_json(record, self.cover_url).encode()),
+                (f"{record.slug}{CHAPTERS}", chapters_json(record, self.image_url(record)).encode()),
                 (f"{record.slug}{PAGE}", self.pages.episode(record).encode())]
