@@ -4,9 +4,8 @@ feed and ``check``."""
 
 from __future__ import annotations
 
-import json
-
 import io
+import json
 from pathlib import Path
 
 import feedparser
