@@ -300,5 +300,19 @@ def test_an_rgba_cover_is_converted_and_the_site_passes_check(tone_project: Path
     assert code == 0, err
     with Image.open(root / "output" / "cover.png") as cover:
         assert cover.mode == "RGB" and cover.size == (1400, 1400)
+    assert not (root / "output" / "cover.jpg").exists()  # the generated one it replaced is gone
+    code, out, err = run("check", cwd=root)
+    assert code == 0, err + out
+
+    # a JPEG instead: the PNG left behind would have been uploaded with the site
+    Image.new("RGB", (1400, 1400), (30, 30, 200)).save(root / "art.jpg", format="JPEG")
+    toml.write_text(toml.read_text().replace('image = "art.png"', 'image = "art.jpg"', 1))
+    assert run("render", cwd=root)[0] == 0
+    assert (root / "output" / "cover.jpg").read_bytes() == (root / "art.jpg").read_bytes()
+    assert not (root / "output" / "cover.png").exists()
+    # back to the generated cover: made again, not the JPEG taken for it
+    toml.write_text(toml.read_text().replace('image = "art.jpg"\n', "", 1))
+    assert run("render", cwd=root)[0] == 0
+    assert (root / "output" / "cover.jpg").read_bytes() != (root / "art.jpg").read_bytes()
     code, out, err = run("check", cwd=root)
     assert code == 0, err + out

@@ -68,6 +68,10 @@ def _fit_title(draw: ImageDraw.ImageDraw, title: str) -> tuple[list[str], ImageF
     return textwrap.wrap(title, width=80)[:20], font
 
 
+COVER_EXTENSIONS = ("jpg", "png")
+"""The formats a cover is written in (:func:`prepare_cover`, :func:`generate_cover`)."""
+
+
 def generate_cover(title: str, author: str = "") -> bytes:
     """A 3000 x 3000 RGB JPEG with the show title; the same title always gives the same bytes."""
     pick = int(hashlib.sha256(title.encode()).hexdigest(), 16) % len(_PALETTES)

@@ -34,19 +34,25 @@ log = logging.getLogger(__name__)
 
 
 def cover_path(config: Config, out_dir: Path) -> Path:
-    """Write (or copy) the show cover into ``out_dir``; return its path there."""
+    """Write (or copy) the show cover into ``out_dir``; return its path there. A cover of the
+    other kind left from before (``cover.png`` after a JPEG took its place) is removed: it would
+    be uploaded with the site."""
+    out = Output(out_dir)
     if config.show.image:
         source = config.root / config.show.image
         data, ext = artwork.prepare_cover(source)
-        dest = Output(out_dir).cover(ext)
+        dest = out.cover(ext)
         write_bytes(dest, data, durable=True)  # left alone when unchanged
-        return dest
-    dest = Output(out_dir).cover()
-    stamp = Output(out_dir).cover_stamp
-    wanted = {"title": config.show.title, "author": config.show.author, "style": artwork.STYLE}
-    if not (dest.is_file() and stamps.read(stamp) == wanted):
-        write_bytes(dest, artwork.generate_cover(config.show.title, config.show.author))
-        write_text(stamp, json.dumps(wanted))
+        out.cover_stamp.unlink(missing_ok=True)  # cover.jpg is no longer the generated one
+    else:
+        dest = out.cover()
+        wanted = {"title": config.show.title, "author": config.show.author, "style": artwork.STYLE}
+        if not (dest.is_file() and stamps.read(out.cover_stamp) == wanted):
+            write_bytes(dest, artwork.generate_cover(config.show.title, config.show.author))
+            write_text(out.cover_stamp, json.dumps(wanted))
+    for ext in artwork.COVER_EXTENSIONS:
+        if out.cover(ext) != dest:
+            out.cover(ext).unlink(missing_ok=True)
     return dest
 
 
