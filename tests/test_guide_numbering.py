@@ -238,3 +238,22 @@ def test_check_finds_what_is_wrong_in_a_guide(tmp_path: Path) -> None:
     when = [email.utils.parsedate_to_datetime(p.split("</pubDate>")[0])
             for p in text.split("<pubDate>")[1:]]
     assert len(set(when)) == 1
+
+
+def test_a_stop_with_nothing_under_its_heading_keeps_its_number_and_the_next_theirs(tone_project: Path) -> None:
+    """It vanished without a word, and every later stop took the number before its own: the
+    audio said "Stop 2. The Lake." beside a placard saying 3, and ``locations: 3`` was refused."""
+    path = tone_project / "episodes" / "park.md"
+    path.write_text("---\ntitle: Park trail\nkind: guide\nlocations:\n  3: 52.37, 4.89\n---\n\n"
+                    "## The Gate\n\nThe old gate.\n\n## The Bandstand\n\n## The Lake\n\nDucks live here.\n", "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tone_project / "output" / "guides" / "park" / "guide.json").read_text("utf-8"))
+    stops = [(s["number"], s["title"], s["file"], bool(s.get("location"))) for s in record["stops"]]
+    assert stops == [(1, "The Gate", "01-the-gate.mp3", False), (2, "The Bandstand", "02-the-bandstand.mp3", False),
+                     (3, "The Lake", "03-the-lake.mp3", True)]
+    assert record["stops"][1]["cues"][0]["text"] == "Stop 2. The Bandstand."
+    # an episode keeps such a heading too: a chapter that is only its spoken heading
+    episode = tone_project / "episode.md"
+    episode.write_text("---\ntitle: E\n---\n\nOpening words.\n\n## Empty\n\n## Full\n\nText.\n", "utf-8")
+    assert [s.heading for s in scripts.load(episode).sections] == [None, "Empty", "Full"]

@@ -69,10 +69,13 @@ class ArticleBuilder:
     """Collects headings and blocks in reading order and assembles the :class:`Article`.
 
     Sections that end up without blocks are dropped, so a heading directly followed by
-    another heading disappears; empty blocks are never stored.
+    another heading disappears (in an article; a script, ``keep_headings``, keeps it: its heading
+    is spoken, and in a guide it is a stop, which later stops are numbered after); empty blocks
+    are never stored.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_headings: bool = False) -> None:
+        self.keep_headings = keep_headings
         self._sections: list[Section] = []
         self._heading: str | None = None
         self._blocks: list[Block] = []
@@ -109,7 +112,7 @@ class ArticleBuilder:
 
     def _flush(self) -> None:
         """Close the current section, keeping it only if it has blocks."""
-        if self._blocks:
+        if self._blocks or (self.keep_headings and self._heading is not None):
             self._sections.append(Section(self._heading, tuple(self._blocks)))
         self._blocks = []
 

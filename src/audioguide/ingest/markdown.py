@@ -99,7 +99,7 @@ class _MarkdownWalker:
     """Walks markdown-it's flat token stream and feeds an :class:`ArticleBuilder`."""
 
     def __init__(self, fm_title: str | None = None, *, take_title: bool = True) -> None:
-        self.builder = ArticleBuilder()
+        self.builder = ArticleBuilder(keep_headings=not take_title)
         self.fm_title = fm_title
         self.take_title = take_title
         self.h1_title: str | None = None
@@ -252,8 +252,8 @@ def markdown_blocks(text: str) -> list[tuple[str | None, tuple[Block, ...]]]:
     """Sections of a Markdown body (no front matter) as ``(heading, blocks)`` pairs.
 
     Used for episode scripts: no heading is taken as a title, every h1-h3 starts a
-    section, and text before the first heading is the ``None`` section. Sections without
-    blocks are left out; the result may be empty.
+    section, and text before the first heading is the ``None`` section. A heading with nothing
+    under it is a section without blocks; the result may be empty.
     """
     walker = _MarkdownWalker(take_title=False)
     walker.walk(_tokens(text))

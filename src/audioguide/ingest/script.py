@@ -454,7 +454,7 @@ def parse(text: str, path: Path) -> Script:
                 continue
             cue = PAUSE_CUE.match(text) if block.kind == "paragraph" else None
             out.append(Block("pause", seconds=_cue_seconds(cue)) if cue else block)
-        if out or (location is not None and heading):
+        if out or heading:
             sections.append(Section(heading, tuple(out), location))
         elif location is not None:
             problems.append("the introduction has a [location] line but nothing to say: put it under a heading")
