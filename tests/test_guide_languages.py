@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -161,6 +162,21 @@ def test_pages_link_their_languages(languages: Languages) -> None:
         assert [a["data-lang"] for a in picker if a.get("aria-current") == "page"] == [lang]
         manifest = json.loads((languages.guides / slug / "manifest.webmanifest").read_text("utf-8"))
         assert manifest["lang"] == lang
+
+
+def test_a_language_taken_down_leaves_no_link_to_it(languages: Languages, tmp_path: Path) -> None:
+    """The other language's page still linked to it (and sent a listener who had chosen it
+    there, to a page that was gone), even after a render."""
+    root = tmp_path / "project"
+    shutil.copytree(languages.root, root)
+    (root / "episodes" / "old-town-fr.md").unlink()
+    code, out, err = run(root, "unpublish", "old-town-fr")
+    assert code == 0, err
+    page = BeautifulSoup((root / "output" / "guides" / "old-town" / "index.html").read_text("utf-8"), "html.parser")
+    assert page.select('link[rel="alternate"][hreflang]') == [] and page.select("#languages") == []
+    assert "old-town-fr" not in str(page)
+    assert run(root, "render")[0] == 0
+    assert "old-town-fr" not in (root / "output" / "guides" / "old-town" / "index.html").read_text("utf-8")
 
 
 def test_a_language_no_engine_here_speaks_is_one_line_naming_the_fix(languages: Languages, tmp_path: Path) -> None:

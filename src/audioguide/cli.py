@@ -420,12 +420,12 @@ def unpublish(ctx: Context, slugs: tuple[str, ...]) -> None:
 
     Deleting a script does not do it (a published feed never loses an item by accident):
     render and check name what is published without a script."""
-    from audioguide.publish.unpublish import unpublish as take_down
+    from audioguide.pipeline import take_down
     from audioguide.writer import output_root
 
     config = ctx.config()
     with output_root(config.output_dir):
-        removed = take_down(config, config.output_dir, list(slugs))
+        removed = take_down(config, list(slugs))
     click.echo(f"Unpublished {', '.join(slugs)}: {len(removed)} files removed, feed and site rewritten")
 
 

@@ -60,6 +60,20 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     return report
 
 
+def take_down(config: Config, slugs: list[str]) -> list[Path]:
+    """Unpublish ``slugs`` (:func:`audioguide.publish.unpublish.unpublish`); the other languages
+    of a guide taken down are published again without it (their pages linked to it, and sent a
+    listener who had chosen it there). The files removed."""
+    out_dir = config.output_dir
+    groups = {g.group for g in publish.load_guides(out_dir) if g.slug in slugs}
+    removed = unpublish(config, out_dir, slugs)
+    if groups:
+        from audioguide.guide.files import link_languages
+
+        link_languages(config, out_dir, publish.cover_path(config, out_dir), groups, alone=True)
+    return removed
+
+
 def warm_up(config: Config, overrides: Overrides = Overrides()) -> None:
     """Load the show's voice (``[voice]``, or the command line's) ahead of the first sentence:
     what ``audioguide watch`` does while it waits, so that the first edit is as quick as the
@@ -100,7 +114,7 @@ def sync(config: Config, sources: tuple[Source, ...], *, force: bool = False, pr
         gone = {slug for result in results for slug in result.gone}
         live = published(config.output_dir)
         if gone & set(live):
-            unpublish(config, config.output_dir, sorted(gone & set(live)))
+            take_down(config, sorted(gone & set(live)))
         for slug in sorted(gone):
             for path in (config.episodes_dir / f"{slug}.md", config.episodes_dir / IMPORTED / f"{slug}.md"):
                 path.unlink(missing_ok=True)

@@ -136,10 +136,11 @@ def versions(guides: Path, guide: GuideRecord) -> list[GuideRecord]:
     return sorted(found.values(), key=lambda r: r.slug)
 
 
-def link_languages(config: Config, out_dir: Path, cover: Path, groups: set[str]) -> None:
-    """Rebuild the pages of the guides with an id in ``groups`` that are in several languages, so
-    that each lists all of them (a language rendered after another, or up to date while another
-    was added). Unchanged pages are left untouched."""
+def link_languages(config: Config, out_dir: Path, cover: Path, groups: set[str], *, alone: bool = False) -> None:
+    """Rebuild the pages of the guides with an id in ``groups`` that are in several languages (and
+    with ``alone``, in one: another was taken down), so that each lists all of them and no other
+    (a language rendered after another, or up to date while another was added or taken down).
+    Unchanged pages are left untouched."""
     guides = Output(out_dir).guides
     records = _records(guides)
     members_of: dict[str, list[GuideRecord]] = {}
@@ -147,7 +148,7 @@ def link_languages(config: Config, out_dir: Path, cover: Path, groups: set[str])
         if record.group in groups:
             members_of.setdefault(record.group, []).append(record)
     for members in members_of.values():
-        if len(members) < 2:
+        if len(members) < 2 and not alone:
             continue
         for record in members:
             build_guide_page(config, record, Output(out_dir).guide(record.slug), base_url=config.show.base_url,
