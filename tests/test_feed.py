@@ -20,6 +20,7 @@ from lxml import etree
 from mutagen.id3 import ID3
 from PIL import Image
 
+from audioguide.audio import artwork
 from audioguide.audio.artwork import generate_cover, prepare_cover
 from audioguide.config import parse_config
 from audioguide.errors import ConfigError, InputError
@@ -126,6 +127,34 @@ def test_generated_cover_is_apple_compliant() -> None:
         band = np.asarray(img.convert("L").crop((300, 1200, 2700, 1800)))
         assert (band > 240).mean() > 0.01
     assert data == generate_cover("Career Conversations", "Someone")
+
+
+def _title_pixels(data: bytes) -> float:
+    with Image.open(io.BytesIO(data)) as img:
+        return float((np.asarray(img.convert("L").crop((300, 700, 2700, 2300))) > 240).mean())
+
+
+@pytest.mark.parametrize("title", ["Café Łódź Straße", "Ελληνικά νέα", "Русский подкаст", "שלום עולם",
+                                   "مرحبا بكم"])
+def test_the_generated_cover_has_the_letters_of_the_title(title: str) -> None:
+    """Pillow's bundled font has Latin letters only: every other letter, and é, was a box."""
+    from fontTools.ttLib import TTFont
+
+    path = artwork.font_for(title)
+    assert path is not None and Path(path).name == artwork.BUNDLED_FONT
+    with TTFont(path) as font:
+        assert {ord(c) for c in title if not c.isspace()} <= set(font.getBestCmap())
+    assert _title_pixels(generate_cover(title)) > 0.01
+
+
+def test_a_title_no_font_here_can_draw_gives_a_cover_without_it(monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(artwork, "SYSTEM_FONTS", ())
+    data = generate_cover("播客节目")
+    assert _title_pixels(data) < 0.004  # the rule under the title only (0.0023)
+    assert "the generated cover has no title: no font here has every letter of '播客节目'" in caplog.text
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.size == (3000, 3000)
 
 
 @pytest.mark.parametrize(("size", "needle", "fix"), [

@@ -2,23 +2,45 @@
 
 Apple Podcasts wants a square RGB JPEG or PNG between 1400 and 3000 pixels. Without a configured
 image, audioguide draws one (3000 x 3000 JPEG): a calm two-colour gradient chosen from the
-show title, and the title set large in Pillow's bundled font, so it stays legible as a thumbnail.
+show title, and the title set large, so it stays legible as a thumbnail, in DejaVu Sans Bold
+(bundled: Latin with its accents, Greek, Cyrillic, Hebrew, Arabic, set right to left and joined
+by Pillow's text layout), else in a font of this machine that has the title's letters (Chinese,
+Japanese, Korean…); with none, the cover has no title rather than boxes for letters.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import logging
 import textwrap
+from importlib import resources
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from audioguide.errors import InputError
 
+log = logging.getLogger(__name__)
+
 SIZE = 3000
-STYLE = 2
+STYLE = 3
 """Bumped whenever the generated design changes, so existing covers are redrawn."""
+BUNDLED_FONT = "DejaVuSans-Bold.ttf"
+"""The title's font, in the package's ``fonts/`` (with its licence)."""
+SYSTEM_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/unifont/unifont.ttf",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+"""Fonts of the machine tried, in turn, for a title the bundled font has no letters for."""
 MIN_SIZE, MAX_SIZE = 1400, 3000
 
 _PALETTES = [
@@ -53,18 +75,39 @@ def _wrap(draw: ImageDraw.ImageDraw, words: list[str], font: ImageFont.FreeTypeF
     return lines
 
 
-def _fit_title(draw: ImageDraw.ImageDraw, title: str) -> tuple[list[str], ImageFont.FreeTypeFont]:
-    """The largest font size whose word-wrapped title fits the cover's text box."""
+@functools.cache
+def _letters(path: str) -> frozenset[int]:
+    """The characters the font at ``path`` (the first of a collection) has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=0, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # noqa: BLE001 - any font fontTools cannot read is one we cannot use
+        return frozenset()
+
+
+def font_for(text: str) -> str | None:
+    """The first font (the bundled one, then :data:`SYSTEM_FONTS` present here) with a glyph
+    for every character of ``text`` that is drawn (not spaces); ``None`` when none has."""
+    wanted = {ord(c) for c in text if not c.isspace()}
+    bundled = str(resources.files("audioguide") / "fonts" / BUNDLED_FONT)
+    for path in (bundled, *SYSTEM_FONTS):
+        if (path == bundled or Path(path).is_file()) and wanted <= _letters(path):
+            return path
+    return None
+
+
+def _fit_title(draw: ImageDraw.ImageDraw, title: str, path: str) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    """The largest size of the font at ``path`` whose word-wrapped title fits the cover's text box."""
     box = SIZE * 0.8
     words = title.split()
     for size in range(380, 60, -20):
-        font = ImageFont.load_default(size=size)
-        assert isinstance(font, ImageFont.FreeTypeFont)  # given a size, Pillow always loads FreeType
+        font = ImageFont.truetype(path, size)
         lines = _wrap(draw, words, font, box)
         if lines is not None and len(lines) * size * 1.2 <= SIZE * 0.6:
             return lines, font
-    font = ImageFont.load_default(size=60)  # a pathological title: cut it rather than overflow
-    assert isinstance(font, ImageFont.FreeTypeFont)
+    font = ImageFont.truetype(path, 60)  # a pathological title: cut it rather than overflow
     return textwrap.wrap(title, width=80)[:20], font
 
 
@@ -73,20 +116,29 @@ COVER_EXTENSIONS = ("jpg", "png")
 
 
 def generate_cover(title: str, author: str = "") -> bytes:
-    """A 3000 x 3000 RGB JPEG with the show title; the same title always gives the same bytes."""
+    """A 3000 x 3000 RGB JPEG with the show title (and the author, when a font has their letters);
+    the same title always gives the same bytes on the same machine."""
     pick = int(hashlib.sha256(title.encode()).hexdigest(), 16) % len(_PALETTES)
     image = _gradient(*_PALETTES[pick])
     draw = ImageDraw.Draw(image)
-    lines, font = _fit_title(draw, title.strip() or "Podcast")
-    line_height = font.size * 1.2
-    y = (SIZE - line_height * len(lines)) / 2 - SIZE * 0.04
-    for line in lines:
-        width = draw.textlength(line, font=font)
-        draw.text(((SIZE - width) / 2, y), line, font=font, fill=(255, 255, 255))
-        y += line_height
+    title = title.strip() or "Podcast"
+    path = font_for(title)
+    y = SIZE * 0.46
+    if path is None:
+        log.warning("the generated cover has no title: no font here has every letter of %r; give the show "
+                    "a cover of your own (show.image in audioguide.toml)", title)
+    else:
+        lines, font = _fit_title(draw, title, path)
+        line_height = font.size * 1.2
+        y = (SIZE - line_height * len(lines)) / 2 - SIZE * 0.04
+        for line in lines:
+            width = draw.textlength(line, font=font)
+            draw.text(((SIZE - width) / 2, y), line, font=font, fill=(255, 255, 255))
+            y += line_height
     draw.rectangle([SIZE * 0.42, y + SIZE * 0.03, SIZE * 0.58, y + SIZE * 0.03 + 18], fill=(255, 255, 255))
-    if author:
-        small = ImageFont.load_default(size=110)
+    small_path = font_for(author) if author else None
+    if small_path is not None:
+        small = ImageFont.truetype(small_path, 110)
         width = draw.textlength(author, font=small)
         draw.text(((SIZE - width) / 2, SIZE * 0.86), author, font=small, fill=(230, 230, 235))
     out = io.BytesIO()

@@ -46,7 +46,9 @@ def cover_path(config: Config, out_dir: Path) -> Path:
         out.cover_stamp.unlink(missing_ok=True)  # cover.jpg is no longer the generated one
     else:
         dest = out.cover()
-        wanted = {"title": config.show.title, "author": config.show.author, "style": artwork.STYLE}
+        font = artwork.font_for(config.show.title.strip() or "Podcast")  # a font installed since: drawn again
+        wanted = {"title": config.show.title, "author": config.show.author, "style": artwork.STYLE,
+                  "font": Path(font).name if font else None}
         if not (dest.is_file() and stamps.read(out.cover_stamp) == wanted):
             write_bytes(dest, artwork.generate_cover(config.show.title, config.show.author))
             write_text(out.cover_stamp, json.dumps(wanted))
