@@ -22,12 +22,14 @@ from PIL import Image
 
 from audioguide.audio import artwork
 from audioguide.audio.artwork import generate_cover, prepare_cover
+from audioguide.cli import cli
 from audioguide.config import parse_config
 from audioguide.errors import ConfigError, InputError
 from audioguide.models import Chapter, Cue, EpisodeRecord
 from audioguide.publish.feed import build_feed, podcast_guid
+from audioguide.publish.podcast import PODCAST_NS
 from tests.clirunner import cli_runner
-from tests.conftest import Rendered, decode
+from tests.conftest import Rendered, decode, trim_sample
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "feed.xml"
 
@@ -275,3 +277,36 @@ def test_a_show_setting_the_feed_cannot_take_is_one_line(tmp_path: Path, show: d
     with pytest.raises(ConfigError) as info:
         small_config(tmp_path, **show)
     assert len(info.value.problems) == 1 and needle in info.value.problems[0]
+
+
+def _podcast_guid(root: Path) -> str | None:
+    return etree.parse(str(root / "output" / "feed.xml")).findtext(f"channel/{{{PODCAST_NS}}}guid")
+
+
+def test_the_podcast_guid_stays_when_the_show_moves(tone_project: Path) -> None:
+    """Made from the feed's address at every render, it changed with base_url: apps took the
+    moved show for another one."""
+    root = trim_sample(tone_project)
+    run = cli_runner()
+    assert run.invoke(cli, ["-C", str(root), "-q", "render"]).exit_code == 0
+    first = _podcast_guid(root)
+    assert first == podcast_guid("http://127.0.0.1:8000/feed.xml")
+    toml = root / "audioguide.toml"
+    toml.write_text(toml.read_text().replace('base_url = "http://127.0.0.1:8000/"',
+                                             'base_url = "https://pods.example.org/career/"'), "utf-8")
+    result = run.invoke(cli, ["-C", str(root), "-q", "render"])
+    assert result.exit_code == 0, result.output
+    feed = (root / "output" / "feed.xml").read_text("utf-8")
+    assert "https://pods.example.org/career/episodes/second-interview.mp3" in feed
+    assert _podcast_guid(root) == first
+    result = run.invoke(cli, ["-C", str(root), "check"])
+    assert result.exit_code == 0, result.output
+    # set in audioguide.toml, the guid is that one (the show came from another host), and kept
+    other = "9b024349-ccf0-5f69-a609-6b82873eab3c"
+    toml.write_text(toml.read_text().replace("[show]\n", f'[show]\nguid = "{other}"\n', 1), "utf-8")
+    assert run.invoke(cli, ["-C", str(root), "-q", "render"]).exit_code == 0
+    assert _podcast_guid(root) == other
+    assert run.invoke(cli, ["-C", str(root), "check"]).exit_code == 0
+    toml.write_text(toml.read_text().replace(f'guid = "{other}"', 'guid = "not-a-uuid"'), "utf-8")
+    result = run.invoke(cli, ["-C", str(root), "render"])
+    assert result.exit_code == 2 and "show.guid 'not-a-uuid' must be a UUID" in result.stderr

@@ -142,6 +142,9 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             problems.append(f"show.{key} {getattr(cfg.show, key)!r} may only use {{show}} and {{title}} "
                             f"(write {{{{ and }}}} for literal braces; {type(exc).__name__}: {exc})")
+    if cfg.show.guid and not UUID_TEXT.match(cfg.show.guid):
+        problems.append(f"show.guid {cfg.show.guid!r} must be a UUID such as 9b024349-ccf0-5f69-a609-6b82873eab3c "
+                        "(the podcast:guid the show was first published with), or empty")
     problems.extend(category_problems(cfg.show.categories))
     problems.extend(show_extra_problems(cfg.show))
 

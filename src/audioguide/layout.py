@@ -49,6 +49,8 @@ IMPORTED = ".imported"
 """Folder inside ``episodes/``: each script's text as last imported, the base that lets a
 re-import keep the author's edits (commit it with the scripts)."""
 GUIDS = ".audioguide-guids.json"
+FEED_GUIDS = ".audioguide-feed-guids.json"
+"""Each feed's ``podcast:guid`` as first published, by the feed's path in the output folder."""
 """Slug -> guid of everything ever published from this output folder (for ``check``)."""
 PUBLISH_STATE = ".publish-state.json"
 """Digests of the records and settings the feed and pages were last built from."""
@@ -108,6 +110,10 @@ class Output:
     @property
     def guids(self) -> Path:
         return self.root / GUIDS
+
+    @property
+    def feed_guids(self) -> Path:
+        return self.root / FEED_GUIDS
 
     @property
     def publish_state(self) -> Path:

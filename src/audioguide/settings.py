@@ -43,6 +43,8 @@ class ShowConfig:
     base_url: str = _doc("Public URL where output/ is served; feed and enclosure URLs start here.",
                          "http://127.0.0.1:8000/")
     link: str = _doc("The show's website; defaults to base_url.", "")
+    guid: str = _doc("The show's podcast:guid (a UUID); empty: made from the feed's address when the show is "
+                     "first published, and kept (in output/) when base_url changes.", "")
     copyright: str = _doc("Copyright line.", "")
     image: str = _doc("Cover art path (square JPEG/PNG, 1400-3000 px); generated when empty.", "")
     type: str = _doc("episodic (newest first) or serial (in order).", "episodic")

@@ -15,9 +15,9 @@ from pathlib import Path
 from audioguide import __version__
 from audioguide.guide.page import build_guide_page, gpx_name, stop_anchor, stop_name, stop_url
 from audioguide.guide.route import gpx
-from audioguide.layout import FEED, GUIDE_RECORD, Output
+from audioguide.layout import FEED, GUIDE_FOLDER, GUIDE_RECORD, Output
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
-from audioguide.publish.feed import build_feed, published
+from audioguide.publish.feed import build_feed, kept_guid, published
 from audioguide.publish.locations import Place, add_locations
 from audioguide.publish.transcripts import captions, chapters_json
 from audioguide.settings import Config
@@ -103,10 +103,11 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
         write_text(stem.with_suffix(".vtt"), vtt)
         write_text(stem.with_suffix(".srt"), srt)
         write_text(guide_dir / f"{item.slug}.chapters.json", chapters_json(item, cover_url))
+    guid = kept_guid(guide_dir.parent.parent, f"{GUIDE_FOLDER}/{guide.slug}/{FEED}", guide_url + FEED)
     show = dataclasses.replace(config.show, title=guide.title, type="serial",
                                language=guide.language or config.show.language,
                                description=guide.description or guide.title, base_url=guide_url,
-                               link=guide_url)
+                               link=guide_url, guid=guid)
     feed = build_feed(dataclasses.replace(config, show=show), items, cover_url=cover_url,
                       urls={i.slug: guide_url + i.mp3 for i in items}, when=stop_dates(guide),
                       pages={Path(s.file).stem: guide_url + "#" + stop_anchor(s.number)

@@ -9,9 +9,11 @@ Apple asks (feedgen only accepts yes/no/clean), ``podcast:guid``, ``podcast:lock
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -19,7 +21,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from audioguide import __version__
-from audioguide.layout import CHAPTERS, FEED, PAGE, SRT, VTT
+from audioguide.layout import CHAPTERS, FEED, PAGE, SRT, VTT, Output
 from audioguide.models import EpisodeRecord, OpusFile, Soundbite
 from audioguide.people import Person, credits, person_group
 from audioguide.publish.notes import NoteLinks, show_notes
@@ -33,12 +35,38 @@ from audioguide.publish.podcast import (
     UUID_TEXT,
 )
 from audioguide.settings import Config, ShowConfig
+from audioguide.writer import write_text
 
 
 def podcast_guid(feed_url: str) -> str:
     """``podcast:guid`` for a feed URL: UUIDv5 of the URL without scheme and trailing slashes."""
     bare = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def kept_guid(out_root: Path, feed: str, feed_url: str, configured: str = "") -> str:
+    """The ``podcast:guid`` of the feed at ``feed`` (its path in the output folder ``out_root``),
+    served from ``feed_url``: ``configured`` (``show.guid``); else the guid it was first published
+    with, kept in :data:`~audioguide.layout.FEED_GUIDS`; else :func:`podcast_guid` of its address,
+    kept there. The Podcasting 2.0 guid must not change when a feed moves: made again from a new
+    ``base_url``, it told apps this was another show."""
+    path = Output(out_root).feed_guids
+    kept = feed_guids(out_root)
+    guid = configured or kept.get(feed) or podcast_guid(feed_url)
+    if kept.get(feed) != guid:  # the one published from now on (``check`` compares with it)
+        write_text(path, json.dumps({**kept, feed: guid}, indent=2, sort_keys=True) + "\n")
+    return guid
+
+
+def feed_guids(out_root: Path) -> dict[str, str]:
+    """Each feed's ``podcast:guid`` as published (:func:`kept_guid`), by its path in ``out_root``."""
+    try:
+        kept = json.loads(Output(out_root).feed_guids.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(kept, dict):
+        return {}
+    return {k: v for k, v in kept.items() if isinstance(k, str) and isinstance(v, str) and UUID_TEXT.match(v)}
 
 
 def timestamp(seconds: float, sep: str = ".") -> str:
@@ -258,7 +286,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     fg.podcast.itunes_type(show.type)
     fg.podcast.itunes_summary(show.description or show.title)
     ext: ShowExtension = fg.audioguide
-    ext.explicit, ext.guid, ext.show = show.explicit, podcast_guid(feed_url), show
+    ext.explicit, ext.guid, ext.show = show.explicit, show.guid or podcast_guid(feed_url), show
     if records:
         fg.lastBuildDate(max(dates.values()))
     ordered = sorted(records, key=lambda r: (dates[r.slug], r.number or 0, r.slug),

@@ -8,6 +8,7 @@ through :mod:`audioguide.writer`, so unchanged files keep their timestamps.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import logging
@@ -169,7 +170,7 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
     the show page."""
     # only now: these import feedgen and Jinja2, which an up-to-date check does not need
     from audioguide.publish.episodes import EpisodeFiles
-    from audioguide.publish.feed import build_feed
+    from audioguide.publish.feed import build_feed, kept_guid
     from audioguide.publish.site import Pages, write_show_page
 
     base = config.show.base_url
@@ -179,7 +180,9 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
         write_files(out.episodes, _changed_files(paths, texts, stale, files, episodes))
     feed_url = base + FEED if episodes else ""  # the pages above are of episodes: there is a feed
     if episodes:
-        write_bytes(out.feed, build_feed(config, episodes, cover_url=base + cover.name,
+        guid = kept_guid(out.root, FEED, base + FEED, config.show.guid)
+        show = dataclasses.replace(config.show, guid=guid)
+        write_bytes(out.feed, build_feed(dataclasses.replace(config, show=show), episodes, cover_url=base + cover.name,
                                          urls={r.slug: f"{base}episodes/{r.mp3}" for r in episodes}),
                     durable=True)
     else:  # no episodes (a project of guides only, or every episode gone): no empty podcast

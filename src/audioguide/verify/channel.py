@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from audioguide.publish.feed import podcast_guid
+from audioguide.publish.feed import feed_guids, podcast_guid
 from audioguide.publish.podcast import (
     APPLE_CATEGORIES,
     ARTWORK_FORMATS,
@@ -176,7 +176,12 @@ def check_podcast_guid(site: SiteCheck, ch: etree._Element, self_url: str | None
         site.add(site.channel, f"<podcast:guid> {guid!r} is not a UUID",
                  f"{RERENDER}; it writes the UUIDv5 of the feed URL")
         return
-    if feed_url:
+    published = feed_guids(site.root).get(site.feed)
+    if published is not None:  # what the feed was first published with, kept through moves
+        if guid.lower() != published.lower():
+            site.add(site.channel, f"<podcast:guid> is {guid}, but the show was published with {published}",
+                     f"{RERENDER}; apps take a new guid for another show")
+    elif feed_url:
         expected = podcast_guid(feed_url)
         if guid.lower() != expected:
             site.add(site.channel, f"<podcast:guid> is {guid}, but the Podcasting 2.0 guid of "
