@@ -157,3 +157,18 @@ def test_a_script_without_a_date_keeps_the_day_it_was_first_published(show: Path
     code, out, err = _run(show, "render")
     assert code == 0 and "Rendered 0 episodes" in out, err
     assert (show / "output" / "feed.xml").read_bytes() == first
+
+
+def test_a_guid_another_episode_has_is_refused_in_one_line(show: Path) -> None:
+    """A copied script that kept its guid: line was published beside the original, and apps
+    showed one of them."""
+    _write(show, "copy", "2026-04-01", "guid: audioguide:bread\n")
+    code, out, err = _run(show, "render")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "copy.md" in err and "guid 'audioguide:bread' is also the guid of bread.md" in err
+    assert "Copy" not in _feed_numbers(show)
+    # the published one keeps it even when the other sorts first
+    (show / "episodes" / "copy.md").unlink()
+    _write(show, "a-bread", "2026-04-01", "guid: audioguide:bread\n")
+    code, _, err = _run(show, "render")
+    assert code == 1 and "a-bread.md" in err and "is also the guid of bread.md" in err

@@ -14,7 +14,7 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from audioguide.render.inputs import (
     language_problem,
     load_input,
     number_episodes,
+    published_guids,
     published_numbers,
 )
 from audioguide.render.items import (
@@ -47,6 +48,7 @@ from audioguide.render.items import (
     progress_items,
     published_from,
     script_name,
+    stable_guid,
 )
 from audioguide.render.limits import Limits
 from audioguide.settings import Config, cache_location
@@ -201,30 +203,36 @@ def admit(config: Config, loaded: list[tuple[Path, Script]], overrides: Override
     return admitted
 
 
-def refuse_shared_numbers(loaded: list[tuple[Path, Script]], everything: list[Script], published: dict[str, int],
-                          report: Report) -> list[tuple[Path, Script]]:
-    """``loaded`` without the episodes whose ``episode:`` number another script of the project
-    gives too (each refused in one line): the one published with that number keeps it, else the
-    first script."""
-    keepers: dict[int, Script] = {}
+Loaded = list[tuple[Path, Script]]
+
+
+def refuse_shared(loaded: Loaded, everything: list[Script], published: Mapping[str, object], report: Report, *,
+                  value: Callable[[Script], object], said: str, fix: str) -> Loaded:
+    """``loaded`` without the episodes whose ``value`` (an ``episode:`` number, a guid) another
+    script of the project has too, each refused in one line (``said`` of the value and the other
+    script's name): the one ``published`` with it (by slug) keeps it, else the first script."""
+    keepers: dict[object, Script] = {}
     for s in everything:
-        n = s.meta.episode
-        if n is None or s.meta.kind == "guide":
+        v = value(s)
+        if v is None or s.meta.kind == "guide":
             continue
-        first = keepers.get(n)
-        if first is None or (published.get(s.meta.slug) == n and published.get(first.meta.slug) != n):
-            keepers[n] = s
+        first = keepers.get(v)
+        if first is None or (published.get(s.meta.slug) == v and published.get(first.meta.slug) != v):
+            keepers[v] = s
     kept = []
     for path, s in loaded:
-        keeper = keepers.get(s.meta.episode or 0)
-        if s.meta.kind != "guide" and keeper is not None and keeper is not s:
+        v = value(s)
+        keeper = keepers.get(v) if v is not None and s.meta.kind != "guide" else None
+        if keeper is not None and keeper is not s:
             where = keeper.path.name if keeper.path is not None else keeper.meta.slug
-            report.failures.append((str(path), InputError(
-                f"episode {s.meta.episode} is also the number of {where}", path=path,
-                fix="Give each episode its own number, or leave episode: out to number it after the others")))
+            report.failures.append((str(path), InputError(said.format(v, where), path=path, fix=fix)))
         else:
             kept.append((path, s))
     return kept
+
+
+def _guid(script: Script) -> str:
+    return script.meta.guid or stable_guid(script.meta.slug)
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
@@ -239,7 +247,12 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     out_dir = overrides.out or config.output_dir
     loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir, named=bool(paths))
     published = published_numbers(out_dir)
-    loaded = refuse_shared_numbers(loaded, everything, published, report)
+    loaded = refuse_shared(loaded, everything, published, report, value=lambda s: s.meta.episode,
+                           said="episode {} is also the number of {}",
+                           fix="Give each episode its own number, or leave episode: out to number it after the others")
+    loaded = refuse_shared(loaded, everything, published_guids(out_dir), report, value=_guid,
+                           said="guid {!r} is also the guid of {}: podcast apps would show only one of them",
+                           fix="Give each episode its own guid (without guid:, an episode's is audioguide:<slug>)")
     numbers = number_episodes([s for s in everything if s.meta.kind != "guide"], published)
     for slug, number in published.items():
         if numbers.get(slug, number) != number:

@@ -106,6 +106,16 @@ def published_numbers(out_dir: Path) -> dict[str, int]:
     return numbers
 
 
+def published_guids(out_dir: Path) -> dict[str, str]:
+    """Every guid published from ``out_dir``, by slug (kept by publishing: a guid, once
+    published, stays its episode's)."""
+    try:
+        kept = json.loads(Output(out_dir).guids.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in kept.items() if isinstance(v, str)} if isinstance(kept, dict) else {}
+
+
 def first_published(script: Script, out_dir: Path) -> Script:
     """``script`` dated the day it was first published, when its front matter gives no date:
     dated today at every render, it moved to the top of the feed each day, and was rendered again."""
