@@ -86,6 +86,10 @@ def test_unpublished_episode_can_come_back_with_its_guid(two_episodes: Path) -> 
     project = two_episodes
     before = {e.title: e.id for e in feedparser.parse(str(project / "output" / "feed.xml")).entries}
     saved = (project / "episodes" / "second.md").read_text("utf-8")
+    code, _, err = _run(project, "unpublish", "second")  # its script is still there: it would come back
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "'second' still has a script in episodes/" in err and "Delete the script (or set draft: true" in err
+    (project / "episodes" / "second.md").unlink()
     assert _run(project, "unpublish", "second")[0] == 0
     (project / "episodes" / "second.md").write_text(saved, "utf-8")
     assert _run(project, "render")[0] == 0

@@ -112,12 +112,12 @@ def sync(config: Config, sources: tuple[Source, ...], *, force: bool = False, pr
     report = SyncReport(results)
     if prune:
         gone = {slug for result in results for slug in result.gone}
+        for slug in sorted(gone):  # the scripts first: a published item with a script is not taken down
+            for path in (config.episodes_dir / f"{slug}.md", config.episodes_dir / IMPORTED / f"{slug}.md"):
+                path.unlink(missing_ok=True)
         live = published(config.output_dir)
         if gone & set(live):
             take_down(config, sorted(gone & set(live)))
-        for slug in sorted(gone):
-            for path in (config.episodes_dir / f"{slug}.md", config.episodes_dir / IMPORTED / f"{slug}.md"):
-                path.unlink(missing_ok=True)
         syncing.forget(state, gone)
         report.pruned = sorted(gone)
     syncing.save_state(config.root, state)
