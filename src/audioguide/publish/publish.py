@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import gc
 import json
 import logging
@@ -153,21 +154,39 @@ def publish(config: Config, out_dir: Path) -> None:
     state = stamps.read(out.publish_state)
     same_settings = state.get("settings") == settings
     before: dict[str, str] = state.get("records", {}) if same_settings else {}
+    scheduled: dict[str, str] = state.get("scheduled", {}) if isinstance(state.get("scheduled"), dict) else {}
+    due = [slug for slug, when in scheduled.items() if not _later(when)]
     if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file() \
-            and _files_there(out, paths):
+            and _files_there(out, paths) and not due:
         log.debug("feed and site are up to date")
         return
     stale = {p for p in paths if before.get(keys[p]) != digests[keys[p]]}
     with _fewer_collections():
-        _publish(config, out, cover, paths, texts, stale)
-    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests}, indent=1) + "\n")
+        scheduled = _publish(config, out, cover, paths, texts, stale)
+    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests, "scheduled": scheduled},
+                                             indent=1) + "\n")
     faults.point("published")
 
 
+def _when(record: EpisodeRecord) -> str:
+    """When ``record`` is to be published: its time, else its day (ISO 8601)."""
+    return record.published.isoformat() if record.published else record.date.isoformat()
+
+
+def _later(when: str) -> bool:
+    """Whether ``when`` (:func:`_when`) is still to come: a day after today, or a time (without
+    a zone: this machine's) after now."""
+    moment = dt.datetime.fromisoformat(when) if "T" in when else None
+    if moment is None:
+        return dt.date.fromisoformat(when) > dt.date.today()
+    return moment > (dt.datetime.now(moment.tzinfo) if moment.tzinfo else dt.datetime.now())
+
+
 def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts: dict[Path, bytes],
-             stale: set[Path]) -> None:
+             stale: set[Path]) -> dict[str, str]:
     """The episodes' files (of the ``stale`` records, and those without a page), the feed and
-    the show page."""
+    the show page; an episode dated later is left out of the feed and the show page until then
+    (scheduled). Those scheduled, by slug, with when they are due."""
     # only now: these import feedgen and Jinja2, which an up-to-date check does not need
     from audioguide.publish.episodes import EpisodeFiles
     from audioguide.publish.feed import build_feed, kept_guid
@@ -178,6 +197,11 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
     episodes: list[EpisodeRecord] = []  # those whose MP3 is present, without their cues
     if paths:
         write_files(out.episodes, _changed_files(paths, texts, stale, files, episodes))
+    scheduled = {r.slug: _when(r) for r in episodes if _later(_when(r))}
+    for slug, when in scheduled.items():
+        log.warning("episode %r is dated %s: it is rendered, and the feed and the site list it from then "
+                    "(at the first render or sync after it)", slug, when)
+    episodes = [r for r in episodes if r.slug not in scheduled]
     feed_url = base + FEED if episodes else ""  # the pages above are of episodes: there is a feed
     if episodes:
         guid = kept_guid(out.root, FEED, base + FEED, config.show.guid)
@@ -193,6 +217,7 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
                           reverse=config.show.type == "episodic")
     write_show_page(Pages(config.show, cover=cover.name, feed_url=feed_url), newest_first,
                     out.root, load_guides(out.root))
+    return scheduled
 
 
 @contextlib.contextmanager

@@ -1,0 +1,41 @@
+"""An episode dated later is scheduled: rendered now, listed in the feed and on the site from its
+date (it was published at once, with a pubDate in the future, and check said nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from audioguide.publish import publish as publishing
+from tests.test_numbering import _feed_numbers, _run, _write, show  # noqa: F401 - the fixture
+
+
+def test_an_episode_dated_later_is_listed_from_its_date(show: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    later = dt.date.today() + dt.timedelta(days=30)
+    _write(show, "soon", later.isoformat())
+    code, out, err = _run(show, "render")
+    assert code == 0, err
+    assert "Rendered 1 episode" in out
+    assert f"episode 'soon' is dated {later.isoformat()}: it is rendered" in caplog.text
+    assert (show / "output" / "episodes" / "soon.mp3").is_file()
+    assert "Soon" not in _feed_numbers(show)
+    assert "soon.html" not in (show / "output" / "index.html").read_text("utf-8")
+    code, out, err = _run(show, "check")
+    assert code == 0, out + err
+    code, out, _ = _run(show, "render")  # nothing new: nothing written
+    assert code == 0 and "Rendered 0 episodes" in out
+    assert "Soon" not in _feed_numbers(show)
+
+    class Later(dt.date):  # the day comes
+        @classmethod
+        def today(cls) -> Later:
+            return cls(later.year, later.month, later.day)
+
+    monkeypatch.setattr(publishing, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
+    code, out, err = _run(show, "render")
+    assert code == 0 and "Rendered 0 episodes" in out, err
+    assert _feed_numbers(show)["Soon"] == 4
+    assert "soon.html" in (show / "output" / "index.html").read_text("utf-8")
