@@ -357,13 +357,17 @@ class EpisodeRecord:
     """Whom the front matter credits besides the authors (the show's host is added when publishing)."""
     image: str | None = None
     """File name of the episode's own artwork inside ``output/episodes/``, when it has one."""
+    language: str | None = None
+    """The episode's own language (``language:``), when its script gives one: its item's
+    transcripts and Opus, and its page, say it (else the show's)."""
 
     def to_json(self) -> dict[str, object]:
         source = {"published": self.published.isoformat() if self.published else None,
                   "authors": list(self.authors) or None, "url": self.url,
                   "opus": self.opus.to_json() if self.opus else None,
                   "soundbite": self.soundbite.to_json() if self.soundbite else None,
-                  "people": [p.to_json() for p in self.people] or None, "image": self.image}
+                  "people": [p.to_json() for p in self.people] or None, "image": self.image,
+                  "language": self.language}
         return {
             "slug": self.slug, "title": self.title, "date": self.date.isoformat(),
             "description": self.description, "number": self.number, "guid": self.guid,
@@ -389,6 +393,7 @@ class EpisodeRecord:
             opus=OpusFile.from_json(d["opus"]) if d.get("opus") else None,
             soundbite=Soundbite.from_json(d["soundbite"]) if d.get("soundbite") else None,
             people=tuple(Person.from_json(p) for p in d.get("people") or ()), image=d.get("image") or None,
+            language=d.get("language") or None,
         )
 
 

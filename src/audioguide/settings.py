@@ -261,6 +261,21 @@ def same_language(a: str, b: str) -> bool:
     return a.replace("_", "-").split("-")[0].lower() == b.replace("_", "-").split("-")[0].lower()
 
 
+def text_direction(code: str) -> str:
+    """``rtl`` for a language written right to left (Babel's CLDR data), else ``ltr``.
+
+    >>> text_direction("he"), text_direction("ar-EG"), text_direction("fr"), text_direction("xx")
+    ('rtl', 'rtl', 'ltr', 'ltr')
+    """
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(code.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+
+
 AAC_PER_MP3 = 2 / 3
 """AAC sounds like MP3 at about two thirds of the bits: the M4B's bitrate for a given MP3 one."""
 

@@ -47,7 +47,7 @@ from audioguide.publish.site import (
     podcast_url,
     seconds_attr,
 )
-from audioguide.settings import Config
+from audioguide.settings import Config, text_direction
 from audioguide.writer import inside, write_text
 
 GUIDE_STATIC: tuple[str, ...] = ("style.css", "guide.css", "guide.js")
@@ -412,7 +412,7 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
     total = guide.full_duration or sum(s.duration for s in guide.stops)
 
     html = environment().get_template("guide.html").render(
-        show=show, lang=lang, root="", home="../../", cover=cover_url,
+        show=show, lang=lang, direction=text_direction(lang), root="", home="../../", cover=cover_url,
         guide=guide, stops=stops, downloads=download_views(guide, guide_dir), route=route_view(guide),
         gpx=quote(gpx_name(guide) or ""), speeds=SPEEDS,
         languages=language_views(guide, versions or [], base), group=guide.group,

@@ -310,7 +310,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
         folder_url = mp3_url.rsplit("/", 1)[0]
         fe.podcast.itunes_image(f"{folder_url}/{quote(record.image)}" if record.image else cover_url)
         item_ext: EpisodeExtension = fe.audioguide
-        item_ext.language = show.language
+        item_ext.language = record.language or show.language
         item_ext.links = EpisodeLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}")
         item_ext.chapters = [(c.start, c.title) for c in record.chapters]
         fe.content(str(show_notes(record, NoteLinks(f"{stem}{VTT}", f"{stem}{SRT}", f"{stem}{CHAPTERS}"))),

@@ -33,7 +33,7 @@ from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord, Soundbite
 from audioguide.people import Person, web_url
 from audioguide.publish.feed import episode_people, show_host
-from audioguide.settings import Config, ShowConfig
+from audioguide.settings import Config, ShowConfig, text_direction
 from audioguide.writer import inside, write_text
 
 STATIC_FILES: tuple[str, ...] = ("style.css", "site.js")
@@ -288,6 +288,7 @@ class Pages:
         self.common = {
             "show": show,
             "lang": show.language or "en",
+            "direction": text_direction(show.language or "en"),
             "cover": quote(cover),
             "feed_url": feed_url,
             "website": show.link if show.link and show.link != show.base_url else "",
@@ -305,7 +306,8 @@ class Pages:
 
     def episode(self, record: EpisodeRecord) -> str:
         """One episode's page."""
-        return self._episode.render(**self.common, root="../",
+        language = {"lang": record.language, "direction": text_direction(record.language)} if record.language else {}
+        return self._episode.render(**{**self.common, **language}, root="../",
                                     episode=episode_view(record, people=episode_people(self.show, record)))
 
 

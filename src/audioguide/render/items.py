@@ -394,7 +394,7 @@ def episode_record(episode: RenderedEpisode, number: int | None, *, opus: OpusFi
         duration=episode.duration, integrated_lufs=episode.loudness.integrated_lufs,
         true_peak_dbtp=episode.loudness.true_peak_dbtp, chapters=episode.chapters, cues=episode.cues,
         published=m.published, authors=m.authors, url=m.url, opus=opus, soundbite=highlight,
-        people=m.people, image=image.name if image else None,
+        people=m.people, image=image.name if image else None, language=m.language,
     )
 
 
