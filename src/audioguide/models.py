@@ -403,6 +403,17 @@ STOP_WORDS: dict[str, str] = {"en": "Stop", "fr": "Étape", "de": "Station", "es
 "Étape 2. Le hall."). Other languages say "Stop"."""
 
 
+def stop_number_text(number: int, highest: int) -> str:
+    """How a stop's file name starts: its number, padded to as many digits as the guide's
+    highest (at least two), so that the names sort in stop order (``099``, ``100``: car stereos,
+    file managers and ZIP tools sort by name).
+
+    >>> stop_number_text(7, 12), stop_number_text(7, 120)
+    ('07', '007')
+    """
+    return f"{number:0{max(2, len(str(highest)))}d}"
+
+
 def stop_word(language: str) -> str:
     """:data:`STOP_WORDS` for ``language`` (``fr-CA`` is French).
 

@@ -22,7 +22,16 @@ from audioguide.audio.tags import Tags, tag_m4b, write_tags
 from audioguide.errors import BuildError, ConfigError, InputError
 from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
-from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance, stop_word
+from audioguide.models import (
+    GuideRecord,
+    Location,
+    Script,
+    Section,
+    StopRecord,
+    Utterance,
+    stop_number_text,
+    stop_word,
+)
 from audioguide.render import work as produce
 from audioguide.render.items import BUILD_KEY, script_field
 from audioguide.settings import Config
@@ -175,8 +184,9 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
         raise BuildError(f"{len(made.stops)} stops rendered for {len(numbers)} sections",
                          fix="Report this as a bug")
     stops: list[StopRecord] = []
+    highest = max((n.number for n in numbers), default=0)
     for n, place, stop in zip(numbers, places, made.stops, strict=True):
-        name = f"{n.number:02d}-{slugify(stop.title, limit=40)}.mp3"
+        name = f"{stop_number_text(n.number, highest)}-{slugify(stop.title, limit=40)}.mp3"
         dest = guide_dir / name
         made_stop = StopRecord(n.number, stop.title, name, 0, stop.duration, stop.cues, n.numbered, place)
         with atomic_path(dest) as tmp:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from audioguide.layout import FEED, GUIDE_RECORD, INDEX
-from audioguide.models import GuideRecord, StopRecord
+from audioguide.models import GuideRecord, StopRecord, stop_number_text
 from audioguide.publish.podcast import ITUNES_NS
 from audioguide.verify.context import SiteCheck, child, children, clean, text
 from audioguide.verify.items import DURATION_TOLERANCE, audio_seconds
@@ -35,7 +35,7 @@ def check_guide(site: SiteCheck, record_path: Path) -> None:
     folder = record_path.parent
     check_numbers(site, folder, guide)
     for stop in guide.stops:
-        check_stop(site, folder, stop, len(guide.stops))
+        check_stop(site, folder, stop, len(guide.stops), max(s.number for s in guide.stops))
     check_feed_items(site, guide)
     check_playlist(site, folder, guide)
     check_archive(site, folder, guide)
@@ -88,14 +88,14 @@ def check_numbers(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
                      "before stop 1 may be", RENDER_GUIDE)
 
 
-def check_stop(site: SiteCheck, folder: Path, stop: StopRecord, total: int) -> None:
+def check_stop(site: SiteCheck, folder: Path, stop: StopRecord, total: int, highest: int) -> None:
     """A stop's MP3: named by its number, present, of the recorded size and duration, tagged
     with its number (``number/total``) and title, with cover art."""
     path = folder / stop.file
     where = site.rel(path)
-    if not stop.file.startswith(f"{stop.number:02d}-"):
-        site.add(where, f"is stop {stop.number}, its name must start with {stop.number:02d}-",
-                 RENDER_GUIDE)
+    start = stop_number_text(stop.number, highest) + "-"
+    if not stop.file.startswith(start):
+        site.add(where, f"is stop {stop.number}, its name must start with {start}", RENDER_GUIDE)
     if not _present(site, path, f"stop {stop.number} of the guide"):
         return
     if path.stat().st_size != stop.size:
