@@ -195,7 +195,7 @@ def test_a_broken_post_is_one_error_and_the_others_are_listed(tmp_path: Path) ->
     assert len(messages) == 2 and all("\n" not in m for m in messages)
     assert "broken.md: front matter is not valid YAML at line 4" in messages[0]
     assert "Fix the front matter" in messages[0]
-    assert "empty.md: the article has no text to read" in messages[1] and "add some paragraphs" in messages[1]
+    assert "empty.md: the article has no text to read" in messages[1] and "Add some paragraphs" in messages[1]
 
 
 @pytest.mark.parametrize(("make", "problem"), [

@@ -120,7 +120,7 @@ def test_front_matter_soundbite_must_be_in_the_script(tmp_path: Path) -> None:
     assert len(message.splitlines()) == 1 and str(path) in message
     assert "soundbite 'Its walls shelter boat' is not a sentence of the script. Did you mean " \
            "'Its wall shelters boats.'? Or remove 'soundbite:'" in message
-    with pytest.raises(InputError, match="soundbite must be text"):
+    with pytest.raises(InputError, match="soundbite 12 is read as a number: put it in quotes"):
         scripts.parse(SCRIPT.format(front="soundbite: 12\n"), path)
 
 
