@@ -257,3 +257,17 @@ def test_a_stop_with_nothing_under_its_heading_keeps_its_number_and_the_next_the
     episode = tone_project / "episode.md"
     episode.write_text("---\ntitle: E\n---\n\nOpening words.\n\n## Empty\n\n## Full\n\nText.\n", "utf-8")
     assert [s.heading for s in scripts.load(episode).sections] == [None, "Empty", "Full"]
+
+
+def test_the_introduction_is_announced_and_titled_in_the_guides_language(tone_project: Path) -> None:
+    """A German guide said "Station 1. Der Saal." but "Introduction." (and listed it so)."""
+    path = tone_project / "episodes" / "saal.md"
+    path.write_text("---\ntitle: Rundgang\nkind: guide\nlanguage: de\n---\n\nWillkommen im Museum.\n\n"
+                    "## Der Saal\n\nEin großer Raum.\n", "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", "--any-language", str(path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tone_project / "output" / "guides" / "saal" / "guide.json").read_text("utf-8"))
+    assert [(s["title"], s["cues"][0]["text"]) for s in record["stops"]] == [
+        ("Einführung", "Einführung."), ("Der Saal", "Station 1. Der Saal.")]
+    playlist = (tone_project / "output" / "guides" / "saal" / "saal.m3u8").read_text("utf-8")
+    assert "Einführung" in playlist and "Introduction" not in playlist

@@ -74,10 +74,10 @@ class Section:
     """Where it is, in a guide's script: a ``[location …]`` line under its heading, or the
     front matter's ``locations`` entry for its heading."""
 
-    @property
-    def chapter_title(self) -> str:
-        """The title this section gets as a chapter: its heading, or "Introduction"."""
-        return self.heading or "Introduction"
+    def title(self, language: str = "en") -> str:
+        """The title this section gets as a chapter (or a guide's stop): its heading, or
+        "Introduction" in ``language`` (:func:`introduction_word`)."""
+        return self.heading or introduction_word(language)
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,10 @@ class Script:
     meta: EpisodeMeta
     sections: tuple[Section, ...]
     path: Path | None = None
+
+    def chapter_titles(self, show_language: str) -> list[str]:
+        """Each section's title as a chapter, in the script's language (else ``show_language``)."""
+        return [s.title(self.meta.language or show_language) for s in self.sections]
 
     def artwork_path(self) -> Path | None:
         """The file ``artwork:`` names, beside the script (or the working folder for a script
@@ -401,6 +405,22 @@ STOP_WORDS: dict[str, str] = {"en": "Stop", "fr": "Étape", "de": "Station", "es
                               "nl": "Halte", "pt": "Paragem", "da": "Stop", "sv": "Stopp", "nb": "Stopp"}
 """The word a guide says before a stop's number, by language ("Stop 2. The Hall."; in French
 "Étape 2. Le hall."). Other languages say "Stop"."""
+
+
+INTRODUCTION_WORDS: dict[str, str] = {"en": "Introduction", "fr": "Introduction", "de": "Einführung",
+                                      "es": "Introducción", "it": "Introduzione", "nl": "Inleiding",
+                                      "pt": "Introdução", "da": "Introduktion", "sv": "Introduktion",
+                                      "nb": "Introduksjon", "pl": "Wstęp", "cs": "Úvod", "fi": "Johdanto"}
+"""The title of the untitled opening section, by language. Other languages say "Introduction"."""
+
+
+def introduction_word(language: str) -> str:
+    """:data:`INTRODUCTION_WORDS` for ``language`` (``de-AT`` is German).
+
+    >>> introduction_word("de-AT"), introduction_word("xx")
+    ('Einführung', 'Introduction')
+    """
+    return INTRODUCTION_WORDS.get(language.split("-")[0].split("_")[0].lower(), "Introduction")
 
 
 def stop_number_text(number: int, highest: int) -> str:

@@ -128,7 +128,7 @@ class Batch:
         folder = Path(tempfile.mkdtemp(prefix="audioguide-"))
         assembly = job.assembly(work.synth.audio, folder)
         parts: list[Future[None]] = []
-        titles = [section.chapter_title for section in work.script.sections]
+        titles = work.script.chapter_titles(self.config.show.language)
 
         def starting(index: int) -> None:
             if self.progress:

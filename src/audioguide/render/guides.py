@@ -81,7 +81,7 @@ def stop_locations(script: Script, introduction: str, radius: float) -> list[Loc
             problems.append(f"locations: there is no stop {number} ({stops}, as [guide] introduction = "
                             f"{introduction!r} numbers them)")
         elif found[i] is not None:
-            problems.append(f"stop {number} ({script.sections[i].chapter_title}) has a location by number and "
+            problems.append(f"stop {number} ({script.sections[i].title()}) has a location by number and "
                             "another by heading or [location] line: keep one")
         else:
             found[i] = location
@@ -107,13 +107,15 @@ def announcer(script: Script, introduction: str, language: str = "en") -> Headin
 
     def announce(index: int, section: Section) -> str:
         n = numbers[index]
-        return f"{word} {n.number}. {section.chapter_title}." if n.numbered else f"{section.chapter_title}."
+        title = section.title(language)
+        return f"{word} {n.number}. {title}." if n.numbered else f"{title}."
 
     return announce
 
 
-def _stops(script: Script, utterances: list[Utterance]) -> list[tuple[str, list[Utterance]]]:
-    """Utterances grouped by section; sections with nothing to say are skipped."""
+def _stops(script: Script, utterances: list[Utterance], language: str) -> list[tuple[str, list[Utterance]]]:
+    """Utterances grouped by section, each with its title in ``language``; sections with
+    nothing to say are skipped."""
     groups = []
     for index, section in enumerate(script.sections):
         picked = [k for k, u in enumerate(utterances) if u.section == index and u.text]
@@ -122,7 +124,7 @@ def _stops(script: Script, utterances: list[Utterance]) -> list[tuple[str, list[
         first, last = picked[0], picked[-1]
         us = [dataclasses.replace(u, section=0) for u in utterances[first:last + 1]]
         us[-1] = dataclasses.replace(us[-1], pause_after=0.6)
-        groups.append((section.chapter_title, us))
+        groups.append((section.title(language), us))
     return groups
 
 
@@ -139,7 +141,7 @@ def load_record(folder: Path) -> GuideRecord:
 
 def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> produce.GuideJob:
     """The stops to master, from ``utterances`` (the script planned with :func:`announcer`)."""
-    groups = _stops(script, utterances)
+    groups = _stops(script, utterances, script.meta.language or config.show.language)
     if not groups:
         raise InputError("the script has no stops to speak", path=script.path)
     a = config.audio

@@ -161,7 +161,7 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
         "guide": guide_mode,
         "sentences": [[k, round(u.pause_after, 4), u.section, u.caption]
                       for k, u in zip(synth.keys(utterances), utterances, strict=True)],
-        "chapters": [s.chapter_title for s in script.sections],
+        "chapters": script.chapter_titles(config.show.language),
         "audio": dataclasses.asdict(config.audio),
         "music": stamps.file_digest(config.root / music) if music and music.lower() != "none" else music,
         "meta": [script.meta.title, script.meta.slug, script.meta.date.isoformat(),
@@ -308,7 +308,7 @@ def episode_job(config: Config, script: Script, utterances: list[Utterance], syn
     except (OSError, ValueError, KeyError, TypeError):
         gains, first_threshold = (), None
     return produce.EpisodeJob(tuple(utterances), tuple(synth.keys(utterances)),
-                              tuple(s.chapter_title for s in script.sections), bed, a.loudness,
+                              tuple(script.chapter_titles(config.show.language)), bed, a.loudness,
                               a.true_peak, a.bitrate, gains, first_threshold,
                               config.root / SEGMENTS if keep_segments else None, opus_bitrate(a))
 
