@@ -162,6 +162,42 @@ def test_near_stop_3_offers_stop_3_and_never_plays_it_unasked(browser: Any, walk
     context.close()
 
 
+GEOLOCATION_STUB = """
+window.__watchers = [];
+navigator.geolocation.watchPosition = function (ok, fail) { window.__watchers.push([ok, fail]); return 1; };
+navigator.geolocation.clearWatch = function () {};
+window.__fix = function (lat, lon) {
+  window.__watchers.forEach(function (w) { w[0]({coords: {latitude: lat, longitude: lon, accuracy: 5},
+                                                 timestamp: Date.now()}); });
+};
+window.__lost = function () {
+  window.__watchers.forEach(function (w) { w[1]({code: 2, message: "position unavailable"}); });
+};
+"""
+"""A position that the test gives, and takes away, when it says (a phone losing its signal for
+a moment under an archway)."""
+
+
+@pytest.mark.browser
+def test_a_fix_after_a_lost_signal_clears_the_no_signal_note(browser: Any, walk: Walk) -> None:
+    """Back at the stop already offered, the page said "no signal yet" beside the offer."""
+    context = browser.new_context()
+    context.add_init_script(GEOLOCATION_STUB)
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(walk.url, wait_until="load")
+    page.click("#near-toggle")
+    at = near(1)
+    page.evaluate("([lat, lon]) => window.__fix(lat, lon)", [at["latitude"], at["longitude"]])
+    assert page.is_visible("#near-offer") and "stop 1" in page.inner_text("#near-text")
+    page.evaluate("window.__lost()")
+    assert page.inner_text("#near-status") == "Waiting for a position\u2026 (no signal yet)"
+    page.evaluate("([lat, lon]) => window.__fix(lat, lon)", [at["latitude"], at["longitude"]])
+    assert page.inner_text("#near-status") == "" and page.is_visible("#near-offer")
+    assert errors == []
+    context.close()
+
+
 @pytest.mark.browser
 def test_near_stop_without_permission_degrades_quietly(browser: Any, walk: Walk) -> None:
     context = browser.new_context(geolocation=near(2))  # position known, permission not granted

@@ -465,7 +465,7 @@
       setNear("Watching for the next stop. Nothing leaves this device.");
       return;
     }
-    if (index === dismissed || index === offered || playing(index)) { return; }
+    if (index === dismissed || index === offered || playing(index)) { setNear(""); return; }  // a fix: no "no signal"
     offered = index;
     var name = titleOf(stops[index]);
     if (nearText) { nearText.textContent = "You are near " + name.replace(/^Stop /, "stop ") + "."; }
