@@ -172,6 +172,15 @@ def test_check_accepts_a_located_guide(walk: Path) -> None:
     assert code == 0, err + out
 
 
+def test_a_heading_key_matches_curly_and_straight_quotes_alike(tmp_path: Path) -> None:
+    """An editor writes St. Mary’s, a keyboard St. Mary's: the key was "not a heading"."""
+    tour = TOUR.replace("3: 52.3764, 4.8903, 25 m", "St. Mary's Square: 52.3764, 4.8903, 25 m") \
+        .replace("## The Flower Market", "## St. Mary\u2019s Square")
+    root = make_project(tmp_path / "project", tour)
+    code, _, err = run(root, "render")
+    assert code == 0, err
+
+
 @pytest.mark.parametrize(("change", "message"), [
     (("[location 52.3745, 4.898, 40 m, osm W123]", "[location 95, 4.898]"),
      "canals.md: stop 'The Old Church': [location 95, 4.898]: latitude 95 is not between -90 and 90."),
@@ -189,6 +198,11 @@ def test_check_accepts_a_located_guide(walk: Path) -> None:
      "Church', 'The Flower Market'); use a heading as written, or the stop's number."),
     (("3: 52.3764, 4.8903, 25 m", "3: {lat: 52.3764, lon: 4.8903, radius: 0}"),
      "canals.md: locations: stop 3: radius 0 m is not between 1 and 10000 m."),
+    # two stops with one heading: it was given to the last, without a word
+    (("3: 52.3764, 4.8903, 25 m\n---\n", "The Square: 52.3764, 4.8903\n---\n## The Square\n\nOne.\n\n"
+                                         "## The Square\n\nTwo.\n"),
+     "canals.md: locations: 2 stops are headed 'The Square': give each its location by its stop number "
+     "instead (1: 52.37, 4.89)."),
 ])
 def test_bad_locations_are_one_line_errors_naming_the_stop(tmp_path: Path, change: tuple[str, str],
                                                            message: str) -> None:

@@ -396,26 +396,38 @@ def _stop_name(heading: str | None) -> str:
     return f"stop {heading!r}" if heading else "the introduction (before the first heading)"
 
 
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _normal_heading(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """A heading as ``locations:`` keys match it: spaces, case and curly quotes aside (an editor
+    writes St. Mary’s, a keyboard St. Mary's)."""
+    return " ".join(text.translate(_QUOTES).split()).casefold()
 
 
 def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, Location]],
                     problems: list[str]) -> list[Section]:
     """``sections`` with the front matter's locations given by heading."""
-    index = {_normal_heading(s.heading): i for i, s in enumerate(sections) if s.heading}
+    index: dict[str, list[int]] = {}
+    for at, s in enumerate(sections):
+        if s.heading:
+            index.setdefault(_normal_heading(s.heading), []).append(at)
     out = list(sections)
     for key, location in by_heading:
-        i = index.get(_normal_heading(str(key)))
-        if i is None:
+        found = index.get(_normal_heading(str(key)), [])
+        if len(found) > 1:
+            problems.append(f"locations: {len(found)} stops are headed {key!r}: give each its location by "
+                            "its stop number instead (1: 52.37, 4.89)")
+            continue
+        if not found:
             headings = ", ".join(repr(s.heading) for s in sections if s.heading) or "none"
             problems.append(f"locations: no stop is headed {key!r} (the headings: {headings}); use a heading "
                             "as written, or the stop's number")
-        elif out[i].location is not None:
-            problems.append(f"{_stop_name(out[i].heading)} has a location in the front matter and a "
+        elif out[found[0]].location is not None:
+            problems.append(f"{_stop_name(out[found[0]].heading)} has a location in the front matter and a "
                             "[location] line: keep one")
         else:
-            out[i] = Section(out[i].heading, out[i].blocks, location)
+            out[found[0]] = Section(out[found[0]].heading, out[found[0]].blocks, location)
     return out
 
 
