@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import shutil
 import threading
 import zipfile
@@ -227,8 +228,25 @@ def test_language_picker_switches_and_remembers(browser: Any, languages: Languag
         page.goto(base + "old-town-fr/", wait_until="load")
         page.wait_for_url(base + "old-town/index.html")
         assert page.evaluate("document.documentElement.lang") == "en"
+        # A stop English does not have (a French placard's QR code for stop 3): it stays in
+        # French at that stop, instead of the top of the English page
+        page.goto(base + "old-town-fr/#stop-3", wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == "fr" and page.url.endswith("old-town-fr/#stop-3")
+        assert page.inner_text("#stop-3-title").endswith("La place")
         assert errors == []
         context.close()
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_languages_with_different_stops_are_named_at_render(languages: Languages, tmp_path: Path,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    from audioguide.config import load_config
+    from audioguide.guide.files import link_languages
+
+    root = tmp_path / "project"
+    shutil.copytree(languages.root, root)
+    with caplog.at_level(logging.WARNING, logger="audioguide"):  # the fixture's render was -q
+        link_languages(load_config(root), root / "output", root / "output" / "cover.jpg", {"old-town"})
+    assert "guide 'old-town': its languages have different stops (en: 0 to 2, fr: 0 to 3)" in caplog.text

@@ -148,9 +148,14 @@ def link_languages(config: Config, out_dir: Path, cover: Path, groups: set[str],
     for record in records:
         if record.group in groups:
             members_of.setdefault(record.group, []).append(record)
-    for members in members_of.values():
+    for group, members in members_of.items():
         if len(members) < 2 and not alone:
             continue
+        stops = {r.language: [s.number for s in r.stops] for r in members}
+        if len({tuple(n) for n in stops.values()}) > 1:
+            log.warning("guide %r: its languages have different stops (%s); a placard's QR code for a stop a "
+                        "listener's language lacks opens that stop in the placard's language", group,
+                        ", ".join(f"{lang}: {n[0]} to {n[-1]}" if n else f"{lang}: none" for lang, n in stops.items()))
         for record in members:
             build_guide_page(config, record, Output(out_dir).guide(record.slug), base_url=config.show.base_url,
                              cover=f"../../{cover.name}", versions=members)

@@ -205,6 +205,9 @@ class LanguageView:
     url: str
     """Its page's absolute URL (for ``hreflang``)."""
     current: bool
+    anchors: str = ""
+    """Its stops' anchors, space-separated: a link to a stop it lacks goes to that stop in this
+    language instead (the languages of a guide may have different stops)."""
 
 
 def language_name(code: str) -> str:
@@ -231,7 +234,8 @@ def language_views(guide: GuideRecord, versions: list[GuideRecord], base_url: st
     ordered = sorted({v.slug: v for v in [*versions, guide]}.values(), key=lambda v: v.language.casefold())
     return tuple(LanguageView(code=v.language, name=language_name(v.language),
                               href=f"../{quote(v.slug)}/{PAGE}", url=guide_url(base_url, v.slug),
-                              current=v.slug == guide.slug) for v in ordered)
+                              current=v.slug == guide.slug,
+                              anchors=" ".join(stop_anchor(s.number) for s in v.stops)) for v in ordered)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,13 @@
     var chosen = read(LANGUAGE_KEY);
     var own = document.documentElement.getAttribute("lang");
     var choice = chosen && chosen !== own ? languages.querySelector('a[data-lang="' + chosen.replace(/[^\w-]/g, "") + '"]') : null;
-    if (choice) {  // opened in another language (a QR code, a link): go to the chosen one, same stop
+    /* Whether the language of ``link`` has the stop this page was opened at (or none was asked):
+       the languages of a guide may have different stops. */
+    var hasStop = function (link) {
+      var anchor = window.location.hash.slice(1);
+      return !anchor || (" " + (link.getAttribute("data-anchors") || "") + " ").indexOf(" " + anchor + " ") >= 0;
+    };
+    if (choice && hasStop(choice)) {  // opened in another language (a QR code, a link): go to the chosen one, same stop
       window.location.replace(choice.href.split("#")[0] + window.location.hash);
       return;
     }
@@ -37,7 +43,7 @@
       if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
       write(LANGUAGE_KEY, link.getAttribute("data-lang"));
       event.preventDefault();
-      window.location.assign(link.href.split("#")[0] + window.location.hash);
+      window.location.assign(link.href.split("#")[0] + (hasStop(link) ? window.location.hash : ""));
     });
   }
 
