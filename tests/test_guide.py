@@ -17,11 +17,13 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
+from audioguide.cli import cli
 from audioguide import ffmpeg
 from audioguide.audio.master import measure_file
 from audioguide.models import GuideRecord
 from audioguide.render.inputs import Overrides, as_guide
 from audioguide.settings import aac_bitrate
+from tests.clirunner import cli_runner
 from tests.conftest import Rendered, RenderedGuide, decode
 from tests.test_render import HEADINGS
 
@@ -176,3 +178,21 @@ def test_guide_page_of_the_rendered_sample(rendered_tone_guide: RenderedGuide) -
     assert (rendered_tone_guide.folder / "manifest.webmanifest").is_file()
     show = (rendered_tone_guide.config.output_dir / "index.html").read_text()
     assert 'href="guides/second-interview/"' in show and "5 stops" in show
+
+
+def test_a_guide_script_kept_outside_episodes_renders_as_a_guide(tone_project: Path) -> None:
+    """A .md file outside episodes/ is read as an article; its kind: guide was ignored, it was
+    published as an episode, and its [location] lines were read aloud."""
+    tours = tone_project / "tours"
+    tours.mkdir()
+    (tours / "harbour.md").write_text("---\ntitle: Harbour walk\nkind: guide\n---\n\n## The Pier\n\n"
+                                      "[location 50.1, -5.1]\n\nThe old pier.\n\n## The Lighthouse\n\nWhite and tall.\n",
+                                      "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(tours / "harbour.md")])
+    assert result.exit_code == 0, result.output
+    assert "Rendered 0 episodes and 1 guide" in result.stdout
+    folder = tone_project / "output" / "guides" / "harbour"
+    record = json.loads((folder / "guide.json").read_text("utf-8"))
+    assert [s["title"] for s in record["stops"]] == ["The Pier", "The Lighthouse"]
+    assert record["stops"][0]["location"]["lat"] == 50.1
+    assert not any("location" in p.read_text("utf-8") for p in folder.glob("*.vtt"))

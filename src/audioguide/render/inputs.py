@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from audioguide import stamps
-from audioguide.errors import EngineError, InputError
+from audioguide.errors import AudioguideError, EngineError, InputError
 from audioguide.ingest import script as scripts
+from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.readers import not_yet_a_url, read_article
 from audioguide.layout import PLANS, RECORD, Output, scripts_in
 from audioguide.models import Article, Script, Utterance
@@ -79,12 +80,26 @@ def gather(config: Config, paths: list[Path]) -> list[Path]:
     return found
 
 
+GUIDE_KEYS = frozenset({"kind", "guide", "locations"})
+"""Front matter keys only a script has: a ``.md`` file outside ``episodes/`` with one of them is
+a script kept elsewhere (a guide's ``[location]`` lines were read aloud as an article's text)."""
+
+
 def load_input(path: Path, config: Config) -> Script:
     """An episode script, or an article turned into one on the fly."""
-    if not is_script(path, config.episodes_dir):
+    if not is_script(path, config.episodes_dir) and not (path.suffix.lower() == ".md" and _says_script(path)):
         article: Article = read_article(path)
         return scripts.derive(article, config.show, source=str(path))
     return scripts.load(path)
+
+
+def _says_script(path: Path) -> bool:
+    """Whether the front matter of the Markdown file ``path`` has keys only a script has."""
+    try:
+        data, _ = split_front_matter(path.read_text("utf-8-sig"), path)
+    except (OSError, ValueError, AudioguideError):
+        return False  # read as an article, which says what is wrong with it
+    return bool(GUIDE_KEYS & set(data))
 
 
 def as_guide(script: Script, overrides: Overrides) -> bool:
