@@ -17,9 +17,9 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from audioguide.cli import cli
 from audioguide import ffmpeg
 from audioguide.audio.master import measure_file
+from audioguide.cli import cli
 from audioguide.models import GuideRecord
 from audioguide.render.inputs import Overrides, as_guide
 from audioguide.settings import aac_bitrate
