@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import feedparser
 import podcastparser
@@ -186,8 +187,8 @@ def test_a_guide_script_kept_outside_episodes_renders_as_a_guide(tone_project: P
     tours = tone_project / "tours"
     tours.mkdir()
     (tours / "harbour.md").write_text("---\ntitle: Harbour walk\nkind: guide\n---\n\n## The Pier\n\n"
-                                      "[location 50.1, -5.1]\n\nThe old pier.\n\n## The Lighthouse\n\nWhite and tall.\n",
-                                      "utf-8")
+                                      "[location 50.1, -5.1]\n\nThe old pier.\n\n## The Lighthouse\n\n"
+                                      "White and tall.\n", "utf-8")
     result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(tours / "harbour.md")])
     assert result.exit_code == 0, result.output
     assert "Rendered 0 episodes and 1 guide" in result.stdout
