@@ -272,7 +272,7 @@ def _static(name: str) -> str:
 def guide_view(guide: GuideRecord) -> dict[str, object]:
     """What the show page lists for an audio guide."""
     return {"slug": guide.slug, "title": guide.title, "description": guide.description,
-            "stops": len(guide.stops), "duration_text": clock(guide.full_duration),
+            "stops": sum(1 for s in guide.stops if s.numbered), "duration_text": clock(guide.full_duration),
             "duration_iso": iso_duration(guide.full_duration)}
 
 

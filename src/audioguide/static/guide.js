@@ -393,7 +393,8 @@
     if (!typed) { say("Type the number on the placard first."); return; }
     var first = numbered.length ? numbered[0].getAttribute("data-number") : "";
     var last = numbered.length ? numbered[numbered.length - 1].getAttribute("data-number") : "";
-    var range = numbered.length > 1 ? "The stops are " + first + " to " + last + "." : "";
+    var range = numbered.length > 1 ? "The stops are " + first + " to " + last + "."
+      : numbered.length === 1 ? "The only stop is " + first + "." : "";
     if (!/^\d+$/.test(typed)) { say(typed + " is not a stop number. " + range); return; }
     var index = indexOfNumber(parseInt(typed, 10));
     if (index < 0) { say("There is no stop " + parseInt(typed, 10) + ". " + range); return; }
