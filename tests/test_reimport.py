@@ -146,3 +146,16 @@ def test_merge_lines_cases() -> None:
         ["A", "", "b", "", "c", "", "d"], 0)
     merged, conflicts = merge_lines(base, ["a", "", "x", "", "c"], ["a", "", "y", "", "c"])
     assert conflicts == 1 and merged[2:7] == ["<<<<<<< your edits", "x", "=======", "y", ">>>>>>> the article now"]
+
+
+def test_titles_in_other_scripts_get_slugs_of_their_own(tone_project: Path) -> None:
+    """Every one was 'episode': the second import was refused, and --force then said it came from
+    another article."""
+    names = []
+    for name, title in (("tokyo.md", "東京の朝"), ("athens.md", "Αθήνα το καλοκαίρι"), ("moscow.md", "Утро в Москве")):
+        post = tone_project / name
+        post.write_text(f"---\ntitle: {title}\n---\n\nA few words about the morning there.\n", "utf-8")
+        code, out, err = _run(tone_project, "import", str(post))
+        assert code == 0, err
+        names.append(out.split()[-1])
+    assert names == ["episodes/dongjingnochao.md", "episodes/athina-to-kalokairi.md", "episodes/utro-v-moskve.md"]

@@ -22,7 +22,6 @@ import datetime as dt
 import difflib
 import logging
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +69,16 @@ KNOWN_KEYS = SCRIPT_KEYS | facts.FACT_KEYS | GENERATOR_KEYS
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    """A file-safe slug: ASCII letters, digits and single hyphens, cut at a word, at most ``limit`` chars.
+    """A file-safe slug: ASCII letters, digits and single hyphens, cut at a word, at most ``limit``
+    chars. Other scripts are transliterated (anyascii): every title of a show in Greek, Japanese
+    or Arabic was ``episode``, and the second one's import was refused.
 
-    >>> slugify("Is getting a second interview a good sign?")
-    'is-getting-a-second-interview-a-good-sign'
+    >>> slugify("Is getting a second interview a good sign?"), slugify("Αθήνα το καλοκαίρι")
+    ('is-getting-a-second-interview-a-good-sign', 'athina-to-kalokairi')
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return leading_words(re.findall(r"[a-z0-9]+", ascii_text.lower()), limit, "-") or "episode"
+    from anyascii import anyascii
+
+    return leading_words(re.findall(r"[a-z0-9]+", anyascii(text).lower()), limit, "-") or "episode"
 
 
 def leading_words(words: list[str], limit: int, sep: str = " ") -> str:
