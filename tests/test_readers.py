@@ -682,3 +682,18 @@ def test_html_table_caption_keeps_its_rows_in_a_page(tmp_path: Path) -> None:
         "I measured every spoke on both wheels before ordering replacements from the shop.",
         "Spoke lengths.", "Wheel: Front, Left: 292 mm, Right: 292 mm.", "Wheel: Rear, Left: 290 mm, Right: 288 mm.",
         "The rear wheel is dished, so its two sides differ by two millimetres."]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("h2.md", "---\ntitle: Repairing a Bicycle\n---\n\n## Repairing a bicycle\n\nThis time: the wheels.\n\n"
+              "## The spokes\n\nI replaced all thirty-six.\n"),
+    ("h2.html", "<html><head><title>Repairing a Bicycle</title></head><body><article><h2>Repairing a Bicycle</h2>"
+                "<p>This time: the wheels. It took three weekends of evenings and a new spoke key.</p>"
+                "<h2>The spokes</h2><p>I replaced all thirty-six of them, one side at a time, truing as I went.</p>"
+                "</article></body></html>"),
+])
+def test_the_title_again_as_the_first_heading_is_not_a_chapter(tmp_path: Path, name: str, text: str) -> None:
+    """An h2 repeating the title was spoken after the intro's "Today: Repairing a Bicycle"."""
+    article = read_article(write(tmp_path, name, text))
+    assert article.title == "Repairing a Bicycle"
+    assert headings(article) == [None, "The spokes"]

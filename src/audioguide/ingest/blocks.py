@@ -10,6 +10,7 @@ it imports none of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -63,6 +64,16 @@ def row_sentence(header: Sequence[str], cells: Sequence[str]) -> str:
 def no_text(source: Path | None) -> InputError:
     """The error for an article with nothing speakable in it."""
     return InputError("the article has no text to read", path=source, fix=NO_TEXT_FIX)
+
+
+def letters(text: str) -> str:
+    """Text without case, spaces or punctuation: for comparing two readings of the same page, and
+    telling a repeated title.
+
+    >>> letters("Loose div, text with emphasis!")
+    'loosedivtextwithemphasis'
+    """
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 class ArticleBuilder:
@@ -131,4 +142,8 @@ class ArticleBuilder:
             raise InputError(
                 "the article has no title", path=source, fix="Start it with a title line or heading"
             )
+        first = sections[0]
+        if first.heading is not None and letters(first.heading) == letters(title):
+            # the title again as the first heading (an h2 under the page's title): the opening, not a chapter
+            sections = (Section(None, first.blocks, first.location), *sections[1:])
         return Article(title=title, sections=sections, source=source, meta=meta or ArticleMeta())

@@ -33,7 +33,14 @@ from bs4.element import Tag
 from lxml import etree
 
 from audioguide.errors import InputError
-from audioguide.ingest.blocks import ArticleBuilder, collapse, no_text, normalise_newlines, title_from_stem
+from audioguide.ingest.blocks import (
+    ArticleBuilder,
+    collapse,
+    letters,
+    no_text,
+    normalise_newlines,
+    title_from_stem,
+)
 from audioguide.ingest.facts import absolute, article_meta
 from audioguide.ingest.html import HtmlWalker, content_root, html_text, page_facts, title_heading
 from audioguide.models import Article, Section
@@ -45,15 +52,6 @@ SHORT = 24
 inside one (``Share`` appears inside ``shared``)."""
 NO_ARTICLE_FIX = ("it may need JavaScript to show its text, or list other pages: give the address of the "
                   "article itself, or save its text to a file and import that")
-
-
-def _letters(text: str) -> str:
-    """Text without case, spaces or punctuation, for comparing two readings of the same page.
-
-    >>> _letters("Loose div text with emphasis")
-    'loosedivtextwithemphasis'
-    """
-    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def _hide_hidden(soup: BeautifulSoup) -> None:
@@ -171,7 +169,7 @@ def _sections(html: str, skip_title: str | None) -> tuple[str | None, tuple[Sect
     first = root.find("h1")
     heading = first if isinstance(first, Tag) else None
     text = html_text(heading)[0] if heading is not None else None
-    if heading is not None and skip_title is not None and _letters(text or "") != _letters(skip_title):
+    if heading is not None and skip_title is not None and letters(text or "") != letters(skip_title):
         heading, text = None, None
     return text, _walk(root, heading)
 
@@ -180,21 +178,21 @@ def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tu
     """``sections`` with only the blocks (and headings) ``judge`` has too, and the share of
     ``judge``'s letters they hold. A block agrees when its letters equal one of ``judge``'s blocks,
     or, when it is not short, appear in ``judge``'s text."""
-    pieces = [_letters(section.heading or "") for section in judge]
-    pieces += [_letters(block.text) for section in judge for block in section.blocks]
+    pieces = [letters(section.heading or "") for section in judge]
+    pieces += [letters(block.text) for section in judge for block in section.blocks]
     pieces = [p for p in pieces if p]
     exact = set(pieces)
     joined = "".join(pieces)
 
     def agrees(text: str) -> bool:
-        key = _letters(text)
+        key = letters(text)
         return bool(key) and (key in exact or (len(key) >= SHORT and key in joined))
 
     kept: list[Section] = []
-    letters = 0
+    held = 0
     for section in sections:
         blocks = tuple(b for b in section.blocks if b.kind != "pause" and agrees(b.text))
-        letters += sum(len(_letters(b.text)) for b in blocks)
+        held += sum(len(letters(b.text)) for b in blocks)
         heading = section.heading if section.heading and agrees(section.heading) else None
         if not blocks:
             continue
@@ -202,9 +200,9 @@ def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tu
             kept[-1] = Section(kept[-1].heading, (*kept[-1].blocks, *blocks))
         else:
             kept.append(Section(heading, blocks))
-            letters += len(_letters(heading or ""))
+            held += len(letters(heading or ""))
     total = sum(len(p) for p in pieces)
-    return tuple(kept), (letters / total if total else 0.0)
+    return tuple(kept), (held / total if total else 0.0)
 
 
 def _walk(root: Tag, skip: Tag | None = None) -> tuple[Section, ...]:
