@@ -159,3 +159,17 @@ def test_titles_in_other_scripts_get_slugs_of_their_own(tone_project: Path) -> N
         assert code == 0, err
         names.append(out.split()[-1])
     assert names == ["episodes/dongjingnochao.md", "episodes/athina-to-kalokairi.md", "episodes/utro-v-moskve.md"]
+
+
+def test_rendering_an_imported_article_directly_does_not_replace_its_scripts_episode(tone_project: Path) -> None:
+    """``render harbour.md`` (the article, not the script) published the article's text over the
+    episode made from the edited script."""
+    post, script = _imported(tone_project)
+    _edit(script)
+    assert _run(tone_project, "render", str(script))[0] == 0
+    mp3 = tone_project / "output" / "episodes" / "harbour-lights.mp3"
+    before = mp3.read_bytes()
+    code, out, err = _run(tone_project, "render", str(post))
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "its slug 'harbour-lights' is the episode of episodes/harbour-lights.md, which it would replace" in err
+    assert mp3.read_bytes() == before

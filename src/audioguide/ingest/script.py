@@ -22,6 +22,7 @@ import datetime as dt
 import difflib
 import logging
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,8 @@ def slugify(text: str, limit: int = 60) -> str:
     """
     from anyascii import anyascii
 
-    return leading_words(re.findall(r"[a-z0-9]+", anyascii(text).lower()), limit, "-") or "episode"
+    words = "".join(c for c in text if not unicodedata.category(c).startswith("S"))  # no emoji names
+    return leading_words(re.findall(r"[a-z0-9]+", anyascii(words).lower()), limit, "-") or "episode"
 
 
 def leading_words(words: list[str], limit: int, sep: str = " ") -> str:

@@ -33,6 +33,7 @@ from audioguide.render.inputs import (
     episode_plan,
     first_published,
     gather,
+    is_script,
     language_problem,
     load_input,
     number_episodes,
@@ -124,6 +125,16 @@ def load_all(config: Config, inputs: list[Path], report: Report, out_dir: Path, 
                     script = scripts.load(p)
                 except AudioguideError:
                     continue
+                article = next(((path, s) for path, s in loaded if s.meta.slug == script.meta.slug
+                                and not is_script(path, config.episodes_dir)), None)
+                if article is not None:  # rendered directly, it would replace the script's episode
+                    loaded.remove(article)
+                    everything.remove(article[1])
+                    numbered.discard(script.meta.slug)
+                    report.failures.append((str(article[0]), InputError(
+                        f"its slug {script.meta.slug!r} is the episode of episodes/{script_name(config, p)}, "
+                        "which it would replace", path=article[0],
+                        fix=f"Render episodes/{script_name(config, p)} instead, or import the article with --slug")))
                 # a slug is numbered once: a second script with it (refused above, when it was
                 # an input) would move every episode after it up by one, and render them again
                 if not script.meta.draft and script.meta.slug not in numbered:
