@@ -200,3 +200,39 @@ def test_an_entrys_guid_and_facts_reach_the_podcast_feed(tone_project: Path, tmp
     first = data["items"][0]
     assert item.id == first["id"] and item.link == first["url"]
     assert item.author == "Brent Simmons" and item.published == "Fri, 02 Jun 2017 22:05:47 -0700"
+
+
+WORDPRESS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Coastal Kitchen</title>
+<link>{base}</link><description>Recipes</description>
+<item><title>Grilled Sardines</title><link>{base}sardines/</link><guid isPermaLink="false">{base}?p=123</guid>
+<content:encoded><![CDATA[<p>Sardines are the taste of June in Lisbon. Every street in Alfama smells of charcoal.</p>
+<p><a href="{base}sardines/#more-123" class="more-link">Continue reading <span>Grilled Sardines</span> &rarr;</a></p>
+<p>The post <a href="{base}sardines/">Grilled Sardines</a> appeared first on <a href="{base}">Coastal Kitchen</a>.</p>
+]]></content:encoded></item>
+<item><title>Green Wine</title><link>{base}wine/</link><guid isPermaLink="false">{base}?p=124</guid>
+<content:encoded><![CDATA[<p>Vinho verde is young wine, light and a little sparkling, from the north of Portugal.</p>
+<p>The post <a href="{base}wine/">Green Wine</a> appeared first on <a href="{base}">Coastal Kitchen</a>.</p>
+]]></content:encoded></item></channel></rss>"""
+
+SARDINES_PAGE = """<html><head><title>Grilled Sardines</title></head><body><article><h1>Grilled Sardines</h1>
+<p>Sardines are the taste of June in Lisbon. Every street in Alfama smells of charcoal.</p>
+<p>Buy them whole, salt them an hour ahead, and grill them over a fierce fire for three minutes a side.</p>
+</article></body></html>"""
+
+
+def test_what_wordpress_adds_to_each_entry_is_not_read(httpserver: HTTPServer, tone_project: Path) -> None:
+    """"Continue reading Grilled Sardines →" and "The post … appeared first on …" were read aloud,
+    and the teaser was taken for the whole text."""
+    base = httpserver.url_for("/")
+    httpserver.expect_request("/feed").respond_with_data(WORDPRESS.format(base=base),
+                                                         content_type="application/rss+xml")
+    httpserver.expect_request("/sardines/").respond_with_data(SARDINES_PAGE, content_type="text/html")
+    code, out, err = run(tone_project, httpserver.url_for("/feed"))
+    assert code == 0, err
+    found = imported(tone_project)
+    sardines, wine = text_of(found[base + "?p=123"]), text_of(found[base + "?p=124"])
+    assert "three minutes a side" in sardines  # the page's whole text, fetched for the teaser
+    assert "light and a little sparkling" in wine
+    for text in (sardines, wine):
+        assert "Continue reading" not in text and "appeared first" not in text

@@ -144,6 +144,12 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
         summary = item.get("summary") if _text(item.get("summary")) else None
         if summary is not None and item.get("summary_detail", {}).get("type") == "text/plain":
             summary = _plain_html(summary)
+        if content is not None:
+            content, teaser = without_boilerplate(content)
+            if teaser:  # "Continue reading →": the text is on the page
+                content, summary = None, content
+        if summary is not None:
+            summary = without_boilerplate(summary)[0]
         authors = tuple(a for a in (_text(x.get("name")) for x in item.get("authors", [])) if a)
         entries.append(FeedEntry(
             position=position, id=_text(item.get("id")) or link, title=_title(item.get("title")), link=link,
@@ -153,6 +159,41 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
             tags=tuple(t for t in (_text(tag.get("term")) for tag in item.get("tags", [])) if t),
             language=_text(item.get("language")) or language))
     return Feed(_text(parsed.feed.get("title")), absolute(parsed.feed.get("link"), url), language, tuple(entries))
+
+
+_MORE = re.compile(r"^\s*(continue reading|read more|read the rest|keep reading)\b", re.IGNORECASE)
+_APPEARED = re.compile(r"^\s*the post .+ appeared first on .+$", re.IGNORECASE | re.DOTALL)
+
+
+def without_boilerplate(fragment: str) -> tuple[str, bool]:
+    """An entry's HTML without what blog software adds to every entry of a feed (WordPress's
+    "Continue reading X →" link and "The post X appeared first on Y." line, which were read
+    aloud), and whether it was a teaser: cut at a "more" link, the article being on its page.
+
+    >>> without_boilerplate('<p>Sardines.</p><p><a class="more-link" href="/s/#more-1">Continue reading</a></p>')
+    ('<p>Sardines.</p>', True)
+    >>> without_boilerplate('<p>All of it.</p><p>The post <a href="/">All</a> appeared first on <a>Blog</a>.</p>')
+    ('<p>All of it.</p>', False)
+    """
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(fragment, "html.parser")
+    teaser = False
+    links = [a for a in soup.find_all("a") if isinstance(a, Tag)]
+    for link in links:
+        classes: list[str] = list(link.get("class") or [])
+        # "Read more" in the text is a link to another article, unless it is the entry's last link
+        if "#more-" in str(link.get("href", "")) or "more-link" in classes or (
+                link is links[-1] and _MORE.match(link.get_text(" "))):
+            teaser = True
+            parent = link.parent
+            link.decompose()
+            if isinstance(parent, Tag) and parent.name == "p" and not parent.get_text(strip=True):
+                parent.decompose()
+    for paragraph in soup.find_all("p"):
+        if isinstance(paragraph, Tag) and _APPEARED.match(paragraph.get_text(" ")):
+            paragraph.decompose()
+    return str(soup).strip(), teaser
 
 
 def _json_authors(item: dict[str, Any]) -> tuple[str, ...]:
