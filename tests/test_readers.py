@@ -697,3 +697,11 @@ def test_the_title_again_as_the_first_heading_is_not_a_chapter(tmp_path: Path, n
     article = read_article(write(tmp_path, name, text))
     assert article.title == "Repairing a Bicycle"
     assert headings(article) == [None, "The spokes"]
+
+
+def test_a_bylines_date_is_not_taken_for_an_author(tmp_path: Path) -> None:
+    """trafilatura read "by Tom Adeyemi | March 3, 2024 | 5 Comments" as two authors."""
+    body = ('<div class="byline">by Tom Adeyemi | March 3, 2024 | 5 Comments</div>'
+            "<p>Bees in the city do better than bees in the countryside, a three-year study found.</p>"
+            "<p>The reason is the variety of flowers in gardens, parks and on balconies through the year.</p>")
+    assert _page(tmp_path, body, "City bees").meta.authors == ("Tom Adeyemi",)

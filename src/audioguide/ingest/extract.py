@@ -215,7 +215,9 @@ def _trafilatura_facts(document: Any) -> dict[str, Any]:
     """What trafilatura found about the page, as front-matter keys."""
     facts: dict[str, Any] = {}
     if document.author:
-        facts["author"] = [name.strip() for name in str(document.author).split(";") if name.strip()]
+        # a byline's date ("by Tom Adeyemi | March 3, 2024") comes out as another name: no name has digits
+        names = [name.strip() for name in str(document.author).split(";")]
+        facts["author"] = [name for name in names if name and not re.search(r"\d", name)]
     for key in ("date", "url", "description"):
         if getattr(document, key, None):
             facts[key] = getattr(document, key)

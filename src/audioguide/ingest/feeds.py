@@ -134,6 +134,9 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
     if parsed.get("bozo") and hasattr(error, "getLineNumber"):
         log.warning("%s is not well-formed XML (%s): reading the entries before that", where, why)
     language = _text(parsed.feed.get("language"))
+    # RFC 4287: the feed's author is each entry's that names none (as JSON Feed's is)
+    feed_authors = tuple(a for a in (_text(x.get("name")) for x in parsed.feed.get("authors", [])) if a) \
+        if str(parsed.get("version", "")).startswith("atom") else ()  # RSS's managingEditor is no author
     entries = []
     for position, item in enumerate(parsed.entries, start=1):
         link = absolute(item.get("link"), url)
@@ -154,7 +157,7 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
         entries.append(FeedEntry(
             position=position, id=_text(item.get("id")) or link, title=_title(item.get("title")), link=link,
             published=_text(item.get("published") or item.get("updated")),
-            authors=authors or tuple(a for a in [_text(item.get("author"))] if a),
+            authors=authors or tuple(a for a in [_text(item.get("author"))] if a) or feed_authors,
             content=content, summary=summary,
             tags=tuple(t for t in (_text(tag.get("term")) for tag in item.get("tags", [])) if t),
             language=_text(item.get("language")) or language))
