@@ -241,10 +241,12 @@ def test_what_wordpress_adds_to_each_entry_is_not_read(httpserver: HTTPServer, t
 def test_an_atom_feeds_author_is_each_entrys_that_names_none(tmp_path: Path) -> None:
     feed = tmp_path / "atom.xml"
     feed.write_text("""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
-<title>Field notes</title><id>urn:x:feed</id><updated>2026-03-01T00:00:00Z</updated><author><name>Ana Lima</name></author>
+<title>Field notes</title><id>urn:x:feed</id><updated>2026-03-01T00:00:00Z</updated>
+<author><name>Ana Lima</name></author>
 <entry><title>Herons</title><id>urn:x:1</id><updated>2026-03-01T00:00:00Z</updated>
 <content type="html">&lt;p&gt;Herons stand still for an hour.&lt;/p&gt;</content></entry>
-<entry><title>Egrets</title><id>urn:x:2</id><updated>2026-03-02T00:00:00Z</updated><author><name>Rui Costa</name></author>
+<entry><title>Egrets</title><id>urn:x:2</id><updated>2026-03-02T00:00:00Z</updated>
+<author><name>Rui Costa</name></author>
 <content type="html">&lt;p&gt;Egrets are white.&lt;/p&gt;</content></entry></feed>""", "utf-8")
     from audioguide.ingest.feeds import parse_feed
 
