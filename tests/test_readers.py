@@ -705,3 +705,13 @@ def test_a_bylines_date_is_not_taken_for_an_author(tmp_path: Path) -> None:
             "<p>Bees in the city do better than bees in the countryside, a three-year study found.</p>"
             "<p>The reason is the variety of flowers in gardens, parks and on balconies through the year.</p>")
     assert _page(tmp_path, body, "City bees").meta.authors == ("Tom Adeyemi",)
+
+
+def test_markdown_task_boxes_struck_text_and_maths_are_not_misread() -> None:
+    """``- [x] Get a NIF`` was read "x Get a NIF", struck-out words as current ones, and
+    ``$r = 0.35 \\times s$`` as dollars."""
+    article = parse_markdown("# Moving to Lisbon\n\n- [x] Get a NIF\n- [ ] Open an account\n\n"
+                             "~~Buy a car~~ Get a bike. It costs $5 or $10 a day.\n\n"
+                             "The tax is $r = 0.35 \\times s$ where $s$ is the salary, not $\\frac{a}{b}$.\n")
+    assert texts(article) == ["Get a NIF", "Open an account", "Get a bike. It costs $5 or $10 a day.",
+                              "The tax is r = 0.35 × s where s is the salary, not."]

@@ -11,6 +11,7 @@ with an indented body) are read as their title, when one is written, and their b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +21,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from audioguide.ingest.blocks import (
     ArticleBuilder,
@@ -40,8 +43,26 @@ _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    """The shared CommonMark parser, with tables, footnotes and admonitions."""
-    return MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(admon_plugin)
+    """The shared CommonMark parser, with tables, footnotes, admonitions, and what GitHub-style
+    posts use: struck-out text (not read: it is no longer so), task lists (the box is not read
+    as an "x") and ``$…$`` maths (not read as dollars; ``$5 or $10`` stays money)."""
+    return (MarkdownIt("commonmark").enable("table").enable("strikethrough").use(footnote_plugin)
+            .use(admon_plugin).use(tasklists_plugin).use(dollarmath_plugin, allow_space=False, allow_digits=False))
+
+
+_TEX_WORDS = {r"\times": "×", r"\cdot": "×", r"\div": "÷", r"\pm": "±", r"\leq": "≤", r"\le": "≤",
+              r"\geq": "≥", r"\ge": "≥", r"\approx": "≈", r"\neq": "≠", r"\%": "%"}
+
+
+def _spoken_math(tex: str) -> str:
+    r"""Inline maths as text when it is simple enough to read (``s``, ``r = 0.35 \times s``:
+    ``r = 0.35 × s``); left out when it is not (fractions, powers, anything else of TeX).
+
+    >>> _spoken_math(r"r = 0.35 \times s"), _spoken_math(r"\frac{a}{b}")
+    ('r = 0.35 × s', '')
+    """
+    text = re.sub(r"\\[a-zA-Z]+|\\%", lambda m: _TEX_WORDS.get(m.group(0), m.group(0)), tex)
+    return "" if re.search(r"[\\{}^_]", text) else " ".join(text.split())
 
 
 def _tokens(body: str) -> list[Token]:
@@ -60,14 +81,24 @@ def _front_matter_title(meta: dict[str, Any]) -> str | None:
 def _md_inline(token: Token) -> str:
     """Plain text of an inline token: markup, images and HTML tags dropped."""
     parts: list[str] = []
+    struck = 0
+    dropped = False
     for child in token.children or []:
-        if child.type in ("text", "text_special", "code_inline"):
+        if child.type in ("s_open", "s_close"):
+            struck += 1 if child.type == "s_open" else -1
+        elif struck:
+            continue
+        elif child.type == "math_inline":
+            spoken = _spoken_math(child.content)
+            dropped = dropped or not spoken  # what was before it may now stand before a full stop
+            parts.append(spoken)
+        elif child.type in ("text", "text_special", "code_inline"):
             parts.append(child.content)
         elif child.type in _BREAKS or (
             child.type == "html_inline" and child.content.lower().startswith("<br")
         ):
             parts.append(" ")
-    return collapse("".join(parts))
+    return collapse(re.sub(r"\s+([.,;:!?])", r"\1", "".join(parts)) if dropped else "".join(parts))
 
 
 @dataclass
