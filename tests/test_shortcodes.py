@@ -79,3 +79,12 @@ def test_single_file_import_and_episode_scripts_are_cleaned_too(tmp_path: Path) 
     post.write_text("---\ntitle: A post\n---\n\nHello {{< name >}} reader[^1].\n\n[^1]: Note.\n", "utf-8")
     assert [b.text for s in read_article(post).sections for b in s.blocks] == ["Hello reader."]
     assert markdown_blocks("Said {% raw %}{{ x }}{% endraw %} here.") [0][1][0].text == "Said here."
+
+
+def test_mkdocs_content_tabs_are_read_as_their_titles_and_text() -> None:
+    """``=== "Summer"`` was read "equals equals equals Summer", and its indented text as code (not at all)."""
+    article = parse_markdown('# Rain on the Moor\n\nThe rain came sideways.\n\n=== "Summer"\n    Long days and midges.\n'
+                             '\n=== "Winter"\n\n    Short days and ice.\n\n        code stays code\n\nAfter the tabs.\n')
+    assert [b.text for s in article.sections for b in s.blocks] == [
+        "The rain came sideways.", "Summer.", "Long days and midges.", "Winter.", "Short days and ice.",
+        "After the tabs."]

@@ -220,7 +220,30 @@ def strip_attributes(text: str) -> str:
     return _ATTRIBUTES.sub("", _KRAMDOWN_COMMENT.sub("", text))
 
 
-STEPS: tuple[Callable[[str], str], ...] = (strip_templates, strip_toc_markers, strip_attributes)
+_TAB = re.compile(r'^(?P<indent>[ \t]*)===(?P<flag>[!+]?) +"(?P<title>[^"\n]*)"[ \t]*\n'
+                  r'(?P<body>(?:(?:(?P=indent)(?: {4}|\t)[^\n]*|[ \t]*)\n?)*)', re.MULTILINE)
+"""A content tab of MkDocs Material (pymdownx.tabbed): ``=== "Title"`` and the block indented under it."""
+
+
+def open_tabs(text: str) -> str:
+    r"""Content tabs as what a reader of the page sees in turn: each tab's title as a line of its
+    own, then its text, no longer indented (it was read as "equals equals equals Summer", and the
+    indented text as code).
+
+    >>> open_tabs('=== "Summer"\n    Long days.\n\n=== "Winter"\n    Short days.\n')
+    'Summer.\n\nLong days.\n\nWinter.\n\nShort days.\n'
+    """
+    def opened(tab: re.Match[str]) -> str:
+        indent = tab.group("indent")
+        lines = [line[len(indent):] for line in tab.group("body").split("\n")]
+        body = "\n".join(line[4:] if line.startswith("    ") else line.lstrip("\t") for line in lines).strip("\n")
+        title = tab.group("title").strip()
+        return f"{indent}{title}{'' if title[-1:] in '.!?:' else '.'}\n\n{body}\n\n" if title else f"{body}\n\n"
+
+    return _TAB.sub(opened, text).rstrip("\n") + "\n" if _TAB.search(text) else text
+
+
+STEPS: tuple[Callable[[str], str], ...] = (strip_templates, strip_toc_markers, strip_attributes, open_tabs)
 """The clean-up steps, in order: templates first, as a tag may hide anything that follows."""
 
 
