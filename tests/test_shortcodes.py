@@ -83,8 +83,9 @@ def test_single_file_import_and_episode_scripts_are_cleaned_too(tmp_path: Path) 
 
 def test_mkdocs_content_tabs_are_read_as_their_titles_and_text() -> None:
     """``=== "Summer"`` was read "equals equals equals Summer", and its indented text as code (not at all)."""
-    article = parse_markdown('# Rain on the Moor\n\nThe rain came sideways.\n\n=== "Summer"\n    Long days and midges.\n'
-                             '\n=== "Winter"\n\n    Short days and ice.\n\n        code stays code\n\nAfter the tabs.\n')
+    article = parse_markdown('# Rain on the Moor\n\nThe rain came sideways.\n\n'
+                             '=== "Summer"\n    Long days and midges.\n\n=== "Winter"\n\n    Short days and ice.\n\n'
+                             '        code stays code\n\nAfter the tabs.\n')
     assert [b.text for s in article.sections for b in s.blocks] == [
         "The rain came sideways.", "Summer.", "Long days and midges.", "Winter.", "Short days and ice.",
         "After the tabs."]
