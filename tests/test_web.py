@@ -322,3 +322,22 @@ def test_an_address_audioguide_cannot_fetch_is_one_line(tone_project: Path, addr
     result = cli_runner().invoke(cli, ["-C", str(tone_project), "import", address])
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert said in result.stderr and "Traceback" not in result.stderr and address in result.stderr
+
+
+def test_a_markdown_or_text_file_at_an_address_is_imported(httpserver: HTTPServer, tone_project: Path) -> None:
+    """Raw files (GitHub's raw addresses serve text/plain) were refused: "is text/markdown, not a web page"."""
+    httpserver.expect_request("/posts/herons.md").respond_with_data(
+        "---\ntitle: Herons\n---\n\nHerons stand still for an hour.\n\n## Nests\n\nThey nest in colonies.\n",
+        content_type="text/markdown; charset=utf-8")
+    httpserver.expect_request("/raw/egrets.md").respond_with_data(
+        "# Egrets\n\nEgrets are white, and **smaller** than herons.\n", content_type="text/plain; charset=utf-8")
+    httpserver.expect_request("/notes.txt").respond_with_data(
+        "Kingfishers\n\nA flash of blue over the river.\n", content_type="text/plain")
+    for path in ("/posts/herons.md", "/raw/egrets.md", "/notes.txt"):
+        result = cli_runner().invoke(cli, ["-C", str(tone_project), "import", httpserver.url_for(path)])
+        assert result.exit_code == 0, result.stderr
+    herons = (tone_project / "episodes" / "herons.md").read_text("utf-8")
+    assert "## Nests" in herons and "They nest in colonies." in herons
+    assert f"url: {httpserver.url_for('/posts/herons.md')}" in herons
+    assert "smaller than herons" in (tone_project / "episodes" / "egrets.md").read_text("utf-8")
+    assert "A flash of blue" in (tone_project / "episodes" / "kingfishers.md").read_text("utf-8")

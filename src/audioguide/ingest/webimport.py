@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
@@ -22,7 +23,9 @@ from audioguide.ingest.extract import fragment_sections, page_article
 from audioguide.ingest.facts import article_meta
 from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, FeedEntry, looks_like_feed, parse_feed
 from audioguide.ingest.imports import Imported, free_slug, import_article, import_parsed
+from audioguide.ingest.markdown import parse_markdown
 from audioguide.ingest.readers import url_given
+from audioguide.ingest.text import parse_text
 from audioguide.ingest.web import HTML_TYPES, Fetched, Fetcher, FetchError, Limits, address_problem, decode_page, is_url
 from audioguide.layout import scripts_in
 from audioguide.models import Article, ArticleMeta, Section
@@ -81,12 +84,21 @@ def import_target(target: str, show: ShowConfig, episodes: Path, options: Option
                                            force=options.force, replace=options.replace))]
 
 
+MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown"})
+
+
 def page_article_of(fetched: Fetched, url: str) -> Article:
     """The article in a fetched page; :class:`FetchError` for anything that is not a page."""
     head = fetched.body[:1024].lstrip().lower()
     html_like = fetched.content_type in HTML_TYPES or (
         fetched.content_type in ("", "text/plain", "application/octet-stream")
         and head.startswith((b"<!doctype html", b"<html")))
+    name = PurePosixPath(urlsplit(fetched.url).path).name
+    markdown = fetched.content_type in MARKDOWN_TYPES or Path(name).suffix.lower() in (".md", ".markdown")
+    if not html_like and (markdown or fetched.content_type == "text/plain"):  # a raw file: GitHub's, a gist
+        parse = parse_markdown if markdown else parse_text
+        article = parse(decode_page(fetched.body, fetched.charset, url), Path(name) if name else None)
+        return replace(article, meta=replace(article.meta, url=article.meta.url or fetched.url))
     if not html_like:
         kind = fetched.content_type or "of no stated type"
         raise FetchError(f"is {kind}, not a web page or a feed", path=url,
