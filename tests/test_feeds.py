@@ -252,3 +252,22 @@ def test_an_atom_feeds_author_is_each_entrys_that_names_none(tmp_path: Path) -> 
 
     entries = parse_feed(feed.read_bytes(), path=feed).entries
     assert [(e.title, e.authors) for e in entries] == [("Herons", ("Ana Lima",)), ("Egrets", ("Rui Costa",))]
+
+
+def test_one_article_through_two_feeds_is_one_episode(tone_project: Path, tmp_path: Path) -> None:
+    """A site's RSS and Atom feeds (other ids, the same link and text) made two episodes of it."""
+    text = "&lt;p&gt;Herons stand still for an hour, then strike faster than the eye can follow.&lt;/p&gt;"
+    rss = tmp_path / "feed.rss"
+    rss.write_text(f"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Birds</title><link>https://b.example/</link><description>Birds</description><item><title>Herons</title>
+<link>https://b.example/herons/</link><guid isPermaLink="false">b-1</guid><content:encoded>{text}</content:encoded>
+</item></channel></rss>""", "utf-8")
+    atom = tmp_path / "feed.atom"
+    atom.write_text(f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Birds</title><id>urn:b</id><updated>2026-03-01T00:00:00Z</updated><entry><title>Herons</title>
+<id>urn:b:herons</id><link href="https://b.example/herons/"/><updated>2026-03-01T00:00:00Z</updated>
+<content type="html">{text}</content></entry></feed>""", "utf-8")
+    assert run(tone_project, str(rss))[0] == 0
+    code, _, err = run(tone_project, str(atom))
+    assert code == 1 and 'entry 1 ("Herons"): is already imported as herons.md (the same text)' in err
+    assert sorted(p.name for p in (tone_project / "episodes").glob("h*.md")) == ["herons.md"]

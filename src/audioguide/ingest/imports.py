@@ -89,7 +89,9 @@ def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, 
             continue
         if script.meta.guid and other.meta.guid == script.meta.guid:
             return path, "the same entry"
-        if script.meta.guid and other.meta.guid:  # two entries of a feed, whatever their links say
+        if script.meta.guid and other.meta.guid:  # two entries, whatever their links say (a link blog's)...
+            if other.sections == script.sections:  # ...unless one article came through two feeds (RSS and Atom)
+                return path, "the same text"
             continue
         if script.meta.source and other.meta.source == script.meta.source:
             return path, "the same source"
