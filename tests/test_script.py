@@ -120,3 +120,16 @@ def test_slugify() -> None:
     assert scripts.slugify("Café: Ünïcode & More!") == "cafe-unicode-more"
     assert scripts.slugify("!!!") == "episode"
     assert len(scripts.slugify("word " * 50)) <= 60
+
+
+def test_a_nested_numbered_list_keeps_its_numbers_through_the_script(tmp_path: Path) -> None:
+    """Written as one list, the sub-steps were numbered on by Markdown: "3. Wet your hands.", and
+    "Shape" became step 5."""
+    post = tmp_path / "steps.md"
+    post.write_text("---\ntitle: Steps\n---\n\nDo this:\n\n1. Mix.\n2. Fold.\n   1. Wet your hands.\n   2. Lift.\n"
+                    "3. Shape.\n\nThen:\n\n4. Bake.\n", "utf-8")
+    article = read_article(post)
+    numbers = [(b.number, b.text) for s in article.sections for b in s.blocks if b.kind == "item"]
+    assert numbers == [(1, "Mix."), (2, "Fold."), (1, "Wet your hands."), (2, "Lift."), (3, "Shape."), (4, "Bake.")]
+    again = scripts.parse(scripts.dumps(scripts.derive(article, ShowConfig())), tmp_path / "script.md")
+    assert [(b.number, b.text) for s in again.sections for b in s.blocks if b.kind == "item"] == numbers

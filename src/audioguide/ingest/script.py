@@ -170,11 +170,11 @@ def _format_seconds(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-def _block_markdown(block: Block) -> str:
+def _block_markdown(block: Block, delimiter: str = ".") -> str:
     if block.kind == "pause":
         return f"[pause {_format_seconds(block.seconds)}]"
     if block.kind == "item":
-        return f"{block.number}. {block.text}" if block.number is not None else f"- {block.text}"
+        return f"{block.number}{delimiter} {block.text}" if block.number is not None else f"- {block.text}"
     return block.text
 
 
@@ -220,10 +220,16 @@ def body_markdown(sections: tuple[Section, ...]) -> str:
         if section.location is not None:
             lines += [f"[location {places.cue_text(section.location)}]", ""]
         previous: Block | None = None
+        delimiter = "."
         for block in section.blocks:
             if previous is not None and not (previous.kind == block.kind == "item"):
                 lines.append("")
-            lines.append(_block_markdown(block))
+            if block.number is not None and previous is not None and previous.number is not None \
+                    and block.number != previous.number + 1:
+                # a list nested in an item, or another list: Markdown would number it on from the one
+                # before ("3. Wet your hands"); the other delimiter starts a list at the number written
+                delimiter = ")" if delimiter == "." else "."
+            lines.append(_block_markdown(block, delimiter))
             previous = block
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
