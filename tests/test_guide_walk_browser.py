@@ -336,3 +336,40 @@ def test_print_sheet_is_still_one_placard_per_stop(browser: Any, walk: Walk) -> 
         assert page.is_hidden(f"#stop-{number} .geo-link")
     assert errors == []
     page.close()
+
+
+@pytest.mark.browser
+def test_a_returning_visitor_is_told_the_guide_was_updated(browser: Any, walk: Walk, tmp_path: Path) -> None:
+    """The saved version served the page, and the new one came silently on a later reload (the
+    visitor saw the old page twice, then new audio beside old text)."""
+    import shutil
+
+    out = tmp_path / "output"
+    shutil.copytree(walk.out, out)
+    server = _serve(out)
+    url = f"http://127.0.0.1:{server.port}/guides/{SLUG}/"
+    context = browser.new_context(service_workers="allow")
+    try:
+        page = context.new_page()
+        errors = page_errors(page)
+        page.goto(url, wait_until="load")
+        page.wait_for_function(
+            "document.getElementById('offline-status').textContent.startsWith('Saved')", timeout=15_000)
+        renamed = dataclasses.replace(walk.record, stops=(
+            dataclasses.replace(walk.record.stops[0], title="The New Gate"), *walk.record.stops[1:]))
+        config = parse_config({"show": {"title": "City Walks", "base_url": f"http://127.0.0.1:{server.port}/"}},
+                              tmp_path)
+        build_guide_page(config, renamed, out / "guides" / SLUG, base_url=config.show.base_url,
+                         cover="../../cover.jpg")  # the guide rendered again, with a stop renamed
+        page.reload(wait_until="load")
+        page.wait_for_function(
+            "document.getElementById('offline-status').textContent.includes('was updated')", timeout=15_000)
+        page.reload(wait_until="load")
+        assert "The New Gate" in page.inner_text(f"#stop-{walk.record.stops[0].number}-title")
+        page.wait_for_function(
+            "document.getElementById('offline-status').textContent.startsWith('Saved')", timeout=15_000)
+        assert errors == []
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -533,24 +533,36 @@
   /* ---- Offline: the service worker keeps every stop on this device ---------------------- */
 
   var SAVED = "Saved on this device: the guide also works without a connection.";
+  /* This page came from the version saved before; the new one is now saved. Reloading is the
+     listener's choice: it would stop a stop being played. */
+  var UPDATED = "This guide was updated: reload the page for the new version.";
 
   function setOffline(text) { if (offlineStatus) { offlineStatus.textContent = text; } }
 
   if ("serviceWorker" in navigator && /^https?:$/.test(window.location.protocol)) {
+    var older = !!navigator.serviceWorker.controller;  // a version saved on an earlier visit serves this page
     navigator.serviceWorker.register("sw.js").then(function (registration) {
+      var followed = null;
+      var follow = function (worker) {
+        if (!worker || worker === followed) { return; }
+        followed = worker;
+        setOffline(older ? "Saving the new version of the guide\u2026"
+          : "Saving the guide on this device for offline use\u2026");
+        worker.addEventListener("statechange", function () {
+          if (worker.state === "activated") {
+            setOffline(older ? UPDATED : SAVED);
+          } else if (worker.state === "redundant" && !registration.active) {
+            setOffline("Could not save the guide for offline use.");
+          }
+        });
+      };
+      registration.addEventListener("updatefound", function () { follow(registration.installing); });
       var worker = registration.installing || registration.waiting;
-      if (!worker) {
-        if (registration.active) { setOffline(SAVED); }
-        return;
+      if (worker) {
+        follow(worker);
+      } else if (registration.active) {
+        setOffline(SAVED);
       }
-      setOffline("Saving the guide on this device for offline use\u2026");
-      worker.addEventListener("statechange", function () {
-        if (worker.state === "activated") {
-          setOffline(SAVED);
-        } else if (worker.state === "redundant" && !registration.active) {
-          setOffline("Could not save the guide for offline use.");
-        }
-      });
     }).catch(function () {
       // No connection to check for a newer version: the saved one still works.
       setOffline(navigator.serviceWorker.controller
