@@ -705,3 +705,16 @@ def test_pipeline_survives_degenerate_input(text: str) -> None:
     out = normalize(text)
     assert isinstance(out, str)
     assert not re.search(r"\d", out)
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # French and SI style thousands: "one two hundred euros" before
+    ("It costs 1\u202f200 € a month.", "It costs one thousand two hundred euros a month."),
+    ("About 12\u00a0345 people came.", "About twelve thousand three hundred forty-five people came."),
+    ("Page 3\u00a0of 10.", "Page three of ten."),
+    # a sharp was dropped: "I write C and F"
+    ("I write C# and F#, in C# minor.", "I write C sharp and F sharp, in C sharp minor."),
+    ("Follow #birding and code in C++.", "Follow birding and code in C plus plus."),
+])
+def test_what_was_misread_by_a_new_user(written: str, said: str) -> None:
+    assert normalize(written, "en") == said

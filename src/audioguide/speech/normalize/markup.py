@@ -81,6 +81,8 @@ def normalize_whitespace(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = re.sub("[\u200b\u200c\u2060\ufeff\u00ad]", "", text)
     text = text.replace("\u2019", "'").replace("\u02bc", "'")
+    # a no-break, narrow or thin space between digit groups is a thousands separator: 1 200 is 1200
+    text = re.sub("(?<=\\d)[\u00a0\u202f\u2009](?=\\d{3}(?!\\d))", "", text)
     text = re.sub(r"\s+", " ", text)
     return text.strip()
 

@@ -260,6 +260,7 @@ SYMBOL_WORDS = [
     (r"\$", " dollars "),
     (r"€", " euros "),
     (r"£", " pounds "),
+    (r"\b([A-G])#(?!\w)", r"\1 sharp"),  # C# and F# (languages), C# minor (a key)
     (r"[®™#*^|\\~<>{}¥₹]", " "),
     (r"(?<=\w)_(?=\w)", " "),
     (r"_", " "),
