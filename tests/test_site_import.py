@@ -120,6 +120,13 @@ def test_importing_again_touches_only_new_and_changed_posts(project: Path) -> No
     assert "She floated without a leak." in script.read_text("utf-8")
     assert (untouched.read_bytes(), untouched.stat().st_mtime_ns) == kept
 
+    # a post changed whose script was never edited: updated, with no edits said to be kept
+    boathouse = next((project / "sites" / "jekyll" / "_posts").glob("*old-boathouse*"))
+    boathouse.write_text(boathouse.read_text("utf-8").replace("boathouse", "boat house", 1), "utf-8")
+    code, out, err = run(project, "import", "sites/jekyll")
+    assert code == 0, err
+    assert "Updated episodes/the-old-boathouse.md" in out.splitlines() and "your edits kept" not in out
+
 
 def test_a_failing_post_is_one_line_and_the_others_are_imported(project: Path) -> None:
     posts = project / "sites" / "hugo" / "content" / "posts"

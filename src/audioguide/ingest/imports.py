@@ -41,15 +41,17 @@ class Imported:
 
     path: Path
     action: str
-    """``wrote`` (a new script), ``updated`` (merged with the author's edits), ``resolved`` (the
-    author's resolution of a conflict taken as it is), ``replaced``, or ``unchanged``."""
+    """``wrote`` (a new script), ``updated`` (merged with the author's edits), ``refreshed`` (a
+    script never edited, made from the article again), ``resolved`` (the author's resolution of a
+    conflict taken as it is), ``replaced``, or ``unchanged``."""
     kept: tuple[str, ...] = ()
     """Front matter keys the author and the article both changed: the author's value was kept."""
 
     @property
     def said(self) -> str:
         """The action as the command line reports it, before the script's name."""
-        return {"wrote": "Wrote", "updated": "Updated (your edits kept)", "replaced": "Replaced",
+        return {"wrote": "Wrote", "updated": "Updated (your edits kept)", "refreshed": "Updated",
+                "replaced": "Replaced",
                 "resolved": "Took your resolution of the conflict in",
                 "unchanged": "Already up to date:"}[self.action]
 
@@ -199,6 +201,8 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
     base_text, resolved = _merge_base(episodes, dest, ours_text, base_path.read_text("utf-8"))
     if base_text == new_text:  # the article has not changed since it was imported (or since the conflict)
         return Imported(dest, "resolved" if resolved else "unchanged")
+    if ours_text == base_text:  # never edited: the article as it is now, with no edits to keep
+        return _write(episodes, dest, new_text, "refreshed")
     (base, base_body), (ours, ours_body), (new, new_body) = (
         split_front_matter(text, path) for text, path in
         ((base_text, base_path), (ours_text, dest), (new_text, dest)))
