@@ -96,3 +96,18 @@ def test_unpublished_episode_can_come_back_with_its_guid(two_episodes: Path) -> 
     after = {e.title: e.id for e in feedparser.parse(str(project / "output" / "feed.xml")).entries}
     assert after == before
     shutil.rmtree(project / "output")
+
+
+def test_a_script_that_lost_its_guid_line_keeps_the_published_guid(two_episodes: Path) -> None:
+    """Restored without its ``guid:`` line, an episode came back as audioguide:<slug>: apps took it
+    for a new episode (the README says its guid is remembered)."""
+    project = two_episodes
+    third = project / "episodes" / "third.md"
+    third.write_text("---\ntitle: Third\ndate: 2026-11-02\nguid: urn:custom:1\n---\n\nA third one.\n", "utf-8")
+    assert _run(project, "render")[0] == 0
+    third.write_text(third.read_text("utf-8").replace("guid: urn:custom:1\n", ""), "utf-8")
+    code, _, err = _run(project, "render")
+    assert code == 0, err
+    ids = {e.title: e.id for e in feedparser.parse(str(project / "output" / "feed.xml")).entries}
+    assert ids["Third"] == "urn:custom:1"
+    assert _run(project, "check")[0] == 0

@@ -59,6 +59,17 @@ log = logging.getLogger(__name__)
 
 
 
+def remembered_guid(script: Script, guids: Mapping[str, str]) -> Script:
+    """``script`` with the guid its episode was published with (``guids``, by slug), when its
+    front matter gives none and that guid was not the one made from the slug: a ``guid:`` line
+    lost (a script restored after ``unpublish``, or rewritten) would give the episode another guid,
+    and apps would list it twice."""
+    kept = guids.get(script.meta.slug)
+    if script.meta.guid or not kept or kept == stable_guid(script.meta.slug):
+        return script
+    return replace(script, meta=replace(script.meta, guid=kept))
+
+
 class DraftError(InputError):
     """A script marked ``draft: true``: refused when asked for by name, skipped otherwise."""
 
@@ -70,9 +81,10 @@ def load_all(config: Config, inputs: list[Path], report: Report, out_dir: Path, 
     one its published episode was made from keeps it, else the first, and the other is refused),
     and every script of the project for numbering."""
     loaded: list[tuple[Path, Script]] = []
+    guids = published_guids(out_dir)
     for path in inputs:
         try:
-            script = first_published(load_input(path, config), out_dir)
+            script = remembered_guid(first_published(load_input(path, config), out_dir), guids)
             if script.meta.draft:
                 raise DraftError("is a draft (draft: true), so it is not rendered", path=path,
                                  fix="Remove 'draft: true' from its front matter to render and publish it")
