@@ -71,7 +71,7 @@ def test_the_other_items_still_render(tone_project: Path, huge: Path) -> None:
     """The 5 MB article refused, the sample beside it rendered; as for any failed item in a
     render of several, the summary names it and the exit code is 1."""
     root = trim_sample(tone_project)
-    code, out, err = _run(root, "render", str(huge), f"episodes/{SAMPLE}.md")
+    code, out, err = _run(root, "render", str(huge), str(root / "episodes" / f"{SAMPLE}.md"))
     assert code == 1, err
     failed = [line for line in err.splitlines() if line.startswith("Failed:")]
     assert len(failed) == 1 and f"{huge}: is about " in failed[0] and "max_duration" in failed[0]

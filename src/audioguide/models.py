@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from audioguide.lexicon import Lexicon
 from audioguide.people import Person
+from audioguide.wording import introduction_word
 
 BlockKind = Literal["paragraph", "item", "pause"]
 
@@ -399,48 +400,6 @@ class EpisodeRecord:
             people=tuple(Person.from_json(p) for p in d.get("people") or ()), image=d.get("image") or None,
             language=d.get("language") or None,
         )
-
-
-STOP_WORDS: dict[str, str] = {"en": "Stop", "fr": "Étape", "de": "Station", "es": "Parada", "it": "Tappa",
-                              "nl": "Halte", "pt": "Paragem", "da": "Stop", "sv": "Stopp", "nb": "Stopp"}
-"""The word a guide says before a stop's number, by language ("Stop 2. The Hall."; in French
-"Étape 2. Le hall."). Other languages say "Stop"."""
-
-
-INTRODUCTION_WORDS: dict[str, str] = {"en": "Introduction", "fr": "Introduction", "de": "Einführung",
-                                      "es": "Introducción", "it": "Introduzione", "nl": "Inleiding",
-                                      "pt": "Introdução", "da": "Introduktion", "sv": "Introduktion",
-                                      "nb": "Introduksjon", "pl": "Wstęp", "cs": "Úvod", "fi": "Johdanto"}
-"""The title of the untitled opening section, by language. Other languages say "Introduction"."""
-
-
-def introduction_word(language: str) -> str:
-    """:data:`INTRODUCTION_WORDS` for ``language`` (``de-AT`` is German).
-
-    >>> introduction_word("de-AT"), introduction_word("xx")
-    ('Einführung', 'Introduction')
-    """
-    return INTRODUCTION_WORDS.get(language.split("-")[0].split("_")[0].lower(), "Introduction")
-
-
-def stop_number_text(number: int, highest: int) -> str:
-    """How a stop's file name starts: its number, padded to as many digits as the guide's
-    highest (at least two), so that the names sort in stop order (``099``, ``100``: car stereos,
-    file managers and ZIP tools sort by name).
-
-    >>> stop_number_text(7, 12), stop_number_text(7, 120)
-    ('07', '007')
-    """
-    return f"{number:0{max(2, len(str(highest)))}d}"
-
-
-def stop_word(language: str) -> str:
-    """:data:`STOP_WORDS` for ``language`` (``fr-CA`` is French).
-
-    >>> stop_word("fr-CA"), stop_word("ja")
-    ('Étape', 'Stop')
-    """
-    return STOP_WORDS.get(language.split("-")[0].split("_")[0].lower(), "Stop")
 
 
 @dataclass(frozen=True)

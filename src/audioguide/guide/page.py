@@ -35,7 +35,7 @@ from markupsafe import Markup
 from audioguide.guide.route import RouteMap, geo_uri, osm_url, route_map
 from audioguide.ingest.script import leading_words
 from audioguide.layout import Output
-from audioguide.models import STOP_WORDS, GuideRecord, StopRecord
+from audioguide.models import GuideRecord, StopRecord
 from audioguide.publish.site import (
     CueView,
     clock,
@@ -48,6 +48,7 @@ from audioguide.publish.site import (
     seconds_attr,
 )
 from audioguide.settings import Config, text_direction
+from audioguide.wording import STOP_WORDS
 from audioguide.writer import inside, write_text
 
 GUIDE_STATIC: tuple[str, ...] = ("style.css", "guide.css", "guide.js")

@@ -22,6 +22,7 @@ The rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -162,3 +163,21 @@ def split_front_matter(text: str, path: Path | str | None = None) -> tuple[dict[
             f"front matter opened with {lines[start].strip()} on line {start + 1} is never closed",
             path=path, fix=f"Add a line with {syntax.fence} after the last front matter line")
     return {}, text
+
+
+def not_text(key: str, value: object) -> str:
+    """The problem with a text key whose value YAML or TOML read as something else: a title
+    such as 1984 is a number unless it is quoted (and 007 would be the number 7).
+
+    >>> not_text("title", 1984)
+    'title 1984 is read as a number: put it in quotes, title: "1984"'
+    >>> not_text("description", ["a", "b"])
+    'description must be text'
+    """
+    kinds = ((bool, "a yes/no value"), (int, "a number"), (float, "a number"), (dt.date, "a date"))
+    kind = next((name for t, name in kinds if isinstance(value, t)), None)
+    if kind is None:
+        return f"{key} must be text"
+    written = str(value).lower() if isinstance(value, bool) else \
+        value.isoformat() if isinstance(value, dt.date) else str(value)
+    return f'{key} {written} is read as {kind}: put it in quotes, {key}: "{written}"'

@@ -31,7 +31,7 @@ import yaml
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import facts
 from audioguide.ingest import locations as places
-from audioguide.ingest.frontmatter import split_front_matter
+from audioguide.ingest.frontmatter import not_text, split_front_matter
 from audioguide.ingest.language import detect_language
 from audioguide.ingest.markdown import markdown_blocks
 from audioguide.ingest.quotes import check_soundbite, needle
@@ -261,24 +261,6 @@ def _unknown_keys(data: dict[str, Any]) -> str | None:
             f"{'them' if len(unknown) > 1 else 'it'} (the README lists the script keys)")
 
 
-def _not_text(key: str, value: object) -> str:
-    """The problem with a text key whose value YAML or TOML read as something else: a title
-    such as 1984 is a number unless it is quoted (and 007 would be the number 7).
-
-    >>> _not_text("title", 1984)
-    'title 1984 is read as a number: put it in quotes, title: "1984"'
-    >>> _not_text("description", ["a", "b"])
-    'description must be text'
-    """
-    kinds = ((bool, "a yes/no value"), (int, "a number"), (float, "a number"), (dt.date, "a date"))
-    kind = next((name for t, name in kinds if isinstance(value, t)), None)
-    if kind is None:
-        return f"{key} must be text"
-    written = str(value).lower() if isinstance(value, bool) else \
-        value.isoformat() if isinstance(value, dt.date) else str(value)
-    return f'{key} {written} is read as {kind}: put it in quotes, {key}: "{written}"'
-
-
 def _date(data: dict[str, Any], problems: list[str]) -> tuple[dt.date, dt.datetime | None]:
     if "date" not in data:
         return dt.date.today(), None
@@ -313,7 +295,7 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         problems.append(unknown)
     title = data.get("title")
     if title is not None and not isinstance(title, str):
-        problems.append(_not_text("title", title))
+        problems.append(not_text("title", title))
     elif not isinstance(title, str) or not title.strip():
         problems.append("front matter needs a title: add 'title: …'")
     slug = data.get("slug", path.stem)
@@ -333,7 +315,7 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         kind = "guide"
     for key in ("description", "source", "engine", "voice", "language", "guid", "soundbite", "artwork"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
-            problems.append(_not_text(key, data[key]))
+            problems.append(not_text(key, data[key]))
     artwork = data.get("artwork") or None
     if isinstance(artwork, str) and not (path.parent / artwork).is_file():
         problems.append(f"artwork {artwork!r} is not a file (looked for {path.parent / artwork}): give a "

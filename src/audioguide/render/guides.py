@@ -22,21 +22,13 @@ from audioguide.audio.tags import Tags, tag_m4b, write_tags
 from audioguide.errors import BuildError, ConfigError, InputError
 from audioguide.ingest.script import slugify
 from audioguide.layout import GUIDE_RECORD, Output
-from audioguide.models import (
-    GuideRecord,
-    Location,
-    Script,
-    Section,
-    StopRecord,
-    Utterance,
-    stop_number_text,
-    stop_word,
-)
+from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance
 from audioguide.render import work as produce
 from audioguide.render.items import BUILD_KEY, script_field
 from audioguide.settings import Config
 from audioguide.speech.plan import HeadingText
 from audioguide.speech.synth import Synthesizer
+from audioguide.wording import stop_number_text, stop_word
 from audioguide.writer import atomic_path, write_text
 
 PublishGuide = Callable[[GuideRecord, Path], None]
@@ -101,7 +93,7 @@ def location_problem(script: Script, introduction: str, radius: float) -> InputE
 
 def announcer(script: Script, introduction: str, language: str = "en") -> HeadingText:
     """What opens each stop of ``script``: "Stop 2. The Hall." in the guide's ``language``
-    (:func:`~audioguide.models.stop_word`; an unnumbered stop: its title)."""
+    (:func:`~audioguide.wording.stop_word`; an unnumbered stop: its title)."""
     numbers = stop_numbers(script, introduction)
     word = stop_word(language)
 

@@ -18,10 +18,11 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from audioguide.layout import FEED, GUIDE_RECORD, INDEX
-from audioguide.models import GuideRecord, StopRecord, stop_number_text
+from audioguide.models import GuideRecord, StopRecord
 from audioguide.publish.podcast import ITUNES_NS
 from audioguide.verify.context import SiteCheck, child, children, clean, text
 from audioguide.verify.items import DURATION_TOLERANCE, audio_seconds
+from audioguide.wording import stop_number_text
 
 RENDER_GUIDE = "Run audioguide render again (with --guide, or kind: guide in the script)"
 """The fix for a guide's files: they are all rebuilt from the script."""
