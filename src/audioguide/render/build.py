@@ -58,7 +58,6 @@ from audioguide.speech.cache import SentenceCache
 log = logging.getLogger(__name__)
 
 
-
 def remembered_guid(script: Script, guids: Mapping[str, str]) -> Script:
     """``script`` with the guid its episode was published with (``guids``, by slug), when its
     front matter gives none and that guid was not the one made from the slug: a ``guid:`` line
@@ -74,17 +73,17 @@ class DraftError(InputError):
     """A script marked ``draft: true``: refused when asked for by name, skipped otherwise."""
 
 
-def load_all(config: Config, inputs: list[Path], report: Report, out_dir: Path, *,
-             named: bool = True) -> tuple[list[tuple[Path, Script]], list[Script]]:
+def load_all(config: Config, inputs: list[Path], report: Report, out_dir: Path, *, named: bool = True,
+             guids: Mapping[str, str] | None = None) -> tuple[list[tuple[Path, Script]], list[Script]]:
     """The inputs as scripts (a failure is recorded, or raised for a single input the command
     line ``named``; a draft found in ``episodes/`` waits quietly; of two scripts with one slug, the
     one its published episode was made from keeps it, else the first, and the other is refused),
-    and every script of the project for numbering."""
+    and every script of the project for numbering. An input without a ``date:`` or a ``guid:``
+    keeps the one it was published with (``guids``: every published guid, by slug)."""
     loaded: list[tuple[Path, Script]] = []
-    guids = published_guids(out_dir)
     for path in inputs:
         try:
-            script = remembered_guid(first_published(load_input(path, config), out_dir), guids)
+            script = remembered_guid(first_published(load_input(path, config), out_dir), guids or {})
             if script.meta.draft:
                 raise DraftError("is a draft (draft: true), so it is not rendered", path=path,
                                  fix="Remove 'draft: true' from its front matter to render and publish it")
@@ -268,12 +267,14 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     started = time.monotonic()
     report = Report()
     out_dir = overrides.out or config.output_dir
-    loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir, named=bool(paths))
+    guids = published_guids(out_dir)
+    loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir, named=bool(paths),
+                                  guids=guids)
     published = published_numbers(out_dir)
     loaded = refuse_shared(loaded, everything, published, report, value=lambda s: s.meta.episode,
                            said="episode {} is also the number of {}",
                            fix="Give each episode its own number, or leave episode: out to number it after the others")
-    loaded = refuse_shared(loaded, everything, published_guids(out_dir), report, value=_guid,
+    loaded = refuse_shared(loaded, everything, guids, report, value=_guid,
                            said="guid {!r} is also the guid of {}: podcast apps would show only one of them",
                            fix="Give each episode its own guid (without guid:, an episode's is audioguide:<slug>)")
     numbers = number_episodes([s for s in everything if s.meta.kind != "guide"], published)
