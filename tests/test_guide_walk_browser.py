@@ -257,17 +257,24 @@ def test_map_has_one_marker_per_located_stop_in_order(browser: Any, walk: Walk) 
     page.close()
 
 
+def _saved_visit(context: Any, url: str) -> tuple[Any, list[str]]:
+    """A first visit to the guide at ``url``: the page, once its service worker has saved it,
+    and the errors it reports."""
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "document.getElementById('offline-status').textContent.startsWith('Saved')", timeout=15_000)
+    return page, errors
+
+
 @pytest.mark.browser
 def test_resume_and_comfort_settings_work_offline_after_the_first_visit(browser: Any, walk: Walk) -> None:
     server = _serve(walk.out)  # its own origin, stopped halfway through
     url = f"http://127.0.0.1:{server.port}/guides/{SLUG}/"
     context = browser.new_context(service_workers="allow")
     try:
-        page = context.new_page()
-        errors = page_errors(page)
-        page.goto(url, wait_until="load")
-        page.wait_for_function(
-            "document.getElementById('offline-status').textContent.startsWith('Saved')", timeout=15_000)
+        page, errors = _saved_visit(context, url)
         page.select_option("#speed", "1.5")
         page.select_option("#theme", "dark")
         page.check("#large-text")
@@ -350,11 +357,7 @@ def test_a_returning_visitor_is_told_the_guide_was_updated(browser: Any, walk: W
     url = f"http://127.0.0.1:{server.port}/guides/{SLUG}/"
     context = browser.new_context(service_workers="allow")
     try:
-        page = context.new_page()
-        errors = page_errors(page)
-        page.goto(url, wait_until="load")
-        page.wait_for_function(
-            "document.getElementById('offline-status').textContent.startsWith('Saved')", timeout=15_000)
+        page, errors = _saved_visit(context, url)
         renamed = dataclasses.replace(walk.record, stops=(
             dataclasses.replace(walk.record.stops[0], title="The New Gate"), *walk.record.stops[1:]))
         config = parse_config({"show": {"title": "City Walks", "base_url": f"http://127.0.0.1:{server.port}/"}},

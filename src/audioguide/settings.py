@@ -261,19 +261,25 @@ def same_language(a: str, b: str) -> bool:
     return a.replace("_", "-").split("-")[0].lower() == b.replace("_", "-").split("-")[0].lower()
 
 
+def locale_of(code: str) -> Any:
+    """Babel's CLDR data for the language ``code`` (``fr``, ``pt-BR``, ``en_GB``), or ``None``
+    for a code Babel does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
 def text_direction(code: str) -> str:
     """``rtl`` for a language written right to left (Babel's CLDR data), else ``ltr``.
 
     >>> text_direction("he"), text_direction("ar-EG"), text_direction("fr"), text_direction("xx")
     ('rtl', 'rtl', 'ltr', 'ltr')
     """
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(code.replace("_", "-"), sep="-")
-    except (UnknownLocaleError, ValueError):
-        return "ltr"
-    return "rtl" if locale.character_order == "right-to-left" else "ltr"
+    locale = locale_of(code)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
 
 
 AAC_PER_MP3 = 2 / 3

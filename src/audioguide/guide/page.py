@@ -47,7 +47,7 @@ from audioguide.publish.site import (
     podcast_url,
     seconds_attr,
 )
-from audioguide.settings import Config, text_direction
+from audioguide.settings import Config, locale_of, text_direction
 from audioguide.wording import STOP_WORDS
 from audioguide.writer import inside, write_text
 
@@ -217,11 +217,8 @@ def language_name(code: str) -> str:
     >>> language_name("fr"), language_name("de"), language_name("pt-BR"), language_name("xx")
     ('Français', 'Deutsch', 'Português (Brasil)', 'XX')
     """
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        locale = Locale.parse(code.replace("_", "-"), sep="-")
-    except (UnknownLocaleError, ValueError):
+    locale = locale_of(code)
+    if locale is None:
         return code.upper()
     name = locale.get_display_name(locale) or code
     return name[:1].upper() + name[1:]
