@@ -310,3 +310,15 @@ def test_the_podcast_guid_stays_when_the_show_moves(tone_project: Path) -> None:
     toml.write_text(toml.read_text().replace(f'guid = "{other}"', 'guid = "not-a-uuid"'), "utf-8")
     result = run.invoke(cli, ["-C", str(root), "render"])
     assert result.exit_code == 2 and "show.guid 'not-a-uuid' must be a UUID" in result.stderr
+
+
+def test_episodes_of_one_day_are_a_minute_apart_in_number_order(tmp_path: Path) -> None:
+    """They had the same pubDate, and apps ordered them as they liked."""
+    config = small_config(tmp_path)
+    records = [record("b", 5, 3), record("a", 5, 2), record("c", 6, 4)]
+    data = build_feed(config, records, cover_url="https://x/c.jpg",
+                      urls={r.slug: f"https://x/{r.slug}.mp3" for r in records})
+    parsed = podcastparser.parse("https://x/feed.xml", io.BytesIO(data))
+    times = {e["title"]: e["published"] for e in parsed["episodes"]}
+    assert times["Episode 3"] - times["Episode 2"] == 60  # the later number a minute later
+    assert times["Episode 4"] - times["Episode 2"] == 24 * 3600  # alone on its day: the day's own time

@@ -259,7 +259,15 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     first, oldest first for a serial show. The same inputs give the same bytes (no build
     timestamps)."""
     when = when or {}
-    dates = {r.slug: when.get(r.slug) or _aware(r.published) or published(r.date) for r in records}
+    # episodes of one day with no time of their own: a minute apart, by number, so apps order them
+    # as the show does (the first keeps the day's time)
+    untimed: dict[dt.date, list[str]] = {}
+    for r in sorted(records, key=lambda r: (r.number or 0, r.slug)):
+        if r.slug not in when and r.published is None:
+            untimed.setdefault(r.date, []).append(r.slug)
+    minute = {slug: i for slugs in untimed.values() for i, slug in enumerate(slugs)}
+    dates = {r.slug: when.get(r.slug) or _aware(r.published) or published(r.date, minute.get(r.slug, 0))
+             for r in records}
 
     show = config.show
     base = show.base_url
