@@ -117,6 +117,8 @@ def parse_people(value: Any, problems: list[str], key: str = "people") -> tuple[
 
     >>> [(p.name, p.role, p.group) for p in parse_people(["Ana", {"name": "Ben", "role": "translator"}], [])]
     [('Ana', 'Guest', 'Cast'), ('Ben', 'Translator', 'Writing')]
+    >>> [p.name for p in parse_people("Ana Lopes, Ben Ortiz", [])]
+    ['Ana Lopes', 'Ben Ortiz']
     >>> found = []; _ = parse_people([{"name": "Cy", "role": "Chef", "href": "example.org"}], found)
     >>> for line in found: print(line)
     people: Cy's role 'Chef' is not in the Podcast Taxonomy Project: use Guest, Narrator or another of its roles
@@ -124,6 +126,8 @@ def parse_people(value: Any, problems: list[str], key: str = "people") -> tuple[
     """
     if value is None:
         return ()
+    if isinstance(value, str):  # people: Ana Lopes, Ben Ortiz (a list written on one line)
+        value = [name for name in re.split(r"\s*[,;]\s*", value) if name.strip()] or [value]
     if not isinstance(value, list):
         value = [value]
     people: list[Person] = []
