@@ -718,3 +718,14 @@ def test_pipeline_survives_degenerate_input(text: str) -> None:
 ])
 def test_what_was_misread_by_a_new_user(written: str, said: str) -> None:
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("My marathon time was 3:47:12 this year.",
+     "My marathon time was three hours, forty-seven minutes and twelve seconds this year."),
+    ("The film runs 1:30:00.", "The film runs one hour and thirty minutes."),
+    ("The ferry left at 10:30:15.", "The ferry left at ten thirty and fifteen seconds."),
+])
+def test_a_time_taken_is_said_as_one(written: str, said: str) -> None:
+    """``3:47:12`` was read as a clock: "three forty-seven and twelve seconds"."""
+    assert normalize(written, "en") == said

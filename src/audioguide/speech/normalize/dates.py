@@ -110,12 +110,20 @@ def _say_ampm(m: re.Match[str]) -> str:
     return spoken
 
 
+_TAKEN_WORDS = frozenset({"in", "of", "was", "is", "took", "takes", "ran", "runs", "lasted", "lasts", "time",
+                          "finished", "record", "best", "pb", "under", "over", "just", "about"})
+"""Words before an ``h:mm:ss`` that make it a time taken (a race, a film), not a time of day."""
+
+
 def expand_times(text: str) -> str:
     """Clock times: ``9:30`` "nine thirty", ``9:05`` "nine oh five", ``14:00`` "fourteen
-    hundred", ``9:00`` "nine o'clock", ``9:30am`` / ``5 pm`` with "A.M"/"P.M".
+    hundred", ``9:00`` "nine o'clock", ``9:30am`` / ``5 pm`` with "A.M"/"P.M"; and times taken:
+    ``ran 3:47:12`` "three hours, forty-seven minutes and twelve seconds" (after "in", "was", "ran"…).
 
     >>> expand_times("From 9:30am to 5 p.m. or 14:05 and 9:00.")
     "From nine thirty A.M to five P.M or fourteen oh five and nine o'clock."
+    >>> expand_times("She ran it in 3:47:12, and set off at 10:30:15.")
+    'She ran it in three hours, forty-seven minutes and twelve seconds, and set off at ten thirty and fifteen seconds.'
     """
     def clock(m: re.Match[str]) -> str:
         hour, minute = int(m.group("h")), int(m.group("m"))
@@ -140,6 +148,17 @@ def expand_times(text: str) -> str:
     def hour_only(m: re.Match[str]) -> str:
         return spell_int(int(m.group("h"))) + _say_ampm(m)
 
+    def duration(m: re.Match[str]) -> str:
+        before = m.string[:m.start()].rstrip().rsplit(" ", 1)[-1].lower()
+        if before not in _TAKEN_WORDS and int(m.group("h")) < 24:  # a clock, as it is read below
+            return m.group(0)
+        amounts = zip((int(m.group("h")), int(m.group("m")), int(m.group("s"))), ("hour", "minute", "second"), strict=True)
+        parts = [f"{spell_int(n)} {unit}{'s' if n != 1 else ''}" for n, unit in amounts if n]
+        return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else m.group(0)
+
+    # h:mm:ss after "in", "was", "ran"… (or of 24 hours or more) is a time taken, not a clock
+    text = re.sub(rf"(?<![\w:.,])(?P<h>\d{{1,2}}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:]|\.\d|\s?{_AMPM})",
+                  duration, text)
     text = re.sub(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
                   rf"(?![\d:]|\.\d)(?:\s?{_AMPM})?", clock, text)
     text = re.sub(rf"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])\s?{_AMPM}", hour_only, text)
