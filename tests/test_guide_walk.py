@@ -272,6 +272,23 @@ def test_map_keeps_shapes_and_its_scale_bar_measures_the_ground(lat: float) -> N
     assert drawn.path.startswith("M") and drawn.path.count("L") == 3
 
 
+def test_markers_of_stops_a_few_metres_apart_do_not_cover_each_other() -> None:
+    """On a 1 km walk, stops 15 m apart were drawn on top of each other (stop 3's number hidden),
+    and two stops at one place as one marker."""
+    north = math.degrees(1000 / 6_378_137.0)
+    step = math.degrees(15 / 6_378_137.0)
+    stops = [_stop(1, 55.9486, -3.1999), _stop(2, 55.9486 + north / 2, -3.1999), _stop(3, 55.9486 + north / 2 + step,
+             -3.1999), _stop(4, 55.9486 + north, -3.1999), _stop(5, 55.9486 + north, -3.1999)]
+    drawn = route_map(stops, {s.number: f"S{s.number}" for s in stops}, {s.number: f"stop-{s.number}" for s in stops})
+    assert drawn is not None
+    points = [(m.x, m.y) for m in drawn.markers]
+    for i, a in enumerate(points):
+        for b in points[i + 1:]:
+            assert math.dist(a, b) >= 39.8  # a marker is 36 across
+    assert all(0 < x < drawn.width and 0 < y < drawn.height for x, y in points)
+    assert points[0][1] > points[1][1] > points[3][1]  # still north up, in order along the walk
+
+
 def test_map_of_one_stop_and_of_none() -> None:
     one = route_map([_stop(1, 48.8583, 2.2945)], {1: "S1"}, {1: "stop-1"})
     assert one is not None and one.path == "" and one.scale_text == ""

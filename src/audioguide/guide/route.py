@@ -6,7 +6,8 @@ square block stays square at any latitude), so the route looks as it does when t
 opens a stop in their maps app. The projected points are scaled to fit a 640-unit-wide
 ``viewBox`` with room for the markers, keeping their proportions; a scale bar gives the distance
 (a length on the ground at the route's latitude). Markers are numbered as the stops are, joined
-in stop order, and each links to its stop on the page.
+in stop order, and each links to its stop on the page; markers that would cover each other are
+moved apart just enough to be read.
 
 The GPX 1.1 file (written with gpxpy) holds every located stop as a waypoint and the walk as a
 route, for GPS and hiking apps. Everything here is a pure function of the guide's record.
@@ -127,6 +128,44 @@ def _fmt(value: float) -> float:
     return round(value, 1)
 
 
+MARKER_GAP = 40.0
+"""Least distance between two markers' centres: a marker's diameter (36) and a little room."""
+
+
+def spread(points: list[tuple[float, float]], width: float, height: float) -> list[tuple[float, float]]:
+    """``points`` moved apart where markers drawn on them would overlap (stops a few metres apart
+    on a map of a walk covered each other's number), each pair by as little as it takes, kept
+    inside the map; points far enough apart do not move.
+
+    >>> spread([(100.0, 100.0), (110.0, 100.0), (400.0, 100.0)], 640, 300)
+    [(85.0, 100.0), (125.0, 100.0), (400.0, 100.0)]
+    """
+    moved = [list(p) for p in points]
+    for _ in range(60):
+        pushed = False
+        for i in range(len(moved)):
+            for j in range(i + 1, len(moved)):
+                dx, dy = moved[j][0] - moved[i][0], moved[j][1] - moved[i][1]
+                distance = math.hypot(dx, dy)
+                if distance >= MARKER_GAP - 0.01:
+                    continue
+                if distance == 0:  # one place: side by side, in stop order
+                    dx, dy, distance = 1.0, 0.0, 1.0
+                push = (MARKER_GAP - distance) / 2
+                ux, uy = dx / distance, dy / distance
+                moved[i][0] -= ux * push
+                moved[i][1] -= uy * push
+                moved[j][0] += ux * push
+                moved[j][1] += uy * push
+                pushed = True
+        for p in moved:
+            p[0] = min(width - MAP_MARGIN / 2, max(MAP_MARGIN / 2, p[0]))
+            p[1] = min(height - MAP_MARGIN / 2, max(MAP_MARGIN / 2, p[1]))
+        if not pushed:
+            break
+    return [(round(x, 3), round(y, 3)) for x, y in moved]
+
+
 def route_map(stops: list[StopRecord], names: dict[int, str], anchors: dict[int, str]) -> RouteMap | None:
     """The map of ``stops`` (those with a location, in stop order), or ``None`` when none has one.
 
@@ -149,10 +188,11 @@ def route_map(stops: list[StopRecord], names: dict[int, str], anchors: dict[int,
         inner_h = height - 2 * MAP_MARGIN
         scale = min(inner_w / span_x if span_x > 0 else math.inf, inner_h / span_y if span_y > 0 else math.inf)
     mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    drawn = spread([(MAP_WIDTH / 2 + (x - mid_x) * scale, height / 2 - (y - mid_y) * scale) for x, y in points],
+                   MAP_WIDTH, height)
     markers = tuple(
-        Marker(str(stop.number) if stop.numbered else "", anchors[stop.number], names[stop.number],
-               _fmt(MAP_WIDTH / 2 + (x - mid_x) * scale), _fmt(height / 2 - (y - mid_y) * scale))
-        for (stop, _), (x, y) in zip(places, points, strict=True))
+        Marker(str(stop.number) if stop.numbered else "", anchors[stop.number], names[stop.number], _fmt(x), _fmt(y))
+        for (stop, _), (x, y) in zip(places, drawn, strict=True))
     path = " ".join(f"{'M' if i == 0 else 'L'}{m.x:g} {m.y:g}" for i, m in enumerate(markers)) \
         if len(markers) > 1 else ""
     # A projected metre is 1/cos(latitude) metres on the ground: the bar measures at the middle.
