@@ -234,6 +234,16 @@ def published(date: dt.date, position: int = 0) -> dt.datetime:
     return dt.datetime.combine(date, PUBLISHED_AT, tzinfo=dt.UTC) + dt.timedelta(minutes=position)
 
 
+def _same_day_minutes(records: list[EpisodeRecord], when: dict[str, dt.datetime]) -> dict[str, int]:
+    """For episodes of one day with no time of their own, their minute after the day's time, by
+    number (the first keeps it): a minute apart, apps order them as the show does."""
+    untimed: dict[dt.date, list[str]] = {}
+    for r in sorted(records, key=lambda r: (r.number or 0, r.slug)):
+        if r.slug not in when and r.published is None:
+            untimed.setdefault(r.date, []).append(r.slug)
+    return {slug: i for slugs in untimed.values() for i, slug in enumerate(slugs)}
+
+
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     """The article's publication time with a zone (UTC when it states none)."""
     if moment is None or moment.tzinfo is not None:
@@ -259,13 +269,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     first, oldest first for a serial show. The same inputs give the same bytes (no build
     timestamps)."""
     when = when or {}
-    # episodes of one day with no time of their own: a minute apart, by number, so apps order them
-    # as the show does (the first keeps the day's time)
-    untimed: dict[dt.date, list[str]] = {}
-    for r in sorted(records, key=lambda r: (r.number or 0, r.slug)):
-        if r.slug not in when and r.published is None:
-            untimed.setdefault(r.date, []).append(r.slug)
-    minute = {slug: i for slugs in untimed.values() for i, slug in enumerate(slugs)}
+    minute = _same_day_minutes(records, when)
     dates = {r.slug: when.get(r.slug) or _aware(r.published) or published(r.date, minute.get(r.slug, 0))
              for r in records}
 
