@@ -10,10 +10,13 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from bs4 import BeautifulSoup
 from lxml import etree
 
+from audioguide.cli import cli
 from audioguide.errors import ConfigError
 from audioguide.publish.feed import build_feed, podcast_guid
+from tests.clirunner import cli_runner
 from tests.test_feed import record, small_config
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -256,3 +259,19 @@ def test_one_chapter_is_not_listed_and_a_title_ending_in_a_question_keeps_one_ma
     assert record.description == "The introduction to Is this a good walk?"
     notes = str(show_notes(record, NoteLinks("a.vtt", "a.srt", "a.json")))
     assert "Chapters:" not in notes and "<li>" not in notes
+
+
+def test_a_description_of_several_paragraphs_keeps_them(tone_project: Path) -> None:
+    """They were run into one paragraph in the feed's show notes and on the pages."""
+    for script in (tone_project / "episodes").glob("*.md"):
+        script.unlink()
+    (tone_project / "episodes" / "bread.md").write_text(
+        "---\ntitle: Bread\ndescription: |\n  Flour, water and time.\n\n  And a hot oven.\n---\n\nBread is good.\n",
+        "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "-q", "render"])
+    assert result.exit_code == 0, result.output
+    notes = etree.parse(str(tone_project / "output" / "feed.xml")).findtext(
+        "channel/item/{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert notes.startswith("<p>Flour, water and time.</p>\n<p>And a hot oven.</p>")
+    page = BeautifulSoup((tone_project / "output" / "episodes" / "bread.html").read_text("utf-8"), "html.parser")
+    assert [p.get_text() for p in page.select("p.description")] == ["Flour, water and time.", "And a hot oven."]

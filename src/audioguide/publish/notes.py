@@ -9,6 +9,7 @@ podcast apps keep when they clean notes up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -54,6 +55,16 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>'
 
 
+def paragraphs(text: str | None) -> list[str]:
+    r"""A description's paragraphs (parted by blank lines, each on one line): a description of
+    several paragraphs was run into one in the feed and on the pages.
+
+    >>> paragraphs("First one,\nwrapped.\n\nSecond.")
+    ['First one, wrapped.', 'Second.']
+    """
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
 def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:
     """The episode's show notes as safe HTML.
 
@@ -72,9 +83,7 @@ def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:
     """
     # every text goes through escape() (f-strings: Markup.format's formatter is pure Python, and
     # a show of thousands of episodes calls this for each)
-    parts: list[str] = []
-    if record.description:
-        parts.append(f"<p>{escape(record.description)}</p>")
+    parts: list[str] = [f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs(record.description)]
     if len(record.chapters) > 1:  # one chapter is the whole episode: no list
         parts.append("<p>Chapters:</p>\n<ul>")
         parts += [f"<li>{escape(time)} {escape(title)}</li>" for time, title in chapter_lines(record.chapters)]

@@ -33,6 +33,7 @@ from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord, Soundbite
 from audioguide.people import Person, web_url
 from audioguide.publish.feed import episode_people, show_host
+from audioguide.publish.notes import paragraphs
 from audioguide.settings import Config, ShowConfig, text_direction
 from audioguide.writer import inside, write_text
 
@@ -250,7 +251,7 @@ def episode_view(record: EpisodeRecord, *, details: bool = True,
 def environment() -> jinja2.Environment:
     """The Jinja2 environment for the site's templates (autoescaped, strict about undefined);
     one per process, so each template is compiled once."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("audioguide", "templates"),
         autoescape=True,
         auto_reload=False,  # package data: no need to look at the files before each page
@@ -259,6 +260,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["paragraphs"] = paragraphs
+    return env
 
 
 def _static(name: str) -> str:
