@@ -73,7 +73,8 @@ def unpublish(config: Config, out_dir: Path, slugs: list[str]) -> list[Path]:
     if unknown:
         raise InputError(f"nothing published as {', '.join(map(repr, unknown))}", path=out_dir,
                          fix=f"Published: {', '.join(sorted(items)) or 'nothing'}")
-    live = [s for s in slugs if _scripts(config.episodes_dir).get(s) is False] if config.episodes_dir.is_dir() else []
+    scripts_here = _scripts(config.episodes_dir) if config.episodes_dir.is_dir() else {}
+    live = [s for s in slugs if scripts_here.get(s) is False]  # a script that is no draft
     if live:
         raise InputError(f"{', '.join(map(repr, live))} still {'has a script' if len(live) == 1 else 'have scripts'} "
                          "in episodes/, so the next render would publish it again", path=out_dir,

@@ -35,8 +35,9 @@ def check_guide(site: SiteCheck, record_path: Path) -> None:
         return
     folder = record_path.parent
     check_numbers(site, folder, guide)
+    highest = max((s.number for s in guide.stops), default=0)
     for stop in guide.stops:
-        check_stop(site, folder, stop, len(guide.stops), max(s.number for s in guide.stops))
+        check_stop(site, folder, stop, len(guide.stops), highest)
     check_feed_items(site, guide)
     check_playlist(site, folder, guide)
     check_archive(site, folder, guide)
