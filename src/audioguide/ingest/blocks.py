@@ -76,6 +76,16 @@ def letters(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
+def paragraphs(text: str | None) -> list[str]:
+    r"""The paragraphs of plain text (parted by blank lines), each with its spaces made single:
+    a description's, or a feed entry's plain text.
+
+    >>> paragraphs("First one,\nwrapped.\n\n\n  Second. ")
+    ['First one, wrapped.', 'Second.']
+    """
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
 class ArticleBuilder:
     """Collects headings and blocks in reading order and assembles the :class:`Article`.
 

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from dateutil import parser as dateparser
 
+from audioguide.ingest.blocks import paragraphs
 from audioguide.models import ArticleMeta
 from audioguide.settings import LANGUAGE
 
@@ -126,15 +127,6 @@ def _first(data: Mapping[str, Any], keys: tuple[str, ...]) -> object:
     return next((data[key] for key in keys if data.get(key) not in (None, "", [])), None)
 
 
-def _paragraphs(text: str) -> str:
-    r"""Text with its spaces made single, and its paragraphs (parted by blank lines) kept.
-
-    >>> _paragraphs("  Flour,\n water.\n\n\n And  time. ")
-    'Flour, water.\n\nAnd time.'
-    """
-    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
-
-
 def article_meta(data: Mapping[str, Any], source: Path | None = None) -> ArticleMeta:
     """The facts in an article's metadata (front matter, or an HTML page's ``<meta>`` tags);
     a Jekyll file name ``YYYY-MM-DD-slug`` gives the date and slug the metadata does not."""
@@ -145,7 +137,7 @@ def article_meta(data: Mapping[str, Any], source: Path | None = None) -> Article
     return ArticleMeta(
         date=moment[0] if moment else None,
         published=moment[1] if moment else None,
-        description=_paragraphs(description) if isinstance(description, str) else "",
+        description="\n\n".join(paragraphs(description)) if isinstance(description, str) else "",
         authors=names(_first(data, AUTHOR_KEYS)),
         language=language_tag(_first(data, LANGUAGE_KEYS)),
         url=next((a for a in (web_address(data.get(k)) for k in URL_KEYS) if a), None),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from audioguide.errors import AudioguideError, InputError
+from audioguide.ingest.blocks import paragraphs
 from audioguide.ingest.facts import absolute
 from audioguide.ingest.web import FetchError
 
@@ -99,7 +100,7 @@ def _title(value: object) -> str | None:
 
 def _plain_html(text: str) -> str:
     """Plain text as HTML paragraphs (a blank line apart)."""
-    return "".join(f"<p>{html.escape(part)}</p>" for part in re.split(r"\n\s*\n", text) if part.strip())
+    return "".join(f"<p>{html.escape(part)}</p>" for part in paragraphs(text))
 
 
 def parse_feed(data: bytes, *, url: str | None = None, path: Path | None = None) -> Feed:

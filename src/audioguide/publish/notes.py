@@ -9,11 +9,11 @@ podcast apps keep when they clean notes up.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from audioguide.ingest.blocks import paragraphs
 from audioguide.models import Chapter, EpisodeRecord
 from audioguide.people import web_url
 
@@ -53,16 +53,6 @@ def chapter_lines(chapters: tuple[Chapter, ...]) -> list[tuple[str, str]]:
 
 def _link(url: str, text: str) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>'
-
-
-def paragraphs(text: str | None) -> list[str]:
-    r"""A description's paragraphs (parted by blank lines, each on one line): a description of
-    several paragraphs was run into one in the feed and on the pages.
-
-    >>> paragraphs("First one,\nwrapped.\n\nSecond.")
-    ['First one, wrapped.', 'Second.']
-    """
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
 def show_notes(record: EpisodeRecord, links: NoteLinks) -> Markup:

@@ -29,11 +29,11 @@ from urllib.parse import quote
 
 import jinja2
 
+from audioguide.ingest.blocks import paragraphs
 from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord, Soundbite
 from audioguide.people import Person, web_url
 from audioguide.publish.feed import episode_people, show_host
-from audioguide.publish.notes import paragraphs
 from audioguide.settings import Config, ShowConfig, text_direction
 from audioguide.writer import inside, write_text
 
