@@ -18,6 +18,7 @@ from typing import Any
 
 from audioguide.layout import EPISODES_DIR, OUTPUT_DIR
 from audioguide.lexicon import Lexicon
+from audioguide.wording import base_language
 
 
 def _doc(text: str, default: Any = dataclasses.MISSING, **kw: Any) -> Any:
@@ -258,7 +259,7 @@ def same_language(a: str, b: str) -> bool:
     >>> same_language("en-GB", "en_us"), same_language("pt", "es")
     (True, False)
     """
-    return a.replace("_", "-").split("-")[0].lower() == b.replace("_", "-").split("-")[0].lower()
+    return base_language(a) == base_language(b)
 
 
 def locale_of(code: str) -> Any:

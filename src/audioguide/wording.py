@@ -3,6 +3,16 @@
 
 from __future__ import annotations
 
+
+def base_language(code: str) -> str:
+    """The language of a language tag, without its region or script (``fr-CA``, ``en_GB``).
+
+    >>> base_language("fr-CA"), base_language("en_GB"), base_language("DE")
+    ('fr', 'en', 'de')
+    """
+    return code.replace("_", "-").split("-")[0].lower()
+
+
 STOP_WORDS: dict[str, str] = {"en": "Stop", "fr": "Étape", "de": "Station", "es": "Parada", "it": "Tappa",
                               "nl": "Halte", "pt": "Paragem", "da": "Stop", "sv": "Stopp", "nb": "Stopp"}
 """The word a guide says before a stop's number, by language ("Stop 2. The Hall."; in French
@@ -22,7 +32,7 @@ def introduction_word(language: str) -> str:
     >>> introduction_word("de-AT"), introduction_word("xx")
     ('Einführung', 'Introduction')
     """
-    return INTRODUCTION_WORDS.get(language.split("-")[0].split("_")[0].lower(), "Introduction")
+    return INTRODUCTION_WORDS.get(base_language(language), "Introduction")
 
 
 def stop_number_text(number: int, highest: int) -> str:
@@ -42,4 +52,4 @@ def stop_word(language: str) -> str:
     >>> stop_word("fr-CA"), stop_word("ja")
     ('Étape', 'Stop')
     """
-    return STOP_WORDS.get(language.split("-")[0].split("_")[0].lower(), "Stop")
+    return STOP_WORDS.get(base_language(language), "Stop")
