@@ -415,11 +415,13 @@ def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, L
             headings = ", ".join(repr(s.heading) for s in sections if s.heading) or "none"
             problems.append(f"locations: no stop is headed {key!r} (the headings: {headings}); use a heading "
                             "as written, or the stop's number")
-        elif out[found[0]].location is not None:
-            problems.append(f"{_stop_name(out[found[0]].heading)} has a location in the front matter and a "
+            continue
+        stop = out[found[0]]
+        if stop.location is not None:
+            problems.append(f"{_stop_name(stop.heading)} has a location in the front matter and a "
                             "[location] line: keep one")
         else:
-            out[found[0]] = Section(out[found[0]].heading, out[found[0]].blocks, location)
+            out[found[0]] = Section(stop.heading, stop.blocks, location)
     return out
 
 

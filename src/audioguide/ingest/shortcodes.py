@@ -240,7 +240,8 @@ def open_tabs(text: str) -> str:
         title = tab.group("title").strip()
         return f"{indent}{title}{'' if title[-1:] in '.!?:' else '.'}\n\n{body}\n\n" if title else f"{body}\n\n"
 
-    return _TAB.sub(opened, text).rstrip("\n") + "\n" if _TAB.search(text) else text
+    opened_text, tabs = _TAB.subn(opened, text)
+    return opened_text.rstrip("\n") + "\n" if tabs else text
 
 
 STEPS: tuple[Callable[[str], str], ...] = (strip_templates, strip_toc_markers, strip_attributes, open_tabs)
