@@ -114,7 +114,7 @@ def report(done: FolderImport, root: Path) -> list[tuple[str, bool]]:
     counts = Counter(imported.action for imported in done.imported)
     site, total = done.listing.site, len(done.imported)
     where = f"Folder {done.listing.folder}" if site.generator == "folder" else f"{site.name} site {done.listing.folder}"
-    updated = counts['updated'] + counts['replaced'] + counts['resolved'] + counts['refreshed']
+    updated = total - counts['wrote'] - counts['unchanged']  # merged, refreshed, resolved or replaced
     lines.append((f"{where}: {total} post{'' if total == 1 else 's'}, {counts['wrote']} new, "
                   f"{updated} updated, {counts['unchanged']} already up to date; "
                   f"{len(done.failed)} failed.", False))
