@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import wave
 from pathlib import Path
 
@@ -75,6 +76,22 @@ def test_ffmpeg_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
         ffmpeg.ffmpeg_exe.cache_clear()
         monkeypatch.setenv("AUDIOGUIDE_FFMPEG", real)
         assert ffmpeg.ffmpeg_exe() == real
+    finally:
+        ffmpeg.ffmpeg_exe.cache_clear()
+
+
+def test_the_bundled_ffmpeg_wins_over_one_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A system's own ffmpeg may be too old for the render's filters (Debian 12's 5.1 cannot
+    parse ``ebur128=framelog=quiet``): the bundled one, a known version, is used."""
+    import imageio_ffmpeg
+
+    (tmp_path / "ffmpeg").write_text("#!/bin/sh\nexit 1\n", "utf-8")
+    (tmp_path / "ffmpeg").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    monkeypatch.delenv("AUDIOGUIDE_FFMPEG", raising=False)
+    ffmpeg.ffmpeg_exe.cache_clear()
+    try:
+        assert ffmpeg.ffmpeg_exe() == imageio_ffmpeg.get_ffmpeg_exe()
     finally:
         ffmpeg.ffmpeg_exe.cache_clear()
 

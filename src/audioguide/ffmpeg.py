@@ -1,7 +1,10 @@
 """Find the ffmpeg binary and hand it to pydub before pydub looks for one.
 
-Order: ``AUDIOGUIDE_FFMPEG`` (a path), then an ``ffmpeg`` on ``PATH``, then the static binary
-shipped by the ``imageio-ffmpeg`` package. pydub warns at import when it finds no ``ffmpeg``
+Order: ``AUDIOGUIDE_FFMPEG`` (a path), then the static binary shipped by the ``imageio-ffmpeg``
+package (a known version, with every filter and encoder the render uses), and only without that
+package an ``ffmpeg`` on ``PATH``. A system's own ffmpeg may be older: Debian 12's 5.1 cannot
+parse ``ebur128=framelog=quiet``, and every render failed with "Conversion failed!" once it was
+installed. pydub warns at import when it finds no ``ffmpeg``
 on ``PATH``; importing pydub through :func:`pydub_audio_segment` avoids that warning.
 """
 
@@ -36,12 +39,12 @@ def ffmpeg_exe() -> str:
                 fix="Unset it to use the bundled ffmpeg, or point it at an ffmpeg binary",
             )
         return override
-    on_path = shutil.which("ffmpeg")
-    if on_path:
-        return on_path
     try:
         import imageio_ffmpeg
     except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        on_path = shutil.which("ffmpeg")
+        if on_path:
+            return on_path
         raise EngineError(
             "no ffmpeg found", fix="pip install imageio-ffmpeg, or set AUDIOGUIDE_FFMPEG"
         ) from exc
