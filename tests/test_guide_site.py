@@ -276,7 +276,8 @@ def test_hostile_titles_are_text(guide: Guide) -> None:
     html = (guide.dir / "index.html").read_text("utf-8")
     assert "<script>alert" not in html
     page = guide.page()
-    assert [str(s["src"]) for s in page.select("script")] == ["guide.js"]
+    assert [str(s["src"]) for s in page.select("script:not([type='application/json'])")] == ["guide.js"]
+    assert all(isinstance(v, str) for v in json.loads(one(page, "#guide-words").string or "").values())
     assert HOSTILE in _text(one(page, "#stop-2-title"))
     assert HOSTILE in _text(one(page, ".guide-head .description"))
     assert HOSTILE in str(one(page, "#stop-2 audio")["aria-label"])

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from audioguide import __version__
-from audioguide.guide.page import build_guide_page, gpx_name, stop_anchor, stop_name, stop_url
+from audioguide.guide.page import build_guide_page, gpx_name, page_language, stop_anchor, stop_name, stop_url
 from audioguide.guide.route import gpx
 from audioguide.layout import FEED, GUIDE_FOLDER, GUIDE_RECORD, Output
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
@@ -21,6 +21,7 @@ from audioguide.publish.feed import build_feed, kept_guid, published
 from audioguide.publish.locations import Place, add_locations
 from audioguide.publish.transcripts import captions, chapters_json
 from audioguide.settings import Config
+from audioguide.translations import translations
 from audioguide.writer import write_bytes, write_text
 
 log = logging.getLogger(__name__)
@@ -75,14 +76,16 @@ def stop_places(guide: GuideRecord) -> dict[str, Place]:
             for s in guide.stops if s.location is not None}
 
 
-def write_route(guide: GuideRecord, guide_dir: Path, base_url: str) -> None:
-    """``<slug>.gpx`` beside a guide with located stops; one left from before is removed."""
+def write_route(guide: GuideRecord, guide_dir: Path, base_url: str, language: str) -> None:
+    """``<slug>.gpx`` beside a guide with located stops (its waypoints named in ``language``);
+    one left from before is removed."""
     name = gpx_name(guide)
     if name is None:
         (guide_dir / Output.guide_names(guide.slug).gpx).unlink(missing_ok=True)
         return
     stops = guide.stops
-    write_text(guide_dir / name, gpx(guide, {s.number: stop_name(s) for s in stops},
+    words = translations(language)
+    write_text(guide_dir / name, gpx(guide, {s.number: stop_name(s, words) for s in stops},
                                      {s.number: stop_url(base_url, guide.slug, s.number) for s in stops},
                                      creator=f"audioguide {__version__}"))
 
@@ -113,7 +116,7 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
                       pages={Path(s.file).stem: guide_url + "#" + stop_anchor(s.number)
                              for s in guide.stops})
     write_bytes(guide_dir / FEED, add_locations(feed, stop_places(guide)))
-    write_route(guide, guide_dir, base)
+    write_route(guide, guide_dir, base, page_language(config, guide))
     build_guide_page(config, guide, guide_dir, base_url=base, cover=f"../../{cover.name}",
                      versions=versions(guide_dir.parent, guide))
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
+from gettext import NullTranslations
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -40,14 +41,15 @@ from audioguide.publish.site import (
     CueView,
     clock,
     environment,
-    file_size,
     floor_clock,
     iso_duration,
-    long_date,
+    local_date,
+    local_size,
     podcast_url,
     seconds_attr,
 )
 from audioguide.settings import Config, locale_of, text_direction
+from audioguide.translations import translations
 from audioguide.wording import STOP_WORDS
 from audioguide.writer import inside, write_text
 
@@ -156,6 +158,12 @@ class StopView:
     title: str
     name: str
     """``Stop 2: The Hall``, or the title of an unnumbered stop (for labels)."""
+    label_prefix: str
+    """What the heading says before the title to screen readers: ``Stop 2: ``."""
+    said: str
+    """The stop as the page's messages name it in a sentence: ``stop 2: The Hall``."""
+    short: str
+    """The stop as a button names it: ``stop 2``, an unnumbered one by its title."""
     file: str
     """URL-quoted MP3 file name, relative to the guide folder."""
     size: str
@@ -253,36 +261,51 @@ def _size_of(path: Path) -> int | None:
     return path.stat().st_size if path.is_file() else None
 
 
-def _kind(fmt: str, size: int | None) -> str:
-    return f"{fmt}, {file_size(size)}" if size is not None else fmt
+def _kind(fmt: str, size: int | None, language: str) -> str:
+    return f"{fmt}, {local_size(size, language)}" if size is not None else fmt
 
 
-def stop_name(stop: StopRecord) -> str:
-    """How labels name a stop: ``Stop 2: The Hall``, an unnumbered one by its title (the page's
-    labels are English in every language, as yet)."""
-    return f"Stop {stop.number}: {stop.title}" if stop.numbered else stop.title
+def page_language(config: Config, guide: GuideRecord) -> str:
+    """The language of a guide's page and of what goes with it: the guide's, else the show's."""
+    return guide.language or config.show.language or "en"
 
 
-def _qr_name(stop: StopRecord) -> str:
-    """What a QR code's label calls its stop: ``stop 2``, an unnumbered one by its title."""
-    return f"stop {stop.number}" if stop.numbered else stop.title
+def stop_name(stop: StopRecord, words: NullTranslations) -> str:
+    """How labels name a stop: ``Stop 2: The Hall`` (``Station 2: …`` in German), an unnumbered
+    one by its title."""
+    return f"{_numbered(stop, words)}: {stop.title}" if stop.numbered else stop.title
 
 
-def stop_views(guide: GuideRecord, base_url: str) -> tuple[StopView, ...]:
-    """Every stop of ``guide`` in order, linked to the next one."""
+def _numbered(stop: StopRecord, words: NullTranslations) -> str:
+    return words.gettext("Stop %(number)s") % {"number": stop.number}
+
+
+def _short(stop: StopRecord, words: NullTranslations) -> str:
+    """A stop as a sentence names it: ``stop 2``, an unnumbered one by its title."""
+    return words.gettext("stop %(number)s") % {"number": stop.number} if stop.numbered else stop.title
+
+
+def stop_views(guide: GuideRecord, base_url: str, words: NullTranslations,
+               language: str = "en") -> tuple[StopView, ...]:
+    """Every stop of ``guide`` in order, linked to the next one, in ``words``' language (the
+    file sizes in the conventions of ``language``)."""
     stops = sorted(guide.stops, key=lambda s: s.number)
     views: list[StopView] = []
     for i, stop in enumerate(stops):
         following = stops[i + 1] if i + 1 < len(stops) else None
         url = stop_url(base_url, guide.slug, stop.number)
+        short = _short(stop, words)
         views.append(StopView(
             number=str(stop.number) if stop.numbered else "", anchor=stop_anchor(stop.number),
-            title=stop.title, name=stop_name(stop), file=quote(stop.file), size=file_size(stop.size),
+            title=stop.title, name=stop_name(stop, words),
+            label_prefix=f"{_numbered(stop, words)}: " if stop.numbered else "",
+            said=f"{short}: {stop.title}" if stop.numbered else stop.title, short=short,
+            file=quote(stop.file), size=local_size(stop.size, language),
             duration_iso=iso_duration(stop.duration), duration_text=clock(stop.duration),
-            url=url, qr=qr_svg(url, f"QR code for {_qr_name(stop)}: {url}"),
+            url=url, qr=qr_svg(url, words.gettext("QR code for %(stop)s: %(url)s") % {"stop": short, "url": url}),
             cues=cue_views(stop), place=place_view(stop),
             next=(NextView(str(following.number), stop_anchor(following.number), following.title,
-                           stop_name(following))
+                           stop_name(following, words))
                   if following else None),
         ))
     return tuple(views)
@@ -293,23 +316,25 @@ def gpx_name(guide: GuideRecord) -> str | None:
     return Output.guide_names(guide.slug).gpx if any(s.location for s in guide.stops) else None
 
 
-def route_view(guide: GuideRecord) -> RouteMap | None:
+def route_view(guide: GuideRecord, words: NullTranslations) -> RouteMap | None:
     """The route map of the guide's located stops, ``None`` when none is located."""
     stops = sorted(guide.stops, key=lambda s: s.number)
-    return route_map(stops, {s.number: stop_name(s) for s in stops},
+    return route_map(stops, {s.number: stop_name(s, words) for s in stops},
                      {s.number: stop_anchor(s.number) for s in stops})
 
 
-def download_views(guide: GuideRecord, guide_dir: Path) -> tuple[DownloadView, ...]:
+def download_views(guide: GuideRecord, guide_dir: Path, words: NullTranslations,
+                   language: str = "en") -> tuple[DownloadView, ...]:
     """Links to the whole guide (MP3 and M4B), the ZIP of every stop, the playlist and the route."""
     items = (
-        ("Whole guide", "MP3", guide.full_mp3, "audio/mpeg", True),
-        ("Audiobook with chapters", "M4B", guide.full_m4b, "audio/mp4", True),
-        ("Every stop for offline listening", "ZIP", guide.archive, "application/zip", True),
-        ("Playlist of the stops", "M3U8", guide.playlist, "application/vnd.apple.mpegurl", False),
-        ("The route for GPS and map apps", "GPX", gpx_name(guide) or "", "application/gpx+xml", True),
+        (words.gettext("Whole guide"), "MP3", guide.full_mp3, "audio/mpeg", True),
+        (words.gettext("Audiobook with chapters"), "M4B", guide.full_m4b, "audio/mp4", True),
+        (words.gettext("Every stop for offline listening"), "ZIP", guide.archive, "application/zip", True),
+        (words.gettext("Playlist of the stops"), "M3U8", guide.playlist, "application/vnd.apple.mpegurl", False),
+        (words.gettext("The route for GPS and map apps"), "GPX", gpx_name(guide) or "", "application/gpx+xml",
+         True),
     )
-    return tuple(DownloadView(label=label, kind=_kind(fmt, _size_of(guide_dir / name)),
+    return tuple(DownloadView(label=label, kind=_kind(fmt, _size_of(guide_dir / name), language),
                               href=quote(name), type=mime, download=download)
                  for label, fmt, name, mime, download in items if name)
 
@@ -405,20 +430,22 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
     """
     base = base_url if base_url.endswith("/") else base_url + "/"
     show = config.show
-    lang = guide.language or show.language or "en"
+    lang = page_language(config, guide)
+    words = translations(lang)
     cover_url = quote(cover)
     cover_path = guide_dir / cover
     cover_on_disk = cover_path if cover_path.is_file() else None
     feed_url = guide_url(base, guide.slug) + FEED
-    stops = stop_views(guide, base)
+    stops = stop_views(guide, base, words, lang)
     total = guide.full_duration or sum(s.duration for s in guide.stops)
 
     html = environment().get_template("guide.html").render(
-        show=show, lang=lang, direction=text_direction(lang), root="", home="../../", cover=cover_url,
-        guide=guide, stops=stops, downloads=download_views(guide, guide_dir), route=route_view(guide),
+        show=show, lang=lang, interface_language=lang, direction=text_direction(lang), root="",
+        home="../../", cover=cover_url, guide=guide, stops=stops,
+        downloads=download_views(guide, guide_dir, words, lang), route=route_view(guide, words),
         gpx=quote(gpx_name(guide) or ""), speeds=SPEEDS,
         languages=language_views(guide, versions or [], base), group=guide.group,
-        date_iso=guide.date.isoformat(), date_text=long_date(guide.date),
+        date_iso=guide.date.isoformat(), date_text=local_date(guide.date, lang),
         duration_iso=iso_duration(total), duration_text=clock(total),
         feed=FEED, feed_url=feed_url, podcast_url=podcast_url(feed_url),
         manifest=MANIFEST, theme_color=THEME_COLOR,
@@ -451,6 +478,6 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
 
 
 __all__ = [
-    "build_guide_page", "cache_version", "cue_views", "guide_url", "manifest", "qr_svg",
-    "service_worker", "short_name", "stop_anchor", "stop_url", "stop_views",
+    "build_guide_page", "cache_version", "cue_views", "guide_url", "manifest", "page_language",
+    "qr_svg", "service_worker", "short_name", "stop_anchor", "stop_name", "stop_url", "stop_views",
 ]

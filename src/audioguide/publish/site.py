@@ -22,19 +22,23 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from gettext import NullTranslations
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
 
 import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from audioguide.ingest.blocks import paragraphs
 from audioguide.layout import CHAPTERS, INDEX, PAGE, SRT, VTT, Output
 from audioguide.models import Chapter, Cue, EpisodeRecord, GuideRecord, Soundbite
 from audioguide.people import Person, web_url
 from audioguide.publish.feed import episode_people, show_host
-from audioguide.settings import Config, ShowConfig, text_direction
+from audioguide.settings import Config, ShowConfig, locale_of, text_direction
+from audioguide.translations import translations
 from audioguide.writer import inside, write_text
 
 STATIC_FILES: tuple[str, ...] = ("style.css", "site.js")
@@ -104,6 +108,32 @@ def file_size(size: int) -> str:
     if size >= 1_000:
         return f"{round(size / 1_000)} kB"
     return f"{size} bytes"
+
+
+def local_size(size: int, language: str) -> str:
+    """:func:`file_size` with the decimal sign of ``language``.
+
+    >>> local_size(12_400_000, "de"), local_size(12_400_000, "en"), local_size(830_000, "fr")
+    ('12,4 MB', '12.4 MB', '830 kB')
+    """
+    text = file_size(size)
+    locale = locale_of(language)
+    number, _, unit = text.partition(" ")
+    if locale is None or "." not in number:
+        return text
+    return f"{format_decimal(float(number), format='#,##0.0', locale=locale)} {unit}"
+
+
+def local_date(day: dt.date, language: str) -> str:
+    """A date as people of ``language`` write it; English as the show's pages do.
+
+    >>> local_date(dt.date(2026, 11, 29), "de"), local_date(dt.date(2026, 11, 29), "en-US")
+    ('29. November 2026', '29 November 2026')
+    """
+    locale = locale_of(language)
+    if locale is None or locale.language == "en":
+        return long_date(day)
+    return format_date(day, format="long", locale=locale)
 
 
 def podcast_url(feed_url: str) -> str:
@@ -248,10 +278,29 @@ def episode_view(record: EpisodeRecord, *, details: bool = True,
 
 
 @functools.cache
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str) -> str:
+    return _page_words(context).gettext(message)
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> str:
+    return _page_words(context).ngettext(singular, plural, count)
+
+
+def _page_words(context: jinja2.runtime.Context) -> NullTranslations:
+    """The translations a page was rendered with (``interface_language=``), else English."""
+    return translations(context.get("interface_language") or "en")
+
+
 def environment() -> jinja2.Environment:
     """The Jinja2 environment for the site's templates (autoescaped, strict about undefined);
-    one per process, so each template is compiled once."""
+    one per process, so each template is compiled once. Words marked for translation (``_()``,
+    ``{% trans %}``) are looked up in the catalog of the render's ``interface_language`` (the guide
+    page passes its guide's language; the show's pages are English), see
+    :mod:`audioguide.translations`."""
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.PackageLoader("audioguide", "templates"),
         autoescape=True,
         auto_reload=False,  # package data: no need to look at the files before each page
@@ -261,6 +310,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["paragraphs"] = paragraphs
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

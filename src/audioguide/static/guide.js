@@ -47,6 +47,20 @@
     });
   }
 
+  /* What this script says, in the page's language (the page's JSON "guide-words"), with the
+     braces filled in: say("near", { stop: "stop 3: The Gate" }). */
+  var WORDS = {};
+  try { WORDS = JSON.parse((document.getElementById("guide-words") || {}).textContent || "{}"); } catch (e) { /* English */ }
+  function words(key, values) {
+    var text = typeof WORDS[key] === "string" ? WORDS[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+  /* A stop as the messages name it: "stop 3: The Gate" (data-said), or "stop 3" (data-short). */
+  function saidOf(stop) { return stop.getAttribute("data-said") || titleOf(stop); }
+  function shortOf(stop) { return stop.getAttribute("data-short") || titleOf(stop); }
+
   // The current stop is marked by this script from here on, not by :target alone.
   document.documentElement.classList.add("guide-js");
 
@@ -142,7 +156,7 @@
         }
         play(audio);
       }
-      announce("Now playing " + titleOf(stop).replace(/^Stop /, "stop "));
+      announce(words("nowPlaying", { stop: saidOf(stop) }));
     }
   }
 
@@ -312,7 +326,6 @@
   var RESUME_KEY = "audioguide:resume:" + guideSlug;
   var resumeBox = document.getElementById("resume");
   var resumeButton = document.getElementById("resume-button");
-  var resumeWhat = document.getElementById("resume-what");
   var lastSaved = 0;
 
   function clockText(seconds) {
@@ -357,10 +370,9 @@
   }
   var resumeAt = savedPosition();
   if (resumeAt && resumeBox && resumeButton) {
-    if (resumeWhat) {
-      resumeWhat.textContent = titleOf(stops[resumeAt.index]).replace(/^Stop /, "stop ") +
-        (resumeAt.time >= 1 ? " at " + clockText(resumeAt.time) : "");
-    }
+    resumeButton.textContent = resumeAt.time >= 1
+      ? words("continueAt", { stop: saidOf(stops[resumeAt.index]), time: clockText(resumeAt.time) })
+      : words("continue", { stop: saidOf(stops[resumeAt.index]) });
     resumeBox.hidden = false;
     resumeButton.addEventListener("click", function () {
       var at = savedPosition() || resumeAt;
@@ -390,16 +402,16 @@
   }
   function playTyped() {
     var typed = (keypadInput.value || "").replace(/\s+/g, "");
-    if (!typed) { say("Type the number on the placard first."); return; }
+    if (!typed) { say(words("typeFirst")); return; }
     var first = numbered.length ? numbered[0].getAttribute("data-number") : "";
     var last = numbered.length ? numbered[numbered.length - 1].getAttribute("data-number") : "";
-    var range = numbered.length > 1 ? "The stops are " + first + " to " + last + "."
-      : numbered.length === 1 ? "The only stop is " + first + "." : "";
-    if (!/^\d+$/.test(typed)) { say(typed + " is not a stop number. " + range); return; }
+    var range = numbered.length > 1 ? words("range", { first: first, last: last })
+      : numbered.length === 1 ? words("only", { first: first }) : "";
+    if (!/^\d+$/.test(typed)) { say(words("notNumber", { typed: typed }) + " " + range); return; }
     var index = indexOfNumber(parseInt(typed, 10));
-    if (index < 0) { say("There is no stop " + parseInt(typed, 10) + ". " + range); return; }
+    if (index < 0) { say(words("noStop", { number: parseInt(typed, 10) }) + " " + range); return; }
     keypadInput.value = "";
-    say("Playing " + titleOf(stops[index]).replace(/^Stop /, "stop ") + ".");
+    say(words("playing", { stop: saidOf(stops[index]) }));
     goTo(index, { focus: false, play: true, push: true });
   }
   if (keypad && keypadForm && keypadInput && numbered.length) {
@@ -416,7 +428,7 @@
       if (value === "play") { playTyped(); return; }
       if (value === "back") { keypadInput.value = keypadInput.value.slice(0, -1); }
       else if (keypadInput.value.length < 3) { keypadInput.value += value; }
-      say(keypadInput.value ? "Typed " + keypadInput.value.split("").join(" ") : "Cleared");
+      say(keypadInput.value ? words("typed", { digits: keypadInput.value.split("").join(" ") }) : words("cleared"));
     });
   }
 
@@ -469,23 +481,22 @@
     if (index < 0) {
       dismissed = -1;
       hideOffer();
-      setNear("Watching for the next stop. Nothing leaves this device.");
+      setNear(words("watching"));
       return;
     }
     if (index === dismissed || index === offered || playing(index)) { setNear(""); return; }  // a fix: no "no signal"
     offered = index;
-    var name = titleOf(stops[index]);
-    if (nearText) { nearText.textContent = "You are near " + name.replace(/^Stop /, "stop ") + "."; }
-    if (nearPlay) { nearPlay.textContent = "Play " + name.replace(/^Stop (\d+):.*$/, "stop $1"); }
+    if (nearText) { nearText.textContent = words("near", { stop: saidOf(stops[index]) }); }
+    if (nearPlay) { nearPlay.textContent = words("playShort", { stop: shortOf(stops[index]) }); }
     if (nearOffer) { nearOffer.hidden = false; }
     setNear("");
   }
   function onPositionError(error) {
     if (error && error.code === 1) {  // PERMISSION_DENIED: stop asking, quietly
       stopWatching();
-      setNear("Your position is not shared with this page. Type a stop's number or pick it from the list.");
+      setNear(words("notShared"));
     } else {
-      setNear("Waiting for a position\u2026 (no signal yet)");
+      setNear(words("noSignal"));
     }
   }
   function stopWatching() {
@@ -494,7 +505,7 @@
     hideOffer();
     if (nearToggle) {
       nearToggle.setAttribute("aria-pressed", "false");
-      nearToggle.textContent = "Offer the stop I am near";
+      nearToggle.textContent = words("offer");
     }
   }
   if (nearby && nearToggle && located.length && navigator.geolocation) {
@@ -502,8 +513,8 @@
     nearToggle.addEventListener("click", function () {
       if (watchId !== null) { stopWatching(); setNear(""); return; }
       nearToggle.setAttribute("aria-pressed", "true");
-      nearToggle.textContent = "Stop offering stops";
-      setNear("Looking for your position\u2026");
+      nearToggle.textContent = words("stopOffering");
+      setNear(words("looking"));
       try {
         watchId = navigator.geolocation.watchPosition(onPosition, onPositionError,
           { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 });
@@ -532,10 +543,10 @@
 
   /* ---- Offline: the service worker keeps every stop on this device ---------------------- */
 
-  var SAVED = "Saved on this device: the guide also works without a connection.";
+  var SAVED = words("saved");
   /* This page came from the version saved before; the new one is now saved. Reloading is the
      listener's choice: it would stop a stop being played. */
-  var UPDATED = "This guide was updated: reload the page for the new version.";
+  var UPDATED = words("updated");
 
   function setOffline(text) { if (offlineStatus) { offlineStatus.textContent = text; } }
 
@@ -546,13 +557,12 @@
       var follow = function (worker) {
         if (!worker || worker === followed) { return; }
         followed = worker;
-        setOffline(older ? "Saving the new version of the guide\u2026"
-          : "Saving the guide on this device for offline use\u2026");
+        setOffline(older ? words("savingNew") : words("saving"));
         worker.addEventListener("statechange", function () {
           if (worker.state === "activated") {
             setOffline(older ? UPDATED : SAVED);
           } else if (worker.state === "redundant" && !registration.active) {
-            setOffline("Could not save the guide for offline use.");
+            setOffline(words("notSaved"));
           }
         });
       };
