@@ -271,3 +271,37 @@ def test_the_introduction_is_announced_and_titled_in_the_guides_language(tone_pr
         ("Einführung", "Einführung."), ("Der Saal", "Station 1. Der Saal.")]
     playlist = (tone_project / "output" / "guides" / "saal" / "saal.m3u8").read_text("utf-8")
     assert "Einführung" in playlist and "Introduction" not in playlist
+
+
+def test_a_renamed_stop_leaves_no_files_whatever_its_number_width_and_the_authors_files_stay(
+        tone_project: Path) -> None:
+    """Old stops were found by the pattern ``[0-9][0-9]-*``: the files of a guide of 100 stops or
+    more (``005-room-5.mp3``) stayed behind, and so did every stop's after it shrank to 99; and a
+    ``01-floorplan.pdf`` the author put in the folder was deleted."""
+    from audioguide.render.guides import STOP_FILES, _earlier_stops, _remove_old_stops
+
+    path = tone_project / "episodes" / "rooms.md"
+    path.write_text("---\ntitle: Rooms\nkind: guide\n---\n\n## Room One\n\nOne.\n\n## Room Two\n\nTwo.\n", "utf-8")
+    assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    folder = tone_project / "output" / "guides" / "rooms"
+    (folder / "01-floorplan.pdf").write_bytes(b"%PDF-1.4\n")
+    path.write_text(path.read_text("utf-8").replace("## Room Two", "## Room 2"), "utf-8")
+    assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    stops = ("01-room-one", "02-room-2")
+    assert sorted(p.name for p in folder.glob("0*")) == [
+        "01-floorplan.pdf", *sorted(f"{stem}{suffix}" for stem in stops for suffix in STOP_FILES)]
+    # Three digits down to two (a guide of 100 stops shrunk to 99), from the record's names
+    record = GuideRecord.from_json(json.loads((folder / "guide.json").read_text("utf-8")))
+    wide = [stop.__class__(**{**stop.__dict__, "file": f"1{stop.file}"}) for stop in record.stops]
+    (folder / "guide.json").write_text(json.dumps(
+        GuideRecord(**{**record.__dict__, "stops": tuple(wide)}).to_json()), "utf-8")
+    for stop in wide:
+        for suffix in STOP_FILES:
+            (folder / f"{Path(stop.file).stem}{suffix}").write_text("old", "utf-8")
+    earlier = _earlier_stops(folder)
+    assert earlier == {"101-room-one", "102-room-2"}
+    _remove_old_stops(folder, earlier, record)
+    assert not list(folder.glob("1*")) and (folder / "01-room-one.mp3").is_file()
+    # Without a readable record, the files named as stops are are the earlier stops
+    (folder / "guide.json").write_text("{", "utf-8")
+    assert _earlier_stops(folder) == {"01-room-one", "02-room-2"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from audioguide import stamps
 from audioguide.audio.tags import Tags, tag_m4b, write_tags
 from audioguide.errors import BuildError, ConfigError, InputError
 from audioguide.ingest.script import slugify
-from audioguide.layout import GUIDE_RECORD, Output
+from audioguide.layout import CHAPTERS, GUIDE_RECORD, MP3, SRT, VTT, Output
 from audioguide.models import GuideRecord, Location, Script, Section, StopRecord, Utterance
 from audioguide.render import work as produce
 from audioguide.render.items import BUILD_KEY, script_field
@@ -155,13 +156,30 @@ def render_guide(config: Config, script: Script, utterances: list[Utterance], sy
                            publish=publish, key=key)
 
 
-def _remove_old_stops(guide_dir: Path, guide: GuideRecord) -> None:
+STOP_FILES = (MP3, VTT, SRT, CHAPTERS)
+"""What each stop leaves in the guide folder: ``<NN-title>.mp3`` and its transcripts and chapters."""
+
+_STOP_STEM = re.compile(r"\d{2,}-[a-z0-9-]*")
+"""How a stop's files are named (``07-the-hall``, ``107-the-yard``), for a folder whose record is lost."""
+
+
+def _earlier_stops(guide_dir: Path) -> set[str]:
+    """The names (without suffix) of the stops the guide's previous render wrote: those its
+    record names, or, without a readable record, every file named as stops are."""
+    try:
+        return {Path(s.file).stem for s in load_record(guide_dir).stops}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {path.name[: -len(suffix)] for suffix in STOP_FILES for path in guide_dir.glob(f"*{suffix}")
+                if _STOP_STEM.fullmatch(path.name[: -len(suffix)])}
+
+
+def _remove_old_stops(guide_dir: Path, earlier: set[str], guide: GuideRecord) -> None:
     """Delete the files of stops an earlier render named otherwise (``NN-<title>.mp3`` and the
-    transcripts and chapters beside it), e.g. after the numbering or a heading changed."""
-    current = {Path(s.file).stem for s in guide.stops}
-    for path in guide_dir.glob("[0-9][0-9]-*"):
-        if path.is_file() and path.name.split(".", 1)[0] not in current:
-            path.unlink()
+    transcripts and chapters beside it), e.g. after the numbering or a heading changed. Only files
+    the guide wrote are touched: a ``01-floorplan.pdf`` put beside them stays."""
+    for stem in earlier - {Path(s.file).stem for s in guide.stops}:
+        for suffix in STOP_FILES:
+            (guide_dir / f"{stem}{suffix}").unlink(missing_ok=True)
 
 
 def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: Path, *,
@@ -203,8 +221,9 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
                          full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
                          playlist=names.playlist, archive=names.archive,
                          guide_id=meta.guide if meta.guide and meta.guide != meta.slug else "")
+    earlier = _earlier_stops(guide_dir)
     publish(record, guide_dir)
-    _remove_old_stops(guide_dir, record)
+    _remove_old_stops(guide_dir, earlier, record)
     write_text(guide_dir / GUIDE_RECORD,
                json.dumps({**record.to_json(), BUILD_KEY: key, **script_field(config, script)}, indent=2) + "\n")
     return record
