@@ -10,6 +10,8 @@ from __future__ import annotations
 import email.utils
 import io
 import json
+import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -305,3 +307,27 @@ def test_a_renamed_stop_leaves_no_files_whatever_its_number_width_and_the_author
     # Without a readable record, the files named as stops are are the earlier stops
     (folder / "guide.json").write_text("{", "utf-8")
     assert _earlier_stops(folder) == {"01-room-one", "02-room-2"}
+
+
+def test_headings_that_carry_their_plaque_number_are_not_numbered_twice(tone_project: Path, caplog) -> None:
+    """``## 1. The Gate`` was announced "Stop 1. 1. The Gate." and listed "1. 1. The Gate"."""
+    path = tone_project / "episodes" / "yard.md"
+    path.write_text("---\ntitle: Yard\nkind: guide\n---\n\n## 1. The Gate\n\nHello.\n\n## 2) The Hall\n\nBye.\n\n"
+                    "## Stop 3: The Yard\n\nYes.\n\n## 1984: The Year\n\nNo.\n", "utf-8")
+    assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    folder = tone_project / "output" / "guides" / "yard"
+    record = json.loads((folder / "guide.json").read_text("utf-8"))
+    assert [(s["title"], s["file"], s["cues"][0]["text"]) for s in record["stops"]] == [
+        ("The Gate", "01-the-gate.mp3", "Stop 1. The Gate."), ("The Hall", "02-the-hall.mp3", "Stop 2. The Hall."),
+        ("The Yard", "03-the-yard.mp3", "Stop 3. The Yard."),
+        ("1984: The Year", "04-1984-the-year.mp3", "Stop 4. 1984: The Year.")]
+    assert re.search(r"#EXTINF:\d+,1\. The Gate\n", (folder / "yard.m3u8").read_text("utf-8"))
+    # An introduction counted as stop 1 moves every heading's number: said, and the numbers kept
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[guide]\nintroduction = "stop 1"\n', "utf-8")
+    path.write_text(path.read_text("utf-8").replace("---\n\n## 1.", "---\n\nWelcome.\n\n## 1."), "utf-8")
+    with caplog.at_level(logging.WARNING, logger="audioguide"):
+        assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    assert f"{path}: the heading '1. The Gate' is stop 2, not 1" in caplog.text
+    record = json.loads((folder / "guide.json").read_text("utf-8"))
+    assert [s["title"] for s in record["stops"]][:2] == ["Introduction", "1. The Gate"]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def base_language(code: str) -> str:
     """The language of a language tag, without its region or script (``fr-CA``, ``en_GB``).
@@ -53,3 +55,19 @@ def stop_word(language: str) -> str:
     ('Étape', 'Stop')
     """
     return STOP_WORDS.get(base_language(language), "Stop")
+
+
+def heading_number(heading: str, language: str) -> tuple[int, str] | None:
+    """The stop number a heading carries itself, as a plaque does, and the heading without it:
+    ``1. The Gate``, ``2) The Hall``, ``Stop 3: The Yard``, ``Station 4 – Der Hof`` (the stop
+    word in English or in ``language``), ``No. 5 - The Well``; ``None`` for a heading without one.
+
+    >>> heading_number("1. The Gate", "en"), heading_number("Étape 3 : La cour", "fr")
+    ((1, 'The Gate'), (3, 'La cour'))
+    >>> heading_number("1984: The Year", "en"), heading_number("3 Kings Hall", "en")
+    (None, None)
+    """
+    words = "|".join(re.escape(w) for w in {"Stop", stop_word(language)})
+    found = re.fullmatch(rf"(?:(?:{words}|No\.?|Nr\.?|#)\s*)?(\d{{1,3}})\s*(?:[.):]|\s[-–—])\s*(\S.*)",
+                         heading.strip(), flags=re.IGNORECASE)
+    return (int(found.group(1)), found.group(2).strip()) if found else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -29,8 +30,10 @@ from audioguide.render.items import BUILD_KEY, script_field
 from audioguide.settings import Config
 from audioguide.speech.plan import HeadingText
 from audioguide.speech.synth import Synthesizer
-from audioguide.wording import stop_number_text, stop_word
+from audioguide.wording import heading_number, stop_number_text, stop_word
 from audioguide.writer import atomic_path, write_text
+
+log = logging.getLogger(__name__)
 
 PublishGuide = Callable[[GuideRecord, Path], None]
 """Writes what a guide publishes beside its audio, given its record and folder."""
@@ -100,15 +103,38 @@ def announcer(script: Script, introduction: str, language: str = "en") -> Headin
 
     def announce(index: int, section: Section) -> str:
         n = numbers[index]
-        title = section.title(language)
+        title = stop_title(section, n, language)
         return f"{word} {n.number}. {title}." if n.numbered else f"{title}."
 
     return announce
 
 
-def _stops(script: Script, utterances: list[Utterance], language: str) -> list[tuple[str, list[Utterance]]]:
-    """Utterances grouped by section, each with its title in ``language``; sections with
-    nothing to say are skipped."""
+def stop_title(section: Section, number: StopNumber, language: str) -> str:
+    """A stop's title: its heading without the plaque number it may carry (``1. The Gate`` as
+    stop 1 is "The Gate", so it is not announced "Stop 1. 1. The Gate."). A heading whose number
+    is not the stop's keeps it (:func:`numbering_problems` names it)."""
+    title = section.title(language)
+    found = heading_number(title, language) if section.heading and number.numbered else None
+    return found[1] if found and found[0] == number.number else title
+
+
+def numbering_problems(script: Script, introduction: str, language: str) -> list[str]:
+    """Headings that carry a number other than their stop's (``1. The Gate`` as stop 2, when the
+    introduction is counted as stop 1), each with the fix."""
+    problems = []
+    for section, n in zip(script.sections, stop_numbers(script, introduction), strict=True):
+        found = heading_number(section.heading, language) if section.heading and n.numbered else None
+        if found and found[0] != n.number:
+            problems.append(f"the heading {section.heading!r} is stop {n.number}, not {found[0]}: number the "
+                            f"headings as the stops are counted, or change [guide] introduction "
+                            f"(now {introduction!r})")
+    return problems
+
+
+def _stops(script: Script, utterances: list[Utterance], language: str,
+           numbers: list[StopNumber]) -> list[tuple[str, list[Utterance]]]:
+    """Utterances grouped by section, each with its title in ``language`` (:func:`stop_title`);
+    sections with nothing to say are skipped."""
     groups = []
     for index, section in enumerate(script.sections):
         picked = [k for k, u in enumerate(utterances) if u.section == index and u.text]
@@ -117,7 +143,7 @@ def _stops(script: Script, utterances: list[Utterance], language: str) -> list[t
         first, last = picked[0], picked[-1]
         us = [dataclasses.replace(u, section=0) for u in utterances[first:last + 1]]
         us[-1] = dataclasses.replace(us[-1], pause_after=0.6)
-        groups.append((section.title(language), us))
+        groups.append((stop_title(section, numbers[index], language), us))
     return groups
 
 
@@ -134,7 +160,10 @@ def load_record(folder: Path) -> GuideRecord:
 
 def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> produce.GuideJob:
     """The stops to master, from ``utterances`` (the script planned with :func:`announcer`)."""
-    groups = _stops(script, utterances, script.meta.language or config.show.language)
+    language = script.meta.language or config.show.language
+    for problem in numbering_problems(script, config.guide.introduction, language):
+        log.warning("%s: %s", script.path, problem)
+    groups = _stops(script, utterances, language, stop_numbers(script, config.guide.introduction))
     if not groups:
         raise InputError("the script has no stops to speak", path=script.path)
     a = config.audio
