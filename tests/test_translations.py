@@ -204,3 +204,18 @@ def test_the_german_page_speaks_german_when_used(browser: Any, pair: Pair) -> No
     assert page.inner_text("#now-playing") == "Jetzt läuft Station 3: The River Gate"
     assert errors == []
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("folder", ["english", SLUG])
+def test_the_page_fits_a_320_px_phone_with_large_text(browser: Any, pair: Pair, folder: str) -> None:
+    """With "Large text" on, "Offer the stop I am near" stuck out of its card and the page
+    scrolled sideways (364 px wide in 320): labels did not wrap. German labels are longer still."""
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(pair.url.replace(f"/{SLUG}/", f"/{folder}/"), wait_until="load")
+    page.check("#large-text")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for selector in ("#near-toggle", ".follow .button"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 320, selector
+    page.close()
