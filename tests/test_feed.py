@@ -324,3 +324,20 @@ def test_episodes_of_one_day_are_a_minute_apart_in_number_order(tmp_path: Path) 
     times = {e["title"]: e["published"] for e in parsed["episodes"]}
     assert times["Episode 3"] - times["Episode 2"] == 60  # the later number a minute later
     assert times["Episode 4"] - times["Episode 2"] == 24 * 3600  # alone on its day: the day's own time
+
+
+def test_a_heavy_cover_is_published_and_embedded_under_512_kb(tmp_path: Path) -> None:
+    """A photo-like 3000 px PNG of 15 MB was published and embedded as it was: a 4-second
+    episode's MP3 weighed 15 MB, its Opus 21 MB. It is now a JPEG apps accept (under 512 kB)."""
+    import numpy as np
+
+    path = tmp_path / "cover.png"
+    y, x = np.mgrid[0:3000, 0:3000]
+    photo = np.stack([x / 3000 * 255, y / 3000 * 255, (x + y) / 6000 * 255], -1)
+    photo += np.random.default_rng(0).normal(0, 4, (3000, 3000, 3))  # a photograph's grain
+    Image.fromarray(np.clip(photo, 0, 255).astype("uint8"), "RGB").save(path, format="PNG")
+    assert path.stat().st_size > 10_000_000
+    data, ext = prepare_cover(path)
+    assert ext == "jpg" and len(data) <= 512_000
+    with Image.open(io.BytesIO(data)) as out:
+        assert out.format == "JPEG" and out.mode == "RGB" and out.size[0] == out.size[1] >= 1400

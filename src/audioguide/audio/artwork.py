@@ -42,6 +42,9 @@ SYSTEM_FONTS = (
 )
 """Fonts of the machine tried, in turn, for a title the bundled font has no letters for."""
 MIN_SIZE, MAX_SIZE = 1400, 3000
+MAX_BYTES = 512_000
+"""A cover file larger than this is saved smaller: hosts and apps ask for artwork under 512 kB,
+and every episode's MP3 and Opus carries a copy (a 15 MB photo made a 4-second episode 15 MB)."""
 
 _PALETTES = [
     ((24, 40, 72), (46, 110, 142)),
@@ -150,9 +153,10 @@ def prepare_cover(path: Path, *, setting: str = "show.image",
                   otherwise: str = "leave show.image empty to generate one") -> tuple[bytes, str]:
     """A configured cover as Apple wants it: its bytes and format (``jpg`` or ``png``).
 
-    A square RGB JPEG or PNG of 1400-3000 px is used as it is. One that only has the wrong colour
-    mode (RGBA, CMYK, a palette), the wrong format (GIF, WebP…) or is larger than 3000 px is
-    converted (transparency laid on white) and scaled down. A cover that is not square or is too
+    A square RGB JPEG or PNG of 1400-3000 px and at most 512 kB is used as it is. One that only
+    has the wrong colour mode (RGBA, CMYK, a palette), the wrong format (GIF, WebP…), is larger
+    than 3000 px or than 512 kB is converted (transparency laid on white), scaled down and, when
+    it is still too heavy, saved as a JPEG (:func:`_small_enough`). A cover that is not square or is too
     small is refused, with exactly what to do: cropping or upscaling someone's artwork is not a
     guess to make for them.
     """
@@ -171,18 +175,37 @@ def prepare_cover(path: Path, *, setting: str = "show.image",
             if w < MIN_SIZE:
                 raise InputError(f"cover image is {w} px wide, not {MIN_SIZE}-{MAX_SIZE}", path=path,
                                  fix=f"Use an original of at least {MIN_SIZE}x{MIN_SIZE} px (enlarging blurs it)")
-            if fmt in ("JPEG", "PNG") and mode == "RGB" and w <= MAX_SIZE:
+            if fmt in ("JPEG", "PNG") and mode == "RGB" and w <= MAX_SIZE and path.stat().st_size <= MAX_BYTES:
                 return path.read_bytes(), "png" if fmt == "PNG" else "jpg"
             rgb = _flatten(img)
     except (UnidentifiedImageError, OSError) as exc:
         raise InputError("cover image cannot be read as an image", path=path, fix=fix) from exc
     if w > MAX_SIZE:
         rgb = rgb.resize((MAX_SIZE, MAX_SIZE), Image.Resampling.LANCZOS)
+    data, ext = _small_enough(rgb, "PNG" if fmt == "PNG" else "JPEG")
+    if path.stat().st_size > MAX_BYTES:
+        log.info("%s: %d kB; published as a %s of %d kB (apps ask for under %d kB)", path,
+                 path.stat().st_size // 1000, ext.upper(), len(data) // 1000, MAX_BYTES // 1000)
+    return data, ext
+
+
+def _small_enough(rgb: Image.Image, fmt: str) -> tuple[bytes, str]:
+    """``rgb`` saved as ``fmt`` (``PNG`` or ``JPEG``); when that is over :data:`MAX_BYTES`, as a
+    JPEG of falling quality, then at 1400 px (the smallest tried when none fits)."""
     buf = io.BytesIO()
     if fmt == "PNG":
         rgb.save(buf, format="PNG", optimize=True)
-        return buf.getvalue(), "png"
-    rgb.save(buf, format="JPEG", quality=92)
+    else:
+        rgb.save(buf, format="JPEG", quality=92)
+    if buf.tell() <= MAX_BYTES:
+        return buf.getvalue(), "png" if fmt == "PNG" else "jpg"
+    smaller = rgb.resize((MIN_SIZE, MIN_SIZE), Image.Resampling.LANCZOS) if rgb.width > MIN_SIZE else rgb
+    for image in (rgb, smaller):
+        for quality in (90, 80, 70, 60):
+            buf = io.BytesIO()
+            image.save(buf, format="JPEG", quality=quality, optimize=True)
+            if buf.tell() <= MAX_BYTES:
+                return buf.getvalue(), "jpg"
     return buf.getvalue(), "jpg"
 
 
