@@ -133,3 +133,26 @@ def test_a_nested_numbered_list_keeps_its_numbers_through_the_script(tmp_path: P
     assert numbers == [(1, "Mix."), (2, "Fold."), (1, "Wet your hands."), (2, "Lift."), (3, "Shape."), (4, "Bake.")]
     again = scripts.parse(scripts.dumps(scripts.derive(article, ShowConfig())), tmp_path / "script.md")
     assert [(b.number, b.text) for s in again.sections for b in s.blocks if b.kind == "item"] == numbers
+
+
+def test_terminal_colour_codes_and_control_characters_are_dropped(tone_project: Path) -> None:
+    """A heading pasted from a terminal (``\\x1b[32m``) or a YAML escape (``"A\\x01B"``) was a
+    traceback while writing the feed (XML cannot hold them), and every later render failed too."""
+    import feedparser
+
+    from audioguide.cli import cli
+    from tests.clirunner import cli_runner
+
+    episodes = tone_project / "episodes"
+    (episodes / "esc.md").write_text("---\ntitle: \"Terminal\\x01 paste\"\n---\n\nHello.\n\n"
+                                     "## Output \x1b[32mgreen\x1b[0m\n\nMore.\x07\n", "utf-8")
+    script = scripts.load(episodes / "esc.md")
+    assert script.meta.title == "Terminal paste" and script.sections[1].heading == "Output green"
+    assert script.sections[1].blocks[0].text == "More."
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render"])
+    assert result.exit_code == 0, result.output
+    feed = feedparser.parse((tone_project / "output" / "feed.xml").read_bytes())
+    assert not feed.bozo and "Terminal paste" in [e.title for e in feed.entries]
+    article = tone_project / "pasted.txt"
+    article.write_bytes(b"Pasted\n\nThe \x1b[1mbold\x1b[0m word.\n")
+    assert [b.text for s in read_article(article).sections for b in s.blocks] == ["The bold word."]

@@ -33,6 +33,21 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
 
 
+_UNPRINTABLE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Terminal colour codes (ANSI escape sequences) and the control characters other than tab and
+line ends: XML forbids them, so a feed holding one could not be written."""
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal colour codes and control characters (text pasted from a
+    terminal): they are neither said nor shown, and a feed cannot carry them.
+
+    >>> printable("Output \x1b[32mgreen\x1b[0m, A\x01B\tC")
+    'Output green, AB\tC'
+    """
+    return _UNPRINTABLE.sub("", text)
+
+
 def title_from_stem(source: Path | None) -> str | None:
     """Turn a file name such as ``my-first_post.md`` into words: ``My first post``."""
     if source is None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from audioguide.errors import InputError
-from audioguide.ingest.blocks import normalise_newlines
+from audioguide.ingest.blocks import normalise_newlines, printable
 from audioguide.ingest.markdown import parse_markdown
 from audioguide.ingest.text import parse_text
 from audioguide.models import Article
@@ -82,7 +82,7 @@ def decode_bytes(data: bytes, path: Path | str | None = None) -> str:
     assert text is not None  # latin-1 decodes any bytes
     if _looks_binary(text):
         raise InputError("looks like a binary file, not text", path=path, fix=_BINARY_FIX)
-    return normalise_newlines(text)
+    return printable(normalise_newlines(text))
 
 # --------------------------------------------------------------------------------------
 # HTML (in audioguide.ingest.extract, imported only when an HTML article is read)

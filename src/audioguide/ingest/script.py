@@ -31,6 +31,7 @@ import yaml
 from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import facts
 from audioguide.ingest import locations as places
+from audioguide.ingest.blocks import printable
 from audioguide.ingest.frontmatter import not_text, split_front_matter
 from audioguide.ingest.language import detect_language
 from audioguide.ingest.markdown import markdown_blocks
@@ -432,14 +433,26 @@ def _cue_seconds(match: re.Match[str]) -> float:
     return value / 1000 if (match.group(2) or "s").lower() == "ms" else value
 
 
+def _printable_values(value: Any) -> Any:
+    """Front matter with :func:`~audioguide.ingest.blocks.printable` strings (a YAML escape such
+    as ``"A\\x01B"`` makes a control character the text itself had not)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _printable_values(v) for k, v in value.items()}
+    return value
+
+
 def parse(text: str, path: Path) -> Script:
     """Read a script from its text; every front-matter problem is reported at once.
 
     Front matter that is not valid YAML, holds an impossible value or is not a mapping
     raises :class:`~audioguide.ingest.frontmatter.FrontMatterError` (an :class:`InputError`).
     """
-    data, body = split_front_matter(text, path)
-    meta, by_heading = _meta(data, path)
+    data, body = split_front_matter(printable(text), path)
+    meta, by_heading = _meta(_printable_values(data), path)
     sections: list[Section] = []
     problems: list[str] = []
     # Stripped, so a first line indented by accident is a paragraph, not a code block.
