@@ -173,3 +173,27 @@ def test_rendering_an_imported_article_directly_does_not_replace_its_scripts_epi
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "its slug 'harbour-lights' is the episode of episodes/harbour-lights.md, which it would replace" in err
     assert mp3.read_bytes() == before
+
+
+def test_the_source_is_named_from_the_project_whatever_folder_import_ran_in(tmp_path: Path, monkeypatch) -> None:
+    """Imported from the project's parent, ``source:`` was ``show/tides.md`` (the path as typed),
+    and ``import --force tides.md`` from inside the project was refused as another article."""
+    project = tmp_path / "show"
+    assert cli_runner().invoke(cli, ["init", str(project)]).exit_code == 0
+    (project / "tides.md").write_text("# Tides\n\nTides rise and fall twice a day.\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(project, "import", "show/tides.md")
+    assert code == 0, err
+    script = project / "episodes" / "tides.md"
+    assert scripts.load(script).meta.source == "tides.md"
+    with (project / "tides.md").open("a", encoding="utf-8") as post:
+        post.write("\nA new paragraph.\n")
+    monkeypatch.chdir(project)
+    code, _, err = _run(project, "import", "--force", "tides.md")
+    assert code == 0, err
+    assert "A new paragraph." in script.read_text("utf-8")
+    # A script written before keeps the path as it was typed, from the folder import ran in
+    script.write_text(script.read_text("utf-8").replace("source: tides.md", "source: show/tides.md"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _run(project, "import", "--force", "show/tides.md")
+    assert code == 0, err

@@ -95,7 +95,7 @@ def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, 
             if other.sections == script.sections:  # ...unless one article came through two feeds (RSS and Atom)
                 return path, "the same text"
             continue
-        if script.meta.source and other.meta.source == script.meta.source:
+        if script.meta.source and same_source(other.meta.source, script.meta.source, episodes):
             return path, "the same source"
         if other.sections == script.sections:
             return path, "the same text"
@@ -103,10 +103,27 @@ def already_imported(episodes: Path, script: Script, dest: Path) -> tuple[Path, 
 
 
 def _source(article: Path, episodes: Path) -> str:
-    try:
-        return str(article.resolve().relative_to(episodes.resolve()))
-    except ValueError:
-        return str(article)
+    """How a script names the article file it was made from, whatever folder ``import`` ran in:
+    relative to ``episodes`` when it is inside, else to the project folder (``sources/post.md``),
+    else its absolute path. (It was the path as typed: ``show/post.md`` from the project's
+    parent, and a re-import from inside the project was refused as another article.)"""
+    where = article.resolve()
+    for base in (episodes.resolve(), episodes.resolve().parent):
+        if where.is_relative_to(base):
+            return where.relative_to(base).as_posix()
+    return str(where)
+
+
+def same_source(stored: str | None, source: str, episodes: Path) -> bool:
+    """Whether a script's ``source:`` names ``source`` (an address, or a file named by
+    :func:`_source`): the same text, or a file path that leads to the same file from the project
+    folder, ``episodes`` or the current folder (older scripts kept the path as typed)."""
+    if stored is None or stored == source:
+        return stored is not None
+    if "://" in stored or "://" in source:  # an address: only the same text is the same
+        return False
+    here = {(base / source).resolve() for base in (episodes, episodes.parent)}
+    return any((base / stored).resolve() in here for base in (episodes, episodes.parent, Path.cwd()))
 
 
 def import_article(article: Path, show: ShowConfig, episodes: Path, *, slug: str | None = None,
@@ -183,7 +200,7 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
             replace: bool, guid: str | None = None) -> Imported:
     """Re-import into the existing script ``dest``, keeping the author's edits (see the module)."""
     current = scripts.load(dest)
-    if current.meta.source not in (None, source) and not replace:
+    if current.meta.source is not None and not same_source(current.meta.source, source, episodes) and not replace:
         raise InputError(f"was imported from {current.meta.source}, not from this article", path=dest,
                          fix="Pass --slug to import it under another name, or --replace to overwrite it")
     fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date,
