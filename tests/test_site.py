@@ -819,3 +819,30 @@ def test_episode_page_credits_people_and_offers_a_playable_opus(browser: Any, se
     assert abs(duration - record.opus.duration) < 0.5
     assert errors == []
     page.close()
+
+
+def test_the_show_page_lists_what_the_feed_lists_in_its_order(tone_project: Path) -> None:
+    """The page sorted by calendar day, the feed by moment: with times and zones, the page's
+    order was the feed's reversed. And an episode's description paragraphs ran into one."""
+    import feedparser
+
+    from audioguide.cli import cli
+    from tests.clirunner import cli_runner
+
+    episodes = tone_project / "episodes"
+    for old in episodes.glob("*.md"):
+        old.unlink()
+    for slug, date in (("west", "2026-11-20T23:30:00-08:00"), ("day", "2026-11-21"),
+                       ("east", "2026-11-21T01:00:00+09:00")):
+        (episodes / f"{slug}.md").write_text(
+            f"---\ntitle: {slug.title()}\ndate: {date}\ndescription: |\n  First part.\n\n  Second part.\n---\n\n"
+            "Hello.\n", "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render"])
+    assert result.exit_code == 0, result.output
+    out = tone_project / "output"
+    feed = [e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries]
+    assert feed == ["West", "Day", "East"]  # 07:30 UTC on the 21st, 06:00 UTC, 16:00 UTC on the 20th
+    page = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+    assert [h.get_text(strip=True) for h in page.select(".episode-list h3")] == feed
+    assert [p.get_text() for p in page.select(".episode-list li")[0].select("p.description")] == [
+        "First part.", "Second part."]

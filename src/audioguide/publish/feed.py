@@ -251,6 +251,21 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC)
 
 
+def item_dates(records: list[EpisodeRecord], when: dict[str, dt.datetime] | None = None) -> dict[str, dt.datetime]:
+    """Each item's ``pubDate`` by slug: ``when``'s, else the article's publication time, else its
+    date at :data:`PUBLISHED_AT` (same-day items a minute apart)."""
+    when = when or {}
+    minute = _same_day_minutes(records, when)
+    return {r.slug: when.get(r.slug) or _aware(r.published) or published(r.date, minute.get(r.slug, 0))
+            for r in records}
+
+
+def feed_order(records: list[EpisodeRecord], dates: dict[str, dt.datetime], show_type: str) -> list[EpisodeRecord]:
+    """``records`` in the feed's order (and the show page's): by the moment of their ``dates``,
+    newest first, oldest first for a ``serial`` show."""
+    return sorted(records, key=lambda r: (dates[r.slug], r.number or 0, r.slug), reverse=show_type == "episodic")
+
+
 def _categories(names: list[str]) -> list[dict[str, str]]:
     out = []
     for name in names:
@@ -268,10 +283,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     article's address, else the ``.html`` beside the MP3). Items are newest
     first, oldest first for a serial show. The same inputs give the same bytes (no build
     timestamps)."""
-    when = when or {}
-    minute = _same_day_minutes(records, when)
-    dates = {r.slug: when.get(r.slug) or _aware(r.published) or published(r.date, minute.get(r.slug, 0))
-             for r in records}
+    dates = item_dates(records, when)
 
     show = config.show
     base = show.base_url
@@ -301,8 +313,7 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     ext.explicit, ext.guid, ext.show = show.explicit, show.guid or podcast_guid(feed_url), show
     if records:
         fg.lastBuildDate(max(dates.values()))
-    ordered = sorted(records, key=lambda r: (dates[r.slug], r.number or 0, r.slug),
-                     reverse=show.type == "episodic")
+    ordered = feed_order(records, dates, show.type)
     for record in ordered:
         mp3_url = urls[record.slug]
         stem = mp3_url.rsplit(".", 1)[0]

@@ -189,7 +189,7 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
     (scheduled). Those scheduled, by slug, with when they are due."""
     # only now: these import feedgen and Jinja2, which an up-to-date check does not need
     from audioguide.publish.episodes import EpisodeFiles
-    from audioguide.publish.feed import build_feed, kept_guid
+    from audioguide.publish.feed import build_feed, feed_order, item_dates, kept_guid
     from audioguide.publish.site import Pages, write_show_page
 
     base = config.show.base_url
@@ -213,8 +213,7 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
         out.feed.unlink(missing_ok=True)
     faults.point("feed-written")
     _remember_guids(out.root, episodes)
-    newest_first = sorted(episodes, key=lambda r: (r.date, r.number or 0, r.slug),
-                          reverse=config.show.type == "episodic")
+    newest_first = feed_order(episodes, item_dates(episodes), config.show.type)  # the page shows what the feed says
     write_show_page(Pages(config.show, cover=cover.name, feed_url=feed_url), newest_first,
                     out.root, load_guides(out.root))
     return scheduled
