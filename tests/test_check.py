@@ -273,6 +273,13 @@ MUTATIONS: dict[str, tuple[Mutation, str]] = {
     "true peak too high": (lambda s: s.episode_record("ep1", true_peak_dbtp=-0.2),
                            "true peak is -0.2 dBTP"),
     "malformed XML": (lambda s: s.edit_feed("</channel>", ""), "is not well-formed XML"),
+    "item description over 4000 bytes": (
+        lambda s: s.edit_feed("<title>Thank-you notes</title>",
+                              "<title>Thank-you notes</title><description>" + "é" * 2001 + "</description>"),
+        "<description> is 4002 bytes, over Apple's 4000"),
+    "show description over 4000 bytes": (
+        lambda s: s.edit_feed("Short answers to job-seeking questions.", "x" * 4001),
+        "<description> is 4001 bytes, over Apple's 4000"),
 }
 
 
@@ -366,3 +373,19 @@ def test_what_publish_writes_passes_the_check(tmp_path: Path, sine_mp3: Path) ->
     publish_module.publish(config, out)
     assert check_site(out, base_url=config.show.base_url) == []
     assert check_site(out) == []
+
+
+def test_a_feed_only_this_computer_can_reach_is_said_but_passes(site: Site, caplog) -> None:
+    """``init``'s base_url (http://127.0.0.1:8000/, where ``serve`` listens) passed ``check`` in
+    silence: a feed uploaded so had every enclosure pointing at the listener's own computer."""
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="audioguide"):
+        assert check_site(site.root, base_url=BASE) == []
+        assert "only this computer can reach" not in caplog.text
+        for old in ("https://example.com/show/", "https://example.com/"):
+            (site.root / "feed.xml").write_text(site.feed.read_text("utf-8").replace(old, "http://127.0.0.1:8000/"),
+                                                encoding="utf-8")
+        check_site(site.root)
+    assert "feed.xml: its addresses start with http://127.0.0.1:8000/, which only this computer can reach" \
+        in caplog.text

@@ -274,6 +274,8 @@ def test_check_passes_on_the_rendered_sample(rendered_tone: Rendered) -> None:
     ({"base_url": "https://example.com/my pod/"}, "has a space in it: write a space inside it as %20"),
     ({"base_url": " https://example.com/pod/"}, "has a space in it"),
     ({"base_url": "example.com/pod/"}, "must be a URL starting with http:// or https://"),
+    ({"base_url": "https://example.org/x/?a=1&b=2"}, "has a query (?…): every address of the feed is made by"),
+    ({"base_url": "https://example.org/x/#top"}, "has a fragment (#…)"),
 ])
 def test_a_show_setting_the_feed_cannot_take_is_one_line(tmp_path: Path, show: dict[str, str], needle: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -341,3 +343,9 @@ def test_a_heavy_cover_is_published_and_embedded_under_512_kb(tmp_path: Path) ->
     assert ext == "jpg" and len(data) <= 512_000
     with Image.open(io.BytesIO(data)) as out:
         assert out.format == "JPEG" and out.mode == "RGB" and out.size[0] == out.size[1] >= 1400
+
+
+def test_a_base_url_with_other_letters_is_written_as_apps_fetch_it(tmp_path: Path) -> None:
+    """``…/Ünï/episodes/a.mp3`` went into the feed as it was; hosts and paths are now in ASCII."""
+    config = small_config(tmp_path, base_url="https://Bücher.example/Shows/Ünï")
+    assert config.show.base_url == "https://xn--bcher-kva.example/Shows/%C3%9Cn%C3%AF/"

@@ -14,6 +14,7 @@ import tomllib
 import typing
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from audioguide.errors import ConfigError
 from audioguide.layout import CONFIG_NAME
@@ -132,6 +133,11 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"show.base_url {cfg.show.base_url!r} has a space in it: write a space inside it as %20, "
                         "and none around it" if spaced else
                         "show.base_url must be a URL starting with http:// or https://")
+    parts = urlsplit(cfg.show.base_url)
+    if parts.query or parts.fragment:
+        extra = "a query (?…)" if parts.query else "a fragment (#…)"
+        problems.append(f"show.base_url {cfg.show.base_url!r} has {extra}: every address of the feed is made by "
+                        "adding to it; give the folder's address without it")
     if cfg.show.owner_email and not EMAIL.match(cfg.show.owner_email):
         problems.append(f"show.owner_email {cfg.show.owner_email!r} is not an e-mail address")
     if not LANGUAGE.match(cfg.show.language):
@@ -249,12 +255,30 @@ def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> 
             continue
         sections[name] = _build_section(name, SECTIONS[name], raw, problems)
     cfg = Config(root=root, **sections)
-    if not cfg.show.base_url.endswith("/"):
-        cfg = dataclasses.replace(cfg, show=dataclasses.replace(cfg.show, base_url=cfg.show.base_url + "/"))
+    cfg = dataclasses.replace(cfg, show=dataclasses.replace(cfg.show, base_url=_folder_url(cfg.show.base_url)))
     _validate(cfg, problems)
     if problems:
         raise ConfigError(problems, path=path)
     return cfg
+
+
+def _folder_url(url: str) -> str:
+    """``url`` as the feed's addresses start: ending in ``/``, its host and path in ASCII (a
+    podcast app may not fetch ``…/Ünï/episodes/a.mp3``; it fetches ``…/%C3%9Cn%C3%AF/…``).
+
+    >>> _folder_url("https://Bücher.example/Shows/Ünï")
+    'https://xn--bcher-kva.example/Shows/%C3%9Cn%C3%AF/'
+    """
+    url = url if url.endswith("/") else url + "/"
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    try:
+        host = parts.netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        return url  # the check of base_url names it
+    path = re.sub(r"[^\x00-\x7f]+", lambda m: quote(m.group()), parts.path)
+    return urlunsplit((parts.scheme, host, path, parts.query, parts.fragment))
 
 
 def load_config(root: Path) -> Config:

@@ -5,6 +5,10 @@ categories, explicit, author, owner, type), the self link and the Podcasting 2.0
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+from urllib.parse import urlsplit
+
 from lxml import etree
 
 from audioguide.publish.feed import feed_guids, podcast_guid
@@ -33,6 +37,8 @@ from audioguide.verify.context import (
     text,
 )
 
+log = logging.getLogger(__name__)
+
 ARTWORK_SIZE = f"{ARTWORK_MIN}-{ARTWORK_MAX} px"
 
 _REQUIRED = {
@@ -58,8 +64,38 @@ def check_channel(site: SiteCheck, ch: etree._Element) -> None:
     _check_author_and_owner(site, ch)
     _check_show_type(site, ch)
     self_url = check_self_link(site, ch)
+    _warn_if_local(site, self_url)
     check_podcast_guid(site, ch, self_url)
     _check_locked(site, ch)
+    check_description_size(site, ch, site.channel, "show.description in audioguide.toml")
+
+
+DESCRIPTION_BYTES = 4000
+"""Apple's limit on a ``<description>``: "up to 4000 bytes"."""
+
+
+def check_description_size(site: SiteCheck, element: etree._Element, where: str, setting: str) -> None:
+    """The ``<description>`` of the channel or an item fits Apple's 4000 bytes."""
+    size = len(text(element, None, "description").encode("utf-8"))
+    if size > DESCRIPTION_BYTES:
+        site.add(where, f"<description> is {size} bytes, over Apple's {DESCRIPTION_BYTES}",
+                 f"Shorten {setting} by {size - DESCRIPTION_BYTES} bytes or more (the article stays whole "
+                 f"in the transcript), {THEN_RERENDER}")
+
+
+def _warn_if_local(site: SiteCheck, self_url: str | None) -> None:
+    """Say (without failing: ``serve`` listens there) when the feed's addresses lead to this
+    computer only, as ``init``'s ``base_url`` does: no podcast app elsewhere can fetch them."""
+    host = urlsplit(self_url or "").hostname or ""
+    try:
+        local = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback \
+            or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        local = False
+    if local:
+        log.warning("%s: its addresses start with %s, which only this computer can reach: podcast apps "
+                    "elsewhere cannot fetch the episodes. Before publishing, set show.base_url to the "
+                    "public address of output/ and render again", site.feed, site.base or self_url)
 
 
 def _check_required(site: SiteCheck, ch: etree._Element) -> None:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from audioguide.layout import GUIDS, OUTPUT_DIR
 from audioguide.publish.podcast import ENCLOSURE_TYPES, ITUNES_NS
+from audioguide.verify.channel import check_description_size
 from audioguide.verify.context import (
     RERENDER,
     THEN_RERENDER,
@@ -88,6 +89,7 @@ def check_item(site: SiteCheck, item: etree._Element, number: int, guids: Guids)
                  f"Set guid: {guids.published[slug]} in the front matter of episode {slug!r}, "
                  + THEN_RERENDER)
     check_episode_number(site, item, where)
+    check_description_size(site, item, where, f"the description: in the front matter of {slug or 'the episode'}")
     return ItemFacts(where, slug, duration)
 
 
