@@ -156,3 +156,21 @@ def test_terminal_colour_codes_and_control_characters_are_dropped(tone_project: 
     article = tone_project / "pasted.txt"
     article.write_bytes(b"Pasted\n\nThe \x1b[1mbold\x1b[0m word.\n")
     assert [b.text for s in read_article(article).sections for b in s.blocks] == ["The bold word."]
+
+
+def test_a_mistyped_or_misplaced_pause_cue_is_named_with_its_line(tmp_path: Path) -> None:
+    """``[pause 2x]`` was read aloud as "pause two times", ``Wait here [pause 1s] then go.`` as
+    "Wait here, pause one s, then go.", and both were shown in the transcripts."""
+    path = tmp_path / "p.md"
+    path.write_text("---\ntitle: P\n---\n\nHello.\n\n[pause 2x]\n\nWait here [pause 1s] then go.\n\n"
+                    "[pause -1s]\n\n[PAUSE 800ms]\n\n[pause]\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        scripts.load(path)
+    assert info.value.problems == [
+        "line 7: '[pause 2x]' is not a pause: write [pause], [pause 2s] or [pause 800ms], alone in its paragraph",
+        "line 9: '[pause 1s]' is not a pause: write [pause], [pause 2s] or [pause 800ms], alone in its paragraph",
+        "line 11: '[pause -1s]' is not a pause: write [pause], [pause 2s] or [pause 800ms], alone in its paragraph",
+    ]
+    assert str(path) in info.value.format_message().splitlines()[0]
+    path.write_text("---\ntitle: P\n---\n\nHello.\n\n[PAUSE 800ms]\n\n[pause]\n\nA pause in prose is fine.\n", "utf-8")
+    assert [b.seconds for b in scripts.load(path).sections[0].blocks if b.kind == "pause"] == [0.8, 1.0]

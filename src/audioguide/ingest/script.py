@@ -32,6 +32,7 @@ from audioguide.errors import ConfigError, InputError
 from audioguide.ingest import facts
 from audioguide.ingest import locations as places
 from audioguide.ingest.blocks import printable
+from audioguide.ingest.cues import PAUSE_CUE, cue_problem, pause_seconds
 from audioguide.ingest.frontmatter import not_text, split_front_matter
 from audioguide.ingest.language import detect_language
 from audioguide.ingest.markdown import markdown_blocks
@@ -45,8 +46,6 @@ from audioguide.settings import VOICE_LIMITS, ShowConfig, same_language, voice_v
 log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-PAUSE_CUE = re.compile(r"^\[pause(?:\s+(\d+(?:\.\d+)?)\s*(s|ms|sec|seconds)?)?\]$", re.IGNORECASE)
-DEFAULT_PAUSE = 1.0
 LOCATION_CUE = places.LOCATION_CUE
 SCRIPT_KEYS = frozenset({"title", "slug", "date", "source", "description", "engine", "voice", "language",
                          "kind", "episode", "guid", "lexicon", "author", "authors", "url", "tags", "draft",
@@ -426,13 +425,6 @@ def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, L
     return out
 
 
-def _cue_seconds(match: re.Match[str]) -> float:
-    if match.group(1) is None:
-        return DEFAULT_PAUSE
-    value = float(match.group(1))
-    return value / 1000 if (match.group(2) or "s").lower() == "ms" else value
-
-
 def _printable_values(value: Any) -> Any:
     """Front matter with :func:`~audioguide.ingest.blocks.printable` strings (a YAML escape such
     as ``"A\\x01B"`` makes a control character the text itself had not)."""
@@ -451,7 +443,9 @@ def parse(text: str, path: Path) -> Script:
     Front matter that is not valid YAML, holds an impossible value or is not a mapping
     raises :class:`~audioguide.ingest.frontmatter.FrontMatterError` (an :class:`InputError`).
     """
-    data, body = split_front_matter(printable(text), path)
+    text = printable(text)
+    data, body = split_front_matter(text, path)
+    first_line = text[: max(0, text.find(body))].count("\n") + 1
     meta, by_heading = _meta(_printable_values(data), path)
     sections: list[Section] = []
     problems: list[str] = []
@@ -472,7 +466,10 @@ def parse(text: str, path: Path) -> Script:
                     location = found
                 continue
             cue = PAUSE_CUE.match(text) if block.kind == "paragraph" else None
-            out.append(Block("pause", seconds=_cue_seconds(cue)) if cue else block)
+            mistake = cue_problem(text, body, first_line) if block.kind == "paragraph" and not cue else None
+            if mistake:
+                problems.append(mistake)
+            out.append(Block("pause", seconds=pause_seconds(cue)) if cue else block)
         if out or heading:
             sections.append(Section(heading, tuple(out), location))
         elif location is not None:
