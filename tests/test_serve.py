@@ -176,6 +176,7 @@ def test_mime_type_table() -> None:
     assert mime_type("other.xml") == "application/xml"
     assert mime_type("guides/walk/feed.xml") == mime_type("feed.xml") == "application/rss+xml"
     assert mime_type("site.webmanifest") == "application/manifest+json"
+    assert mime_type("guides/walk/walk.gpx") == "application/gpx+xml"  # was application/octet-stream
     assert mime_type("list.m3u8") == "application/vnd.apple.mpegurl"
     assert mime_type("book.m4b") == "audio/mp4"
     assert mime_type("cover.jpg") == "image/jpeg"

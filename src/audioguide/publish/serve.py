@@ -72,6 +72,7 @@ MIME_TYPES: dict[str, str] = {
     ".ico": "image/x-icon",
     ".webmanifest": "application/manifest+json",
     ".m3u8": "application/vnd.apple.mpegurl",
+    ".gpx": "application/gpx+xml",  # a guide's route: map apps open it by its type
 }
 """Extension -> MIME type, for the types Python's ``mimetypes`` lacks or gets wrong.
 
