@@ -219,3 +219,11 @@ def test_the_page_fits_a_320_px_phone_with_large_text(browser: Any, pair: Pair, 
         box = page.locator(selector).first.bounding_box()
         assert box is not None and box["x"] + box["width"] <= 320, selector
     page.close()
+
+
+def test_the_templates_are_compiled_once_a_process() -> None:
+    """The translation hooks were inserted between ``@functools.cache`` and ``environment()``:
+    every page made a new environment and compiled its template again."""
+    from audioguide.publish.site import environment
+
+    assert environment() is environment()

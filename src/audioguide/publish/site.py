@@ -277,7 +277,6 @@ def episode_view(record: EpisodeRecord, *, details: bool = True,
     )
 
 
-@functools.cache
 @jinja2.pass_context
 def _gettext(context: jinja2.runtime.Context, message: str) -> str:
     return _page_words(context).gettext(message)
@@ -293,6 +292,7 @@ def _page_words(context: jinja2.runtime.Context) -> NullTranslations:
     return translations(context.get("interface_language") or "en")
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment for the site's templates (autoescaped, strict about undefined);
     one per process, so each template is compiled once. Words marked for translation (``_()``,
