@@ -846,3 +846,23 @@ def test_the_show_page_lists_what_the_feed_lists_in_its_order(tone_project: Path
     assert [h.get_text(strip=True) for h in page.select(".episode-list h3")] == feed
     assert [p.get_text() for p in page.select(".episode-list li")[0].select("p.description")] == [
         "First part.", "Second part."]
+
+
+def test_pages_tell_link_previews_what_they_are(site: Site) -> None:
+    """A shared episode link showed no title, picture or description: the pages had no Open
+    Graph tags and no canonical address."""
+    def meta(page: BeautifulSoup) -> dict[str, str]:
+        return {str(m["property"]): str(m["content"]) for m in page.select("meta[property]")}
+
+    index = site.page("index.html")
+    assert one(index, "link[rel=canonical]")["href"] == "https://pods.example.org/show/"
+    shown = meta(index)
+    assert shown["og:title"] == f"Show {HOSTILE}" and shown["og:type"] == "website"
+    assert shown["og:image"] == "https://pods.example.org/show/cover.jpg"
+    episode = site.page("episodes/hostile.html")
+    shown = meta(episode)
+    assert one(episode, "link[rel=canonical]")["href"] == shown["og:url"] == \
+        "https://pods.example.org/show/episodes/hostile.html"
+    assert shown["og:title"] == HOSTILE and shown["og:type"] == "article"
+    assert shown["og:audio"] == "https://pods.example.org/show/episodes/hostile.mp3"
+    assert "<script>alert" not in (site.out / "episodes" / "hostile.html").read_text("utf-8")

@@ -171,6 +171,8 @@ def test_every_english_word_of_the_page_is_german_on_a_german_guide(pair: Pair) 
     assert "3 Stationen" in german and "1. Mai 2026" in german
     script_words = json.loads(pair.german.select_one("#guide-words").string or "")  # type: ignore[union-attr]
     assert script_words["noStop"] == "Es gibt keine Station {number}."
+    canonical = pair.german.select_one("link[rel=canonical]")
+    assert canonical is not None and str(canonical["href"]).endswith(f"/guides/{SLUG}/")
 
 
 def test_the_gpx_names_its_waypoints_in_the_guides_language(pair: Pair) -> None:

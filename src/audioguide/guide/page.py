@@ -39,6 +39,7 @@ from audioguide.layout import Output
 from audioguide.models import GuideRecord, StopRecord
 from audioguide.publish.site import (
     CueView,
+    ShareView,
     clock,
     environment,
     floor_clock,
@@ -47,6 +48,7 @@ from audioguide.publish.site import (
     local_size,
     podcast_url,
     seconds_attr,
+    share_text,
 )
 from audioguide.settings import Config, locale_of, text_direction
 from audioguide.translations import translations
@@ -448,6 +450,8 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
         date_iso=guide.date.isoformat(), date_text=local_date(guide.date, lang),
         duration_iso=iso_duration(total), duration_text=clock(total),
         feed=FEED, feed_url=feed_url, podcast_url=podcast_url(feed_url),
+        share=ShareView(guide_url(base, guide.slug), guide.title, share_text(guide.description or show.description),
+                        base + quote(posixpath.basename(cover))),
         manifest=MANIFEST, theme_color=THEME_COLOR,
     )
 

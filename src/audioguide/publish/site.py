@@ -237,6 +237,30 @@ class EpisodeView:
     """Whom the episode credits (on its own page only)."""
 
 
+@dataclass(frozen=True)
+class ShareView:
+    """What a page tells the apps it is shared in (Open Graph, read by Mastodon, Slack, Signal,
+    WhatsApp, Facebook and X) and search engines (its canonical address): absolute URLs."""
+
+    url: str
+    title: str
+    description: str
+    image: str
+    audio: str = ""
+    """The episode's MP3, which some apps play in place."""
+    type: str = "website"
+
+
+def share_text(description: str, limit: int = 300) -> str:
+    """A description's first paragraph, cut at a word to ``limit`` characters, for a link preview.
+
+    >>> share_text("One two three.\n\nMore.", 9)
+    'One two…'
+    """
+    first = " ".join((paragraphs(description) or [""])[0].split())
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split()).rstrip(".:").casefold()
 
@@ -337,6 +361,7 @@ class Pages:
         self.env = environment()
         self.show = show
         self.feed_url = feed_url
+        self.cover_url = show.base_url + quote(cover)
         host = show_host(show)
         self.common = {
             "show": show,
@@ -353,15 +378,21 @@ class Pages:
 
     def index(self, records: Sequence[EpisodeRecord], guides: Sequence[GuideRecord]) -> str:
         """The show page listing ``records`` in the order given (their cues are not needed)."""
+        show, base = self.show, self.show.base_url
+        share = ShareView(base, show.title, share_text(show.description), self.cover_url)
         return self.env.get_template("index.html").render(
             **self.common, root="", episodes=[episode_view(r, details=False) for r in records],
-            podcast_url=podcast_url(self.feed_url), guides=[guide_view(g) for g in guides])
+            podcast_url=podcast_url(self.feed_url), guides=[guide_view(g) for g in guides], share=share)
 
     def episode(self, record: EpisodeRecord) -> str:
         """One episode's page."""
         language = {"lang": record.language, "direction": text_direction(record.language)} if record.language else {}
-        return self._episode.render(**{**self.common, **language}, root="../",
-                                    episode=episode_view(record, people=episode_people(self.show, record)))
+        view = episode_view(record, people=episode_people(self.show, record))
+        folder = f"{self.show.base_url}episodes/"
+        share = ShareView(folder + view.page, record.title, share_text(record.description or self.show.description),
+                          folder + view.image if view.image else self.cover_url,
+                          audio=folder + view.mp3, type="article")
+        return self._episode.render(**{**self.common, **language}, root="../", episode=view, share=share)
 
 
 def write_show_page(pages: Pages, records: Sequence[EpisodeRecord], out_dir: Path,
