@@ -349,3 +349,22 @@ def test_a_base_url_with_other_letters_is_written_as_apps_fetch_it(tmp_path: Pat
     """``…/Ünï/episodes/a.mp3`` went into the feed as it was; hosts and paths are now in ASCII."""
     config = small_config(tmp_path, base_url="https://Bücher.example/Shows/Ünï")
     assert config.show.base_url == "https://xn--bcher-kva.example/Shows/%C3%9Cn%C3%AF/"
+
+
+def test_small_setting_mistakes_get_the_exact_fix(tmp_path: Path) -> None:
+    """A category in other capitals got the whole list of categories; a guid in capitals was
+    written as given (apps index it as text); a slug with capitals named no fix."""
+    with pytest.raises(ConfigError) as info:
+        small_config(tmp_path, categories=["society & culture", "Education/courses"])
+    assert info.value.problems == [
+        "show.categories: 'society & culture' is not an Apple Podcasts category (write 'Society & Culture': "
+        "Apple's spelling)",
+        "show.categories: 'courses' is not a subcategory of Education (write 'Courses': Apple's spelling)"]
+    guid = "3BA779E3-8F0C-5E4B-9A5D-2B0E6C1D7F00"
+    assert small_config(tmp_path, guid=guid).show.guid == guid.lower()
+    from audioguide.ingest import script as scripts
+
+    path = tmp_path / "Café.md"
+    path.write_text("---\ntitle: Café\n---\n\nHello.\n", "utf-8")
+    with pytest.raises(InputError, match="add 'slug: cafe' to the front matter, or rename the file"):
+        scripts.load(path)

@@ -208,11 +208,15 @@ def category_problems(categories: list[str]) -> list[str]:
     for name in categories:
         top, _, sub = (part.strip() for part in name.partition("/"))
         if top not in APPLE_CATEGORIES:
+            spelled = {c.casefold(): c for c in APPLE_CATEGORIES}.get(top.casefold())
             problems.append(f"show.categories: {top!r} is not an Apple Podcasts category "
-                            f"(choose from {', '.join(sorted(APPLE_CATEGORIES))})")
+                            + (f"(write {spelled!r}: Apple's spelling)" if spelled else
+                               f"(choose from {', '.join(sorted(APPLE_CATEGORIES))})"))
         elif sub and sub not in APPLE_CATEGORIES[top]:
+            spelled = {c.casefold(): c for c in APPLE_CATEGORIES[top]}.get(sub.casefold())
             subs = ", ".join(sorted(APPLE_CATEGORIES[top])) or "none"
-            problems.append(f"show.categories: {sub!r} is not a subcategory of {top} (choose from {subs})")
+            problems.append(f"show.categories: {sub!r} is not a subcategory of {top} "
+                            + (f"(write {spelled!r}: Apple's spelling)" if spelled else f"(choose from {subs})"))
     return problems
 
 
@@ -255,7 +259,8 @@ def parse_config(data: dict[str, Any], root: Path, path: Path | None = None) -> 
             continue
         sections[name] = _build_section(name, SECTIONS[name], raw, problems)
     cfg = Config(root=root, **sections)
-    cfg = dataclasses.replace(cfg, show=dataclasses.replace(cfg.show, base_url=_folder_url(cfg.show.base_url)))
+    cfg = dataclasses.replace(cfg, show=dataclasses.replace(cfg.show, base_url=_folder_url(cfg.show.base_url),
+                                                            guid=cfg.show.guid.lower()))  # as apps index it
     _validate(cfg, problems)
     if problems:
         raise ConfigError(problems, path=path)

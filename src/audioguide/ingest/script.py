@@ -300,7 +300,8 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         problems.append("front matter needs a title: add 'title: …'")
     slug = data.get("slug", path.stem)
     if not isinstance(slug, str) or not SLUG.match(slug):
-        problems.append(f"slug {slug!r} must be lowercase letters, digits and hyphens")
+        problems.append(f"slug {slug!r} must be lowercase letters, digits and hyphens: add "
+                        f"'slug: {slugify(str(slug)) or 'episode'}' to the front matter, or rename the file")
     date, published = _date(data, problems)
     kind = data.get("kind", "episode")
     if kind not in ("episode", "guide"):
