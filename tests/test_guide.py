@@ -95,6 +95,10 @@ def test_chapters_stored_in_time_order_and_cover_art_everywhere(
     assert [c.title for c in m4b.chapters] == HEADINGS
     [cover] = m4b.tags["covr"]
     assert bytes(cover) == (rendered_tone_guide.config.output_dir / "cover.jpg").read_bytes()
+    # tagged as the whole guide's MP3 is (it had only the art: no date, description or genre)
+    whole = ID3(folder / "second-interview.mp3")
+    assert m4b.tags["\xa9day"] == [str(whole["TDRC"])] and m4b.tags["\xa9gen"] == ["Audiobook"]
+    assert m4b.tags["\xa9nam"] == [str(whole["TIT2"])] and m4b.tags["desc"] == [str(whole["COMM::eng"])]
     for stop in rendered_tone_guide.report.guides[0].stops:
         assert ID3(folder / stop.file).getall("APIC")
 

@@ -181,14 +181,20 @@ class _ChapteredID3(ID3):
         return data + b"".join(save_frame(frame, config=config) for frame in last)
 
 
-def tag_m4b(path: Path, cover: Path | None) -> None:
-    """Embed ``cover`` (JPEG or PNG) as the cover art of the M4B at ``path``."""
-    if cover is None:
-        return
-    png = cover.suffix.lower() == ".png"
+def tag_m4b(path: Path, tags: Tags) -> None:
+    """Tag the M4B at ``path`` as the whole guide's MP3 is (iTunes atoms: title, artist, album,
+    date, genre, description and comment, and ``tags.cover`` as its art); it had only the art."""
     audio = MP4(path)
-    audio["covr"] = [MP4Cover(cover.read_bytes(),
-                              imageformat=MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG)]
+    atoms: dict[str, str] = {"\xa9nam": tags.title, "\xa9alb": tags.album, "\xa9day": tags.date.isoformat(),
+                             "\xa9gen": tags.genre, "\xa9ART": tags.artist, "desc": tags.description,
+                             "\xa9cmt": tags.description}
+    for atom, value in atoms.items():
+        if value:
+            audio[atom] = [value]
+    if tags.cover is not None:
+        png = tags.cover.suffix.lower() == ".png"
+        audio["covr"] = [MP4Cover(tags.cover.read_bytes(),
+                                  imageformat=MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG)]
     audio.save()
 
 

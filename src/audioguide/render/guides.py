@@ -237,14 +237,14 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
                                  track_total=len(made.stops), description=meta.description,
                                  language=language, cover=cover), ())
         stops.append(dataclasses.replace(made_stop, size=dest.stat().st_size))
+    whole = Tags(title=meta.title, artist=config.show.author, album=meta.title, date=meta.date,
+                 description=meta.description, language=language, cover=cover, genre="Audiobook")
     with atomic_path(guide_dir / names.full_mp3) as tmp:
         shutil.copyfile(work / produce.FULL_MP3, tmp)
-        write_tags(tmp, Tags(title=meta.title, artist=config.show.author, album=meta.title,
-                             date=meta.date, description=meta.description, language=language,
-                             cover=cover, genre="Audiobook"), made.chapters)
+        write_tags(tmp, whole, made.chapters)
     with atomic_path(guide_dir / names.full_m4b) as tmp:
         shutil.copyfile(work / produce.FULL_M4B, tmp)
-        tag_m4b(tmp, cover)
+        tag_m4b(tmp, whole)
     record = GuideRecord(slug=meta.slug, title=meta.title, description=meta.description,
                          language=language, date=meta.date, stops=tuple(stops), full_mp3=names.full_mp3,
                          full_m4b=names.full_m4b, full_duration=made.full_duration, chapters=made.chapters,
