@@ -4,11 +4,12 @@ date (it was published at once, with a pubDate in the future, and check said not
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
-from audioguide.publish import publish as publishing
+from audioguide import schedule
 from tests.test_numbering import _feed_numbers, _run, _write, show  # noqa: F401 - the fixture
 
 
@@ -34,8 +35,39 @@ def test_an_episode_dated_later_is_listed_from_its_date(show: Path, monkeypatch:
         def today(cls) -> Later:
             return cls(later.year, later.month, later.day)
 
-    monkeypatch.setattr(publishing, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
+    monkeypatch.setattr(schedule, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
     code, out, err = _run(show, "render")
     assert code == 0 and "Rendered 0 episodes" in out, err
     assert _feed_numbers(show)["Soon"] == 4
     assert "soon.html" in (show / "output" / "index.html").read_text("utf-8")
+
+
+def test_a_scheduled_episode_takes_its_number_when_it_is_listed(show: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """Numbered at its first render, an episode dated next year held number 4: the next episode
+    published was 5, and the feed skipped 4 (and would list the scheduled one, newest, below 5)."""
+    from mutagen.id3 import ID3
+
+    later = dt.date.today() + dt.timedelta(days=300)
+    _write(show, "soon", later.isoformat())
+    assert _run(show, "render")[0] == 0
+    _write(show, "olives", (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    code, out, err = _run(show, "render")
+    assert code == 0, err
+    assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 3, "Olives": 4}
+    soon = show / "output" / "episodes" / "soon"
+    assert json.loads(soon.with_suffix(".json").read_text("utf-8"))["number"] == 5
+    assert str(ID3(soon.with_suffix(".mp3"))["TRCK"]) == "5"
+    assert "was number" not in caplog.text
+    code, out, _ = _run(show, "render")  # nothing new: nothing renumbered, nothing written
+    assert code == 0 and "Rendered 0 episodes" in out
+
+    class Later(dt.date):  # the day comes
+        @classmethod
+        def today(cls) -> Later:
+            return cls(later.year, later.month, later.day)
+
+    monkeypatch.setattr(schedule, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
+    code, out, err = _run(show, "render")
+    assert code == 0 and "Rendered 0 episodes" in out, err
+    assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 3, "Olives": 4, "Soon": 5}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import gc
 import json
 import logging
@@ -26,6 +25,7 @@ from audioguide.errors import BuildError
 from audioguide.layout import CHAPTERS, FEED, PAGE, RECORD, SRT, VTT, Output
 from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish.records import load_record
+from audioguide.schedule import later
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_files, write_text
 
@@ -155,7 +155,7 @@ def publish(config: Config, out_dir: Path) -> None:
     same_settings = state.get("settings") == settings
     before: dict[str, str] = state.get("records", {}) if same_settings else {}
     scheduled: dict[str, str] = state.get("scheduled", {}) if isinstance(state.get("scheduled"), dict) else {}
-    due = [slug for slug, when in scheduled.items() if not _later(when)]
+    due = [slug for slug, when in scheduled.items() if not later(when)]
     if same_settings and before == digests and out.feed.is_file() == bool(paths) and out.index.is_file() \
             and _files_there(out, paths) and not due:
         log.debug("feed and site are up to date")
@@ -173,15 +173,6 @@ def _when(record: EpisodeRecord) -> str:
     return record.published.isoformat() if record.published else record.date.isoformat()
 
 
-def _later(when: str) -> bool:
-    """Whether ``when`` (:func:`_when`) is still to come: a day after today, or a time (without
-    a zone: this machine's) after now."""
-    moment = dt.datetime.fromisoformat(when) if "T" in when else None
-    if moment is None:
-        return dt.date.fromisoformat(when) > dt.date.today()
-    return moment > (dt.datetime.now(moment.tzinfo) if moment.tzinfo else dt.datetime.now())
-
-
 def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts: dict[Path, bytes],
              stale: set[Path]) -> dict[str, str]:
     """The episodes' files (of the ``stale`` records, and those without a page), the feed and
@@ -197,7 +188,7 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
     episodes: list[EpisodeRecord] = []  # those whose MP3 is present, without their cues
     if paths:
         write_files(out.episodes, _changed_files(paths, texts, stale, files, episodes))
-    scheduled = {r.slug: _when(r) for r in episodes if _later(_when(r))}
+    scheduled = {r.slug: _when(r) for r in episodes if later(_when(r))}
     for slug, when in scheduled.items():
         log.warning("episode %r is dated %s: it is rendered, and the feed and the site list it from then "
                     "(at the first render or sync after it)", slug, when)

@@ -26,6 +26,7 @@ from audioguide.render import guides
 from audioguide.render.batch import Batch
 from audioguide.render.inputs import (
     Overrides,
+    PublishedEpisode,
     as_guide,
     chosen_voice,
     cluster_address,
@@ -37,8 +38,8 @@ from audioguide.render.inputs import (
     language_problem,
     load_input,
     number_episodes,
+    published_episodes,
     published_guids,
-    published_numbers,
 )
 from audioguide.render.items import (
     Pending,
@@ -257,6 +258,18 @@ def _guid(script: Script) -> str:
     return script.meta.guid or stable_guid(script.meta.slug)
 
 
+def episode_numbers(everything: list[Script], episodes: Mapping[str, PublishedEpisode]) -> dict[str, int]:
+    """The numbers published episodes hold, by slug (see :func:`number_episodes`): those the
+    feed lists, and those of scheduled episodes left without a script (nothing can renumber
+    them). A scheduled episode with a script is numbered again at each render, after the listed
+    ones and in date order, so it takes its number when it is listed: numbered at its first
+    render, it held a number while episodes dated before it were published after it, and the
+    feed skipped that number."""
+    scripted = {s.meta.slug for s in everything if s.meta.kind != "guide"}
+    return {slug: e.number for slug, e in episodes.items()
+            if e.number is not None and not (e.scheduled and slug in scripted)}
+
+
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
            cover: Callable[[], Path | None], publish_guide: guides.PublishGuide,
            progress_factory: ProgressFactory | None = None) -> Report:
@@ -270,7 +283,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     guids = published_guids(out_dir)
     loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir, named=bool(paths),
                                   guids=guids)
-    published = published_numbers(out_dir)
+    published = episode_numbers(everything, published_episodes(out_dir))
     loaded = refuse_shared(loaded, everything, published, report, value=lambda s: s.meta.episode,
                            said="episode {} is also the number of {}",
                            fix="Give each episode its own number, or leave episode: out to number it after the others")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from audioguide import stamps
+from audioguide import schedule, stamps
 from audioguide.errors import AudioguideError, EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.frontmatter import split_front_matter
@@ -107,18 +107,36 @@ def as_guide(script: Script, overrides: Overrides) -> bool:
     return overrides.guide or script.meta.kind == "guide"
 
 
-def published_numbers(out_dir: Path) -> dict[str, int]:
-    """Every published episode's number, by slug, from the records in ``out_dir``."""
-    numbers: dict[str, int] = {}
+@dataclass(frozen=True)
+class PublishedEpisode:
+    """What numbering needs to know of a rendered episode, from its record."""
+
+    slug: str
+    number: int | None
+    guid: str
+    date: dt.date | None
+    scheduled: bool
+    """Dated later: the feed does not list it yet, so its number is not given for good."""
+
+
+def published_episodes(out_dir: Path) -> dict[str, PublishedEpisode]:
+    """Every rendered episode in ``out_dir``, by slug, from its record (a damaged one is left
+    out: rendering its script again writes it anew)."""
+    found: dict[str, PublishedEpisode] = {}
     for record in Output(out_dir).episode_records():
         try:
             data = json.loads(record.read_text("utf-8"))
-        except (OSError, ValueError):
+            day = dt.date.fromisoformat(data["date"])
+            when = data.get("published") or data["date"]  # as publishing dates the item
+            later = schedule.later(when)
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-        number = data.get("number") if isinstance(data, dict) else None
-        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
-            numbers[str(data.get("slug") or record.stem)] = number
-    return numbers
+        number = data.get("number")
+        slug = str(data.get("slug") or record.stem)
+        found[slug] = PublishedEpisode(
+            slug, number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None,
+            str(data.get("guid") or ""), day, later)
+    return found
 
 
 def published_guids(out_dir: Path) -> dict[str, str]:
