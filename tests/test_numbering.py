@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import types
 from pathlib import Path
+from typing import Any
 
 import podcastparser
 import pytest
@@ -172,3 +173,64 @@ def test_a_guid_another_episode_has_is_refused_in_one_line(show: Path) -> None:
     _write(show, "a-bread", "2026-04-01", "guid: audioguide:bread\n")
     code, _, err = _run(show, "render")
     assert code == 1 and "a-bread.md" in err and "is also the guid of bread.md" in err
+
+
+def _feed(project: Path) -> dict[str, Any]:
+    with (project / "output" / "feed.xml").open("rb") as feed:
+        parsed: dict[str, Any] = podcastparser.parse("http://127.0.0.1:8000/feed.xml", feed)
+    return parsed
+
+
+def test_a_renamed_script_that_keeps_the_old_guid_takes_the_episode_over(show: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """The README's rename (keep ``guid:`` set to the old guid): the old episode stayed published
+    without a script, with the same guid (apps showed one of the two), and render said nothing."""
+    old = {e["title"]: e for e in _feed(show)["episodes"]}["Cheese"]
+    (show / "episodes" / "cheese.md").unlink()
+    (show / "episodes" / "fromage.md").write_text("---\ntitle: Fromage\nguid: audioguide:cheese\n---\n\n"
+                                                  "About cheese, in a sentence or two.\n", "utf-8")
+    code, out, err = _run(show, "render")
+    assert code == 0 and "Rendered 1 episode" in out, err
+    episodes = {e["title"]: e for e in _feed(show)["episodes"]}
+    assert sorted(episodes) == ["Bread", "Fromage", "Wine"]
+    # the same item for apps: its guid, its number and its date (the script gives none)
+    assert episodes["Fromage"]["guid"] == old["guid"] == "audioguide:cheese"
+    assert episodes["Fromage"]["number"] == 2 and episodes["Fromage"]["published"] == old["published"]
+    assert episodes["Fromage"]["enclosures"][0]["url"].endswith("/episodes/fromage.mp3")
+    assert not list((show / "output" / "episodes").glob("cheese.*"))
+    assert "episode 'fromage' took over 'cheese'" in caplog.text and "no script" not in caplog.text
+    code, out, err = _run(show, "check")
+    assert code == 0, out + err
+    code, out, err = _run(show, "render")
+    assert code == 0 and "Rendered 0 episodes" in out, err
+
+
+def test_a_number_held_by_a_published_episode_without_a_script_is_refused(show: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """``episode: 2`` while episode 2 is published without a script: the feed had two episodes 2,
+    check said nothing, and render said the new one's own number came from another script."""
+    (show / "episodes" / "cheese.md").unlink()
+    _write(show, "olives", "2026-04-01", "episode: 2\n")
+    code, out, err = _run(show, "render")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "olives.md: episode 2 is also the number of the published episode 'cheese'" in err
+    assert "audioguide unpublish cheese" in err
+    assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 3}
+    assert "was number" not in caplog.text
+
+
+def test_an_episode_renumbered_by_its_own_script_is_named_rightly(show: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (show / "episodes" / "wine.md").write_text((show / "episodes" / "wine.md").read_text("utf-8")
+                                               .replace("title: Wine\n", "title: Wine\nepisode: 5\n"), "utf-8")
+    code, _, err = _run(show, "render")
+    assert code == 0, err
+    assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 5}
+    assert "episode 'wine' was number 3 and is now 5: its script's episode: says so" in caplog.text
+
+
+def test_check_reports_two_items_with_one_episode_number(show: Path) -> None:
+    feed = show / "output" / "feed.xml"
+    feed.write_text(feed.read_text("utf-8").replace("<itunes:episode>3<", "<itunes:episode>1<"), "utf-8")
+    code, _, err = _run(show, "check")
+    assert code == 1
+    assert "('Bread'): <itunes:episode> 1 is the same as item 1's" in err

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from audioguide.layout import IMPORTED
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
-from audioguide.publish.unpublish import published, unlisted, unpublish
+from audioguide.publish.unpublish import published, remove, taken_over, unlisted, unpublish
 from audioguide.render import build
 from audioguide.render.inputs import Overrides
 from audioguide.render.items import ProgressFactory, Report
@@ -52,7 +52,14 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
         from audioguide.guide.files import link_languages
 
         link_languages(config, out_dir, cover(), {g.group for g in report.written_guides})
-    publish.publish(config, out_dir)
+    gone = {old: "episode" for old, new in report.taken_over.items() if taken_over(out_dir, old, new)}
+    if gone:  # renamed: the old slug's record, then the feed and site, then its files
+        remove(config, out_dir, gone)
+        for old in gone:
+            log.warning("episode %r took over %r (its guid and number): the files of %r were removed",
+                     report.taken_over[old], old, old)
+    else:
+        publish.publish(config, out_dir)
     if config.episodes_dir.is_dir():
         for item in unlisted(config.episodes_dir, out_dir):
             log.warning("%s", item)

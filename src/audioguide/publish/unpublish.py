@@ -10,6 +10,7 @@ the same guid.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,15 +80,22 @@ def unpublish(config: Config, out_dir: Path, slugs: list[str]) -> list[Path]:
         raise InputError(f"{', '.join(map(repr, live))} still {'has a script' if len(live) == 1 else 'have scripts'} "
                          "in episodes/, so the next render would publish it again", path=out_dir,
                          fix="Delete the script (or set draft: true in it) first, then unpublish")
+    return remove(config, out_dir, {slug: items[slug] for slug in slugs})
+
+
+def remove(config: Config, out_dir: Path, items: dict[str, str]) -> list[Path]:
+    """Take ``items`` (slug -> ``episode`` or ``guide``) down, in the order that keeps the feed
+    true: their records, then the feed and site rewritten without them, then their files; return
+    the files removed."""
     out = Output(out_dir)
     removed: list[Path] = []
-    for slug in slugs:  # 1. the records: the feed and site are built from them
-        record = out.episode(slug, RECORD) if items[slug] == "episode" else out.guide_record(slug)
+    for slug, kind in items.items():  # 1. the records: the feed and site are built from them
+        record = out.episode(slug, RECORD) if kind == "episode" else out.guide_record(slug)
         record.unlink()
         removed.append(record)
     publish(config, out_dir)  # 2. the feed and site without them
-    for slug in slugs:  # 3. the audio and everything else of theirs
-        if items[slug] == "guide":
+    for slug, kind in items.items():  # 3. the audio and everything else of theirs
+        if kind == "guide":
             removed += sorted(p for p in out.guide(slug).rglob("*") if p.is_file())
             shutil.rmtree(out.guide(slug))
             continue
@@ -95,3 +103,14 @@ def unpublish(config: Config, out_dir: Path, slugs: list[str]) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
+
+
+def taken_over(out_dir: Path, old: str, new: str) -> bool:
+    """Whether episode ``new`` is now published with the guid of episode ``old`` (it was
+    rendered, taking ``old`` over: see :func:`audioguide.render.build.take_over`)."""
+    out = Output(out_dir)
+    try:
+        guids = [json.loads(out.episode(slug, RECORD).read_text("utf-8"))["guid"] for slug in (old, new)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return bool(guids[0] == guids[1])

@@ -230,10 +230,13 @@ Loaded = list[tuple[Path, Script]]
 
 
 def refuse_shared(loaded: Loaded, everything: list[Script], published: Mapping[str, object], report: Report, *,
-                  value: Callable[[Script], object], said: str, fix: str) -> Loaded:
+                  value: Callable[[Script], object], said: str, fix: str,
+                  held: Mapping[object, str] | None = None) -> Loaded:
     """``loaded`` without the episodes whose ``value`` (an ``episode:`` number, a guid) another
-    script of the project has too, each refused in one line (``said`` of the value and the other
-    script's name): the one ``published`` with it (by slug) keeps it, else the first script."""
+    script of the project has too, or a published episode left without a script (``held``: its
+    value -> its slug; it cannot move, nothing renders it), each refused in one line (``said`` of
+    the value and the other's name): else the one ``published`` with it (by slug) keeps it, else
+    the first script."""
     keepers: dict[object, Script] = {}
     for s in everything:
         v = value(s)
@@ -246,7 +249,12 @@ def refuse_shared(loaded: Loaded, everything: list[Script], published: Mapping[s
     for path, s in loaded:
         v = value(s)
         keeper = keepers.get(v) if v is not None and s.meta.kind != "guide" else None
-        if keeper is not None and keeper is not s:
+        if keeper is not None and v in (held or {}):
+            slug = (held or {})[v]
+            where = f"the published episode {slug!r}, which has no script in episodes/"
+            report.failures.append((str(path), InputError(
+                said.format(v, where), path=path, fix=f"{fix}; or take it down first: audioguide unpublish {slug}")))
+        elif keeper is not None and keeper is not s:
             where = keeper.path.name if keeper.path is not None else keeper.meta.slug
             report.failures.append((str(path), InputError(said.format(v, where), path=path, fix=fix)))
         else:
@@ -258,16 +266,73 @@ def _guid(script: Script) -> str:
     return script.meta.guid or stable_guid(script.meta.slug)
 
 
-def episode_numbers(everything: list[Script], episodes: Mapping[str, PublishedEpisode]) -> dict[str, int]:
+def take_over(loaded: Loaded, everything: list[Script], episodes: Mapping[str, PublishedEpisode],
+              report: Report) -> tuple[Loaded, list[Script]]:
+    """The README's way to rename a slug (the renamed script keeps the old guid in ``guid:``):
+    an episode script whose guid is that of a published episode left without a script takes that
+    episode over. It keeps its number and, when the script gives no date, its date; once it is
+    rendered, the old slug's record and files are removed (``report.taken_over``, old slug -> new),
+    so the feed lists the episode once, under its new slug. Before, both were published with one
+    guid, and apps showed only one of them."""
+    scripted = {s.meta.slug for s in everything if s.meta.kind != "guide"}
+    orphans = {e.guid: e for e in episodes.values() if e.slug not in scripted and e.guid}
+    dated: dict[int, Script] = {}
+    for _, s in loaded:
+        old = orphans.get(_guid(s))
+        if s.meta.kind == "guide" or old is None or old.slug in report.taken_over:
+            continue
+        report.taken_over[old.slug] = s.meta.slug
+        if not s.meta.dated and old.date is not None:
+            dated[id(s)] = replace(s, meta=replace(s.meta, date=old.date))
+    return ([(path, dated.get(id(s), s)) for path, s in loaded], [dated.get(id(s), s) for s in everything])
+
+
+def episode_numbers(everything: list[Script], episodes: Mapping[str, PublishedEpisode],
+                    taken_over: Mapping[str, str]) -> dict[str, int]:
     """The numbers published episodes hold, by slug (see :func:`number_episodes`): those the
     feed lists, and those of scheduled episodes left without a script (nothing can renumber
     them). A scheduled episode with a script is numbered again at each render, after the listed
     ones and in date order, so it takes its number when it is listed: numbered at its first
     render, it held a number while episodes dated before it were published after it, and the
-    feed skipped that number."""
+    feed skipped that number. An episode taken over passes its number to the script that took it."""
     scripted = {s.meta.slug for s in everything if s.meta.kind != "guide"}
-    return {slug: e.number for slug, e in episodes.items()
-            if e.number is not None and not (e.scheduled and slug in scripted)}
+    numbers = {slug: e.number for slug, e in episodes.items()
+               if e.number is not None and not (e.scheduled and slug in scripted)}
+    for old, new in taken_over.items():
+        number = numbers.pop(old, None)
+        if number is not None and new not in numbers:
+            numbers[new] = number
+    return numbers
+
+
+def numbered(loaded: Loaded, everything: list[Script], guids: Mapping[str, str], out_dir: Path,
+             report: Report) -> tuple[Loaded, dict[str, int]]:
+    """``loaded`` without the episodes refused for a guid or an ``episode:`` number another has
+    (:func:`refuse_shared`), what renamed scripts take over (:func:`take_over`), and every
+    episode's number (:func:`number_episodes`; a refused script is not numbered, so the others
+    keep theirs). A published episode whose number changes is named in a warning."""
+    before = {s.meta.slug for _, s in loaded}
+    loaded = refuse_shared(loaded, everything, guids, report, value=_guid,
+                           said="guid {!r} is also the guid of {}: podcast apps would show only one of them",
+                           fix="Give each episode its own guid (without guid:, an episode's is audioguide:<slug>)")
+    episodes = published_episodes(out_dir)
+    loaded, everything = take_over(loaded, everything, episodes, report)
+    published = episode_numbers(everything, episodes, report.taken_over)
+    scripted = {s.meta.slug for s in everything if s.meta.kind != "guide"}
+    loaded = refuse_shared(loaded, everything, published, report, value=lambda s: s.meta.episode,
+                           said="episode {} is also the number of {}",
+                           fix="Give each episode its own number, or leave episode: out to number it after the others",
+                           held={n: slug for slug, n in published.items() if slug not in scripted})
+    refused = before - {s.meta.slug for _, s in loaded}
+    numbers = number_episodes([s for s in everything if s.meta.kind != "guide" and s.meta.slug not in refused],
+                              published)
+    own = {s.meta.slug: s.meta.episode for s in everything}
+    for slug, number in published.items():
+        if numbers.get(slug, number) != number:
+            log.warning("episode %r was number %d and is now %d: %s", slug, number, numbers[slug],
+                        "its script's episode: says so" if own.get(slug) == numbers[slug] else
+                        f"another script's episode: gives it {number}")
+    return loaded, numbers
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
@@ -283,18 +348,7 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
     guids = published_guids(out_dir)
     loaded, everything = load_all(config, gather(config, list(paths or [])), report, out_dir, named=bool(paths),
                                   guids=guids)
-    published = episode_numbers(everything, published_episodes(out_dir))
-    loaded = refuse_shared(loaded, everything, published, report, value=lambda s: s.meta.episode,
-                           said="episode {} is also the number of {}",
-                           fix="Give each episode its own number, or leave episode: out to number it after the others")
-    loaded = refuse_shared(loaded, everything, guids, report, value=_guid,
-                           said="guid {!r} is also the guid of {}: podcast apps would show only one of them",
-                           fix="Give each episode its own guid (without guid:, an episode's is audioguide:<slug>)")
-    numbers = number_episodes([s for s in everything if s.meta.kind != "guide"], published)
-    for slug, number in published.items():
-        if numbers.get(slug, number) != number:
-            log.warning("episode %r was number %d and is now %d: another script's episode: gives it %d",
-                        slug, number, numbers[slug], number)
+    loaded, numbers = numbered(loaded, everything, guids, out_dir, report)
     pool = SynthPool(SentenceCache(cache_location(config)), overrides.jobs or os.cpu_count() or 1)
     preflight(config, [s for _, s in loaded], overrides, pool)
     bed = functools.cache(lambda: music_bed(config))

@@ -60,6 +60,9 @@ class Report:
     says twice counts once; one that several items say counts for each but the first to speak it)."""
     failures: list[tuple[str, AudioguideError]] = field(default_factory=list)
     seconds: float = 0.0
+    taken_over: dict[str, str] = field(default_factory=dict)
+    """Published episodes left without a script whose guid a renamed script took (old slug ->
+    new): their files go once the new one is rendered."""
 
     @property
     def written_guides(self) -> list[GuideRecord]:

@@ -54,6 +54,8 @@ class Guids:
     """Slug -> guid, from the output folder's guid record."""
     seen: dict[str, int] = field(default_factory=dict)
     """Guid -> the number of the first item that has it."""
+    numbers: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(``itunes:season``, ``itunes:episode``) -> the first item that has it."""
 
 
 def read_published_guids(site: SiteCheck) -> dict[str, str]:
@@ -88,7 +90,7 @@ def check_item(site: SiteCheck, item: etree._Element, number: int, guids: Guids)
                  f"{guid!r}): podcast apps will show it as a new episode",
                  f"Set guid: {guids.published[slug]} in the front matter of episode {slug!r}, "
                  + THEN_RERENDER)
-    check_episode_number(site, item, where)
+    check_episode_number(site, item, where, number, guids)
     check_description_size(site, item, where, f"the description: in the front matter of {slug or 'the episode'}")
     return ItemFacts(where, slug, duration)
 
@@ -212,8 +214,10 @@ def check_duration(site: SiteCheck, item: etree._Element, where: str,
     return seconds
 
 
-def check_episode_number(site: SiteCheck, item: etree._Element, where: str) -> None:
-    """``itunes:episode``, when present, counts from 1."""
+def check_episode_number(site: SiteCheck, item: etree._Element, where: str, position: int,
+                         guids: Guids) -> None:
+    """``itunes:episode``, when present, counts from 1, and no earlier item of the same season
+    (item ``position`` from 1) has it: apps list, and in a serial show order, episodes by it."""
     number = child(item, ITUNES_NS, "episode")
     if number is None:
         return
@@ -221,3 +225,11 @@ def check_episode_number(site: SiteCheck, item: etree._Element, where: str) -> N
     if not value.isdigit() or int(value) < 1:
         site.add(where, f"<itunes:episode> {value!r} is not a positive whole number",
                  "Set episode: to a number from 1 in the front matter, or remove it")
+        return
+    key = (text(item, ITUNES_NS, "season") or "", str(int(value)))
+    if key in guids.numbers:
+        site.add(where, f"<itunes:episode> {int(value)} is the same as item {guids.numbers[key]}'s",
+                 "Give one of the episodes another number (episode: in its front matter), or take the "
+                 f"one without a script down (audioguide unpublish SLUG), {THEN_RERENDER}")
+    else:
+        guids.numbers[key] = position
