@@ -111,3 +111,66 @@ def test_a_script_that_lost_its_guid_line_keeps_the_published_guid(two_episodes:
     ids = {e.title: e.id for e in feedparser.parse(str(project / "output" / "feed.xml")).entries}
     assert ids["Third"] == "urn:custom:1"
     assert _run(project, "check")[0] == 0
+
+
+WALK = "---\ntitle: Walk\n---\n\n## The gate\n\nOld iron.\n\n## The lake\n\nStill water.\n"
+
+
+@pytest.fixture
+def walk(tone_project: Path) -> Path:
+    """A project whose one script, ``walk``, is an episode, rendered."""
+    for script in (tone_project / "episodes").glob("*.md"):
+        script.unlink()
+    (tone_project / "episodes" / "walk.md").write_text(WALK, "utf-8")
+    code, _, err = _run(tone_project, "render")
+    assert code == 0, err
+    return tone_project
+
+
+def test_an_episode_made_a_guide_is_reported_and_can_be_taken_down(walk: Path,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """Adding ``kind: guide`` left the episode in the feed for good: render and check were silent,
+    and unpublish refused it because "it still has a script"."""
+    (walk / "episodes" / "walk.md").write_text(WALK.replace("title: Walk\n", "title: Walk\nkind: guide\n"), "utf-8")
+    code, _, err = _run(walk, "render")
+    assert code == 0, err
+    assert "episode 'walk' is published but its script is now a guide (kind: guide): run audioguide " \
+           "unpublish walk to take it down, or take kind: guide out of its script" in caplog.text
+    code, _, err = _run(walk, "check")
+    assert code == 1 and "episodes/walk: is published but its script is now a guide" in err
+    code, out, err = _run(walk, "unpublish", "walk")
+    assert code == 0 and "Unpublished walk" in out, err
+    output = walk / "output"
+    assert not list((output / "episodes").glob("walk.*")) and not (output / "feed.xml").exists()
+    assert (output / "guides" / "walk" / "guide.json").is_file()  # the guide its script makes stays
+    assert 'href="guides/walk/' in (output / "index.html").read_text("utf-8")
+    assert _run(walk, "check")[0] == 0
+    code, _, err = _run(walk, "unpublish", "walk")  # now only what the script makes: refused
+    assert code == 2 and "'walk' still has a script" in err
+
+
+def test_a_guide_made_an_episode_again_is_reported_and_can_be_taken_down(walk: Path) -> None:
+    script = walk / "episodes" / "walk.md"
+    script.write_text(WALK.replace("title: Walk\n", "title: Walk\nkind: guide\n"), "utf-8")
+    assert _run(walk, "render")[0] == 0 and _run(walk, "unpublish", "walk")[0] == 0  # the episode goes
+    script.write_text(WALK, "utf-8")  # and back: an episode again
+    assert _run(walk, "render")[0] == 0
+    code, _, err = _run(walk, "check")
+    assert code == 1 and "guides/walk: is published but its script is now an episode" in err
+    assert _run(walk, "unpublish", "walk")[0] == 0
+    output = walk / "output"
+    assert not (output / "guides" / "walk").exists()
+    assert "guides/walk/" not in (output / "index.html").read_text("utf-8")
+    assert _feed_titles(walk) == ["Walk"]
+    assert _run(walk, "check")[0] == 0
+
+
+def test_a_guide_rendered_with_the_guide_option_is_not_reported(walk: Path) -> None:
+    """``render --guide`` makes a guide of a script without ``kind: guide``: it is not left over."""
+    assert _run(walk, "unpublish", "walk")[0] == 2
+    (walk / "episodes" / "walk.md").unlink()
+    assert _run(walk, "unpublish", "walk")[0] == 0
+    (walk / "episodes" / "walk.md").write_text(WALK, "utf-8")
+    assert _run(walk, "render", "--guide")[0] == 0
+    code, out, err = _run(walk, "check")
+    assert code == 0, out + err

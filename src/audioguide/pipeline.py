@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audioguide.layout import IMPORTED
+from audioguide.layout import IMPORTED, Output
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
 from audioguide.publish.unpublish import published, remove, taken_over, unlisted, unpublish
@@ -52,9 +52,9 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
         from audioguide.guide.files import link_languages
 
         link_languages(config, out_dir, cover(), {g.group for g in report.written_guides})
-    gone = {old: "episode" for old, new in report.taken_over.items() if taken_over(out_dir, old, new)}
+    gone = [old for old, new in report.taken_over.items() if taken_over(out_dir, old, new)]
     if gone:  # renamed: the old slug's record, then the feed and site, then its files
-        remove(config, out_dir, gone)
+        remove(config, out_dir, [(old, "episode") for old in gone])
         for old in gone:
             log.warning("episode %r took over %r (its guid and number): the files of %r were removed",
                      report.taken_over[old], old, old)
@@ -72,8 +72,9 @@ def take_down(config: Config, slugs: list[str]) -> list[Path]:
     of a guide taken down are published again without it (their pages linked to it, and sent a
     listener who had chosen it there). The files removed."""
     out_dir = config.output_dir
-    groups = {g.group for g in publish.load_guides(out_dir) if g.slug in slugs}
+    guides = {g.slug: g.group for g in publish.load_guides(out_dir) if g.slug in slugs}
     removed = unpublish(config, out_dir, slugs)
+    groups = {group for slug, group in guides.items() if not Output(out_dir).guide_record(slug).is_file()}
     if groups:
         from audioguide.guide.files import link_languages
 

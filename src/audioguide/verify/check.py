@@ -99,7 +99,7 @@ def check_site(root: Path, *, base_url: str | None = None, loudness: float = _AU
     if episodes is not None and episodes.is_dir():
         problems += [Problem(f"{EPISODE_FOLDER}/{item.slug}" if item.kind == "episode" else
                              f"{GUIDE_FOLDER}/{item.slug}", f"is published but {item.reason}",
-                             f"Run audioguide unpublish {item.slug} to take it down, or restore its script")
+                             item.fix[0].upper() + item.fix[1:])
                      for item in unlisted(episodes, root)]
     return problems
 
