@@ -174,3 +174,24 @@ def test_a_guide_rendered_with_the_guide_option_is_not_reported(walk: Path) -> N
     assert _run(walk, "render", "--guide")[0] == 0
     code, out, err = _run(walk, "check")
     assert code == 0, out + err
+
+
+def test_an_article_rendered_from_outside_episodes_is_published_on_purpose(
+        two_episodes: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """``render ../notes.md`` (a documented use) published the article, then that very render
+    warned it was "published but no script in episodes/", as did every later one, and ``check``
+    failed."""
+    project = two_episodes
+    notes = project.parent / "notes.md"
+    notes.write_text("---\ntitle: Notes\n---\n\nSome notes.\n", "utf-8")
+    code, _, err = _run(project, "render", str(notes))
+    assert code == 0, err
+    assert "Notes" in _feed_titles(project)
+    code, _, err = _run(project, "render")
+    assert code == 0, err
+    assert "is published but" not in caplog.text
+    code, _, err = _run(project, "check")
+    assert code == 0, err
+    code, _, err = _run(project, "unpublish", "notes")  # and it can be taken down
+    assert code == 0, err
+    assert "Notes" not in _feed_titles(project)

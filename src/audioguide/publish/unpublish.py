@@ -20,6 +20,7 @@ from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.layout import RECORD, Output, scripts_in
 from audioguide.publish.publish import publish
+from audioguide.render.items import from_article
 from audioguide.settings import Config
 
 
@@ -94,11 +95,13 @@ def unlisted(episodes: Path, out_dir: Path) -> list[Unlisted]:
     """Published items whose script is missing from ``episodes``, is a draft, or is now of the
     other kind (an episode made a guide, or back: both were left published, the old one for good)."""
     have = _scripts(episodes)
+    out = Output(out_dir)
     found = []
     for slug, kinds in sorted(published(out_dir).items()):
         for kind in kinds:
             reason = _reason(kind, kinds, have.get(slug))
-            if reason is not None:
+            record = out.episodes / f"{slug}{RECORD}" if kind == "episode" else out.guide_record(slug)
+            if reason is not None and not (slug not in have and from_article(record)):
                 found.append(Unlisted(slug, kind, reason))
     return found
 

@@ -246,6 +246,9 @@ def music_bed(config: Config) -> mix.MusicBed:
 
 SCRIPT_KEY = "script"
 """The record's field naming the script an episode was made from (:func:`script_name`)."""
+FROM_ARTICLE = "from_article"
+"""The record's field marking an item rendered from an article outside ``episodes/``
+(``render notes.html``): published with no script there on purpose, so not reported as left over."""
 
 
 def script_name(config: Config, path: Path) -> str:
@@ -257,9 +260,21 @@ def script_name(config: Config, path: Path) -> str:
         return path.name
 
 
-def script_field(config: Config, script: Script) -> dict[str, str]:
-    """The record's field naming ``script`` (none for an article rendered from outside the project)."""
-    return {SCRIPT_KEY: script_name(config, script.path)} if script.path is not None else {}
+def script_field(config: Config, script: Script) -> dict[str, str | bool]:
+    """The record's field naming ``script`` (none for one with no file), and :data:`FROM_ARTICLE`
+    for a file outside ``episodes/``."""
+    if script.path is None:
+        return {}
+    outside = not script.path.resolve().is_relative_to(config.episodes_dir.resolve())
+    return {SCRIPT_KEY: script_name(config, script.path), **({FROM_ARTICLE: True} if outside else {})}
+
+
+def from_article(record: Path) -> bool:
+    """Whether the item of ``record`` was rendered from an article outside ``episodes/``."""
+    try:
+        return json.loads(record.read_text("utf-8")).get(FROM_ARTICLE) is True
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def published_from(record: Path) -> str | None:
@@ -281,8 +296,10 @@ def name_script(record: Path, config: Config, script: Script) -> None:
         data = json.loads(record.read_text("utf-8")) if field else None
     except (OSError, ValueError):
         return
-    if isinstance(data, dict) and data.get(SCRIPT_KEY) != field[SCRIPT_KEY]:
-        write_text(record, json.dumps({**data, **field}, indent=2) + "\n")
+    if isinstance(data, dict):
+        named = {k: v for k, v in data.items() if k != FROM_ARTICLE} | field
+        if named != data:
+            write_text(record, json.dumps(named, indent=2) + "\n")
 
 
 def episode_job(config: Config, script: Script, utterances: list[Utterance], synth: Synthesizer,
