@@ -9,12 +9,15 @@ numbers (``start``, ``value``, ``reversed``), the space between a ``<div>``'s te
 inside it (``emphasisAn inner paragraph``), and it keeps ``hidden`` elements. So:
 
 1. hidden elements are removed, then trafilatura extracts the page (again favouring recall when
-   its precise pass finds nothing);
+   its precise pass finds nothing), given the inline elements whose words it would delete or move
+   (``<time>``, ``<q>``, ``<ruby>``) as plain text, so that it judges the words the own reader reads
+   (its facts come from the page as it is);
 2. the own reader reads the page's content container, and keeps each of its blocks that
    trafilatura kept too (compared letter by letter, punctuation and spaces aside);
 3. when those blocks hold most of trafilatura's text, they are the article (the page's own
    structure, read precisely); otherwise (the container was wrong: a teaser, the whole body of a
-   list page) trafilatura's own text is read, with the same reader.
+   list page) trafilatura's own text is read, with the same reader, when the page holds more of it
+   than of those blocks (trafilatura sometimes runs a short page into a single block).
 
 The facts come from both: what the page states in ``<meta>`` tags, JSON-LD, its canonical link and
 ``<html lang>`` (:func:`audioguide.ingest.html.page_facts`) first, then what trafilatura finds
@@ -24,6 +27,7 @@ The facts come from both: what the page states in ``<meta>`` tags, JSON-LD, its 
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from audioguide.errors import InputError
 from audioguide.ingest.blocks import (
     ArticleBuilder,
     collapse,
+    ends_sentence,
     letters,
     no_text,
     normalise_newlines,
@@ -147,17 +152,38 @@ def _as_html(body: Any) -> str:
     return str(etree.tostring(tree, encoding="unicode", method="html"))
 
 
-def _extract(html: str, url: str | None) -> Any:
-    """trafilatura's reading of the page (a ``Document``), or ``None`` when it finds no text."""
+_AS_TEXT = ("time", "q", "ruby", "label")
+"""Inline elements trafilatura changes the words of: it deletes a ``<time>``, a ``<label>`` and a
+``<ruby>``'s ``<rt>`` reading, and makes a ``<q>`` a quotation block of its own."""
+
+
+def _for_trafilatura(soup: BeautifulSoup) -> str:
+    """The page as trafilatura is given it: the inline elements of :data:`_AS_TEXT` turned into their
+    text, as the own reader reads it, so that both judge the same words and inline markup does not
+    change which blocks are read."""
+    page = copy.copy(soup)
+    for tag in [tag for tag in page.find_all(_AS_TEXT) if isinstance(tag, Tag)]:
+        if tag.decomposed or tag.parent is None:  # inside one replaced already
+            continue
+        raw = tag.get_text()
+        text = html_text(tag)[0]
+        tag.replace_with((" " if raw[:1].isspace() else "") + text + (" " if raw[-1:].isspace() else ""))
+    return str(page)
+
+
+def _extract(soup: BeautifulSoup, url: str | None) -> tuple[Any, Any] | None:
+    """trafilatura's reading of the page: its article's tree and its facts about the page (a
+    ``Document``: title, author, date…, read from the page as it is), or ``None`` when it finds no text."""
     import trafilatura
 
+    html = _for_trafilatura(soup)
     for recall in (False, True):
         document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            html, url=url, with_metadata=False, include_comments=False, include_tables=True,
             include_formatting=True, include_links=False, include_images=False, favor_recall=recall)
         body = getattr(document, "body", None)
         if body is not None and len(body):
-            return document
+            return body, trafilatura.extract_metadata(str(soup), url)
     return None
 
 
@@ -174,26 +200,50 @@ def _sections(html: str, skip_title: str | None) -> tuple[str | None, tuple[Sect
     return text, _walk(root, heading)
 
 
-def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tuple[Section, ...], float]:
-    """``sections`` with only the blocks (and headings) ``judge`` has too, and the share of
-    ``judge``'s letters they hold. A block agrees when its letters equal one of ``judge``'s blocks,
-    or, when it is not short, appear in ``judge``'s text."""
-    pieces = [letters(section.heading or "") for section in judge]
-    pieces += [letters(block.text) for section in judge for block in section.blocks]
-    pieces = [p for p in pieces if p]
-    exact = set(pieces)
-    joined = "".join(pieces)
+class _Agreement:
+    """Whether a block's text is in ``judge``'s reading, read in order: its letters equal one of
+    ``judge``'s blocks; or appear in ``judge``'s text, when the block is not short (``Share`` appears
+    inside ``shared``), or when they follow there right after the block before it and end a sentence
+    or one of ``judge``'s blocks (trafilatura sometimes gives a short page as a single block)."""
 
-    def agrees(text: str) -> bool:
+    def __init__(self, judge: tuple[Section, ...]) -> None:
+        pieces = [letters(text) for section in judge
+                  for text in (section.heading or "", *(block.text for block in section.blocks))]
+        self.pieces = [piece for piece in pieces if piece]
+        self.exact = set(self.pieces)
+        self.joined = "".join(self.pieces)
+        self.ends = set(itertools.accumulate(len(piece) for piece in self.pieces))
+        self.cursor = -1
+        """Where the text that agreed last ends in ``joined``; -1 before any."""
+
+    def __call__(self, text: str) -> bool:
         key = letters(text)
-        return bool(key) and (key in exact or (len(key) >= SHORT and key in joined))
+        if not key:
+            return False
+        end = self.cursor + len(key)
+        if self.cursor >= 0 and self.joined.startswith(key, self.cursor) and (
+                end in self.ends or ends_sentence(text)):
+            self.cursor = end
+            return True
+        if key not in self.exact and len(key) < SHORT:
+            return False
+        at = self.joined.find(key, max(self.cursor, 0))
+        at = at if at >= 0 else self.joined.find(key)
+        if at >= 0:
+            self.cursor = at + len(key)
+        return at >= 0
 
+
+def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tuple[Section, ...], float]:
+    """``sections`` with only the blocks (and headings) ``judge`` has too (see :class:`_Agreement`), and
+    the share of ``judge``'s letters they hold."""
+    agrees = _Agreement(judge)
     kept: list[Section] = []
     held = 0
     for section in sections:
+        heading = section.heading if section.heading and agrees(section.heading) else None
         blocks = tuple(b for b in section.blocks if b.kind != "pause" and agrees(b.text))
         held += sum(len(letters(b.text)) for b in blocks)
-        heading = section.heading if section.heading and agrees(section.heading) else None
         if not blocks:
             continue
         if heading is None and kept and section.heading is not None:
@@ -201,8 +251,13 @@ def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tu
         else:
             kept.append(Section(heading, blocks))
             held += len(letters(heading or ""))
-    total = sum(len(p) for p in pieces)
+    total = len(agrees.joined)
     return tuple(kept), (held / total if total else 0.0)
+
+
+def _size(sections: tuple[Section, ...]) -> int:
+    """How many letters the blocks of ``sections`` hold."""
+    return sum(len(letters(block.text)) for section in sections for block in section.blocks)
 
 
 def _walk(root: Tag, skip: Tag | None = None) -> tuple[Section, ...]:
@@ -235,18 +290,19 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
     root = content_root(soup)
     heading = title_heading(root, is_page=root is soup.body or root is soup)
     own = _walk(root, heading)
-    document = _extract(str(soup), url) if own else None
-    facts: dict[str, Any] = _trafilatura_facts(document) if document is not None else {}
+    found = _extract(soup, url) if own else None
+    facts: dict[str, Any] = _trafilatura_facts(found[1]) if found is not None else {}
     facts.update(page_facts(soup))
     facts["url"] = absolute(facts.get("url"), url) or url
     title = html_text(heading)[0] if heading is not None else None
-    if document is not None:
-        title = title or collapse(document.title or "") or None
-        their_title, theirs = _sections(_as_html(document.body), title)
+    if found is not None:
+        title = title or collapse(found[1].title or "") or None
+        their_title, theirs = _sections(_as_html(found[0]), title)
         title = title or their_title
         kept, coverage = _kept(own, theirs)
         if coverage < COVERAGE:  # the container was not the article: trafilatura's text, where the page has it
-            kept = _kept(theirs, own if root is soup.body or root is soup else _walk(soup.body or soup))[0]
+            page = _kept(theirs, own if root is soup.body or root is soup else _walk(soup.body or soup))[0]
+            kept = page if _size(page) > _size(kept) else kept  # not when trafilatura ran the page into one block
         own = kept
     if not title:
         title_tag = soup.find("title")

@@ -1,0 +1,110 @@
+"""HTML articles as blogging platforms export them: a Substack export's ``posts/<id>.<slug>.html``
+(the post's body only, no ``<html>``, ``<head>`` or title), a Ghost post page, a Medium export.
+The pages are small and written for these tests, in the platforms' shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audioguide.ingest.readers import read_article
+from audioguide.models import Article
+
+SUBSCRIBE = ('<div class="subscription-widget-wrap-editor" data-component-name="SubscribeWidgetToDOM">'
+             '<div class="subscription-widget show-subscribe"><div class="preamble"><p class="cta-caption">'
+             'Thanks for reading! Subscribe for free to receive new posts and support my work.</p></div>'
+             '<form class="subscription-widget-subscribe"><input type="email" class="email-input" name="email" '
+             'placeholder="Type your email…"><input type="submit" class="button primary" value="Subscribe">'
+             '</form></div></div>')
+"""The subscribe box Substack puts inside a post's body: never read."""
+
+
+def substack(tmp_path: Path, body: str, name: str = "151234567.harbour-festival.html") -> Article:
+    """A Substack export's post file: its body's HTML only, named ``<id>.<slug>.html``."""
+    path = tmp_path / name
+    path.write_text(body, "utf-8")
+    return read_article(path)
+
+
+def ghost(tmp_path: Path, body: str, header: str = "", head: str = "") -> Article:
+    """A Ghost post page (Casper's shape): site header, the article's header, its content, the site footer."""
+    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour Festival Recap</title>{head}'
+            '</head><body class="post-template"><div class="site"><header id="gh-head" class="gh-head">'
+            '<a class="gh-head-logo" href="/">Coastal Notes</a><nav class="gh-head-menu"><a href="/">Home</a>'
+            ' <a href="/about/">About</a></nav></header><main id="site-main" class="site-main">'
+            '<article class="article post"><header class="article-header gh-canvas">'
+            f'<h1 class="article-title">Harbour Festival Recap</h1>{header}</header>'
+            f'<section class="gh-content gh-canvas">{body}</section></article></main>'
+            '<footer class="site-footer"><p>Coastal Notes © 2015. Powered by Ghost</p></footer></div></body></html>')
+    path = tmp_path / "harbour-festival-recap.html"
+    path.write_text(page, "utf-8")
+    return read_article(path)
+
+
+def texts(article: Article) -> list[str]:
+    return [block.text for section in article.sections for block in section.blocks]
+
+
+OPENING = "The harbour festival returned this year with more boats, more music and more visitors than ever before."
+CLOSING = "Over forty boats took part, from tiny dinghies to a three-masted schooner that drew crowds all afternoon."
+
+INLINE = {
+    "time": ('<time datetime="2024-06-01">1 June</time>', "1 June"),
+    "q": ("<q>welcome home</q>", "welcome home"),
+    "ruby": ("<ruby>東京<rp>(</rp><rt>Tokyo</rt><rp>)</rp></ruby>", "東京Tokyo"),
+    "mark": ("<mark>free</mark>", "free"),
+    "small": ("<small>for members</small>", "for members"),
+    "abbr": ('<abbr title="Royal National Lifeboat Institution">RNLI</abbr>', "RNLI"),
+    "cite": ("<cite>The Tides</cite>", "The Tides"),
+    "code": ("<code>#harbour</code>", "#harbour"),
+    "kbd": ("<kbd>Ctrl</kbd>", "Ctrl"),
+    "sup": ("1<sup>st</sup>", "1st"),
+    "sub": ("H<sub>2</sub>O", "H2O"),
+    "data": ('<data value="40">forty</data>', "forty"),
+    "dfn": ("<dfn>regatta</dfn>", "regatta"),
+    "del": ("<del>Saturday</del>", "Saturday"),
+    "s": ("<s>Saturday</s>", "Saturday"),
+    "em": ("<em>really</em>", "really"),
+    "a": ('<a href="https://example.org/parade">a parade</a>', "a parade"),
+    "label": ("<label>Harbour</label>", "Harbour"),
+}
+"""Inline elements, and the words the reader reads for each."""
+
+
+@pytest.mark.parametrize("tag", sorted(INLINE))
+def test_every_paragraph_is_read_whatever_inline_element_it_holds(tmp_path: Path, tag: str) -> None:
+    """A paragraph with a ``<time>`` (and a short one with a ``<q>`` or ``<ruby>``) was left out without a
+    word, and a short article was refused as having "no text": trafilatura deletes a ``<time>``'s words,
+    makes a ``<q>`` a block of its own, and then the reader's paragraph matched none of its text."""
+    element, said = INLINE[tag]
+    long = f"It opened on the quay with {element} and a parade of sailing ships from all over the coast."
+    short = f"Then {element} again."
+    body = (f"<p>{OPENING}</p><p>{long}</p><p>{short}</p>{SUBSCRIBE}<h2>The boats</h2><p>{CLOSING}</p>"
+            f"<p>Updated {element}.</p>")
+    expected = [OPENING, long.replace(element, said), short.replace(element, said), CLOSING,
+                f"Updated {said}."]
+    assert texts(substack(tmp_path, body)) == expected
+    assert texts(ghost(tmp_path, body)) == expected
+
+
+def test_a_short_post_with_a_dated_byline_is_not_refused(tmp_path: Path) -> None:
+    """The ``<time>`` in the post's header made trafilatura flatten the whole page into one block, which
+    none of the reader's paragraphs matched: "the article has no text to read"."""
+    header = ('<div class="article-byline">Posted <time class="byline-meta-date" datetime="2024-06-03">'
+              "3 June 2024</time> by Ana Reis</div>")
+    body = f"<p>{OPENING}</p><p>{CLOSING}</p>"
+    assert texts(ghost(tmp_path, body, header=header)) == [OPENING, CLOSING]
+
+
+def test_a_short_article_with_a_time_is_not_refused(tmp_path: Path) -> None:
+    """trafilatura flattened this page into one block, and the import failed: "the article has no text"."""
+    body = ("<p>First paragraph is here and it is long enough to be an article paragraph for extraction.</p>"
+            '<p>Updated <time datetime="2024-05-03">3 May</time>.</p><p>Short line here.</p><h2>Next part</h2>'
+            "<p>Last paragraph is here and it is also long enough to be an article paragraph.</p>")
+    article = ghost(tmp_path, body)
+    assert texts(article) == [
+        "First paragraph is here and it is long enough to be an article paragraph for extraction.",
+        "Updated 3 May.", "Short line here.",
+        "Last paragraph is here and it is also long enough to be an article paragraph."]
+    assert [section.heading for section in article.sections] == [None, "Next part"]
