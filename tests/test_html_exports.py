@@ -4,6 +4,7 @@ The pages are small and written for these tests, in the platforms' shapes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,61 @@ def test_a_short_article_with_a_time_is_not_refused(tmp_path: Path) -> None:
         "Updated 3 May.", "Short line here.",
         "Last paragraph is here and it is also long enough to be an article paragraph."]
     assert [section.heading for section in article.sections] == [None, "Next part"]
+
+
+STUDY = "<p>Trees cool streets in summer, according to a 2019 study by the city council and the university.</p>"
+EVENT = ('<p>The festival opened on <time datetime="2023-06-01">1 June 2023</time> with a parade of sailing '
+         "ships from all over the coast.</p>")
+
+
+@pytest.mark.parametrize("body", [STUDY, EVENT, STUDY + EVENT])
+def test_a_page_that_states_no_date_gets_none(tmp_path: Path, body: str) -> None:
+    """A year in the prose ("a 2019 study") or in the footer ("© 2015") dated the article 1 January of
+    that year, and a day the article talks about dated it that day: the feed then put a new episode
+    years in the past."""
+    body += f"<p>{OPENING}</p><h2>The boats</h2><p>{CLOSING}</p>"
+    assert substack(tmp_path, body).meta.date is None
+    assert ghost(tmp_path, body).meta.date is None
+
+
+LINKED_DATA = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Article", '
+               '"headline": "Harbour Festival Recap", "datePublished": "2024-06-03"}</script>')
+
+
+@pytest.mark.parametrize(("header", "head"), [
+    ('<div class="article-byline"><span class="byline-meta-date"><time datetime="2024-06-03">Jun 3, 2024'
+     "</time></span></div>", ""),
+    ('<p>Posted <time datetime="2024-06-03">3 June 2024</time> by Ana Reis</p>', ""),
+    ("", '<meta property="article:published_time" content="2024-06-03">'),
+    ("", LINKED_DATA),
+])
+def test_a_date_the_page_states_is_kept(tmp_path: Path, header: str, head: str) -> None:
+    assert ghost(tmp_path, STUDY + EVENT + f"<p>{OPENING}</p>", header=header, head=head).meta.date == (
+        dt.date(2024, 6, 3))
+
+
+def test_a_bylines_date_is_kept(tmp_path: Path) -> None:
+    body = '<div class="byline">by Tom Adeyemi | March 3, 2024 | 5 Comments</div>' + STUDY + f"<p>{OPENING}</p>"
+    assert substack(tmp_path, body).meta.date == dt.date(2024, 3, 3)
+
+
+def test_a_medium_exports_date_is_its_footers(tmp_path: Path) -> None:
+    """Medium's export states the date in its footer's ``<time class="dt-published">`` only."""
+    page = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+            '<title>Harbour Festival Recap</title></head><body><article class="h-entry"><header>'
+            '<h1 class="p-name">Harbour Festival Recap</h1></header><section data-field="body" class="e-content">'
+            '<section name="a1b2" class="section section--body section--first"><div class="section-content">'
+            '<div class="section-inner sectionLayout--insetColumn">'
+            f'<p name="c3d4" class="graf graf--p">{OPENING} A 2019 survey counted them.</p>'
+            f'<p name="e5f6" class="graf graf--p graf--last">{CLOSING}</p></div></div></section></section>'
+            '<footer><p>By <a href="https://medium.com/@harbourwriter" class="p-author h-card">Ana Reis</a> on '
+            '<a href="https://medium.com/p/0a1b2c3d4e5f"><time class="dt-published" '
+            'datetime="2024-06-03T09:30:00.000Z">June 3, 2024</time></a>.</p><p><a class="p-canonical" '
+            'href="https://medium.com/@harbourwriter/harbour-0a1b2c3d4e5f">Canonical link</a></p>'
+            '<p>Exported from <a href="https://medium.com">Medium</a> on January 12, 2025.</p></footer>'
+            "</article></body></html>")
+    path = tmp_path / "2024-06-03_Harbour-Festival-Recap-0a1b2c3d4e5f.html"
+    path.write_text(page, "utf-8")
+    article = read_article(path)
+    assert article.meta.date == dt.date(2024, 6, 3)
+    assert texts(article) == [f"{OPENING} A 2019 survey counted them.", CLOSING]

@@ -11,7 +11,8 @@ inside it (``emphasisAn inner paragraph``), and it keeps ``hidden`` elements. So
 1. hidden elements are removed, then trafilatura extracts the page (again favouring recall when
    its precise pass finds nothing), given the inline elements whose words it would delete or move
    (``<time>``, ``<q>``, ``<ruby>``) as plain text, so that it judges the words the own reader reads
-   (its facts come from the page as it is);
+   (its facts, htmldate's date among them, come from the page with only a ``<time>`` in a sentence
+   made text: a day the article talks about is not the day it was published);
 2. the own reader reads the page's content container, and keeps each of its blocks that
    trafilatura kept too (compared letter by letter, punctuation and spaces aside);
 3. when those blocks hold most of trafilatura's text, they are the article (the page's own
@@ -29,6 +30,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,7 @@ from audioguide.ingest.blocks import (
     title_from_stem,
 )
 from audioguide.ingest.facts import absolute, article_meta
-from audioguide.ingest.html import HtmlWalker, content_root, html_text, page_facts, title_heading
+from audioguide.ingest.html import INLINE_TAGS, HtmlWalker, content_root, html_text, page_facts, title_heading
 from audioguide.models import Article, Section
 
 COVERAGE = 0.8
@@ -157,13 +159,44 @@ _AS_TEXT = ("time", "q", "ruby", "label")
 ``<ruby>``'s ``<rt>`` reading, and makes a ``<q>`` a quotation block of its own."""
 
 
-def _for_trafilatura(soup: BeautifulSoup) -> str:
-    """The page as trafilatura is given it: the inline elements of :data:`_AS_TEXT` turned into their
-    text, as the own reader reads it, so that both judge the same words and inline markup does not
-    change which blocks are read."""
+_DATELINE_PLACES = frozenset({"header", "footer", "address"})
+_DATE_MARK = re.compile(r"date|publish|posted|byline|meta", re.IGNORECASE)
+"""Words in a class or id of the element that holds a page's date, or of its byline."""
+DATE_SEARCH = {"extensive_search": False, "original_date": True}
+"""htmldate's options: a date the page states (its address, meta tags, JSON-LD, a ``<time>`` or a
+byline), the first publication's rather than the last update's; not a guess from free text (a year
+in the prose, "a 2019 study", or a "© 2015" footer dated the article 1 January of that year)."""
+
+
+def _marked_as_date(tag: Tag) -> bool:
+    """True when ``tag`` says it holds the page's date: ``itemprop``, ``pubdate``, a class or id naming a
+    date, a byline or the post's meta line."""
+    names = " ".join(_classes(tag)) + " " + str(tag.get("id", ""))
+    return tag.has_attr("itemprop") or tag.has_attr("pubdate") or bool(_DATE_MARK.search(names))
+
+
+def _in_the_text(time: Tag) -> bool:
+    """True for a ``<time>`` in the article's text ("it opened on <time>1 June</time>"): a day the
+    article talks about, not the day it was published. False where pages state their date: in a
+    header, footer or address, marked as the date, or alone in its block."""
+    if any(parent.name in _DATELINE_PLACES for parent in time.parents):
+        return False
+    for tag in (time, *time.parents):
+        if _marked_as_date(tag):
+            return False
+        if tag is not time and tag.name not in INLINE_TAGS:  # its block: the date alone, or text
+            return bool(letters(html_text(tag)[0]).replace(letters(html_text(time)[0]), "", 1))
+    return False
+
+
+def _as_text(soup: BeautifulSoup, names: Iterable[str], which: Callable[[Tag], bool] | None = None) -> str:
+    """The page with its ``names`` elements (those ``which`` accepts, else all) turned into their text,
+    as the own reader reads it."""
     page = copy.copy(soup)
-    for tag in [tag for tag in page.find_all(_AS_TEXT) if isinstance(tag, Tag)]:
+    for tag in [tag for tag in page.find_all(list(names)) if isinstance(tag, Tag)]:
         if tag.decomposed or tag.parent is None:  # inside one replaced already
+            continue
+        if which is not None and not which(tag):
             continue
         raw = tag.get_text()
         text = html_text(tag)[0]
@@ -173,17 +206,21 @@ def _for_trafilatura(soup: BeautifulSoup) -> str:
 
 def _extract(soup: BeautifulSoup, url: str | None) -> tuple[Any, Any] | None:
     """trafilatura's reading of the page: its article's tree and its facts about the page (a
-    ``Document``: title, author, date…, read from the page as it is), or ``None`` when it finds no text."""
+    ``Document``: title, author, date…), or ``None`` when it finds no text. trafilatura is given the
+    inline elements of :data:`_AS_TEXT` as their text, so that both readers judge the same words and
+    inline markup does not change which blocks are read; htmldate, a ``<time>`` in the text as text."""
     import trafilatura
 
-    html = _for_trafilatura(soup)
+    html = _as_text(soup, _AS_TEXT)
     for recall in (False, True):
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=False, include_comments=False, include_tables=True,
             include_formatting=True, include_links=False, include_images=False, favor_recall=recall)
         body = getattr(document, "body", None)
         if body is not None and len(body):
-            return body, trafilatura.extract_metadata(str(soup), url)
+            facts = trafilatura.extract_metadata(_as_text(soup, ["time"], _in_the_text), url,
+                                                 date_config=dict(DATE_SEARCH))
+            return body, facts
     return None
 
 
