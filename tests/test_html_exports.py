@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from audioguide.cli import cli
 from audioguide.ingest.readers import read_article
 from audioguide.models import Article
+from tests.clirunner import cli_runner
 
 SUBSCRIBE = ('<div class="subscription-widget-wrap-editor" data-component-name="SubscribeWidgetToDOM">'
              '<div class="subscription-widget show-subscribe"><div class="preamble"><p class="cta-caption">'
@@ -167,3 +169,20 @@ def test_a_medium_exports_date_is_its_footers(tmp_path: Path) -> None:
     article = read_article(path)
     assert article.meta.date == dt.date(2024, 6, 3)
     assert texts(article) == [f"{OPENING} A 2019 survey counted them.", CLOSING]
+
+
+def test_a_post_without_a_title_is_named_after_its_file_and_keeps_its_chapters(tmp_path: Path,
+                                                                               tone_project: Path) -> None:
+    """A Substack export's post (no ``<h1>``, no ``<title>``) took its first ``<h2>`` as the episode's
+    title and slug, and that chapter was read as part of the one before it."""
+    body = ("<p>Trees cool streets in summer by several degrees, the city council's foresters found.</p>"
+            f'<h2 class="header-anchor-post">What can be done</h2>{SUBSCRIBE}'
+            "<p>Cities keep losing them, and the council wants to plant more this spring.</p>"
+            "<h3>Who pays</h3><p>The council pays for the trees; neighbours water them in their first summer.</p>")
+    article = substack(tmp_path, body, "151234567.why-trees.html")
+    assert article.title == "Why trees"
+    assert [section.heading for section in article.sections] == [None, "What can be done", "Who pays"]
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "import", str(tmp_path / "151234567.why-trees.html")])
+    assert result.exit_code == 0, result.stderr
+    script = (tone_project / "episodes" / "why-trees.md").read_text("utf-8")
+    assert "title: Why trees" in script and "\n## What can be done\n" in script and "\n## Who pays\n" in script

@@ -49,10 +49,15 @@ def printable(text: str) -> str:
 
 
 def title_from_stem(source: Path | None) -> str | None:
-    """Turn a file name such as ``my-first_post.md`` into words: ``My first post``."""
+    """Turn a file name such as ``my-first_post.md`` into words: ``My first post``; the post's id
+    before the slug in a Substack export's ``posts/<id>.<slug>.html`` is left out.
+
+    >>> title_from_stem(Path("posts/151234567.why-trees.html"))
+    'Why trees'
+    """
     if source is None:
         return None
-    words = collapse(source.stem.replace("_", " ").replace("-", " "))
+    words = collapse(re.sub(r"^\d{5,}\.(?=\D)", "", source.stem).replace("_", " ").replace("-", " "))
     return words[:1].upper() + words[1:] if words else None
 
 

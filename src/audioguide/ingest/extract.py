@@ -272,22 +272,18 @@ class _Agreement:
 
 
 def _kept(sections: tuple[Section, ...], judge: tuple[Section, ...]) -> tuple[tuple[Section, ...], float]:
-    """``sections`` with only the blocks (and headings) ``judge`` has too (see :class:`_Agreement`), and
-    the share of ``judge``'s letters they hold."""
+    """``sections`` with only the blocks ``judge`` has too (see :class:`_Agreement`), and the share of
+    ``judge``'s letters they hold. A heading stays when ``judge`` has it, or when it heads kept text
+    after kept text: a chapter of the article (trafilatura leaves out some pages' headings)."""
     agrees = _Agreement(judge)
     kept: list[Section] = []
     held = 0
     for section in sections:
         heading = section.heading if section.heading and agrees(section.heading) else None
         blocks = tuple(b for b in section.blocks if b.kind != "pause" and agrees(b.text))
-        held += sum(len(letters(b.text)) for b in blocks)
-        if not blocks:
-            continue
-        if heading is None and kept and section.heading is not None:
-            kept[-1] = Section(kept[-1].heading, (*kept[-1].blocks, *blocks))
-        else:
-            kept.append(Section(heading, blocks))
-            held += len(letters(heading or ""))
+        if blocks:
+            held += sum(len(letters(b.text)) for b in blocks) + len(letters(heading or ""))
+            kept.append(Section(heading or (section.heading if kept else None), blocks))
     total = len(agrees.joined)
     return tuple(kept), (held / total if total else 0.0)
 
@@ -333,7 +329,7 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
     facts["url"] = absolute(facts.get("url"), url) or url
     title = html_text(heading)[0] if heading is not None else None
     if found is not None:
-        title = title or collapse(found[1].title or "") or None
+        title = title or _their_title(found[1], own)
         their_title, theirs = _sections(_as_html(found[0]), title)
         title = title or their_title
         kept, coverage = _kept(own, theirs)
@@ -350,6 +346,15 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
             raise no_text(source)
         raise InputError("no article found in the page", path=url, fix=NO_ARTICLE_FIX)
     return _build(own, title, source, facts)
+
+
+def _their_title(facts: Any, own: tuple[Section, ...]) -> str | None:
+    """trafilatura's title for the page, unless it is the heading of one of the article's chapters
+    after its opening: trafilatura takes the first ``<h2>`` of a page that names no title (a
+    Substack export's post), which is a chapter, to be read as one."""
+    title = collapse(facts.title or "")
+    chapters = {letters(section.heading) for section in own[1:] if section.heading}
+    return title if title and letters(title) not in chapters else None
 
 
 def _title_from_url(url: str | None) -> str | None:
