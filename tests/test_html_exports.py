@@ -5,6 +5,7 @@ The pages are small and written for these tests, in the platforms' shapes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,37 @@ def test_a_post_without_a_title_is_named_after_its_file_and_keeps_its_chapters(t
     assert result.exit_code == 0, result.stderr
     script = (tone_project / "episodes" / "why-trees.md").read_text("utf-8")
     assert "title: Why trees" in script and "\n## What can be done\n" in script and "\n## Who pays\n" in script
+
+
+def _substack_note(number: int, text: str) -> tuple[str, str]:
+    """Substack's marker for note ``number`` and the note, as its editor writes them."""
+    marker = (f'<a class="footnote-anchor" data-component-name="FootnoteAnchorToDOM" id="footnote-anchor-{number}" '
+              f'href="#footnote-{number}" target="_self">{number}</a>')
+    note = (f'<div class="footnote" data-component-name="FootnoteToDOM"><a id="footnote-{number}" '
+            f'href="#footnote-anchor-{number}" class="footnote-number" contenteditable="false" target="_self">'
+            f'{number}</a><div class="footnote-content"><p>{text}</p></div></div>')
+    return marker, note
+
+
+def _wordpress_note(number: int, text: str) -> tuple[str, str]:
+    """WordPress's footnotes block (6.3 and later): the marker, and the list of notes (of one note)."""
+    name = f"6f1c2a{number}e-3d1b-4c8e-9a4f-2b7d5e8c1a0{number}"
+    marker = f'<sup data-fn="{name}" class="fn"><a href="#{name}" id="{name}-link">{number}</a></sup>'
+    note = (f'<ol class="wp-block-footnotes"><li id="{name}">{text} <a href="#{name}-link" '
+            f'aria-label="Jump to footnote reference {number}">\u21a9\ufe0e</a></li></ol>')
+    return marker, note
+
+
+@pytest.mark.parametrize("shape", [_substack_note, _wordpress_note])
+def test_footnote_markers_are_not_read_and_notes_are_left_out(
+        tmp_path: Path, shape: Callable[[int, str], tuple[str, str]]) -> None:
+    """Substack's note markers were read glued to the word before them ("them1", "2%2"), the note's
+    number as a paragraph of its own, and the note's text twice."""
+    marker1, note1 = shape(1, "Urban Forestry Journal, vol. 12.")
+    marker2, note2 = shape(2, "The city's own survey, published every autumn.")
+    body = (f"<p>{OPENING}</p><p>But cities keep losing them{marker1}. London lost 2%{marker2} of its canopy last "
+            f"year, more than ever.</p><h2>The boats</h2><p>{CLOSING}</p>{note1}{note2}")
+    expected = [OPENING, "But cities keep losing them. London lost 2% of its canopy last year, more than ever.",
+                CLOSING]
+    assert texts(substack(tmp_path, body)) == expected
+    assert texts(ghost(tmp_path, body)) == expected

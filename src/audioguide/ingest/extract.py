@@ -73,9 +73,10 @@ def _hide_hidden(soup: BeautifulSoup) -> None:
 NOTE_MARK = re.compile(r"\[?(\d{1,3}|[a-z]|[*\u2020\u2021\u00a7])\]?")
 """The text of a note's marker in the text: ``1``, ``[2]``, ``a``, ``*``, ``†``."""
 _NOTE_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-reference", "footnoteref", "fnref", "noteref",
-                           "reference"})
+                           "reference", "footnote-anchor"})
 _BACKLINK_CLASSES = frozenset({"reversefootnote", "footnote-backref", "footnote-back", "fn-backref"})
-_NOTES_CLASSES = frozenset({"footnotes", "footnote-list", "endnotes"})
+_NOTES_CLASSES = frozenset({"footnotes", "footnote-list", "endnotes", "wp-block-footnotes", "footnote"})
+"""The notes at the end: a list of them, or (Substack) each note in a ``<div class="footnote">``."""
 
 
 def _classes(tag: Tag) -> set[str]:
@@ -86,8 +87,8 @@ def _classes(tag: Tag) -> set[str]:
 def _drop_notes(soup: BeautifulSoup) -> None:
     """Remove footnotes, as the Markdown reader leaves them out: the markers in the text (a
     ``<sup>`` link to ``#…``, or a link a generator marks as a note: kramdown, Pandoc,
-    markdown-it, WordPress, Wikipedia), which would be read glued to the word before them ("1894"
-    and note 1 heard as "18941"), the notes' list at the end, and its back-links (↩)."""
+    markdown-it, WordPress, Wikipedia, Substack), which would be read glued to the word before them
+    ("1894" and note 1 heard as "18941"), the notes at the end, and their back-links (↩)."""
     for tag in soup.find_all(True):
         if not isinstance(tag, Tag) or tag.decomposed:
             continue
