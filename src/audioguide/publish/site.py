@@ -254,7 +254,7 @@ class ShareView:
 def share_text(description: str, limit: int = 300) -> str:
     """A description's first paragraph, cut at a word to ``limit`` characters, for a link preview.
 
-    >>> share_text("One two three.\n\nMore.", 9)
+    >>> share_text("One two three.\\n\\nMore.", 9)
     'One two…'
     """
     first = " ".join((paragraphs(description) or [""])[0].split())
