@@ -196,8 +196,10 @@ def render_options(command: Any) -> Any:
 
 
 def _report_render(report: Any) -> None:
-    for _, error in report.failures:
-        click.echo(f"Failed: {error.format_message()}", err=True)
+    from audioguide.errors import naming
+
+    for where, error in report.failures:  # each line names its item
+        click.echo(f"Failed: {naming(error, where).format_message()}", err=True)
     click.echo(report.summary())
 
 

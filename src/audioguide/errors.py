@@ -56,6 +56,16 @@ def _restore(cls: type[AudioguideError], message: str, exit_code: int) -> Audiog
     return error
 
 
+def naming(error: AudioguideError, path: Path | str) -> AudioguideError:
+    """``error`` as said of the item at ``path``: its message starts with the path unless it
+    names it already. An ffmpeg or runtime failure knows no file ("the first segment failed:
+    ..."); with several items rendering, the user must be told which one failed."""
+    if error.path is None and str(path) not in error.message:
+        error.message = f"{path}: {error.message}"
+        error.path = path
+    return error
+
+
 class InputError(AudioguideError):
     """A bad article, episode script or command-line input (exit code 2)."""
 

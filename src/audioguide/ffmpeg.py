@@ -14,6 +14,7 @@ import ctypes
 import functools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -135,6 +136,25 @@ def run_with_log(args: list[str], *, input: bytes | None = None, what: str = "ff
         lines = err.strip().splitlines()
         raise BuildError(f"{what} failed: {lines[-1] if lines else f'exit code {proc.returncode}'}")
     return err
+
+
+_OPTION_SPECIAL = re.compile(r"([\\':\s])")
+_GRAPH_SPECIAL = re.compile(r"([\\'\[\],;\s])")
+
+
+def filter_value(text: str) -> str:
+    r"""``text`` (a file name, say) as the value of a filter option in an ``-af`` filtergraph.
+
+    ffmpeg unescapes a filtergraph twice: once as the whole graph (where ``[ ] , ;`` separate
+    filters), then as each filter's options (where ``:`` separates them). So every special
+    character (and white space, which ffmpeg trims) is escaped with a backslash for the options,
+    and the result again for the graph. No quotes: inside ffmpeg's single quotes a ``'`` cannot
+    be written at all, which made every render of a project in "O'Brien show" fail.
+
+    >>> print(filter_value("a'b:c,d [e];f"))
+    a\\\'b\\:c\,d\\\ \[e\]\;f
+    """
+    return _GRAPH_SPECIAL.sub(r"\\\1", _OPTION_SPECIAL.sub(r"\\\1", text))
 
 
 def last_json_object(text: str) -> dict[str, Any]:

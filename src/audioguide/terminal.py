@@ -147,6 +147,8 @@ def sync_lines(report: SyncReport, root: Path) -> list[tuple[str, bool]]:
     """What ``audioguide sync`` says, as ``(line, for stderr)``: per source a count (or that its
     server had nothing new), the scripts kept as edited, the entries gone, the errors; then
     what was taken down and what the render did."""
+    from audioguide.errors import naming
+
 
     def shown(path: Path) -> str:
         return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
@@ -169,6 +171,7 @@ def sync_lines(report: SyncReport, root: Path) -> list[tuple[str, bool]]:
         lines += [(f"Error: {e.format_message()}", True) for e in s.failed]
     lines += [(f"Took down {slug}: its entry left its source", False) for slug in report.pruned]
     if report.render is not None:
-        lines += [(f"Failed: {error.format_message()}", True) for _, error in report.render.failures]
+        lines += [(f"Failed: {naming(error, where).format_message()}", True)
+                  for where, error in report.render.failures]
         lines.append((report.render.summary(), False))
     return lines

@@ -74,11 +74,10 @@ def measure(inputs: Sequence[str], *, what: str, chain: str | None = None,
     the loudness matters."""
     with tempfile.TemporaryDirectory(prefix="loudness-") as work:
         values = Path(work) / "blocks.txt"
-        escaped = str(values).replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
         log = ffmpeg.run_with_log(
             [*inputs, "-af", f"{chain + ',' if chain else ''}ebur128=peak={'true' if true_peak else 'sample'}:"
                              f"metadata=1:framelog=quiet,"
-                             f"ametadata=mode=print:key=lavfi.r128.M:file='{escaped}'",
+                             f"ametadata=mode=print:key=lavfi.r128.M:file={ffmpeg.filter_value(str(values))}",
              "-f", "null", "-"], input=input, what=what)
         text = values.read_text("utf-8") if values.exists() else ""
     blocks = tuple(float(v) for v in re.findall(r"lavfi\.r128\.M=(-?[\d.]+|-inf)", text))

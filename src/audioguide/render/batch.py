@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.audio import mix
-from audioguide.errors import AudioguideError
+from audioguide.errors import AudioguideError, naming
 from audioguide.layout import RECORD, Output
 from audioguide.models import Script, Utterance
 from audioguide.render import guides
@@ -86,7 +86,9 @@ class Batch:
         return None
 
     def fail(self, path: Path, exc: AudioguideError) -> None:
-        """Record a failed input and go on with the others (or raise, for a single input)."""
+        """Record a failed input and go on with the others (or raise, for a single input); either
+        way its message names the input."""
+        exc = naming(exc, path)
         if self.single and not self.report.failures:
             raise exc
         self.report.failures.append((str(path), exc))
