@@ -291,9 +291,12 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.exists():
         return parse_config({}, root)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # utf-8-sig: Windows Notepad starts the UTF-8 it saves with an invisible byte-order mark
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"],
+                          path=path) from exc
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"is not valid TOML ({exc}); fix the syntax"], path=path) from exc
     return parse_config(data, root, path)
 
