@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from audioguide.cli import cli
 from tests.clirunner import cli_runner
 
@@ -29,3 +31,31 @@ def test_a_latin_1_config_is_asked_to_be_saved_as_utf_8(tone_project: Path) -> N
     code, _, err = run("-C", str(tone_project), "render")
     assert code == 2
     assert err.count("\n") == 1 and "audioguide.toml" in err and "save it as UTF-8" in err, err
+
+
+def test_a_project_folder_that_does_not_exist_is_refused_and_not_made(tmp_path: Path) -> None:
+    typo = tmp_path / "typo-dir"
+    for command in (["render"], ["import", str(tmp_path / "a.txt")], ["check"], ["cache"]):
+        code, _, err = run("-C", str(typo), *command)
+        assert code == 2 and err.count("\n") == 1, (command, err)
+        assert f"{typo}: does not exist" in err and "audioguide init" in err, err
+    assert not typo.exists()
+
+
+def test_outside_any_project_render_says_so_and_creates_nothing(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for command in (["render"], ["watch"], ["cache", "--prune"]):
+        code, _, err = run(*command)
+        assert code == 2 and err.count("\n") == 1, (command, err)
+        assert "no audioguide.toml here or in any folder above" in err and "audioguide init" in err, err
+    code, _, err = run("-C", str(tmp_path), "render")
+    assert code == 2 and f"{tmp_path}: has no audioguide.toml" in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_voices_outside_a_project_lists_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("voices", "--engine", "tone")
+    assert code == 0, err
+    assert "the defaults (no audioguide.toml here)" in out

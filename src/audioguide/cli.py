@@ -23,17 +23,22 @@ class Context:
 
     def __init__(self, project: Path | None, quiet: bool = False) -> None:
         self._project = project
+        self._root: Path | None = None
         self.quiet = quiet
 
-    def root(self) -> Path:
-        from audioguide.config import find_root
+    def root(self, required: bool = True) -> Path:
+        """The project folder, found once (``watch`` keeps it while its config is away)."""
+        from audioguide.config import project_root
 
-        return self._project.resolve() if self._project else find_root(Path.cwd())
+        if self._root is None:
+            self._root = project_root(self._project, Path.cwd(), required=required)
+        return self._root
 
-    def config(self) -> Any:
+    def config(self, required: bool = True) -> Any:
+        """The project's settings; without ``required``, the defaults outside any project."""
         from audioguide.config import load_config
 
-        return load_config(self.root())
+        return load_config(self.root(required))
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -378,7 +383,7 @@ def voices(ctx: Context, only: str | None, language: str | None) -> None:
     if only is not None and only not in available_engines():
         raise click.BadParameter(f"{only!r} is not a registered engine (registered: "
                                  f"{', '.join(sorted(available_engines()))})", param_hint="--engine")
-    config = ctx.config()
+    config = ctx.config(required=False)
     v = config.voice
 
     def settings(name: str) -> EngineSettings:  # a voice set for one engine is not another's

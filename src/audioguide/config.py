@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from audioguide.errors import ConfigError
+from audioguide.errors import ConfigError, InputError
 from audioguide.layout import CONFIG_NAME
 from audioguide.lexicon import parse_lexicon
 from audioguide.people import PERSON_ROLES, TEXT_LIMIT, WEB_URL, person_group
@@ -301,13 +301,37 @@ def load_config(root: Path) -> Config:
     return parse_config(data, root, path)
 
 
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding ``audioguide.toml``, else ``start``."""
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``audioguide.toml``, if any."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    return start
+    return None
+
+
+def project_root(given: Path | None, cwd: Path, *, required: bool = True) -> Path:
+    """The project a command works on: the folder ``-C`` gave, else the nearest one at or above
+    ``cwd`` with ``audioguide.toml``. Without ``required`` (commands that only read settings),
+    a folder without one stands for a project with the defaults.
+
+    A typo in ``-C``, or a command run outside any project, is one line saying so, before
+    anything is written: a render there used to create the folder, ``.cache/`` in it, and blame
+    a missing ``episodes/``.
+    """
+    if given is not None:
+        if not given.is_dir():
+            raise InputError("does not exist" if not given.exists() else "is not a folder", path=given,
+                             fix="check the folder given to -C, or make a project there with: audioguide init DIR")
+        if required and not (given / CONFIG_NAME).is_file():
+            raise InputError(f"has no {CONFIG_NAME}", path=given,
+                             fix=f"audioguide init {given} makes it a project, or give -C the project's folder")
+        return given.resolve()
+    found = find_root(cwd)
+    if found is None and required:
+        raise InputError(f"no {CONFIG_NAME} here or in any folder above", path=cwd,
+                         fix="audioguide init makes this folder a project, or pass -C PROJECT_FOLDER")
+    return found or cwd.resolve()
 
 
 def _toml_value(value: Any) -> str:
