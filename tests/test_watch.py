@@ -275,3 +275,21 @@ def test_a_cover_named_later_is_watched_for_and_rendered_when_it_is_made(watchin
     with Image.open(newest) as shown:
         centre = shown.convert("RGB").getpixel((700, 700))
     assert all(abs(a - b) <= 8 for a, b in zip(centre, (200, 80, 40), strict=True))  # the new cover
+
+
+def test_a_config_briefly_gone_is_waited_for_not_replaced_by_the_defaults(watching: Watching,
+                                                                          tone_project: Path) -> None:
+    watching.wait_for(lambda line: line.startswith("Watching"))
+    feed = tone_project / "output" / "feed.xml"
+    before = feed.read_bytes()
+    toml = tone_project / "audioguide.toml"
+    kept = toml.read_text("utf-8")
+    toml.unlink()  # git stash, a checkout, an editor saving by delete and recreate
+    gone = watching.wait_for(lambda line: "is gone" in line, stream="err")
+    assert gone.endswith("audioguide.toml: is gone; nothing is rendered until it is back"), gone
+    assert feed.read_bytes() == before
+    _save(toml, kept.replace("[show]", "[show]\n# back\n", 1))
+    back = watching.wait_for(lambda line: line.startswith("Rendered"))
+    assert "0 failed" in back and "0 sentences synthesized" in back, back
+    assert feed.read_bytes() == before
+    assert [line for line in watching.said() if line.startswith("Rendered")][1:] == [back]

@@ -166,6 +166,7 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     import signal
 
     from audioguide.errors import AudioguideError
+    from audioguide.layout import CONFIG_NAME
     from audioguide.pipeline import render as run_render
     from audioguide.pipeline import warm_up
     from audioguide.render.inputs import Overrides
@@ -180,6 +181,9 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
         """One render; the configuration it read (``None``: ``audioguide.toml`` could not be read).
         An error (a broken ``audioguide.toml``, the one input given) is said, and watching goes on."""
         config: Config | None = None
+        if not (ctx.root() / CONFIG_NAME).is_file():  # loading it would give the defaults: a show not theirs
+            click.echo(f"{ctx.root() / CONFIG_NAME}: is gone; nothing is rendered until it is back", err=True)
+            return None
         try:
             config = ctx.config()
             report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
