@@ -10,6 +10,7 @@ import pytest
 
 from audioguide.cli import cli
 from tests.clirunner import cli_runner
+from tests.conftest import short_sample
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -59,3 +60,22 @@ def test_voices_outside_a_project_lists_the_defaults(tmp_path: Path, monkeypatch
     code, out, err = run("voices", "--engine", "tone")
     assert code == 0, err
     assert "the defaults (no audioguide.toml here)" in out
+
+
+@pytest.mark.parametrize("where", [".", "episodes", "episodes/site", "..", "/"])
+@pytest.mark.parametrize("command", ["render", "watch"])
+def test_out_among_the_projects_own_files_is_refused(tone_project: Path, where: str, command: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tone_project)
+    before = sorted(p.relative_to(tone_project.parent) for p in tone_project.parent.rglob("*"))
+    code, _, err = run(command, "--out", where)
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"Error: {where}: ") and "--out" in err, err
+    assert sorted(p.relative_to(tone_project.parent) for p in tone_project.parent.rglob("*")) == before
+
+
+def test_out_beside_the_project_is_written(tone_project: Path, tmp_path: Path) -> None:
+    short_sample(tone_project)
+    code, _, err = run("-C", str(tone_project), "render", "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    assert (tmp_path / "site" / "feed.xml").is_file()

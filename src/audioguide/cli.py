@@ -138,10 +138,12 @@ def render(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: 
     as it was for the episode in progress (exit 130), and the next run reuses what was spoken.
     """
     from audioguide.pipeline import render as run_render
-    from audioguide.render.inputs import Overrides
+    from audioguide.render.inputs import Overrides, check_out
     from audioguide.terminal import run_rendering
 
     config = ctx.config()
+    if out is not None:
+        check_out(config, out)
     overrides = Overrides(engine=engine, voice=voice, out=out, guide=guide, jobs=jobs, cluster=cluster,
                           any_language=any_language, max_duration=max_duration)
     report = run_rendering(config, out or config.output_dir, lambda progress: run_render(
@@ -169,7 +171,7 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
     from audioguide.layout import CONFIG_NAME
     from audioguide.pipeline import render as run_render
     from audioguide.pipeline import warm_up
-    from audioguide.render.inputs import Overrides
+    from audioguide.render.inputs import Overrides, check_out
     from audioguide.settings import Config
     from audioguide.terminal import exit_now, run_rendering
     from audioguide.watch import Watcher, render_on_saves, watched
@@ -201,6 +203,8 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
         config = ctx.config()
     except AudioguideError:
         config = Config(root=ctx.root())  # the first pass says what is wrong with it
+    if out is not None:
+        check_out(config, out)
     watcher = Watcher(watched(config, inputs))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped like Ctrl-C
     try:

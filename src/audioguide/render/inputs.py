@@ -50,6 +50,24 @@ class Overrides:
     ``[render] max_duration`` setting)."""
 
 
+def check_out(config: Config, out: Path) -> None:
+    """Refuse ``--out`` when it would scatter the site among the project's own files: the
+    project's folder itself, a folder holding it (``/`` by a typo), or ``episodes/`` (or a folder
+    in it). A render there wrote ``feed.xml`` and pages beside ``audioguide.toml``, MP3s and
+    records beside the scripts, and no command could take them away again."""
+    where = out.resolve()
+    root, episodes = config.root.resolve(), config.episodes_dir.resolve()
+    if root.is_relative_to(where) or episodes.is_relative_to(where):
+        said = "is the project's folder" if where == root else "holds the project's folder or its episodes/"
+    elif where.is_relative_to(episodes):
+        said = "is in the project's episodes/ folder"
+    else:
+        return
+    raise InputError(f"{said}: the site would be written among your own files", path=out,
+                     fix="give --out a folder of its own (an empty one, or one made by an earlier --out), "
+                         "or leave it out to write to output/")
+
+
 def is_script(path: Path, episodes: Path) -> bool:
     """Episode scripts are the ``.md`` files in ``episodes/``; any other file is an article,
     whose front matter belongs to its site generator and is read leniently."""
