@@ -25,6 +25,7 @@ from audioguide.render import assembly
 from audioguide.render.assembly import NEAR, STEER_RANGE, STEER_STEP, Assembly
 from audioguide.render.items import episode_job
 from audioguide.render.kept import Made
+from audioguide.render.lock import render_lock
 from audioguide.speech.engines.tone import ToneEngine
 from tests.clirunner import cli_runner
 from tests.conftest import copy_tone_project, decode
@@ -382,3 +383,20 @@ def test_a_chapter_added_at_the_start_keeps_every_segment_after_it(walk: Path, t
     assert [c["title"] for c in after["chapters"]] == ["The quay", *(h for h, _ in SECTIONS)]  # type: ignore[union-attr, index]
     assert after["chapters"] == cold["chapters"]
     assert after["cues"] == cold["cues"]
+
+
+def test_prune_during_a_render_waits_for_it_or_refuses_in_one_line(walk: Path) -> None:
+    _script(walk, changed="A different sentence in the market.")
+    _run(walk, "render")
+    kept = sorted((walk / SEGMENTS).glob("*.mp3"))
+    runner = cli_runner()
+    with render_lock(walk):  # a render running: its new segments are in no record yet
+        for args in (["cache", "--prune"], ["cache", "--prune", "--wait", "0.1"]):
+            result = runner.invoke(cli, ["-C", str(walk), *args])
+            assert result.exit_code == 1, result.output
+            assert result.stderr.count("\n") == 1 and "another audioguide render is running" in result.stderr
+        assert sorted((walk / SEGMENTS).glob("*.mp3")) == kept
+        listing = runner.invoke(cli, ["-C", str(walk), "cache"])  # only looking needs no lock
+        assert listing.exit_code == 0, listing.stderr
+    _run(walk, "cache", "--prune")
+    assert set((walk / SEGMENTS).glob("*.mp3")) < set(kept)

@@ -356,16 +356,24 @@ def unpublish(ctx: Context, slugs: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.option("--prune", is_flag=True, help="Delete the entries no episode in episodes/ uses.")
+@click.option("--wait", "wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
+              help="With --prune, if a render of this project is running, wait this long for it "
+                   "(default: fail at once).")
 @pass_ctx
-def cache(ctx: Context, prune: bool) -> None:
+def cache(ctx: Context, prune: bool, wait: float) -> None:
     """Show the sentence cache (entries, size), the kept segments and the split Piper voices;
-    --prune removes the sentences and segments no episode uses."""
+    --prune removes the sentences and segments no episode uses (never during a render of the
+    project, whose new segments no record lists yet)."""
+    import contextlib
+
     from audioguide.layout import SEGMENTS
+    from audioguide.render.lock import render_lock
     from audioguide.render.usage import cache_usage
     from audioguide.speech.engines import piper_parts
 
     config = ctx.config()
-    usage = cache_usage(config, prune=prune)
+    with render_lock(config.root, wait=wait) if prune else contextlib.nullcontext(config.root):
+        usage = cache_usage(config, prune=prune)
     click.echo(f"{usage.location}: {usage.entries} sentences, {usage.bytes / 1e6:.1f} MB; "
                f"{usage.used} used by {usage.episodes} episode scripts")
     click.echo(f"{config.root / SEGMENTS}: {usage.segments} encoded segments kept for quick edits, "

@@ -1,4 +1,4 @@
-"""One render at a time per project: an advisory ``flock`` on ``<project>/.cache/audioguide.lock``.
+"""One render at a time per project: an advisory ``flock`` on ``<project>/.cache/audioguide.render.lock``.
 
 The lock lives in ``.cache/`` (which ``audioguide init`` already tells git to ignore) and is an
 ``fcntl.flock`` on an open file, so the kernel releases it when the process ends, however it
