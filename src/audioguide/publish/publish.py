@@ -25,6 +25,7 @@ from audioguide.errors import BuildError
 from audioguide.layout import CHAPTERS, FEED, PAGE, RECORD, SRT, VTT, Output
 from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish.records import load_record
+from audioguide.render.inputs import published_guids
 from audioguide.schedule import later
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_files, write_text
@@ -117,7 +118,7 @@ def load_guides(out_dir: Path) -> list[GuideRecord]:
 
 def _remember_guids(out_dir: Path, records: list[EpisodeRecord]) -> None:
     path = Output(out_dir).guids
-    known: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
+    known = published_guids(out_dir)
     for r in records:
         known.setdefault(r.slug, r.guid)
     write_text(path, json.dumps(dict(sorted(known.items())), indent=2) + "\n")
