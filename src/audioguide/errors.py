@@ -8,6 +8,7 @@ does not answer) exit 1. Messages say what went wrong, where, and how to fix it.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
@@ -59,11 +60,30 @@ def _restore(cls: type[AudioguideError], message: str, exit_code: int) -> Audiog
 def naming(error: AudioguideError, path: Path | str) -> AudioguideError:
     """``error`` as said of the item at ``path``: its message starts with the path unless it
     names it already. An ffmpeg or runtime failure knows no file ("the first segment failed:
-    ..."); with several items rendering, the user must be told which one failed."""
-    if error.path is None and str(path) not in error.message:
+    ..."), a full disk only the file being written; with several items rendering, the user must
+    be told which one failed."""
+    if str(path) not in error.message:
         error.message = f"{path}: {error.message}"
-        error.path = path
+        error.path = error.path or path
     return error
+
+
+UNWRITABLE = {errno.ENOSPC: "free some disk space", errno.EDQUOT: "free some disk space (your quota is used up)",
+              errno.EFBIG: "free some disk space", errno.EROFS: "make that folder writable",
+              errno.EACCES: "make that folder writable", errno.EPERM: "make that folder writable"}
+"""The errors of a disk or folder that cannot take what is written, and their fix."""
+
+
+def unwritable(error: OSError) -> AudioguideError | None:
+    """A full disk or a read-only folder as one line naming the file and the fix (the command is
+    run again after it: writes are atomic, so nothing was left half written); ``None`` for other
+    errors, which are bugs and keep their traceback."""
+    fix = UNWRITABLE.get(error.errno or 0)
+    if fix is None:
+        return None
+    where = error.filename if error.filename is not None else "a file"
+    return BuildError(f"could not be written or removed ({error.strerror})", path=where,
+                      fix=f"{fix}, then run the command again")
 
 
 class InputError(AudioguideError):

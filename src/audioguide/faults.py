@@ -7,6 +7,8 @@ acts when it reaches the named point:
 
 * ``kill``: SIGKILL itself there (a power cut or ``kill -9`` at exactly that step);
 * ``interrupt``: raise :class:`KeyboardInterrupt` there, as Ctrl-C would;
+* ``full`` / ``readonly``: raise the :class:`OSError` a full disk (``ENOSPC``) or a read-only
+  folder (``EROFS``) gives there, naming the file being written when the point knows it;
 * ``pause``: write its pid to the file named by ``AUDIOGUIDE_FAULT_READY`` and wait there until
   a signal arrives (the test then sends SIGINT or SIGKILL at a known step, never after a guess);
   a point reached in a worker thread waits until the interrupted render calls :func:`release`.
@@ -16,6 +18,7 @@ acts when it reaches the named point:
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
@@ -35,6 +38,9 @@ POINTS = (
 )
 """Every point the code offers, in the order a render reaches them."""
 
+_ERRORS = {"full": errno.ENOSPC, "readonly": errno.EROFS}
+"""The actions that raise an :class:`OSError`, and its errno."""
+
 _hits: dict[str, int] = {}
 _lock = threading.Lock()
 _released = threading.Event()
@@ -46,14 +52,14 @@ def _wanted() -> tuple[str, int, str] | None:
         return None
     where, _, action = spec.partition("=")
     name, _, nth = where.partition("#")
-    if name not in POINTS or action not in ("kill", "interrupt", "pause"):
-        raise ValueError(f"{ENV}={spec!r}: expected <point>[#n]=kill|interrupt|pause, "
+    if name not in POINTS or action not in ("kill", "interrupt", "pause", *_ERRORS):
+        raise ValueError(f"{ENV}={spec!r}: expected <point>[#n]=kill|interrupt|pause|full|readonly, "
                          f"points: {', '.join(POINTS)}")
     return name, int(nth or 1), action
 
 
-def point(name: str) -> None:
-    """The render reached the step ``name`` (one of :data:`POINTS`)."""
+def point(name: str, writing: Path | None = None) -> None:
+    """The render reached the step ``name`` (one of :data:`POINTS`), about to write ``writing``."""
     wanted = _wanted()
     if wanted is None or wanted[0] != name:
         return
@@ -66,6 +72,9 @@ def point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     if action == "interrupt":
         raise KeyboardInterrupt
+    if action in _ERRORS:
+        code = _ERRORS[action]
+        raise OSError(code, os.strerror(code), str(writing or name))
     ready = os.environ.get(READY_ENV)
     if ready:
         Path(ready).write_text(f"{os.getpid()} {name}\n")

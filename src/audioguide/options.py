@@ -61,6 +61,19 @@ class Group(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(list(args), set(self.commands)))
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a full disk or a read-only folder is one line naming the file and
+        the fix (exit 1), from any command, not a traceback."""
+        from audioguide.errors import unwritable
+
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            said = unwritable(exc)
+            if said is None:
+                raise
+            raise said from exc
+
 
 class Duration(click.ParamType):
     """A duration with units (``90m``, ``6h``, ``1h30m``) or ``none``, as seconds."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audioguide.audio import mix
-from audioguide.errors import AudioguideError, naming
+from audioguide.errors import AudioguideError, naming, unwritable
 from audioguide.layout import RECORD, Output
 from audioguide.models import Script, Utterance
 from audioguide.render import guides
@@ -85,6 +85,14 @@ class Batch:
         self.report.unchanged.append(slug)
         return None
 
+    def failed(self, path: Path, exc: OSError) -> None:
+        """:meth:`fail` for an item that could not be written (a full disk, a read-only folder):
+        the others may still fit. Any other :class:`OSError` is a bug, and is raised."""
+        said = unwritable(exc)
+        if said is None:
+            raise exc
+        self.fail(path, said)
+
     def fail(self, path: Path, exc: AudioguideError) -> None:
         """Record a failed input and go on with the others (or raise, for a single input); either
         way its message names the input."""
@@ -117,6 +125,9 @@ class Batch:
         except AudioguideError as exc:
             self.fail(work.path, exc)
             return False
+        except OSError as exc:
+            self.failed(work.path, exc)
+            return False
         return True
 
     def _guide(self, work: Pending, masterer: ThreadPoolExecutor) -> Future[None] | None:
@@ -144,10 +155,13 @@ class Batch:
             with contextlib.closing(ready):  # however this ends, no sentence is still being spoken
                 for index in ready:
                     parts.append(masterer.submit(assembly.add, index))
-        except AudioguideError as exc:
+        except (AudioguideError, OSError) as exc:
             masterer.submit(assembly.close)  # after the segments already queued: none goes on
             masterer.submit(shutil.rmtree, folder, True)
-            self.fail(work.path, exc)  # raises for a single input: the two above still run
+            if isinstance(exc, OSError):
+                self.failed(work.path, exc)
+            else:
+                self.fail(work.path, exc)  # raises for a single input: the two above still run
             return None
 
         def finish() -> None:
@@ -168,6 +182,8 @@ class Batch:
             done.result()
         except AudioguideError as exc:
             self.fail(work.path, exc)
+        except OSError as exc:
+            self.failed(work.path, exc)
 
     def render_here(self, work: Pending) -> None:
         """Mix, master and write one guide whose sentences are in the cache (episodes are made

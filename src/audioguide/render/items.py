@@ -365,7 +365,7 @@ def write_episode(config: Config, script: Script, make: Make, *, dest: Path, num
         opus_tmp = staged.enter_context(atomic_path(opus_dest)) if bitrate else None
         made = make(tmp, opus_tmp)
         chosen = highlight(config, script, made)
-        faults.point("mp3-staged")
+        faults.point("mp3-staged", tmp)
         write_tags(tmp, tags, made.chapters)
         if bitrate is not None and opus_tmp is not None:
             if made.opus_duration is None:
