@@ -229,3 +229,24 @@ def test_ctrl_c_while_piper_speaks_in_parallel_exits_130_with_one_line(tmp_path:
     assert proc.returncode == 130, stderr
     interrupted_line(stderr)
     assert "terminate called" not in stderr
+
+
+def test_ctrl_c_while_mastering_catches_up_stops_the_queued_work_and_leaves_the_item_as_it_was(
+        states: States, tmp_path: Path) -> None:
+    """Ctrl-C while the mastering thread is behind (here: held at the first episode's final
+    mix, with the next episode's segments queued behind it) stops after the step under way: it
+    used to master every queued segment and write both episodes first (27 s for a 30-minute one)."""
+    root = copy_of(states.base, tmp_path / "p")
+    edit(root)
+    (root / "episodes" / "zz-next.md").write_text(SCRIPT.format(ending=AFTER).replace(f"slug: {SLUG}", "slug: zz-next"))
+    proc = render_until_paused(root, "item-mixed", tmp_path / "ready")
+    stderr = interrupt(proc)
+    assert proc.returncode == 130, stderr
+    assert "is unchanged" in interrupted_line(stderr)
+    assert snapshot(root / "output") == states.before
+    finished = render(root)
+    assert finished.returncode == 0, finished.stderr
+    assert snapshot(root / "output")[MP3] == states.after[MP3]
+    checked = subprocess.run([sys.executable, "-m", "audioguide", "check"], cwd=root, capture_output=True,
+                             text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr

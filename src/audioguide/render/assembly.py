@@ -191,6 +191,7 @@ class Assembly:
     """Each segment's gain in the previous render (empty for a first render)."""
 
     _encoders: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _stopped: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.plan = self.plan or cuts.segment_plan(self.utterances)
@@ -200,10 +201,20 @@ class Assembly:
 
     # -- one segment ----------------------------------------------------------------------
 
+    def stop(self) -> None:
+        """Make no more of the episode: the render is being interrupted. A segment not started is
+        not made, and :meth:`finish` raises before it joins anything (the episode's files stay
+        as they were); what is being encoded ends on its own, in about a second."""
+        self._stopped = True
+
+    def _go_on(self) -> None:
+        if self._stopped:
+            raise BuildError("the render was interrupted")
+
     def add(self, index: int) -> None:
         """Mix, master and encode segment ``index`` (its sentences must be in the cache), or
         reuse it as kept by an earlier render."""
-        if len(self.made) != index:  # an earlier segment failed: the episode has failed
+        if self._stopped or len(self.made) != index:  # interrupted, or an earlier segment failed
             return
         try:
             if self.gain is None or self.threshold is None:
@@ -441,6 +452,7 @@ class Assembly:
         tried: list[tuple[float, float]] = []
         try:
             for _attempt in range(4):
+                self._go_on()
                 made = self._settled()
                 level, peak = loudness.combined(m.measured for m in made)
                 if abs(level - self.target) <= GAIN_TOLERANCE:
@@ -452,12 +464,14 @@ class Assembly:
                 self._timeline = mix.Timeline(self.bed, align=segments.FRAME)
                 self.made = []
                 for i in range(len(self.plan)):
+                    self._go_on()
                     self._make_room()
                     self.made.append(self._segment(i, self._timeline, self.gain))
             else:
                 raise BuildError(f"could not master to {self.target} LUFS (measured {level:.1f} LUFS)")
         finally:
             self.close()
+        self._go_on()
         segments.join([m.segment for m in made], dest)
         opus_duration = None
         if self.opus_bitrate is not None and opus_dest is not None:

@@ -12,14 +12,16 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from audioguide import faults
 from audioguide.audio import mix
 from audioguide.errors import AudioguideError, naming, unwritable
 from audioguide.layout import RECORD, Output
 from audioguide.models import Script, Utterance
 from audioguide.render import guides
+from audioguide.render.assembly import Assembly
 from audioguide.render.inputs import Overrides, as_guide, engine_choice
 from audioguide.render.items import (
     Pending,
@@ -55,6 +57,8 @@ class Batch:
     publish_guide: guides.PublishGuide
     progress: Progress | None = None
     """Told of each item and sentence as it is ready (see :class:`Progress`)."""
+    assemblies: list[Assembly] = field(default_factory=list)
+    """The episodes being made here, told to stop when the render is interrupted."""
 
     def pending(self, path: Path, script: Script, utterances: list[Utterance], pool: SynthPool,
                 numbers: dict[str, int], overrides: Overrides) -> Pending | None:
@@ -106,16 +110,26 @@ class Batch:
         episode segment by segment (:mod:`audioguide.render.assembly`: a segment is mastered
         while the next is spoken), each guide as a whole while the next item is spoken."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="master") as masterer:
-            running: list[tuple[Pending, Future[None]]] = []
-            for number, work in enumerate(pending):
-                if self.progress:
-                    self.progress.begin(number)
-                done = (self._guide(work, masterer) if work.guide
-                        else self._episode_in_segments(work, masterer))
-                if done is not None:
-                    running.append((work, done))
-            for work, done in running:
-                self._collect(work, done)
+            try:
+                running: list[tuple[Pending, Future[None]]] = []
+                for number, work in enumerate(pending):
+                    if self.progress:
+                        self.progress.begin(number)
+                    done = (self._guide(work, masterer) if work.guide
+                            else self._episode_in_segments(work, masterer))
+                    if done is not None:
+                        running.append((work, done))
+                for work, done in running:
+                    self._collect(work, done)
+            except KeyboardInterrupt:
+                # Ctrl-C: only the step under way is waited for (about a second), not every
+                # segment queued behind it (27 s for a 30-minute episode); the episode being
+                # made is left as it was
+                for assembly in self.assemblies:
+                    assembly.stop()
+                masterer.shutdown(wait=False, cancel_futures=True)
+                faults.release()  # a step paused at a fault point goes on, and stops
+                raise
 
     def _prepare(self, work: Pending, utterances: list[Utterance]) -> bool:
         """Put ``utterances`` into the sentence cache; ``False`` (the item failed) if that fails."""
@@ -140,6 +154,7 @@ class Batch:
         job = episode_job(self.config, work.script, work.utterances, work.synth, self.bed(), dest)
         folder = Path(tempfile.mkdtemp(prefix="audioguide-"))
         assembly = job.assembly(work.synth.audio, folder)
+        self.assemblies.append(assembly)
         parts: list[Future[None]] = []
         titles = work.script.chapter_titles(self.config.show.language)
 
@@ -156,6 +171,7 @@ class Batch:
                 for index in ready:
                     parts.append(masterer.submit(assembly.add, index))
         except (AudioguideError, OSError) as exc:
+            self.assemblies.remove(assembly)
             masterer.submit(assembly.close)  # after the segments already queued: none goes on
             masterer.submit(shutil.rmtree, folder, True)
             if isinstance(exc, OSError):
@@ -173,6 +189,7 @@ class Batch:
                     number=work.number, cover=self.cover, key=work.key))
                 log.info("rendered %s", work.script.meta.slug)
             finally:
+                self.assemblies.remove(assembly)
                 shutil.rmtree(folder, ignore_errors=True)
 
         return masterer.submit(finish)
