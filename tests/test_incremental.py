@@ -8,6 +8,7 @@ synthesis test needs Piper (the tone engine speaks one sentence at a time).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import wave
 from pathlib import Path
@@ -94,7 +95,8 @@ def test_cache_command_and_prune(warm_project: Path) -> None:
     runner = cli_runner()
     result = runner.invoke(cli, ["-C", str(warm_project), "cache"])
     assert result.exit_code == 0 and "sentences" in result.stdout and "MB" in result.stdout
-    assert "Piper voices split in two" in result.stdout
+    assert re.search(r"\b(1 Piper voice|\d+ Piper voices) split in two", result.stdout), result.stdout
+    assert "used by 1 episode script\n" in result.stdout  # not "1 episode scripts"
     result = runner.invoke(cli, ["-C", str(warm_project), "cache", "--prune"])
     assert result.exit_code == 0 and "Pruned" in result.stdout
     assert not cache.path(stray).exists()

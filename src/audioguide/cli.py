@@ -370,20 +370,21 @@ def cache(ctx: Context, prune: bool, wait: float) -> None:
     from audioguide.render.lock import render_lock
     from audioguide.render.usage import cache_usage
     from audioguide.speech.engines import piper_parts
+    from audioguide.terminal import counted
 
     config = ctx.config()
     with render_lock(config.root, wait=wait) if prune else contextlib.nullcontext(config.root):
         usage = cache_usage(config, prune=prune)
-    click.echo(f"{usage.location}: {usage.entries} sentences, {usage.bytes / 1e6:.1f} MB; "
-               f"{usage.used} used by {usage.episodes} episode scripts")
-    click.echo(f"{config.root / SEGMENTS}: {usage.segments} encoded segments kept for quick edits, "
+    click.echo(f"{usage.location}: {counted(usage.entries, 'sentence')}, {usage.bytes / 1e6:.1f} MB; "
+               f"{usage.used} used by {counted(usage.episodes, 'episode script')}")
+    click.echo(f"{config.root / SEGMENTS}: {counted(usage.segments, 'encoded segment')} kept for quick edits, "
                f"{usage.segment_bytes / 1e6:.1f} MB")
     voices, size = piper_parts.kept()
-    click.echo(f"{piper_parts.parts_dir()}: {voices} Piper voices split in two for speed and memory, "
+    click.echo(f"{piper_parts.parts_dir()}: {counted(voices, 'Piper voice')} split in two for speed and memory, "
                f"{size / 1e6:.1f} MB (for every project; made again when missing)")
     if prune:
-        click.echo(f"Pruned {usage.pruned} unused sentences ({usage.pruned_bytes / 1e6:.1f} MB) and "
-                   f"{usage.segments_pruned} segments no rendered episode uses.")
+        click.echo(f"Pruned {counted(usage.pruned, 'unused sentence')} ({usage.pruned_bytes / 1e6:.1f} MB) and "
+                   f"{counted(usage.segments_pruned, 'segment')} no rendered episode uses.")
 
 
 @cli.command()

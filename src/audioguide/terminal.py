@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def counted(n: int, word: str) -> str:
+    """``n`` and ``word``, plural unless one (English regular plurals only).
+
+    >>> counted(1, "Piper voice"), counted(0, "episode script")
+    ('1 Piper voice', '0 episode scripts')
+    """
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def exit_now(code: int) -> None:
     """Exit at once, after an interrupt: every file is closed and every worker thread has
     finished, but the speech engine's native thread pools must not be torn down by the
