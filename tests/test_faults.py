@@ -239,7 +239,8 @@ def test_ctrl_c_while_mastering_catches_up_stops_the_queued_work_and_leaves_the_
     root = copy_of(states.base, tmp_path / "p")
     edit(root)
     (root / "episodes" / "zz-next.md").write_text(SCRIPT.format(ending=AFTER).replace(f"slug: {SLUG}", "slug: zz-next"))
-    proc = render_until_paused(root, "item-mixed", tmp_path / "ready")
+    # one sentence at a time: the held step is let go only by the interrupted render
+    proc = render_until_paused(root, "item-mixed", tmp_path / "ready", "--jobs", "1")
     stderr = interrupt(proc)
     assert proc.returncode == 130, stderr
     assert "is unchanged" in interrupted_line(stderr)
