@@ -729,3 +729,25 @@ def test_what_was_misread_by_a_new_user(written: str, said: str) -> None:
 def test_a_time_taken_is_said_as_one(written: str, said: str) -> None:
     """``3:47:12`` was read as a clock: "three forty-seven and twelve seconds"."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # spelled letter by letter: "F.R.E.E", "N.O.T", "H.O.T", "V.E.R.Y", "A.L.W.A.Y.S"
+    ("Entry is FREE, but do NOT touch the HOT stove.",
+     "Entry is free, but do not touch the hot stove."),
+    ("It is VERY old.", "It is very old."),
+    ("ALWAYS ask first.", "Always ask first."),
+    ("DO NOT feed the birds.", "Do not feed the birds."),
+    # acronyms are still spelled, or read as they always were
+    ("The CEO of the BBC wrote the URL for the UK team.",
+     "The C.E.O of the B.B.C wrote the U.R.L for the U.K team."),
+    ("NASA and the FBI use GPS and DNA tests.", "Nasa and the F.B.I use G.P.S and D.N.A tests."),
+    # acronyms that are also words stay acronyms in a sentence of lower-case words...
+    ("The IT team, the WHO and US officials met in LA.",
+     "The I.T team, the W.H.O and U.S officials met in L.A."),
+    # ...and are words in a sentence written all in capitals
+    ("WHO KNOWS?", "Who knows?"),
+])
+def test_capitals_for_emphasis_are_read_as_words(written: str, said: str) -> None:
+    """Single words in capitals were spelled as if they were acronyms."""
+    assert normalize(written, "en") == said

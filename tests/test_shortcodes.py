@@ -89,3 +89,18 @@ def test_mkdocs_content_tabs_are_read_as_their_titles_and_text() -> None:
     assert [b.text for s in article.sections for b in s.blocks] == [
         "The rain came sideways.", "Summer.", "Long days and midges.", "Winter.", "Short days and ice.",
         "After the tabs."]
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("> [!TIP]\n> Arrive early.", ["Arrive early."]),
+    ("> [!NOTE]\n> Bring water.\n>\n> And a hat.", ["Bring water.", "And a hat."]),
+    ("> [!warning]- Low tide\n> The path floods.", ["Low tide", "The path floods."]),
+    ("> [!CAUTION] Mind the gap.", ["Mind the gap."]),
+    ("> A quote with [!x] inside.", ["A quote with [!x] inside."]),
+    ("Not a quote: [!NOTE] stays.", ["Not a quote: [!NOTE] stays."]),
+])
+def test_alert_markers_are_not_read(markdown: str, expected: list[str]) -> None:
+    """GitHub alerts and Obsidian callouts were read "!T.I.P Arrive early."; their kind is not
+    said (as with an MkDocs admonition), a title written after it is."""
+    assert spoken(markdown) == expected
+    assert [b.text for b in markdown_blocks(markdown)[0][1]] == expected

@@ -39,6 +39,8 @@ from audioguide.models import Article, Block
 
 _LIST_CLOSE = frozenset({"bullet_list_close", "ordered_list_close", "list_item_close"})
 _BREAKS = frozenset({"softbreak", "hardbreak"})
+_ALERT = re.compile(r"\[![A-Za-z]+\][+-]?[ \t]*")
+"""An alert or callout marker, the first line of a blockquote: ``[!NOTE]``, ``[!tip]- Title``."""
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +143,8 @@ class _MarkdownWalker:
         self._explicit_title = False
         self._admonition_title: bool | None = None
         """Inside an admonition's title: whether it is said (``None`` outside one)."""
+        self._quote_opened = False
+        """A blockquote has just opened: its first line may be an alert marker."""
 
     def walk(self, tokens: Iterable[Token]) -> None:
         """Handle every token in order, footnote definitions left out."""
@@ -160,6 +164,8 @@ class _MarkdownWalker:
             if self._admonition_title:
                 self.builder.add("paragraph", _md_inline(token))
         elif kind == "inline":
+            if self._quote_opened:
+                token = self._without_alert_marker(token)
             self._inline(_md_inline(token))
         elif kind == "admonition_open":  # MkDocs: !!! note "Title"; a title written out is said
             self._frames.append(None)
@@ -177,6 +183,7 @@ class _MarkdownWalker:
             self._frames.append(_MdItem(self._next_number()))
         elif kind == "blockquote_open":
             self._frames.append(None)
+            self._quote_opened = True
         elif kind in _LIST_CLOSE or kind == "blockquote_close":
             if self._frames:
                 self._frames.pop()
@@ -186,6 +193,21 @@ class _MarkdownWalker:
             walk_fragment(self.builder, token.content)
         else:
             self._table_token(kind)
+
+    def _without_alert_marker(self, token: Token) -> Token:
+        """The first paragraph of a blockquote without its alert marker: GitHub's ``> [!NOTE]``
+        and Obsidian's ``> [!tip]- Title`` callouts. As with an admonition (``!!! note``), the
+        kind is not said; a title written after it is, as a paragraph of its own."""
+        self._quote_opened = False
+        marker = _ALERT.match(token.content)
+        if marker is None:
+            return token
+        children = token.children or []
+        line_end = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+        title = _md_inline(token.copy(children=children[:line_end]))[marker.end():].strip()
+        if title:
+            self.builder.add("paragraph", title)
+        return token.copy(children=children[line_end + 1:])
 
     def _next_number(self) -> int | None:
         """Number of a new item in the innermost list (``None`` in bullet lists)."""

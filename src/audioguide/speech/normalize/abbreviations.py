@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from audioguide.speech.normalize.common import sentence_ends_at
+from audioguide.speech.normalize.dictionary import said_as_word
 from audioguide.speech.normalize.tables import (
     ABBREVIATIONS,
     ACRONYM_WORDS,
     PER_SHORT,
     PER_WORDS,
-    SHOUT_WORDS,
+    SPELLED_WORDS,
     SYMBOL_WORDS,
 )
 
@@ -88,15 +89,33 @@ def _dot_letters(letters: str) -> str:
     return ".".join(letters)
 
 
+def _as_word(word: str, text: str, start: int) -> str:
+    """An all-caps word read as a word: lower case, capitalised where it starts a sentence."""
+    before = text[:start].rstrip()
+    return word.capitalize() if not before or before[-1] in ".!?:" else word.lower()
+
+
+def _is_word(word: str, shouted: bool) -> bool:
+    """Whether an all-caps word is an English word said as one (``FREE``, not ``FBI``); the
+    acronyms in :data:`SPELLED_WORDS` only in a sentence written all in capitals."""
+    return said_as_word(word) is True and (shouted or word not in SPELLED_WORDS)
+
+
 def expand_acronyms(text: str) -> str:
     """Acronyms: letters are spelled (``FBI`` -> ``F.B.I``, ``U.S.`` -> ``U.S``), known words
-    stay words (``NASA`` -> ``Nasa``), ``OK`` is "okay". Plurals and possessives (``APIs``,
+    stay words (``NASA`` -> ``Nasa``), ``OK`` is "okay". English words written in capitals for
+    emphasis are read as words (``NOT`` -> ``not``): the pronouncing dictionary
+    (:mod:`.dictionary`) tells them from acronyms. Plurals and possessives (``APIs``,
     ``FBI's``) are left as written: espeak-ng and Google read those as letters plus "s".
-    Runs of three or more capitalised words (shouting) are lowercased instead.
+    Runs of three or more capitalised words with a word among them (shouting) are lowercased.
 
     >>> expand_acronyms("The FBI and NASA told US, not us: I said IT APIs are OK.")
     'The F.B.I and Nasa told U.S, not us: I said I.T APIs are okay.'
+    >>> expand_acronyms("Entry is FREE, but do NOT touch the HOT stove at the BBC.")
+    'Entry is free, but do not touch the hot stove at the B.B.C.'
     """
+    shouted = not re.search(r"[a-z]", text)
+
     def dotted(m: re.Match[str]) -> str:
         letters = m.group(1).replace(".", "")
         keep_dot = m.group(2) and sentence_ends_at(m.string, m.end())
@@ -104,7 +123,7 @@ def expand_acronyms(text: str) -> str:
 
     def shouting(m: re.Match[str]) -> str:
         words = re.findall(r"[A-Z]+", m.group())
-        if any(len(w) > 4 or w in SHOUT_WORDS for w in words):
+        if any(len(w) > 4 or _is_word(w, True) for w in words):
             return m.group().lower()
         return m.group()
 
@@ -114,6 +133,8 @@ def expand_acronyms(text: str) -> str:
             return "okay" + suffix
         if word in ACRONYM_WORDS or word + suffix in ACRONYM_WORDS:
             return word.capitalize() + suffix
+        if not suffix and _is_word(word, shouted):
+            return _as_word(word, m.string, m.start())
         if suffix or len(word) > 6:
             return m.group()
         return _dot_letters(word)

@@ -232,9 +232,12 @@ ACRONYM_WORDS: frozenset[str] = frozenset({
 })
 """All-caps words read as words, not letters; they are written in title case for the engines."""
 
-# Words that make a run of all-caps words shouting (lowercased) rather than acronyms.
-SHOUT_WORDS = frozenset({"THE", "AND", "OF", "TO", "IS", "IN", "FOR", "WITH", "THIS", "THAT",
-                         "YOU", "ARE", "NOT", "WE", "ALL", "NOW", "NEW", "FREE", "OUR"})
+# Acronyms said letter by letter although the pronouncing dictionary (.dictionary) knows them
+# only as English words ("the IT team", "the WHO", "in LA"): outside a shouted sentence they are
+# far more often the acronym than a word in capitals for emphasis.
+SPELLED_WORDS = frozenset({"IT", "WHO", "LA", "AD", "ER", "MS", "OS", "MA", "MI", "AR", "EV", "CO",
+                           "ROI", "SEO", "NGO", "ENT", "EEG", "UPS", "SAS", "PAC", "POW", "CAT",
+                           "LED", "MIA"})
 
 # --------------------------------------------------------------------------------------------
 # Symbols (abbreviations.expand_symbols)
