@@ -6,6 +6,7 @@ pysbd is imported on first use, so importing this module costs nothing.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,6 +14,66 @@ if TYPE_CHECKING:
 
 CHUNK = 2000
 """pysbd is quadratic in its input: longer blocks are cut into pieces of about this size first."""
+
+
+_HELD = "\ue000"
+"""Stands for a period that ends no sentence while pysbd splits (a private-use character)."""
+
+# Abbreviations pysbd's rules lack, by language (without their period). A sentence does not end
+# at one when what follows is not a capital letter ("n.º 5", "W 1364 r. założono", "Mo.–Fr.").
+# English takes the normaliser's own abbreviations instead (``split_sentences(abbreviations=)``).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "es": ("aprox", "pág", "págs", "núm", "n", "vol", "cap", "fig", "tel", "av", "avda", "c", "p",
+           "pp", "ej", "etc"),
+    "fr": ("p", "pp", "ex", "env", "av", "bd", "n", "no", "vol", "chap", "fig", "tél", "éd", "cf",
+           "etc"),
+    "de": ("Tel", "Mo", "Di", "Mi", "Do", "Fr", "Sa", "So", "Nr", "ca", "bzw", "Str", "inkl",
+           "ggf", "evtl", "usw", "vgl", "S", "Bd", "Kap", "Abb", "Jh"),
+    "pl": ("r", "ok", "ul", "nr", "tel", "godz", "tys", "mln", "mld", "wg", "np", "tj", "tzw",
+           "im", "al", "pl", "ks", "prof", "dr", "św", "ds", "gr", "str", "itd", "itp"),
+}
+# Titles before a name: a sentence never ends at them ("para el Sr. García").
+TITLES: dict[str, tuple[str, ...]] = {
+    "es": ("Sr", "Sra", "Srta", "Dr", "Dra", "D", "Dña", "Prof"),
+    "fr": ("M", "MM", "Mme", "Mmes", "Mlle", "Dr", "Pr", "Me"),
+    "de": ("Hr", "Hrn", "Dr", "Prof"),
+    "pl": ("ul", "al", "pl", "św", "ks", "prof", "dr", "gen"),
+}
+
+
+@functools.cache
+def _known(language: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Patterns of the language's :data:`ABBREVIATIONS` and :data:`TITLES` with their period."""
+    def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+        if not words:
+            return None
+        return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, words)) + r")\.")
+
+    code = language.split("-")[0].split("_")[0].lower()
+    return pattern(ABBREVIATIONS.get(code, ())), pattern(TITLES.get(code, ()))
+
+
+def _hold_periods(text: str, language: str, abbreviations: re.Pattern[str] | None) -> str:
+    """``text`` with the period of each abbreviation that ends no sentence held out of pysbd's
+    sight: before anything but a capital letter, and always after a title, but never at the end.
+
+    >>> _hold_periods("en la C/ Mayor, n.º 5, con el Sr. García y el Dr.", "es", None).count(_HELD)
+    2
+    """
+    held = [m.end() - 1 for m in re.finditer(r"\.(?=[ºª])", text)]
+    known, titles = _known(language)
+    for pattern in (abbreviations, known):
+        for m in pattern.finditer(text) if pattern else ():
+            after = text[m.end():].lstrip()
+            if m.group().endswith(".") and after and not after[0].isupper():
+                held.append(m.end() - 1)
+    for m in titles.finditer(text) if titles else ():
+        if text[m.end():].strip():
+            held.append(m.end() - 1)
+    chars = list(text)
+    for at in held:
+        chars[at] = _HELD
+    return "".join(chars)
 
 
 @functools.cache
@@ -43,13 +104,22 @@ def _chunks(text: str) -> list[str]:
     return [*pieces, text]
 
 
-def split_sentences(text: str, language: str = "en") -> list[str]:
+def split_sentences(text: str, language: str = "en",
+                    abbreviations: re.Pattern[str] | None = None) -> list[str]:
     """Sentences of ``text``, using pysbd's rule set for the language (English as fallback).
+
+    A sentence does not end at an abbreviation pysbd does not know, from :data:`ABBREVIATIONS`,
+    :data:`TITLES` or ``abbreviations`` (the speech normaliser's, matched with their period),
+    unless a capital letter follows it.
 
     >>> split_sentences("Dr. Smith arrived. He was late!")
     ['Dr. Smith arrived.', 'He was late!']
+    >>> split_sentences("Está en la C/ Mayor, n.º 5. Pregunte por el Sr. García.", "es")
+    ['Está en la C/ Mayor, n.º 5.', 'Pregunte por el Sr. García.']
     """
     segmenter = _segmenter(language)
+    text = _hold_periods(text, language, abbreviations)
     return [
-        s.strip() for chunk in _chunks(text) for s in segmenter.segment(chunk) if s.strip()
+        s.strip().replace(_HELD, ".")
+        for chunk in _chunks(text) for s in segmenter.segment(chunk) if s.strip()
     ]

@@ -24,6 +24,7 @@ from audioguide.lexicon import Lexicon
 from audioguide.models import Block, Script, Section, Utterance
 from audioguide.settings import VoiceConfig
 from audioguide.speech.normalize import (
+    ABBREVIATION_RE,
     heading_text,
     is_english,
     list_item_text,
@@ -48,7 +49,7 @@ def block_sentences(block: Block, language: str, lexicon: Lexicon = Lexicon(),
     normalised for the engine (numbers, dates, abbreviations, URLs…), and list items get an
     ordinal lead-in.
     """
-    sentences = split_sentences(block.text, language)
+    sentences = split_sentences(block.text, language, ABBREVIATION_RE if is_english(language) else None)
     out = []
     for n, sentence in enumerate(sentences):
         written = sentence

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 
 from audioguide.speech.normalize.abbreviations import (
+    ABBREVIATION_RE,
     expand_abbreviations,
     expand_acronyms,
     expand_symbols,
@@ -77,7 +78,7 @@ Step = Callable[[str], str]
 """One normalisation step: text in, text out."""
 
 __all__ = [
-    "ACRONYM_WORDS", "ENGLISH_STEPS", "NEUTRAL_STEPS", "Step", "cleanup_punctuation",
+    "ABBREVIATION_RE", "ACRONYM_WORDS", "ENGLISH_STEPS", "NEUTRAL_STEPS", "Step", "cleanup_punctuation",
     "expand_abbreviations",
     "expand_acronyms", "expand_cardinals", "expand_currency", "expand_dashes", "expand_dates",
     "expand_decimals", "expand_emails", "expand_fractions", "expand_negatives",

@@ -15,17 +15,19 @@ from audioguide.speech.normalize.tables import (
     SYMBOL_WORDS,
 )
 
-__all__ = ["expand_abbreviations", "expand_acronyms", "expand_symbols"]
+__all__ = ["ABBREVIATION_RE", "expand_abbreviations", "expand_acronyms", "expand_symbols"]
 
 # --------------------------------------------------------------------------------------------
 # Abbreviations
 # --------------------------------------------------------------------------------------------
 
-_ABBR_RE = re.compile(
+ABBREVIATION_RE = re.compile(
     r"(?<![\w.])(?:"
     + "|".join(f"(?P<a{i}>{p})" for i, (p, _, _) in enumerate(ABBREVIATIONS))
     + ")"
 )
+"""Any abbreviation of :data:`ABBREVIATIONS`, with its period; the sentence splitter does not end
+a sentence at one (``split_sentences(abbreviations=ABBREVIATION_RE)``)."""
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 
@@ -76,7 +78,7 @@ def expand_abbreviations(text: str) -> str:
         return spoken + ("." if ends else "")
 
     text = re.sub(r"(?<![\w.])(St|Dr)\.", street_or_title, text)
-    return _ABBR_RE.sub(say, text)
+    return ABBREVIATION_RE.sub(say, text)
 
 
 # --------------------------------------------------------------------------------------------
