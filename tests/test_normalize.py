@@ -458,7 +458,7 @@ def test_expand_cardinals(before: str, after: str) -> None:
     ("Henry VIII", "Henry the eighth"),
     ("Louis XIV", "Louis the fourteenth"),
     ("Part IV", "Part four"),
-    ("Super Bowl LX", "Super Bowl LX"),
+    ("Super Bowl LX", "Super Bowl sixty"),
     ("Then I said", "Then I said"),
     ("Tell Henry I agree", "Tell Henry I agree"),
     ("Chapter IIII", "Chapter IIII"),
@@ -750,4 +750,24 @@ def test_a_time_taken_is_said_as_one(written: str, said: str) -> None:
 ])
 def test_capitals_for_emphasis_are_read_as_words(written: str, said: str) -> None:
     """Single words in capitals were spelled as if they were acronyms."""
+    assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("The app has 4.5/5 stars.", "The app has four point five out of five stars."),  # "four point five or five"
+    ("It scored 8/10 points.", "It scored eight out of ten points."),
+    ("It speaks TCP/IP, runs A/B tests and/or fails.", "It speaks T.C.P I.P, runs A B tests and or fails."),
+    ("Filed on 2025/03/04.", "Filed on March fourth, twenty twenty-five."),  # "twenty twenty-five or zero three..."
+    ("It starts at 3.30pm.", "It starts at three thirty P.M."),  # "three.thirty pm"
+    ("He served in WWII, his father in WWI.", "He served in World War Two, his father in World War One."),
+    ("Open Mon–Fri, 9am–5pm.", "Open Monday to Friday, nine A.M to five P.M."),  # "Mon, Fri, nine A.M, five P.M"
+    ("Closed Jan–Mar.", "Closed January to March."),
+    ("In Act V, Scene II, at Super Bowl LVIII.", "In Act five, Scene two, at Super Bowl fifty-eight."),
+    ("Built on the .NET framework.", "Built on the .NET framework."),  # "the.NET"
+    ("A 1:50,000 map.", "A one to fifty thousand map."),  # "one fifty, zero zero zero"
+    ("It costs A$10, gum is 99¢ and it is 72℉.",
+     "It costs ten Australian dollars, gum is ninety-nine cents and it is seventy-two degrees Fahrenheit."),
+])
+def test_what_a_writer_saw_misread(written: str, said: str) -> None:
+    """English misreadings found by a writer (round 12, bug 8)."""
     assert normalize(written, "en") == said

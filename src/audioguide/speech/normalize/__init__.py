@@ -46,7 +46,12 @@ from audioguide.speech.normalize.common import (
     spell_ordinal,
     spell_year,
 )
-from audioguide.speech.normalize.dates import expand_dates, expand_times, expand_years
+from audioguide.speech.normalize.dates import (
+    expand_dates,
+    expand_name_ranges,
+    expand_times,
+    expand_years,
+)
 from audioguide.speech.normalize.markup import (
     cleanup_punctuation,
     expand_dashes,
@@ -81,7 +86,7 @@ __all__ = [
     "ABBREVIATION_RE", "ACRONYM_WORDS", "ENGLISH_STEPS", "NEUTRAL_STEPS", "Step", "cleanup_punctuation",
     "expand_abbreviations",
     "expand_acronyms", "expand_cardinals", "expand_currency", "expand_dashes", "expand_dates",
-    "expand_decimals", "expand_emails", "expand_fractions", "expand_negatives",
+    "expand_decimals", "expand_emails", "expand_fractions", "expand_name_ranges", "expand_negatives",
     "expand_number_symbols", "expand_ordinals", "expand_parentheses", "expand_percentages",
     "expand_phone_numbers", "expand_ranges", "expand_ratios", "expand_roman_numerals",
     "expand_symbols", "expand_times", "expand_units", "expand_urls", "expand_years",
@@ -106,6 +111,7 @@ ENGLISH_STEPS: list[Step] = [
     expand_abbreviations,
     expand_number_symbols,
     expand_phone_numbers,
+    expand_name_ranges,
     expand_dates,
     expand_times,
     expand_ratios,

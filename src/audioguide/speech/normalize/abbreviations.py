@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from audioguide.speech.normalize.common import sentence_ends_at
+from audioguide.speech.normalize.common import SPACE_BEFORE_MARK, sentence_ends_at
 from audioguide.speech.normalize.dictionary import said_as_word
 from audioguide.speech.normalize.tables import (
     ABBREVIATIONS,
@@ -153,17 +153,19 @@ def expand_acronyms(text: str) -> str:
 
 def expand_symbols(text: str) -> str:
     """Symbols read as words: ``&`` "and", ``+`` "plus", ``=`` "equals", ``@`` "at",
-    ``and/or`` "and or", ``yes/no`` "yes or no"; symbols with no spoken form are dropped.
+    ``and/or`` "and or", ``yes/no`` "yes or no", but ``TCP/IP`` and ``A/B`` (capital letters on
+    both sides) are read together; symbols with no spoken form are dropped.
 
-    >>> expand_symbols("R&D + QA = 2, and/or yes/no, @home #tag C++, five dollars/mo")
-    'R and D plus QA equals 2, and or yes or no, at home tag C plus plus, five dollars per month'
+    >>> expand_symbols("R&D + QA = 2, and/or yes/no, @home #tag C++, five dollars/mo, T.C.P/I.P")
+    'R and D plus QA equals 2, and or yes or no, at home tag C plus plus, five dollars per month, T.C.P I.P'
     """
     text = re.sub(r"\band/or\b", "and or", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<=[A-Z])/(?=[A-Z])", " ", text)
     text = re.sub(rf"\s?/\s?({PER_WORDS})\b",
                   lambda m: " per " + PER_SHORT.get(m.group(1), m.group(1)), text)
     text = re.sub(r"(?<=[^\W\d_])\s?/\s?(?=[^\W\d_])", " or ", text)
     text = re.sub(r"\s*/\s*", " ", text)
     for pattern, words in SYMBOL_WORDS:
         text = re.sub(pattern, words, text)
-    text = re.sub(r" +(?=[.,;:!?])", "", text)
+    text = re.sub(SPACE_BEFORE_MARK, "", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()

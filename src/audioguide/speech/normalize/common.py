@@ -11,9 +11,12 @@ from num2words import num2words
 from audioguide.speech.normalize.tables import DIGIT_WORDS
 
 __all__ = [
-    "NUM", "plural_last_word", "sentence_ends_at", "spell_digits", "spell_int", "spell_number",
+    "NUM", "SPACE_BEFORE_MARK", "plural_last_word", "sentence_ends_at", "spell_digits", "spell_int", "spell_number",
     "spell_ordinal", "spell_year",
 ]
+
+# Spaces before a punctuation mark, to be removed; not before a period that starts a name (".NET").
+SPACE_BEFORE_MARK = r"\s+(?=[,;:!?]|\.(?![^\W\d_]))"
 
 # A written number: optional thousands commas and decimals ("1,250", "3.5", ".5").
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"

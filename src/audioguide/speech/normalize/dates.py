@@ -11,9 +11,37 @@ from audioguide.speech.normalize.common import (
     spell_ordinal,
     spell_year,
 )
-from audioguide.speech.normalize.tables import MONTH_ABBR, MONTHS
+from audioguide.speech.normalize.tables import MONTH_ABBR, MONTHS, WEEKDAY_ABBR, WEEKDAYS
 
-__all__ = ["expand_dates", "expand_times", "expand_years"]
+__all__ = ["expand_dates", "expand_name_ranges", "expand_times", "expand_years"]
+
+# --------------------------------------------------------------------------------------------
+# Ranges of days, months and times
+# --------------------------------------------------------------------------------------------
+
+_FULL_NAMES = {**{short: WEEKDAYS[n - 1] for short, n in WEEKDAY_ABBR.items()},
+               **{short: MONTHS[n - 1] for short, n in MONTH_ABBR.items()}}
+_DAYS = "|".join(sorted((*WEEKDAYS, *WEEKDAY_ABBR), key=len, reverse=True))
+_MONTHS = "|".join(sorted((*MONTHS, *MONTH_ABBR), key=len, reverse=True))
+_TIME = r"\d{1,2}(?:[:.][0-5]\d)?\s?[aApP]\.?[mM]\b\.?|\d{1,2}:[0-5]\d"
+_DASH = r"\s?[-–—]\s?"
+
+
+def expand_name_ranges(text: str) -> str:
+    """Ranges of weekdays, months and clock times: the dash between them is "to" (a dash alone
+    is only a pause), short names in full.
+
+    >>> expand_name_ranges("Open Mon–Fri, 9am–5pm, 10:00-18:00, Jan–Mar and Monday - Friday.")
+    'Open Monday to Friday, 9am to 5pm, 10:00 to 18:00, January to March and Monday to Friday.'
+    """
+    def names(m: re.Match[str]) -> str:
+        first, last = (_FULL_NAMES.get(m.group(k), m.group(k)) for k in ("a", "b"))
+        dot = "." if m.group("dot") and sentence_ends_at(m.string, m.end()) else ""
+        return f"{first} to {last}{dot}"
+
+    for kind in (_DAYS, _MONTHS):
+        text = re.sub(rf"\b(?P<a>{kind})\.?{_DASH}(?P<b>{kind})\b(?P<dot>\.)?", names, text)
+    return re.sub(rf"(?<![\w:.,])(?P<a>{_TIME}){_DASH}(?P<b>{_TIME})(?![\w:])", r"\g<a> to \g<b>", text)
 
 # --------------------------------------------------------------------------------------------
 # Dates
@@ -41,7 +69,7 @@ def _say_month_day(month: int, day: int, year: int | None) -> str:
 
 
 def expand_dates(text: str) -> str:
-    """Dates as said aloud: US ``3/4/2025`` (month first), ISO ``2025-03-04``,
+    """Dates as said aloud: US ``3/4/2025`` (month first), ISO ``2025-03-04`` (or ``2025/03/04``),
     ``4 March 2025``, ``March 4, 2025`` and ``March 2025``.
 
     Numeric dates are read month first; a first number above 12 makes it day first.
@@ -60,7 +88,7 @@ def expand_dates(text: str) -> str:
         return _say_month_day(month, day, year)
 
     def iso(m: re.Match[str]) -> str:
-        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return m.group()
         return _say_month_day(month, day, year)
@@ -84,7 +112,7 @@ def expand_dates(text: str) -> str:
         return f"{MONTHS[_month_number(m.group('month')) - 1]} {spell_year(int(m.group('year')))}"
 
     text = re.sub(r"(?<![\w/.-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
-    text = re.sub(r"(?<![\w/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-]|\.\d)", iso, text)
+    text = re.sub(r"(?<![\w/.-])(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?![\w/-]|\.\d)", iso, text)
     text = re.sub(rf"(?<![\w.,])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?\b{_MONTH_NAME}"
                   r"(?:,?\s+(?P<year>\d{4})\b(?![.,]\d))?", day_month, text)
     text = re.sub(rf"\b{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\w:]|[.,]\d)"
@@ -117,7 +145,7 @@ _TAKEN_WORDS = frozenset({"in", "of", "was", "is", "took", "takes", "ran", "runs
 
 def expand_times(text: str) -> str:
     """Clock times: ``9:30`` "nine thirty", ``9:05`` "nine oh five", ``14:00`` "fourteen
-    hundred", ``9:00`` "nine o'clock", ``9:30am`` / ``5 pm`` with "A.M"/"P.M"; and times taken:
+    hundred", ``9:00`` "nine o'clock", ``9:30am`` / ``3.30pm`` / ``5 pm`` with "A.M"/"P.M"; and times taken:
     ``ran 3:47:12`` "three hours, forty-seven minutes and twelve seconds" (after "in", "was", "ran"…).
 
     >>> expand_times("From 9:30am to 5 p.m. or 14:05 and 9:00.")
@@ -160,7 +188,9 @@ def expand_times(text: str) -> str:
     text = re.sub(rf"(?<![\w:.,])(?P<h>\d{{1,2}}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:]|\.\d|\s?{_AMPM})",
                   duration, text)
     text = re.sub(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
-                  rf"(?![\d:]|\.\d)(?:\s?{_AMPM})?", clock, text)
+                  rf"(?![\d:]|\.\d|,\d{{3}})(?:\s?{_AMPM})?", clock, text)
+    # British style, a period between hour and minutes, only with am/pm: "3.30pm"
+    text = re.sub(rf"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)(?P<s>)\s?{_AMPM}", clock, text)
     text = re.sub(rf"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])\s?{_AMPM}", hour_only, text)
     return text
 

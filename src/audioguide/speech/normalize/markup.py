@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 
+from audioguide.speech.normalize.common import SPACE_BEFORE_MARK
 from audioguide.speech.normalize.tables import PUNCT_RANK
 
 __all__ = [
@@ -97,15 +98,15 @@ def cleanup_punctuation(text: str) -> str:
     """Fix punctuation spacing: no space before a mark, no doubled marks, no leading mark.
 
     Ellipses become a comma pause (a period at the end), a dangling comma at the end
-    becomes a period.
+    becomes a period. A period before a letter is part of a name and keeps its space (".NET").
 
-    >>> cleanup_punctuation(", The tool , which is free ,, works ,. Really ... yes... No")
-    'The tool, which is free, works. Really, yes. No'
+    >>> cleanup_punctuation(", The tool , which is free ,, works ,. Really ... yes... No .NET")
+    'The tool, which is free, works. Really, yes. No .NET'
     """
     text = re.sub(r"\s*(?:\.{3,}|…)\s+(?=[\"'“‘(\[]?[A-Z])", ". ", text)
     text = re.sub(r"\s*(?:\.{3,}|…)\s*(?=\S)", ", ", text)
     text = re.sub(r"\s*(?:\.{3,}|…)\s*$", ".", text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+    text = re.sub(SPACE_BEFORE_MARK, "", text)
     text = re.sub(r"[.,;:!?](?:\s*[.,;:!?])+", lambda m: _strongest(m.group()), text)
     text = re.sub(r"([,;])(?=[^\W\d_])", r"\1 ", text)
     text = re.sub(r"^[\s.,;:]+", "", text)
@@ -149,7 +150,7 @@ def expand_parentheses(text: str) -> str:
             break
         text_now = new
     text_now = re.sub(r"[()\[\]{}]", " ", text_now)
-    text_now = re.sub(r"\s+([.,;:!?])", r"\1", text_now)
+    text_now = re.sub(SPACE_BEFORE_MARK, "", text_now)
     text_now = re.sub(r",([.;:!?])", r"\1", text_now)
     return re.sub(r" {2,}", " ", text_now).strip()
 

@@ -9,7 +9,7 @@ from audioguide.speech.normalize.tables import CURRENCIES, SCALES
 
 __all__ = ["expand_currency"]
 
-_SYMBOLS = r"US\$|[$€£¥₹]"
+_SYMBOLS = r"US\$|NZ\$|A\$|C\$|[$€£¥₹]"
 _CODES = "|".join(k for k in CURRENCIES if k.isalpha())
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion)\b|(?P<abbr>bn|mn|tn|[kKmMbB])\b)?"
 
@@ -39,7 +39,7 @@ def _say_money(amount: str, unit: str, scale: str | None) -> str:
 
 def expand_currency(text: str) -> str:
     """Money: ``$3.50``, ``$1.2 million``, ``$5bn``, ``€5``, ``5 €``, ``£3.20``, ``¥500``,
-    ``USD 20``, ``20 EUR`` and ranges like ``$10-20``.
+    ``A$10``, ``USD 20``, ``20 EUR`` and ranges like ``$10-20``.
 
     >>> expand_currency("$3.50, $1.2 million, €5, £0.99, USD 20, 5 € and $10-$20")
     'three dollars and fifty cents, one point two million dollars, five euros, ninety-nine pence, twenty dollars, five euros and ten to twenty dollars'

@@ -77,12 +77,12 @@ def expand_phone_numbers(text: str) -> str:
 
 
 def expand_ratios(text: str) -> str:
-    """Ratios left after times: ``3:2`` -> "three to two", ``16:9``.
+    """Ratios left after times: ``3:2`` -> "three to two", ``16:9``, a map's scale ``1:50,000``.
 
-    >>> expand_ratios("A 16:9 screen, odds of 3:2.")
-    'A sixteen to nine screen, odds of three to two.'
+    >>> expand_ratios("A 16:9 screen, odds of 3:2, a 1:50,000 map.")
+    'A sixteen to nine screen, odds of three to two, a one to fifty thousand map.'
     """
-    return re.sub(r"(?<![\w:.,])(\d+):(\d+)(?![\w:]|\.\d)",
+    return re.sub(r"(?<![\w:.,])(\d+):(\d{1,3}(?:,\d{3})+|\d+)(?![\w:]|[.,]\d)",
                   lambda m: f"{spell_number(m.group(1))} to {spell_number(m.group(2))}", text)
 
 
@@ -117,11 +117,19 @@ def _say_fraction(numerator: int, denominator: int) -> str:
 
 def expand_fractions(text: str) -> str:
     """Fractions: ``1/2`` "one half", ``3/4`` "three quarters", ``2½`` "two and a half",
-    ``24/7`` "twenty-four seven".
+    ``24/7`` "twenty-four seven". A score (a decimal, or stars or points, over a whole number)
+    is "out of": ``4.5/5`` "four point five out of five".
 
     >>> expand_fractions("Add 1/2 cup, 2½ hours, 3/4 done, open 24/7, 5/16 inch")
     'Add one half cup, two and a half hours, three quarters done, open twenty-four seven, five over sixteen inch'
+    >>> expand_fractions("Rated 4.5/5 stars, 8/10 points.")
+    'Rated four point five out of five stars, eight out of ten points.'
     """
+    def score(m: re.Match[str]) -> str:
+        if "." not in m.group(1) and not re.match(r"\s+(?:stars?|points?)\b", m.string[m.end():]):
+            return m.group()
+        return f"{spell_number(m.group(1))} out of {spell_number(m.group(2))}"
+
     def vulgar(m: re.Match[str]) -> str:
         numerator, denominator = VULGAR[m.group(2)]
         words = _say_fraction(numerator, denominator)
@@ -139,6 +147,7 @@ def expand_fractions(text: str) -> str:
         return _say_fraction(numerator, denominator)
 
     text = re.sub(r"(?<![\w.])(\d+)?\s?([½¼¾⅓⅔⅛])", vulgar, text)
+    text = re.sub(r"(?<![\w/.,])(\d+(?:\.\d+)?)/(\d+)(?![\w/]|[.,]\d)", score, text)
     return re.sub(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)", slash, text)
 
 
@@ -216,7 +225,7 @@ def expand_cardinals(text: str) -> str:
 
 
 def _roman_value(numeral: str) -> int | None:
-    """The value of a Roman numeral made of I, V and X, or None when it is not well formed."""
+    """The value of a Roman numeral made of I, V, X and L, or None when it is not well formed."""
     total = 0
     for i, ch in enumerate(numeral):
         value = ROMAN_VALUES[ch]
@@ -226,7 +235,7 @@ def _roman_value(numeral: str) -> int | None:
             total += value
     canonical = ""
     rest = total
-    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
         while rest >= value:
             canonical += letters
             rest -= value
@@ -235,7 +244,8 @@ def _roman_value(numeral: str) -> int | None:
 
 def expand_roman_numerals(text: str) -> str:
     """Roman numerals after a name: "World War II" -> "World War two", "Henry VIII" ->
-    "Henry the eighth". Only numerals up to XXXIX after a capitalised word are read; a lone
+    "Henry the eighth", "Super Bowl LVIII" -> "Super Bowl fifty-eight". Only numerals up to
+    LXXXIX after a capitalised word are read; a lone
     ``I`` is read only after counting words like "Part" or "War".
 
     >>> expand_roman_numerals("World War II, Henry VIII and Part I, but I know")
@@ -254,4 +264,4 @@ def expand_roman_numerals(text: str) -> str:
         words = f"the {spell_ordinal(value)}" if regnal else spell_int(value)
         return f"{name} {words}"
 
-    return re.sub(r"\b([A-Z][a-z]+)\s+([IVX]{1,6})\b(?!['’.]?\w)", say, text)
+    return re.sub(r"\b([A-Z][a-z]+)\s+([IVXL]{1,7})\b(?!['’.]?\w)", say, text)

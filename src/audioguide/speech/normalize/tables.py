@@ -33,6 +33,9 @@ TLDS = ("com|org|net|io|dev|app|ai|co|edu|gov|info|biz|me|tv|ly|fm|us|uk|ca|au|d
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_ABBR = {"Mon": 1, "Tue": 2, "Tues": 2, "Wed": 3, "Thu": 4, "Thur": 4, "Thurs": 4,
+                "Fri": 5, "Sat": 6, "Sun": 7}
 MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8,
               "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
 
@@ -87,6 +90,8 @@ ABBREVIATIONS: list[tuple[str, str, bool]] = [
     (r"[Ss]ec\.(?=\s*\d)", "section", False),
     (r"[Ee]q\.(?=\s*\d)", "equation", False),
     (r"Ph\.\s?D\.?|PhD\b", "P.H.D", True),
+    (r"WWII(?!\w)", "World War Two", False),
+    (r"WWI(?!\w)", "World War One", False),
     *[(rf"{abbr}\.", MONTHS[n - 1], False) for abbr, n in MONTH_ABBR.items()],
     (r"Mon\.", "Monday", False), (r"Tue\.|Tues\.", "Tuesday", False),
     (r"Wed\.", "Wednesday", False), (r"Thu\.|Thur\.|Thurs\.", "Thursday", False),
@@ -101,6 +106,9 @@ ABBREVIATIONS: list[tuple[str, str, bool]] = [
 CURRENCIES: dict[str, tuple[str, str, str | None, str | None]] = {
     "$": ("dollar", "dollars", "cent", "cents"),
     "US$": ("dollar", "dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
     "€": ("euro", "euros", "cent", "cents"),
     "£": ("pound", "pounds", "penny", "pence"),
     "¥": ("yen", "yen", None, None),
@@ -158,6 +166,9 @@ UNITS: dict[str, tuple[str, str]] = {
     "L": ("liter", "liters"),
     "gal": ("gallon", "gallons"),
     "°F": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "℉": ("degree Fahrenheit", "degrees Fahrenheit"),
+    "℃": ("degree Celsius", "degrees Celsius"),
+    "¢": ("cent", "cents"),
     "°C": ("degree Celsius", "degrees Celsius"),
     "°": ("degree", "degrees"),
     "kB": ("kilobyte", "kilobytes"),
@@ -211,10 +222,11 @@ VULGAR = {"½": (1, 2), "¼": (1, 4), "¾": (3, 4), "⅓": (1, 3), "⅔": (2, 3)
 # Roman numerals (numbers.expand_roman_numerals)
 # --------------------------------------------------------------------------------------------
 
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 # Words a numeral counts after ("World War II"): read as a cardinal.
 COUNTED = ("War|Part|Chapter|Volume|Phase|Type|Stage|Level|Act|Book|Episode|Season|Article|"
-           "Title|Section|Class|Category|Grade|Schedule|Apollo|Gemini|Mark|Star Wars Episode")
+           "Title|Section|Class|Category|Grade|Schedule|Apollo|Gemini|Mark|Star Wars Episode|Scene|"
+           "Bowl|WrestleMania")
 # Names a numeral is a regnal number after ("Henry VIII"): read as "the" and an ordinal.
 REGNAL = ("Henry|Louis|George|Edward|Elizabeth|Charles|James|William|Richard|John|Pius|Benedict|"
           "Leo|Gregory|Paul|Innocent|Clement|Alexander|Frederick|Philip|Peter|Catherine|Mary|"
