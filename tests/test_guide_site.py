@@ -250,7 +250,9 @@ def test_downloads_and_podcast_link(guide: Guide) -> None:
 
 
 def _urls(page: BeautifulSoup) -> list[str]:
-    return ([str(t["href"]) for t in page.select("[href]")]
+    """What the browser follows or loads (the canonical address is absolute by definition and
+    not fetched; test_translations checks it)."""
+    return ([str(t["href"]) for t in page.select("[href]:not([rel=canonical])")]
             + [str(t["src"]) for t in page.select("[src]")])
 
 

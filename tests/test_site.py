@@ -172,7 +172,9 @@ def test_hostile_strings_are_text(site: Site) -> None:
 
 
 def _urls(page: BeautifulSoup) -> list[str]:
-    urls = [str(el["href"]) for el in page.select("a[href], link[href]")]
+    """What a browser follows or loads: links and sources. The canonical address and the Open
+    Graph tags are absolute by definition and not fetched by the page: they are checked apart."""
+    urls = [str(el["href"]) for el in page.select("a[href], link[href]:not([rel=canonical])")]
     return urls + [str(el["src"]) for el in page.select("[src]")]
 
 
