@@ -13,6 +13,17 @@ from audioguide import schedule
 from tests.test_numbering import _feed_numbers, _run, _write, show  # noqa: F401 - the fixture
 
 
+def _the_day_comes(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Make ``day`` today, for the rule of what is still to come (:mod:`audioguide.schedule`)."""
+
+    class Later(dt.date):
+        @classmethod
+        def today(cls) -> Later:
+            return cls(day.year, day.month, day.day)
+
+    monkeypatch.setattr(schedule, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
+
+
 def test_an_episode_dated_later_is_listed_from_its_date(show: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
                                                          caplog: pytest.LogCaptureFixture) -> None:
     later = dt.date.today() + dt.timedelta(days=30)
@@ -30,12 +41,7 @@ def test_an_episode_dated_later_is_listed_from_its_date(show: Path, monkeypatch:
     assert code == 0 and "Rendered 0 episodes" in out
     assert "Soon" not in _feed_numbers(show)
 
-    class Later(dt.date):  # the day comes
-        @classmethod
-        def today(cls) -> Later:
-            return cls(later.year, later.month, later.day)
-
-    monkeypatch.setattr(schedule, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
+    _the_day_comes(monkeypatch, later)
     code, out, err = _run(show, "render")
     assert code == 0 and "Rendered 0 episodes" in out, err
     assert _feed_numbers(show)["Soon"] == 4
@@ -62,12 +68,7 @@ def test_a_scheduled_episode_takes_its_number_when_it_is_listed(show: Path, monk
     code, out, _ = _run(show, "render")  # nothing new: nothing renumbered, nothing written
     assert code == 0 and "Rendered 0 episodes" in out
 
-    class Later(dt.date):  # the day comes
-        @classmethod
-        def today(cls) -> Later:
-            return cls(later.year, later.month, later.day)
-
-    monkeypatch.setattr(schedule, "dt", type("dt", (), {"date": Later, "datetime": dt.datetime}))
+    _the_day_comes(monkeypatch, later)
     code, out, err = _run(show, "render")
     assert code == 0 and "Rendered 0 episodes" in out, err
     assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 3, "Olives": 4, "Soon": 5}
