@@ -77,7 +77,7 @@ def point(name: str, writing: Path | None = None) -> None:
         raise OSError(code, os.strerror(code), str(writing or name))
     ready = os.environ.get(READY_ENV)
     if ready:
-        Path(ready).write_text(f"{os.getpid()} {name}\n")
+        Path(ready).write_text(f"{os.getpid()} {name} {threading.get_native_id()}\n")  # the thread: for a signal to it
     if threading.current_thread() is threading.main_thread():
         while True:  # until a signal ends the process or raises KeyboardInterrupt here
             signal.pause()

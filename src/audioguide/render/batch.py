@@ -11,7 +11,7 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,11 @@ from audioguide.render.items import (
 from audioguide.settings import Config
 
 log = logging.getLogger(__name__)
+
+WAKE = 0.1
+"""Seconds the main thread waits for the mastering thread at a time. The kernel may hand Ctrl-C's
+signal to any thread, and a main thread blocked without a timeout acts on it only when it wakes:
+waiting for the last episode's mastering, Ctrl-C went unheard until it was done."""
 
 
 @dataclass
@@ -195,6 +200,8 @@ class Batch:
         return masterer.submit(finish)
 
     def _collect(self, work: Pending, done: Future[None]) -> None:
+        while not wait([done], timeout=WAKE).done:
+            pass  # awake now and then: a Ctrl-C that another thread received is acted on here
         try:
             done.result()
         except AudioguideError as exc:
