@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from audioguide.layout import GUIDS, OUTPUT_DIR
+from audioguide.layout import GUIDS, GUIDS_FIX, OUTPUT_DIR
 from audioguide.publish.podcast import ENCLOSURE_TYPES, ITUNES_NS
 from audioguide.verify.channel import check_description_size
 from audioguide.verify.context import (
@@ -43,7 +43,6 @@ _RFC2822 = re.compile(
 _KINDS = [suffix.lstrip(".").upper() for suffix in ENCLOSURE_TYPES]
 _AUDIO_KINDS = ", ".join(_KINDS[:-1]) + " or " + _KINDS[-1]
 """The audio formats Apple accepts, for messages: ``MP3, M4A or M4B``."""
-_GUIDS_FIX = "Restore it from your backup or version control: it keeps published guids"
 
 
 @dataclass
@@ -66,11 +65,11 @@ def read_published_guids(site: SiteCheck) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        site.add(GUIDS, f"is not valid JSON ({exc})", _GUIDS_FIX)
+        site.add(GUIDS, f"is not valid JSON ({exc})", GUIDS_FIX)
         return {}
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                              for k, v in data.items()):
-        site.add(GUIDS, "is not a JSON object of slug -> guid", _GUIDS_FIX)
+        site.add(GUIDS, "is not a JSON object of slug -> guid", GUIDS_FIX)
         return {}
     return data
 
