@@ -316,3 +316,10 @@ def test_an_rgba_cover_is_converted_and_the_site_passes_check(tone_project: Path
     assert (root / "output" / "cover.jpg").read_bytes() != (root / "art.jpg").read_bytes()
     code, out, err = run("check", cwd=root)
     assert code == 0, err + out
+
+
+def test_check_with_slugs_but_without_speech_says_what_slugs_are_for(tmp_path: Path) -> None:
+    """``check nosuch`` said "no problems found": the slugs, which only --speech uses, were ignored."""
+    assert run("init", str(tmp_path / "p"))[0] == 0
+    code, out, err = run("check", "nosuch", cwd=tmp_path / "p")
+    assert code == 2 and "SLUGS choose what --speech transcribes" in err and not out

@@ -311,6 +311,9 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
     from audioguide.verify.check import check_site, format_problems
 
     config = ctx.config()
+    if slugs and not speech:  # they were silently ignored: "check nosuch" said "no problems found"
+        raise click.UsageError("SLUGS choose what --speech transcribes; the site is always checked whole: "
+                               "add --speech, or leave the slugs out")
     if speech:
         _check_speech(config, slugs, min_recall)
     problems = check_site(config.output_dir, base_url=config.show.base_url,
