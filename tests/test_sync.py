@@ -212,3 +212,14 @@ def test_a_folder_of_posts_syncs_new_and_changed_posts_only(tone_project: Path, 
     code, out, err = sync(tone_project)
     assert code == 0, err
     assert f"posts: 0 new, 1 updated, {new - 1} unchanged" in out
+
+
+def test_a_location_that_does_not_exist_is_said_to_be_missing(tmp_path: Path) -> None:
+    """``sync /nonexistent`` in a new project said ``episodes: has no episode scripts`` (the
+    render after the sync), and nothing about the location."""
+    project = tmp_path / "p"
+    assert cli_runner().invoke(cli, ["init", str(project)]).exit_code == 0
+    result = cli_runner().invoke(cli, ["-C", str(project), "sync", str(tmp_path / "nonexistent")])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nonexistent'}: does not exist. Give a folder of posts" in result.stderr
+    assert "has no episode scripts" not in result.stderr

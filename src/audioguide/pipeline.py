@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audioguide.layout import IMPORTED, Output
+from audioguide.layout import IMPORTED, Output, scripts_in
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
 from audioguide.publish.unpublish import published, remove, taken_over, unlisted, unpublish
@@ -129,6 +129,7 @@ def sync(config: Config, sources: tuple[Source, ...], *, force: bool = False, pr
         syncing.forget(state, gone)
         report.pruned = sorted(gone)
     syncing.save_state(config.root, state)
-    if render_after:
+    if render_after and (scripts_in(config.episodes_dir) or published(config.output_dir)):
+        # (with nothing to render, render's "episodes/ has no scripts" hid why: every source failed)
         report.render = render(config, None, Overrides(), progress_factory)
     return report

@@ -162,6 +162,10 @@ def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher,
         return [Offer(location, stamps.digest(fetched.body, 32), location, location, None,
                       lambda: article)]
     path = (root / location).resolve()
+    if not path.exists():
+        what = "a folder of posts, a feed file, or an address starting with https://"
+        raise InputError("does not exist", path=path, fix=f"Give {what}" if source.name == source.location
+                         else f"Fix sources.{source.name} in audioguide.toml: {what}")
     if path.is_dir():
         return list(_folder_offers(path, root, synced))
     if path.is_file() and path.suffix.lower() in FEED_EXTENSIONS:
