@@ -150,7 +150,9 @@ def long_script(root: Path, words_wanted: int = 20_000) -> int:
 
 
 def many_episodes(out: Path, count: int) -> None:
-    """``count`` rendered-episode records (with small stand-in MP3 files) in ``out``."""
+    """``count`` rendered-episode records (with small stand-in MP3 files) in ``out``, one a day
+    from 2000 (dated from 2020, the later half of 5,000 were scheduled: not listed, and a warning
+    line each at every publish)."""
     from audioguide.models import Chapter, Cue, EpisodeRecord
 
     episodes = out / "episodes"
@@ -159,7 +161,7 @@ def many_episodes(out: Path, count: int) -> None:
         slug = f"episode-{i:05d}"
         (episodes / f"{slug}.mp3").write_bytes(b"\xff\xfb" + bytes(998))
         record = EpisodeRecord(
-            slug=slug, title=f"Episode {i}: notes on a topic", date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            slug=slug, title=f"Episode {i}: notes on a topic", date=dt.date(2000, 1, 1) + dt.timedelta(days=i),
             description="A short description of the episode for the feed and the page.", number=i,
             guid=f"audioguide:{slug}", kind="episode", mp3=f"{slug}.mp3", size=1000, duration=600.0,
             integrated_lufs=-16.0, true_peak_dbtp=-1.5,

@@ -22,10 +22,9 @@ from typing import TYPE_CHECKING
 from audioguide import __version__, faults, stamps
 from audioguide.audio import artwork
 from audioguide.errors import BuildError
-from audioguide.layout import CHAPTERS, FEED, PAGE, RECORD, SRT, VTT, Output
+from audioguide.layout import CHAPTERS, FEED, PAGE, RECORD, SRT, VTT, Output, published_guids
 from audioguide.models import EpisodeRecord, GuideRecord
 from audioguide.publish.records import load_record
-from audioguide.render.inputs import published_guids
 from audioguide.schedule import later
 from audioguide.settings import Config
 from audioguide.writer import write_bytes, write_files, write_text

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from audioguide.errors import AudioguideError, ConfigError, EngineError, InputError
 from audioguide.ingest import script as scripts
-from audioguide.layout import RECORD, Output, scripts_in
+from audioguide.layout import RECORD, Output, published_guids, scripts_in
 from audioguide.models import Script
 from audioguide.render import guides
 from audioguide.render.batch import Batch
@@ -39,7 +39,6 @@ from audioguide.render.inputs import (
     load_input,
     number_episodes,
     published_episodes,
-    published_guids,
 )
 from audioguide.render.items import (
     Pending,

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from audioguide import schedule, stamps
-from audioguide.errors import AudioguideError, BuildError, EngineError, InputError
+from audioguide.errors import AudioguideError, EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.readers import not_yet_a_url, read_article
-from audioguide.layout import GUIDS_FIX, PLANS, RECORD, Output, scripts_in
+from audioguide.layout import PLANS, RECORD, Output, scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
@@ -155,23 +155,6 @@ def published_episodes(out_dir: Path) -> dict[str, PublishedEpisode]:
             slug, number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None,
             str(data.get("guid") or ""), day, later)
     return found
-
-
-def published_guids(out_dir: Path) -> dict[str, str]:
-    """Every guid published from ``out_dir``, by slug (kept by publishing: a guid, once
-    published, stays its episode's). A damaged record is one line, said before anything is
-    rendered: read at publishing only, it was a traceback after the new MP3 was in place, with
-    the feed left stale."""
-    path = Output(out_dir).guids
-    try:
-        kept = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"is not valid JSON ({exc})", path=path, fix=GUIDS_FIX) from exc
-    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
-        raise BuildError("is not a JSON object of slug -> guid", path=path, fix=GUIDS_FIX)
-    return kept
 
 
 def first_published(script: Script, out_dir: Path) -> Script:
