@@ -276,3 +276,14 @@ def test_ctrl_c_while_mastering_catches_up_stops_the_queued_work_and_leaves_the_
     checked = subprocess.run([sys.executable, "-m", "audioguide", "check"], cwd=root, capture_output=True,
                              text=True, timeout=120)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_sigterm_ends_a_render_as_ctrl_c_does(states: States, tmp_path: Path) -> None:
+    """SIGTERM (a service manager stopping a sync) killed the render silently: its progress bar
+    had hidden the terminal's cursor and left it hidden, and nothing said what was written."""
+    root = copy_of(states.base, tmp_path / "p")
+    proc = render_until_paused(root, "feed-written", tmp_path / "ready")
+    proc.send_signal(signal.SIGTERM)
+    stderr = interrupt(proc, sent=True)
+    assert proc.returncode == 143, stderr
+    assert "feed.xml" in interrupted_line(stderr)

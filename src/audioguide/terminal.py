@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +121,16 @@ class TerminalProgress:
         return True
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager or ``kill`` stopping a render), ended as Ctrl-C is: the
+    progress bar closed (it had hidden the terminal's cursor, and left it hidden), what was
+    written said, exit 143."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def run_rendering(config: Config, out_dir: Path, run: Callable[[ProgressFactory | None], T], *,
                   wait: float = 0.0, quiet: bool = False) -> T:
     """``run(progress_factory)`` under the render lock (waiting up to ``wait`` seconds for another
@@ -136,16 +148,20 @@ def run_rendering(config: Config, out_dir: Path, run: Callable[[ProgressFactory 
             handler.addFilter(shown[-1])
         return shown[-1]
 
+    main = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, _terminated) if main else None
     try:
         with render_lock(config.root, wait=wait), scratch_space(config.root), output_root(out_dir):
             return run(progress if sys.stderr.isatty() and not quiet else None)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         ended = any([p.close() for p in shown])  # the ^C the terminal echoed ends a line unless a bar did
         click.echo(("\n" if sys.stderr.isatty() and not ended else "") + interrupted(out_dir, written(out_dir)),
                    err=True)
-        exit_now(130)
+        exit_now(128 + signal.SIGTERM if isinstance(stop, Terminated) else 130)
         raise  # not reached
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, before)
         for p in shown:
             p.close()
             for handler in logging.getLogger().handlers:
