@@ -28,7 +28,7 @@ import audioguide
 from audioguide.config import parse_config
 from audioguide.guide.page import build_guide_page
 from audioguide.models import GuideRecord, Location
-from audioguide.publish.site import local_date, local_size
+from audioguide.publish.site import file_size, local_date
 from audioguide.translations import catalog_languages, has_catalog, translations
 from tests.browser import page_errors
 from tests.test_guide_site import SLUG, _cover, _serve, make_guide
@@ -100,7 +100,7 @@ def test_dates_and_sizes_follow_the_language() -> None:
 
     assert local_date(dt.date(2026, 5, 1), "fr") == "1 mai 2026"
     assert local_date(dt.date(2026, 5, 1), "en") == "1 May 2026"
-    assert local_size(3_456_789, "de") == "3,5 MB" and local_size(3_456_789, "en") == "3.5 MB"
+    assert file_size(3_456_789, "de") == "3,5 MB" and file_size(3_456_789, "en") == "3.5 MB"
 
 
 # --------------------------------------------------------------------------------------------

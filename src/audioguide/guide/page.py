@@ -42,10 +42,10 @@ from audioguide.publish.site import (
     ShareView,
     clock,
     environment,
+    file_size,
     floor_clock,
     iso_duration,
     local_date,
-    local_size,
     podcast_url,
     seconds_attr,
     share_text,
@@ -264,7 +264,7 @@ def _size_of(path: Path) -> int | None:
 
 
 def _kind(fmt: str, size: int | None, language: str) -> str:
-    return f"{fmt}, {local_size(size, language)}" if size is not None else fmt
+    return f"{fmt}, {file_size(size, language)}" if size is not None else fmt
 
 
 def page_language(config: Config, guide: GuideRecord) -> str:
@@ -302,7 +302,7 @@ def stop_views(guide: GuideRecord, base_url: str, words: NullTranslations,
             title=stop.title, name=stop_name(stop, words),
             label_prefix=f"{_numbered(stop, words)}: " if stop.numbered else "",
             said=f"{short}: {stop.title}" if stop.numbered else stop.title, short=short,
-            file=quote(stop.file), size=local_size(stop.size, language),
+            file=quote(stop.file), size=file_size(stop.size, language),
             duration_iso=iso_duration(stop.duration), duration_text=clock(stop.duration),
             url=url, qr=qr_svg(url, words.gettext("QR code for %(stop)s: %(url)s") % {"stop": short, "url": url}),
             cues=cue_views(stop), place=place_view(stop),

@@ -101,27 +101,22 @@ def seconds_attr(seconds: float) -> str:
     return text or "0"
 
 
-def file_size(size: int) -> str:
-    """A byte count for a download link: ``2.4 MB``, ``830 kB``."""
+def file_size(size: int, language: str | None = None) -> str:
+    """A byte count for a download link: ``2.4 MB``, ``830 kB``; with ``language``, in its
+    decimal sign (a guide's page in German says ``12,4 MB``).
+
+    >>> file_size(12_400_000, "de"), file_size(12_400_000, "en"), file_size(830_000, "fr")
+    ('12,4 MB', '12.4 MB', '830 kB')
+    """
     if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
+        megabytes = f"{size / 1_000_000:.1f}"
+        locale = locale_of(language) if language else None
+        if locale is not None:
+            megabytes = format_decimal(float(megabytes), format="#,##0.0", locale=locale)
+        return f"{megabytes} MB"
     if size >= 1_000:
         return f"{round(size / 1_000)} kB"
     return f"{size} bytes"
-
-
-def local_size(size: int, language: str) -> str:
-    """:func:`file_size` with the decimal sign of ``language``.
-
-    >>> local_size(12_400_000, "de"), local_size(12_400_000, "en"), local_size(830_000, "fr")
-    ('12,4 MB', '12.4 MB', '830 kB')
-    """
-    text = file_size(size)
-    locale = locale_of(language)
-    number, _, unit = text.partition(" ")
-    if locale is None or "." not in number:
-        return text
-    return f"{format_decimal(float(number), format='#,##0.0', locale=locale)} {unit}"
 
 
 def local_date(day: dt.date, language: str) -> str:
