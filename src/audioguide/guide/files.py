@@ -21,7 +21,6 @@ from audioguide.publish.feed import build_feed, kept_guid, published
 from audioguide.publish.locations import Place, add_locations
 from audioguide.publish.transcripts import captions, chapters_json
 from audioguide.settings import Config
-from audioguide.translations import translations
 from audioguide.writer import write_bytes, write_text
 
 log = logging.getLogger(__name__)
@@ -84,8 +83,7 @@ def write_route(guide: GuideRecord, guide_dir: Path, base_url: str, language: st
         (guide_dir / Output.guide_names(guide.slug).gpx).unlink(missing_ok=True)
         return
     stops = guide.stops
-    words = translations(language)
-    write_text(guide_dir / name, gpx(guide, {s.number: stop_name(s, words) for s in stops},
+    write_text(guide_dir / name, gpx(guide, {s.number: stop_name(s, language) for s in stops},
                                      {s.number: stop_url(base_url, guide.slug, s.number) for s in stops},
                                      creator=f"audioguide {__version__}"))
 

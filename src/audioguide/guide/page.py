@@ -272,10 +272,10 @@ def page_language(config: Config, guide: GuideRecord) -> str:
     return guide.language or config.show.language or "en"
 
 
-def stop_name(stop: StopRecord, words: NullTranslations) -> str:
-    """How labels name a stop: ``Stop 2: The Hall`` (``Station 2: …`` in German), an unnumbered
-    one by its title."""
-    return f"{_numbered(stop, words)}: {stop.title}" if stop.numbered else stop.title
+def stop_name(stop: StopRecord, language: str) -> str:
+    """How labels name a stop in ``language``: ``Stop 2: The Hall`` (``Station 2: …`` in
+    German), an unnumbered one by its title."""
+    return f"{_numbered(stop, translations(language))}: {stop.title}" if stop.numbered else stop.title
 
 
 def _numbered(stop: StopRecord, words: NullTranslations) -> str:
@@ -287,10 +287,9 @@ def _short(stop: StopRecord, words: NullTranslations) -> str:
     return words.gettext("stop %(number)s") % {"number": stop.number} if stop.numbered else stop.title
 
 
-def stop_views(guide: GuideRecord, base_url: str, words: NullTranslations,
-               language: str = "en") -> tuple[StopView, ...]:
-    """Every stop of ``guide`` in order, linked to the next one, in ``words``' language (the
-    file sizes in the conventions of ``language``)."""
+def stop_views(guide: GuideRecord, base_url: str, language: str = "en") -> tuple[StopView, ...]:
+    """Every stop of ``guide`` in order, linked to the next one, labelled in ``language``."""
+    words = translations(language)
     stops = sorted(guide.stops, key=lambda s: s.number)
     views: list[StopView] = []
     for i, stop in enumerate(stops):
@@ -299,7 +298,7 @@ def stop_views(guide: GuideRecord, base_url: str, words: NullTranslations,
         short = _short(stop, words)
         views.append(StopView(
             number=str(stop.number) if stop.numbered else "", anchor=stop_anchor(stop.number),
-            title=stop.title, name=stop_name(stop, words),
+            title=stop.title, name=stop_name(stop, language),
             label_prefix=f"{_numbered(stop, words)}: " if stop.numbered else "",
             said=f"{short}: {stop.title}" if stop.numbered else stop.title, short=short,
             file=quote(stop.file), size=file_size(stop.size, language),
@@ -307,7 +306,7 @@ def stop_views(guide: GuideRecord, base_url: str, words: NullTranslations,
             url=url, qr=qr_svg(url, words.gettext("QR code for %(stop)s: %(url)s") % {"stop": short, "url": url}),
             cues=cue_views(stop), place=place_view(stop),
             next=(NextView(str(following.number), stop_anchor(following.number), following.title,
-                           stop_name(following, words))
+                           stop_name(following, language))
                   if following else None),
         ))
     return tuple(views)
@@ -318,16 +317,17 @@ def gpx_name(guide: GuideRecord) -> str | None:
     return Output.guide_names(guide.slug).gpx if any(s.location for s in guide.stops) else None
 
 
-def route_view(guide: GuideRecord, words: NullTranslations) -> RouteMap | None:
+def route_view(guide: GuideRecord, language: str) -> RouteMap | None:
     """The route map of the guide's located stops, ``None`` when none is located."""
     stops = sorted(guide.stops, key=lambda s: s.number)
-    return route_map(stops, {s.number: stop_name(s, words) for s in stops},
+    return route_map(stops, {s.number: stop_name(s, language) for s in stops},
                      {s.number: stop_anchor(s.number) for s in stops})
 
 
-def download_views(guide: GuideRecord, guide_dir: Path, words: NullTranslations,
-                   language: str = "en") -> tuple[DownloadView, ...]:
-    """Links to the whole guide (MP3 and M4B), the ZIP of every stop, the playlist and the route."""
+def download_views(guide: GuideRecord, guide_dir: Path, language: str = "en") -> tuple[DownloadView, ...]:
+    """Links to the whole guide (MP3 and M4B), the ZIP of every stop, the playlist and the route,
+    labelled in ``language``."""
+    words = translations(language)
     items = (
         (words.gettext("Whole guide"), "MP3", guide.full_mp3, "audio/mpeg", True),
         (words.gettext("Audiobook with chapters"), "M4B", guide.full_m4b, "audio/mp4", True),
@@ -433,18 +433,17 @@ def build_guide_page(config: Config, guide: GuideRecord, guide_dir: Path, *, bas
     base = base_url if base_url.endswith("/") else base_url + "/"
     show = config.show
     lang = page_language(config, guide)
-    words = translations(lang)
     cover_url = quote(cover)
     cover_path = guide_dir / cover
     cover_on_disk = cover_path if cover_path.is_file() else None
     feed_url = guide_url(base, guide.slug) + FEED
-    stops = stop_views(guide, base, words, lang)
+    stops = stop_views(guide, base, lang)
     total = guide.full_duration or sum(s.duration for s in guide.stops)
 
     html = environment().get_template("guide.html").render(
         show=show, lang=lang, interface_language=lang, direction=text_direction(lang), root="",
         home="../../", cover=cover_url, guide=guide, stops=stops,
-        downloads=download_views(guide, guide_dir, words, lang), route=route_view(guide, words),
+        downloads=download_views(guide, guide_dir, lang), route=route_view(guide, lang),
         gpx=quote(gpx_name(guide) or ""), speeds=SPEEDS,
         languages=language_views(guide, versions or [], base), group=guide.group,
         date_iso=guide.date.isoformat(), date_text=local_date(guide.date, lang),
