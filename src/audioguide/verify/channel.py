@@ -88,10 +88,10 @@ def _warn_if_local(site: SiteCheck, self_url: str | None) -> None:
     computer only, as ``init``'s ``base_url`` does: no podcast app elsewhere can fetch them."""
     host = urlsplit(self_url or "").hostname or ""
     try:
-        local = host == "localhost" or host.endswith(".localhost") or ipaddress.ip_address(host).is_loopback \
-            or ipaddress.ip_address(host).is_unspecified
-    except ValueError:
-        local = False
+        address = ipaddress.ip_address(host)
+        local = address.is_loopback or address.is_unspecified
+    except ValueError:  # a name
+        local = host == "localhost" or host.endswith(".localhost")
     if local:
         log.warning("%s: its addresses start with %s, which only this computer can reach: podcast apps "
                     "elsewhere cannot fetch the episodes. Before publishing, set show.base_url to the "
