@@ -162,19 +162,27 @@ class Output:
         return sorted(self.guides.glob(f"*/{GUIDE_RECORD}"))
 
 
+def guid_record(out_dir: Path) -> tuple[dict[str, str], str | None]:
+    """The slug -> guid record of ``out_dir`` (empty when there is none), and what is wrong with
+    it when it is damaged (``None`` otherwise): render refuses to go on, ``check`` reports it."""
+    try:
+        kept = json.loads(Output(out_dir).guids.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError) as exc:
+        return {}, f"is not valid JSON ({exc})"
+    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+        return {}, "is not a JSON object of slug -> guid"
+    return kept, None
+
+
 def published_guids(out_dir: Path) -> dict[str, str]:
     """Every guid published from ``out_dir``, by slug (kept by publishing: a guid, once
     published, stays its episode's). A damaged record is one line, said before anything is
     rendered: read at publishing only, it was a traceback after the new MP3 was in place, with
     the feed left stale. Here, not with rendering or publishing, so that publishing a show
     does not import what rendering needs (0.27 s of imports in a process that publishes)."""
-    path = Output(out_dir).guids
-    try:
-        kept = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"is not valid JSON ({exc})", path=path, fix=GUIDS_FIX) from exc
-    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
-        raise BuildError("is not a JSON object of slug -> guid", path=path, fix=GUIDS_FIX)
+    kept, problem = guid_record(out_dir)
+    if problem is not None:
+        raise BuildError(problem, path=Output(out_dir).guids, fix=GUIDS_FIX)
     return kept

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from audioguide.layout import GUIDS, GUIDS_FIX, OUTPUT_DIR
+from audioguide.layout import GUIDS, GUIDS_FIX, OUTPUT_DIR, guid_record
 from audioguide.publish.podcast import ENCLOSURE_TYPES, ITUNES_NS
 from audioguide.verify.channel import check_description_size
 from audioguide.verify.context import (
@@ -58,20 +57,14 @@ class Guids:
 
 
 def read_published_guids(site: SiteCheck) -> dict[str, str]:
-    """Slug -> guid of everything published from this folder; empty when there is no record."""
-    path = site.output.guids
-    if not path.is_file():
+    """Slug -> guid of everything published from this folder; empty when there is no record (a
+    damaged one is reported, read as render reads it: :func:`~audioguide.layout.guid_record`)."""
+    if not site.output.guids.is_file():
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        site.add(GUIDS, f"is not valid JSON ({exc})", GUIDS_FIX)
-        return {}
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                             for k, v in data.items()):
-        site.add(GUIDS, "is not a JSON object of slug -> guid", GUIDS_FIX)
-        return {}
-    return data
+    kept, problem = guid_record(site.root)
+    if problem is not None:
+        site.add(GUIDS, problem, GUIDS_FIX)
+    return kept
 
 
 def check_item(site: SiteCheck, item: etree._Element, number: int, guids: Guids) -> ItemFacts:
