@@ -326,6 +326,31 @@ def check(ctx: Context, speech: bool, min_recall: float, slugs: tuple[str, ...])
     click.echo(f"{config.output_dir}: no problems found.")
 
 
+@cli.command()
+@click.argument("episodes", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "everything", is_flag=True,
+              help="List every sentence, not only those whose words change.")
+@click.option("--engine", help="The engine whose reading to show (its lexicon form: Piper gets phonemes).")
+@click.option("--guide", is_flag=True, help="Read the scripts as audio guides (stops announced).")
+@pass_ctx
+def spoken(ctx: Context, episodes: tuple[Path, ...], everything: bool, engine: str | None, guide: bool) -> None:
+    """Show what the voice will say: each sentence of EPISODES (default: all of episodes/, drafts
+    too) as written and as the engine gets it, where the words differ; nothing is spoken."""
+    from audioguide.errors import AudioguideError
+    from audioguide.render.inputs import Overrides
+    from audioguide.render.spoken import format_item, spoken_items
+
+    failed = False
+    for item in spoken_items(ctx.config(), list(episodes), Overrides(engine=engine, guide=guide)):
+        if isinstance(item, AudioguideError):
+            click.echo(f"Failed: {item.format_message()}", err=True)
+            failed = True
+        else:
+            click.echo(format_item(item, everything))
+    if failed:
+        sys.exit(2)
+
+
 def _check_speech(config: Any, slugs: tuple[str, ...], min_recall: float) -> None:
     from audioguide.verify.recall import check_speech, format_check, overall
 
