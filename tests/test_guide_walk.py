@@ -203,6 +203,17 @@ def test_a_heading_key_matches_curly_and_straight_quotes_alike(tmp_path: Path) -
                                          "## The Square\n\nTwo.\n"),
      "canals.md: locations: 2 stops are headed 'The Square': give each its location by its stop number "
      "instead (1: 52.37, 4.89)."),
+    # a location inside a sentence, or on the line under the text: it was read aloud, and the stop
+    # had no place
+    (("Flowers float on the canal here.", "Flowers float. [location 52.3764, 4.8903] Look."),
+     "canals.md: line 27: stop 'The Flower Market': '[location 52.3764, 4.8903]' is inside the text, where "
+     "it would be read aloud: put it on a line of its own directly under the stop's heading."),
+    (("Flowers float on the canal here.", "Flowers float on the canal here.\n[location 52.3764, 4.8903]"),
+     "canals.md: line 28: stop 'The Flower Market': '[location 52.3764, 4.8903]' is inside the text, where "
+     "it would be read aloud: put it on a line of its own directly under the stop's heading."),
+    (("Flowers float on the canal here.", "Flowers float on the canal here.\n\n[location 52.3764, 4.8903]"),
+     "canals.md: line 29: stop 'The Flower Market': '[location 52.3764, 4.8903]' is below the stop's "
+     "text: put it on a line of its own directly under the stop's heading."),
 ])
 def test_bad_locations_are_one_line_errors_naming_the_stop(tmp_path: Path, change: tuple[str, str],
                                                            message: str) -> None:
@@ -211,6 +222,23 @@ def test_bad_locations_are_one_line_errors_naming_the_stop(tmp_path: Path, chang
     assert code == 2
     assert err.strip().splitlines() == [f"Error: {root / 'episodes' / message}"]
     assert not (root / "output" / "guides" / "canals").exists()
+
+
+def test_a_location_line_without_blank_lines_around_it_is_the_stops_place(tmp_path: Path) -> None:
+    """``## The Gate`` then ``[location …]`` then the text, no blank line between: the line was the
+    start of the stop's text, read aloud, and the stop had no coordinates (no map, no GPX)."""
+    tight = (TOUR.replace("\n\n[location 52.3788, 4.9]\n\n", "\n[location 52.3788, 4.9]\n")
+             .replace("Welcome to", "[location 52.3790, 4.9001]\nWelcome to"))
+    root = make_project(tmp_path / "project", tight)
+    code, _, err = run(root, "render")
+    assert code == 0, err
+    folder = root / "output" / "guides" / "canals"
+    record = _record(folder)
+    assert record.stops[1].location == PLACES[1]
+    assert record.stops[0].location == Location(52.379, 4.9001, 30.0)
+    spoken = "".join(p.read_text("utf-8") for p in folder.glob("*.vtt"))
+    assert "location" not in spoken.lower() and "52.37" not in spoken
+    assert (folder / "canals.gpx").exists()
 
 
 def test_adding_a_location_later_updates_the_guide_without_speaking_again(tmp_path: Path) -> None:

@@ -43,6 +43,15 @@ def cue_problem(paragraph: str, body: str, first_line: int) -> str | None:
     if found is None or PAUSE_CUE.match(paragraph.strip()):
         return None
     cue = found.group(0)
-    at = next((i for i, line in enumerate(body.splitlines()) if cue in line), None)
-    where = f"line {first_line + at}: " if at is not None else ""
-    return f"{where}{cue!r} is not a pause: write {FORMS}"
+    return f"{line_of(cue, body, first_line)}{cue!r} is not a pause: write {FORMS}"
+
+
+def line_of(text: str, body: str, first_line: int) -> str:
+    """``line N: `` for the first line of ``body`` (which starts at line ``first_line`` of its
+    script) holding ``text``, to start a problem with; empty when no single line holds it.
+
+    >>> line_of("[pause 2x]", "Hello.\\n\\n[pause 2x]\\n", 4)
+    'line 6: '
+    """
+    at = next((i for i, line in enumerate(body.splitlines()) if text in line), None)
+    return f"line {first_line + at}: " if at is not None else ""

@@ -11,8 +11,8 @@ Format (documented in the README):
   every ``##`` heading starts a chapter and is spoken. Blank lines separate paragraphs;
   ``1.`` and ``-`` lines are list items.
 * A paragraph that is only a cue, ``[pause]``, ``[pause 2s]`` or ``[pause 800ms]``, is silence.
-* In a guide, a paragraph that is only ``[location LAT, LON]`` (or ``[location LAT, LON, 40 m]``)
-  says where its stop is, and is not spoken; the front matter's ``locations`` may say it instead,
+* In a guide, a line ``[location LAT, LON]`` (or ``[location LAT, LON, 40 m]``) directly under a
+  stop's heading says where the stop is, and is not spoken; the front matter's ``locations`` may say it instead,
   keyed by stop number or heading (:mod:`audioguide.ingest.locations`).
 """
 
@@ -46,7 +46,6 @@ from audioguide.settings import VOICE_LIMITS, ShowConfig, same_language, voice_v
 log = logging.getLogger(__name__)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-LOCATION_CUE = places.LOCATION_CUE
 SCRIPT_KEYS = frozenset({"title", "slug", "date", "source", "description", "engine", "voice", "language",
                          "kind", "episode", "guid", "lexicon", "author", "authors", "url", "tags", "draft",
                          "guide", "locations", "soundbite", "people", "artwork", *VOICE_LIMITS})
@@ -341,7 +340,7 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
             else:
                 voice_settings.append((key, float(value)))
     found = _article_facts(data, problems)
-    by_number = _locations(data.get("locations"), problems)
+    by_number = places.front_matter_locations(data.get("locations"), problems)
     if problems:
         raise ConfigError(problems, path=path)
     return EpisodeMeta(
@@ -355,75 +354,6 @@ def _meta(data: dict[str, Any], path: Path) -> tuple[EpisodeMeta, list[tuple[int
         soundbite=data.get("soundbite") or None, people=people,
         artwork=artwork if isinstance(artwork, str) else None, dated="date" in data,
     ), [(k, v) for k, v in by_number if isinstance(k, str)]
-
-
-def _locations(value: Any, problems: list[str]) -> list[tuple[int | str, Location]]:
-    """The front matter's ``locations``: (stop number or heading, location) pairs."""
-    if value is None:
-        return []
-    if not isinstance(value, dict):
-        problems.append("locations must map each stop's number or heading to its location, e.g. "
-                        "'1: 52.3731, 4.8926'")
-        return []
-    found: list[tuple[int | str, Location]] = []
-    for key, raw in value.items():
-        stop: int | str
-        if isinstance(key, int) and not isinstance(key, bool):
-            stop, name = key, f"stop {key}"
-        elif isinstance(key, str) and key.strip().isdigit():
-            stop, name = int(key), f"stop {int(key)}"
-        elif isinstance(key, str) and key.strip():
-            stop, name = key.strip(), f"stop {key.strip()!r}"
-        else:
-            problems.append(f"locations: {key!r} is neither a stop number nor a heading")
-            continue
-        location = places.from_value(raw)
-        if isinstance(location, str):
-            problems.append(f"locations: {name}: {location}")
-        else:
-            found.append((stop, location))
-    return found
-
-
-def _stop_name(heading: str | None) -> str:
-    return f"stop {heading!r}" if heading else "the introduction (before the first heading)"
-
-
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def _normal_heading(text: str) -> str:
-    """A heading as ``locations:`` keys match it: spaces, case and curly quotes aside (an editor
-    writes St. Mary’s, a keyboard St. Mary's)."""
-    return " ".join(text.translate(_QUOTES).split()).casefold()
-
-
-def _place_sections(sections: list[Section], by_heading: list[tuple[int | str, Location]],
-                    problems: list[str]) -> list[Section]:
-    """``sections`` with the front matter's locations given by heading."""
-    index: dict[str, list[int]] = {}
-    for at, s in enumerate(sections):
-        if s.heading:
-            index.setdefault(_normal_heading(s.heading), []).append(at)
-    out = list(sections)
-    for key, location in by_heading:
-        found = index.get(_normal_heading(str(key)), [])
-        if len(found) > 1:
-            problems.append(f"locations: {len(found)} stops are headed {key!r}: give each its location by "
-                            "its stop number instead (1: 52.37, 4.89)")
-            continue
-        if not found:
-            headings = ", ".join(repr(s.heading) for s in sections if s.heading) or "none"
-            problems.append(f"locations: no stop is headed {key!r} (the headings: {headings}); use a heading "
-                            "as written, or the stop's number")
-            continue
-        stop = out[found[0]]
-        if stop.location is not None:
-            problems.append(f"{_stop_name(stop.heading)} has a location in the front matter and a "
-                            "[location] line: keep one")
-        else:
-            out[found[0]] = Section(stop.heading, stop.blocks, location)
-    return out
 
 
 def _printable_values(value: Any) -> Any:
@@ -451,21 +381,11 @@ def parse(text: str, path: Path) -> Script:
     sections: list[Section] = []
     problems: list[str] = []
     # Stripped, so a first line indented by accident is a paragraph, not a code block.
-    for heading, blocks in markdown_blocks(body.strip()):
+    for heading, blocks in markdown_blocks(places.set_apart(body.strip())):
+        said, location = places.take_location(heading, blocks, body, first_line, problems)
         out: list[Block] = []
-        location: Location | None = None
-        for block in blocks:
+        for block in said:
             text = block.text.strip()
-            place = LOCATION_CUE.match(text) if block.kind == "paragraph" else None
-            if place:
-                found = places.from_text(place.group(1))
-                if isinstance(found, str):
-                    problems.append(f"{_stop_name(heading)}: [location{place.group(1)}]: {found}")
-                elif location is not None:
-                    problems.append(f"{_stop_name(heading)} has two [location] lines: keep one")
-                else:
-                    location = found
-                continue
             cue = PAUSE_CUE.match(text) if block.kind == "paragraph" else None
             mistake = cue_problem(text, body, first_line) if block.kind == "paragraph" and not cue else None
             if mistake:
@@ -475,7 +395,7 @@ def parse(text: str, path: Path) -> Script:
             sections.append(Section(heading, tuple(out), location))
         elif location is not None:
             problems.append("the introduction has a [location] line but nothing to say: put it under a heading")
-    sections = _place_sections(sections, by_heading, problems)
+    sections = places.place_sections(sections, by_heading, problems)
     if problems:
         raise ConfigError(problems, path=path)
     if not any(b.kind != "pause" for s in sections for b in s.blocks):
