@@ -317,6 +317,21 @@ def test_markers_of_stops_a_few_metres_apart_do_not_cover_each_other() -> None:
     assert points[0][1] > points[1][1] > points[3][1]  # still north up, in order along the walk
 
 
+def test_a_walk_across_the_180th_meridian_is_drawn_as_a_walk() -> None:
+    """Two stops 45 m apart either side of the 180° line (Taveuni, Fiji) were drawn at the opposite
+    edges of the map, with a scale bar of 10000 km."""
+    stops = [_stop(1, -16.7958, 179.9998), _stop(2, -16.7960, -179.9996)]
+    drawn = route_map(stops, {1: "S1", 2: "S2"}, {1: "stop-1", 2: "stop-2"})
+    assert drawn is not None
+    assert drawn.scale_text.endswith(" m")
+    (x1, _), (x2, _) = [(m.x, m.y) for m in drawn.markers]
+    assert x2 > x1  # the second stop is east of the first, as on the ground
+    metres_per_unit = _ground(stops[0].location, stops[1].location) / math.dist(  # type: ignore[arg-type]
+        *[(m.x, m.y) for m in drawn.markers])
+    said = float(drawn.scale_text.split()[0])
+    assert abs(drawn.scale_length * metres_per_unit - said) / said < 0.02
+
+
 def test_map_of_one_stop_and_of_none() -> None:
     one = route_map([_stop(1, 48.8583, 2.2945)], {1: "S1"}, {1: "stop-1"})
     assert one is not None and one.path == "" and one.scale_text == ""

@@ -70,6 +70,21 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return x, y
 
 
+def unwrapped(longitudes: list[float]) -> list[float]:
+    """``longitudes`` as one stretch of the globe: when they spread over more than 180° (a route
+    across the 180th meridian, in Fiji or Chukotka), the western ones count on past 180°, so two
+    stops 45 m apart are drawn side by side and not at the opposite edges of a map of the world;
+    kept as they are when that does not narrow them.
+
+    >>> unwrapped([179.9998, -179.9996]), unwrapped([4.89, 4.90])
+    ([179.9998, 180.0004], [4.89, 4.9])
+    """
+    if not longitudes or max(longitudes) - min(longitudes) <= 180:
+        return longitudes
+    shifted = [lon + 360 if lon < 0 else lon for lon in longitudes]
+    return shifted if max(shifted) - min(shifted) < max(longitudes) - min(longitudes) else longitudes
+
+
 def nice_length(metres: float) -> float:
     """The largest of 1, 2 or 5 times a power of ten that is at most ``metres`` (a scale bar).
 
@@ -176,7 +191,7 @@ def route_map(stops: list[StopRecord], names: dict[int, str], anchors: dict[int,
     places = [(s, s.location) for s in stops if s.location is not None]
     if not places:
         return None
-    points = [project(p.lat, p.lon) for _, p in places]
+    points = [project(p.lat, lon) for (_, p), lon in zip(places, unwrapped([p.lon for _, p in places]), strict=True)]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
     inner_w = MAP_WIDTH - 2 * MAP_MARGIN
@@ -231,4 +246,4 @@ def gpx(guide: GuideRecord, names: dict[int, str], urls: dict[int, str], creator
 
 
 __all__ = ["Marker", "RouteMap", "distance_text", "geo_uri", "gpx", "located", "nice_length",
-           "osm_url", "project", "route_map"]
+           "osm_url", "project", "route_map", "unwrapped"]
