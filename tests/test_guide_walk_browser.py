@@ -166,8 +166,8 @@ GEOLOCATION_STUB = """
 window.__watchers = [];
 navigator.geolocation.watchPosition = function (ok, fail) { window.__watchers.push([ok, fail]); return 1; };
 navigator.geolocation.clearWatch = function () {};
-window.__fix = function (lat, lon) {
-  window.__watchers.forEach(function (w) { w[0]({coords: {latitude: lat, longitude: lon, accuracy: 5},
+window.__fix = function (lat, lon, accuracy) {
+  window.__watchers.forEach(function (w) { w[0]({coords: {latitude: lat, longitude: lon, accuracy: accuracy || 5},
                                                  timestamp: Date.now()}); });
 };
 window.__lost = function () {
@@ -194,6 +194,76 @@ def test_a_fix_after_a_lost_signal_clears_the_no_signal_note(browser: Any, walk:
     assert page.inner_text("#near-status") == "Waiting for a position\u2026 (no signal yet)"
     page.evaluate("([lat, lon]) => window.__fix(lat, lon)", [at["latitude"], at["longitude"]])
     assert page.inner_text("#near-status") == "" and page.is_visible("#near-offer")
+    assert errors == []
+    context.close()
+
+
+CLOSE = {1: Location(50.08700, 14.42080, 30.0), 2: Location(50.08700 + 30 / 111_320.0, 14.42080, 30.0),
+         3: PLACES[3]}
+"""Stops 1 and 2 thirty metres apart, each with the default 30 m radius."""
+
+
+@pytest.fixture(scope="module")
+def close_walk(walk: Walk) -> str:
+    """The walk's guide again, stops 1 and 2 placed 30 m apart, at its own address."""
+    guide_dir = walk.out / "guides" / "close"
+    record = make_guide(guide_dir)
+    record = dataclasses.replace(record, stops=tuple(
+        dataclasses.replace(s, location=CLOSE[s.number]) for s in record.stops))
+    config = parse_config({"show": {"title": "City Walks", "base_url": walk.url}}, walk.out.parent)
+    build_guide_page(config, record, guide_dir, base_url=config.show.base_url, cover="../../cover.jpg")
+    return walk.url.replace(f"/guides/{SLUG}/", "/guides/close/")
+
+
+STATUS_LOG = """
+window.__said = [];
+new MutationObserver(function () {
+  window.__said.push(document.getElementById('near-status').textContent);
+}).observe(document.getElementById('near-status'), {childList: true, characterData: true, subtree: true});
+"""
+"""Every text the near-a-stop status line is given (a screen reader reads each one out)."""
+WATCHING = "Watching for the next stop. Nothing leaves this device."
+
+
+def _fix(page: Any, metres_north: float, accuracy: float = 5.0) -> tuple[bool, str]:
+    """Give the page a position ``metres_north`` of stop 1; whether a stop is offered, and which."""
+    page.evaluate("([lat, lon, acc]) => window.__fix(lat, lon, acc)",
+                  [CLOSE[1].lat + metres_north / 111_320.0, CLOSE[1].lon, accuracy])
+    return page.is_visible("#near-offer"), page.inner_text("#near-text")
+
+
+@pytest.mark.browser
+def test_the_offer_near_two_close_stops_does_not_flap(browser: Any, close_walk: str) -> None:
+    """Between two stops 30 m apart, readings jittering by a metre switched the offer at every
+    reading; after "Not now", jitter at the radius' edge brought the offer back each time, and the
+    status line said "Watching for the next stop…" each time; a first reading from a cell tower
+    (3 km) offered stop 1 at once."""
+    context = browser.new_context()
+    context.add_init_script(GEOLOCATION_STUB)
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(close_walk, wait_until="load")
+    page.click("#near-toggle")
+    page.evaluate(STATUS_LOG)
+    assert _fix(page, 0.0, accuracy=3000.0)[0] is False  # a cell tower's guess: nothing offered
+    assert page.inner_text("#near-status") == "Looking for your position\u2026"
+    offers = {_fix(page, 15.0 + (1 if i % 2 else -1)) for i in range(8)}
+    assert len(offers) == 1 and next(iter(offers))[0]  # one stop offered, kept
+    # Clearly nearer stop 2: it is offered.
+    assert _fix(page, 28.0) == (True, "You are near stop 2: The Market Hall " + HOSTILE + ".")
+    # At stop 1, "Not now"; then at its radius' edge, away from stop 2, the offer stays away.
+    assert _fix(page, 0.0)[1] == "You are near stop 1: Welcome to the Old Town."
+    page.click("#near-dismiss")
+    page.evaluate("window.__said = []")
+    for i in range(8):
+        assert _fix(page, -29.0 if i % 2 else -31.0)[0] is False
+    assert page.evaluate("window.__said") == []  # nothing new to say
+    # Well away (over 1.5 radius): watching; back again, stop 1 is offered again.
+    assert _fix(page, -60.0)[0] is False
+    assert page.inner_text("#near-status") == WATCHING
+    _fix(page, -61.0)
+    assert page.evaluate("window.__said") == [WATCHING]  # said once
+    assert _fix(page, -5.0) == (True, "You are near stop 1: Welcome to the Old Town.")
     assert errors == []
     context.close()
 

@@ -446,8 +446,18 @@
   var offered = -1;
   var dismissed = -1;
   var positions = 0;
+  /* Readings jitter by a few metres, and the first one may come from a cell tower: the offer
+     must not flap between two stops, nor come back at every step at a radius' edge, nor come
+     from a position known to within kilometres. So a reading less precise than ROUGH times a
+     stop's radius says nothing about that stop; the stop offered is kept until another is
+     nearer by SWITCH of its radius; an offer put away ("Not now", or played) stays away, and the
+     stop offered stays offered, until the listener is LEAVE times its radius from it. */
+  var ROUGH = 2;
+  var SWITCH = 0.25;
+  var LEAVE = 1.5;
 
-  function setNear(text) { if (nearStatus) { nearStatus.textContent = text; } }
+  /* The status line is a live region: the same words written again are read out again. */
+  function setNear(text) { if (nearStatus && nearStatus.textContent !== text) { nearStatus.textContent = text; } }
   /* Metres between two points on the WGS 84 sphere (haversine). */
   function metres(lat1, lon1, lat2, lon2) {
     var rad = Math.PI / 180;
@@ -456,15 +466,33 @@
     var h = a * a + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * b * b;
     return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
   }
-  function nearest(lat, lon) {
-    var best = -1;
-    var bestDistance = Infinity;
-    located.forEach(function (stop) {
-      var d = metres(lat, lon, parseFloat(stop.getAttribute("data-lat")), parseFloat(stop.getAttribute("data-lon")));
+  /* Each located stop's index, distance from the reading, radius, and whether the reading is
+     precise enough to tell if the listener is there. */
+  function distances(coords) {
+    var accuracy = typeof coords.accuracy === "number" && isFinite(coords.accuracy) ? coords.accuracy : 0;
+    return located.map(function (stop) {
       var radius = parseFloat(stop.getAttribute("data-radius")) || 0;
-      if (d <= radius && d < bestDistance) { best = stops.indexOf(stop); bestDistance = d; }
+      return { index: stops.indexOf(stop), radius: radius, precise: accuracy <= ROUGH * radius,
+               d: metres(coords.latitude, coords.longitude,
+                         parseFloat(stop.getAttribute("data-lat")), parseFloat(stop.getAttribute("data-lon"))) };
     });
-    return best;
+  }
+  function entryOf(found, index) {
+    for (var i = 0; i < found.length; i++) { if (found[i].index === index) { return found[i]; } }
+    return null;
+  }
+  /* The stop to offer: the nearest whose radius the listener is in, unless the one offered (or
+     put away) is still near and the other is not clearly nearer. */
+  function nearest(found) {
+    var best = null;
+    found.forEach(function (e) {
+      if (e.precise && e.d <= e.radius && (best === null || e.d < best.d)) { best = e; }
+    });
+    var kept = entryOf(found, offered >= 0 ? offered : dismissed);
+    if (kept && kept.d <= LEAVE * kept.radius && (best === null || best.d > kept.d - SWITCH * kept.radius)) {
+      return kept.index;
+    }
+    return best === null ? -1 : best.index;
   }
   function hideOffer() {
     if (nearOffer) { nearOffer.hidden = true; }
@@ -477,19 +505,23 @@
   function onPosition(position) {
     positions += 1;
     if (nearby) { nearby.setAttribute("data-positions", String(positions)); }  // fixes received
-    var index = nearest(position.coords.latitude, position.coords.longitude);
+    var found = distances(position.coords);
+    if (!found.some(function (e) { return e.precise; })) { return; }  // too rough to say anything
+    var away = entryOf(found, dismissed);
+    if (away && away.precise && away.d > LEAVE * away.radius) { dismissed = -1; }  // well away: forgotten
+    var index = nearest(found);
     if (index < 0) {
-      dismissed = -1;
       hideOffer();
-      setNear(words("watching"));
+      setNear(dismissed < 0 ? words("watching") : "");  // still by the stop put away: nothing new
       return;
     }
-    if (index === dismissed || index === offered || playing(index)) { setNear(""); return; }  // a fix: no "no signal"
+    setNear("");  // a fix: no "no signal"
+    if (index === dismissed || playing(index)) { hideOffer(); return; }
+    if (index === offered) { return; }
     offered = index;
     if (nearText) { nearText.textContent = words("near", { stop: saidOf(stops[index]) }); }
     if (nearPlay) { nearPlay.textContent = words("playShort", { stop: shortOf(stops[index]) }); }
     if (nearOffer) { nearOffer.hidden = false; }
-    setNear("");
   }
   function onPositionError(error) {
     if (error && error.code === 1) {  // PERMISSION_DENIED: stop asking, quietly
