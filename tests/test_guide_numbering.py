@@ -331,3 +331,35 @@ def test_headings_that_carry_their_plaque_number_are_not_numbered_twice(tone_pro
     assert f"{path}: the heading '1. The Gate' is stop 2, not 1" in caplog.text
     record = json.loads((folder / "guide.json").read_text("utf-8"))
     assert [s["title"] for s in record["stops"]][:2] == ["Introduction", "1. The Gate"]
+    assert "or change [guide] introduction (now 'stop 1')" in caplog.text
+
+
+def test_two_headings_with_one_plaque_number_are_refused_and_the_other_guides_render(
+        tone_project: Path) -> None:
+    """``## 2. The Hall`` and ``## 2. The Yard`` were a warning: the guide was published, the yard
+    announced "Stop 3. 2. The Yard." and the keypad's 2 played the hall."""
+    episodes = tone_project / "episodes"
+    (episodes / "dup.md").write_text("---\ntitle: Dup\nkind: guide\n---\n\n## 1. The Gate\n\nA gate.\n\n"
+                                     "## 2. The Hall\n\nA hall.\n\n## 2. The Yard\n\nA yard.\n", "utf-8")
+    (episodes / "fine.md").write_text("---\ntitle: Fine\nkind: guide\n---\n\n## 1. The Gate\n\nA gate.\n",
+                                      "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(episodes / "dup.md")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("dup.md: two stops are numbered 2: '2. The Hall' and '2. The Yard'; "
+                                          "give each stop its own number.")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render"])
+    assert result.exit_code == 1 and "dup.md: two stops are numbered 2" in result.stderr
+    guides = tone_project / "output" / "guides"
+    assert not (guides / "dup").exists() and (guides / "fine" / "guide.json").is_file()
+
+
+def test_plaque_numbers_of_their_own_are_named_plainly(tone_project: Path, caplog) -> None:
+    """``## 101. The Thinker`` was told to change [guide] introduction, which could not help."""
+    path = tone_project / "episodes" / "rodin.md"
+    path.write_text("---\ntitle: Rodin\nkind: guide\n---\n\nWelcome.\n\n## 101. The Thinker\n\nA man.\n\n"
+                    "## 102. The Kiss\n\nTwo.\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="audioguide"):
+        assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    assert (f"{path}: the heading '101. The Thinker' is stop 1, not 101: stops are numbered 1, 2, ... in the "
+            "order of the headings; number the headings so") in caplog.text
+    assert "introduction" not in caplog.text

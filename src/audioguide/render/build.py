@@ -201,7 +201,7 @@ class Admission:
 def admit(config: Config, loaded: list[tuple[Path, Script]], overrides: Overrides,
           limits: Limits) -> list[Admission]:
     """Each input checked from its script alone: a language its voice does not speak, a guide's
-    stop locations, and its
+    stop locations and its headings numbered alike, and its
     estimated length and disk needs against ``limits`` (from its words, before the slow
     sentence splitting, so a 5 MB article is refused at once)."""
     admitted = []
@@ -209,7 +209,8 @@ def admit(config: Config, loaded: list[tuple[Path, Script]], overrides: Override
         s = replace(script, path=script.path or path)
         problem = language_problem(config, s, overrides)
         if problem is None and as_guide(s, overrides):
-            problem = guides.location_problem(s, config.guide.introduction, config.guide.radius)
+            problem = guides.guide_problem(s, config.guide.introduction, config.guide.radius,
+                                           s.meta.language or config.show.language)
         if problem is not None:
             admitted.append(Admission(path, s, refused=problem))
             continue

@@ -86,13 +86,15 @@ def stop_locations(script: Script, introduction: str, radius: float) -> list[Loc
     return [dataclasses.replace(p, radius=radius) if p is not None and p.radius is None else p for p in found]
 
 
-def location_problem(script: Script, introduction: str, radius: float) -> InputError | None:
-    """What :func:`stop_locations` would raise for ``script``, or ``None``."""
+def guide_problem(script: Script, introduction: str, radius: float, language: str) -> InputError | None:
+    """What keeps ``script`` (in ``language``) from being a guide, found before anything is
+    spoken: stops numbered alike (:func:`duplicate_numbers`), or what :func:`stop_locations`
+    would raise; ``None`` for a script that can be one."""
     try:
         stop_locations(script, introduction, radius)
     except InputError as exc:
         return exc
-    return None
+    return duplicate_numbers(script, language)
 
 
 def announcer(script: Script, introduction: str, language: str = "en") -> HeadingText:
@@ -119,16 +121,35 @@ def stop_title(section: Section, number: StopNumber, language: str) -> str:
 
 
 def numbering_problems(script: Script, introduction: str, language: str) -> list[str]:
-    """Headings that carry a number other than their stop's (``1. The Gate`` as stop 2, when the
-    introduction is counted as stop 1), each with the fix."""
+    """Headings that carry a number other than their stop's (``101. The Thinker`` as stop 1, or
+    ``1. The Gate`` as stop 2 when the introduction is counted as stop 1), each with the fix; the
+    title keeps its number. Stops are numbered 1, 2, ... in order: a plaque numbering of its own
+    (101, 102...) is not followed."""
+    intro = bool(script.sections) and script.sections[0].heading is None
     problems = []
     for section, n in zip(script.sections, stop_numbers(script, introduction), strict=True):
         found = heading_number(section.heading, language) if section.heading and n.numbered else None
         if found and found[0] != n.number:
-            problems.append(f"the heading {section.heading!r} is stop {n.number}, not {found[0]}: number the "
-                            f"headings as the stops are counted, or change [guide] introduction "
-                            f"(now {introduction!r})")
+            hint = (f", or change [guide] introduction (now {introduction!r})"
+                    if intro and abs(found[0] - n.number) == 1 else "")
+            problems.append(f"the heading {section.heading!r} is stop {n.number}, not {found[0]}: stops are "
+                            f"numbered 1, 2, ... in the order of the headings; number the headings so{hint}")
     return problems
+
+
+def duplicate_numbers(script: Script, language: str) -> InputError | None:
+    """Two headings that carry one plaque number (``2. The Hall``, ``2. The Yard``): a visitor
+    typing 2 would hear the first whichever plaque they stand at. An error naming both headings,
+    found before anything is spoken; ``None`` when the numbers differ."""
+    by_number: dict[int, list[str]] = {}
+    for section in script.sections:
+        found = heading_number(section.heading, language) if section.heading else None
+        if found:
+            by_number.setdefault(found[0], []).append(section.heading or "")
+    problems = [f"{'two' if len(headings) == 2 else len(headings)} stops are numbered {number}: "
+                f"{' and '.join(repr(h) for h in headings)}; give each stop its own number"
+                for number, headings in by_number.items() if len(headings) > 1]
+    return ConfigError(problems, path=script.path) if problems else None
 
 
 def _stops(script: Script, utterances: list[Utterance], language: str,
