@@ -224,6 +224,17 @@ def test_bad_locations_are_one_line_errors_naming_the_stop(tmp_path: Path, chang
     assert not (root / "output" / "guides" / "canals").exists()
 
 
+def test_locations_may_name_a_stop_by_its_title_without_its_plaque_number(tmp_path: Path) -> None:
+    """``## 13. The Trafalgar Tavern`` keyed ``The Trafalgar Tavern:`` (its title on the page) was
+    refused: "no stop is headed 'The Trafalgar Tavern'"."""
+    tour = (TOUR.replace("## The Flower Market", "## 3. The Flower Market")
+            .replace("  3: 52.3764, 4.8903, 25 m", '  "The Flower Market": {lat: 52.3764, lon: 4.8903, radius: 25}'))
+    root = make_project(tmp_path / "project", tour)
+    code, _, err = run(root, "render")
+    assert code == 0, err
+    assert _record(root / "output" / "guides" / "canals").stops[3].location == PLACES[3]
+
+
 def test_a_location_line_without_blank_lines_around_it_is_the_stops_place(tmp_path: Path) -> None:
     """``## The Gate`` then ``[location …]`` then the text, no blank line between: the line was the
     start of the stop's text, read aloud, and the stop had no coordinates (no map, no GPX)."""

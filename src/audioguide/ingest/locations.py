@@ -32,6 +32,7 @@ from typing import Any
 
 from audioguide.ingest.cues import line_of
 from audioguide.models import Block, Location, Section
+from audioguide.wording import heading_number
 
 LOCATION_CUE = re.compile(r"^\[\s*location\b(.*)\]$", re.IGNORECASE | re.DOTALL)
 """A paragraph that is only a location: ``[location 52.3731, 4.8926]``."""
@@ -221,12 +222,16 @@ def normal_heading(text: str) -> str:
 
 
 def place_sections(sections: list[Section], by_heading: list[tuple[int | str, Location]],
-                    problems: list[str]) -> list[Section]:
-    """``sections`` with the front matter's locations given by heading."""
+                   problems: list[str], language: str) -> list[Section]:
+    """``sections`` with the front matter's locations given by heading: as written, or without
+    the plaque number it carries (``The Trafalgar Tavern`` for ``## 13. The Trafalgar Tavern``,
+    the stop's title as the page shows it; ``language`` names the stop word, as in ``Étape 3 :``)."""
     index: dict[str, list[int]] = {}
     for at, s in enumerate(sections):
         if s.heading:
-            index.setdefault(normal_heading(s.heading), []).append(at)
+            numbered = heading_number(s.heading, language)
+            for name in {normal_heading(s.heading), *([normal_heading(numbered[1])] if numbered else [])}:
+                index.setdefault(name, []).append(at)
     out = list(sections)
     for key, location in by_heading:
         found = index.get(normal_heading(str(key)), [])

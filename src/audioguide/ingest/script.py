@@ -395,7 +395,7 @@ def parse(text: str, path: Path) -> Script:
             sections.append(Section(heading, tuple(out), location))
         elif location is not None:
             problems.append("the introduction has a [location] line but nothing to say: put it under a heading")
-    sections = places.place_sections(sections, by_heading, problems)
+    sections = places.place_sections(sections, by_heading, problems, meta.language or "en")
     if problems:
         raise ConfigError(problems, path=path)
     if not any(b.kind != "pause" for s in sections for b in s.blocks):
