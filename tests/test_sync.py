@@ -223,3 +223,66 @@ def test_a_location_that_does_not_exist_is_said_to_be_missing(tmp_path: Path) ->
     assert result.exit_code == 1
     assert f"{tmp_path / 'nonexistent'}: does not exist. Give a folder of posts" in result.stderr
     assert "has no episode scripts" not in result.stderr
+
+
+HERONS = """<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>m</title><link>https://blog.example/</link><description>x</description>{self}
+<item><title>Herons</title><link>https://blog.example/herons/</link><guid isPermaLink="false">main-herons</guid>
+<pubDate>Sun, 15 Mar 2026 08:00:00 +0100</pubDate>
+<content:encoded><![CDATA[<p>Herons stand very still. Then they strike.</p>]]></content:encoded></item></channel></rss>
+"""
+
+
+def feed_file_project(root: Path, self_link: str = "") -> Path:
+    """A project whose one source is a feed file in it, ``feeds/main.xml``, with one entry whose
+    id is not an address."""
+    (root / "episodes" / "second-interview.md").unlink()
+    (root / "feeds").mkdir()
+    own = f'<atom:link rel="self" href="{self_link}"/>' if self_link else ""
+    (root / "feeds" / "main.xml").write_text(HERONS.format(self=own), "utf-8")
+    toml = root / "audioguide.toml"
+    toml.write_text(toml.read_text() + '\n[sources]\nmain = "feeds/main.xml"\n')
+    return root
+
+
+def test_a_feed_files_guids_do_not_change_when_the_project_moves(tone_project: Path, tmp_path: Path) -> None:
+    """A feed file's entry with an id that is no address had the file's absolute path in its guid:
+    after moving the project, ``sync --prune`` took the episode down although it was still in the
+    feed. Now the guid starts with the path relative to the project, and nothing is taken down."""
+    project = feed_file_project(tone_project)
+    code, out, err = sync(project, "--no-render")
+    assert code == 0, err
+    assert list(by_guid(project)) == ["feeds/main.xml#main-herons"]
+    moved = tmp_path / "moved"
+    shutil.move(project, moved)
+    code, out, err = sync(moved, "--prune", "--no-render")
+    assert code == 0, err
+    assert "Took down" not in out and "no longer in" not in err
+    assert list(by_guid(moved)) == ["feeds/main.xml#main-herons"]
+
+
+def test_a_feed_file_with_a_self_link_gives_guids_from_it(tone_project: Path) -> None:
+    project = feed_file_project(tone_project, "https://blog.example/feed.xml")
+    assert sync(project, "--no-render")[0] == 0
+    assert list(by_guid(project)) == ["https://blog.example/feed.xml#main-herons"]
+
+
+def test_a_guid_made_from_the_absolute_path_before_is_kept(tone_project: Path) -> None:
+    """Scripts synced before kept guids with the feed file's absolute path: they are found again
+    and keep them (a published guid never changes), and nothing is said to be gone."""
+    project = feed_file_project(tone_project)
+    assert sync(project)[0] == 0
+    old = f"{(project / 'feeds' / 'main.xml').resolve()}#main-herons"
+    for path in (*project.glob("episodes/**/*.md"), project / ".cache" / "sync.json",
+                 *project.glob("output/.audioguide*guids.json")):
+        path.write_text(path.read_text("utf-8").replace("feeds/main.xml#main-herons", old), "utf-8")
+    assert sync(project, "--no-render")[0] == 0  # the old script is found by its guid...
+    code, out, err = sync(project, "--prune")
+    assert code == 0, err
+    assert "Took down" not in out and "no longer in" not in err
+    assert list(by_guid(project)) == [old]  # ...and keeps it
+    assert "0 new" in out
+
+    result = cli_runner().invoke(cli, ["-C", str(project), "import", str(project / "feeds" / "main.xml")])
+    assert result.exit_code == 0, result.stderr  # import finds it too
+    assert list(by_guid(project)) == [old]

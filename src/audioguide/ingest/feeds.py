@@ -68,6 +68,9 @@ class Feed:
     link: str | None
     language: str | None
     entries: tuple[FeedEntry, ...]
+    self_url: str | None = None
+    """The address the feed states for itself (Atom's ``<link rel="self">``, also in RSS, JSON
+    Feed's ``feed_url``): the same wherever a copy of the feed is kept."""
 
 
 def looks_like_feed(data: bytes, content_type: str = "") -> bool:
@@ -162,7 +165,9 @@ def _xml_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
             content=content, summary=summary,
             tags=tuple(t for t in (_text(tag.get("term")) for tag in item.get("tags", [])) if t),
             language=_text(item.get("language")) or language))
-    return Feed(_text(parsed.feed.get("title")), absolute(parsed.feed.get("link"), url), language, tuple(entries))
+    own = next((x.get("href") for x in parsed.feed.get("links", []) if x.get("rel") == "self"), None)
+    return Feed(_text(parsed.feed.get("title")), absolute(parsed.feed.get("link"), url), language, tuple(entries),
+                _address(own))
 
 
 _MORE = re.compile(r"^\s*(continue reading|read more|read the rest|keep reading)\b", re.IGNORECASE)
@@ -238,4 +243,10 @@ def _json_feed(data: bytes, url: str | None, where: str | Path | None) -> Feed:
             tags=tuple(t for t in (_text(tag) for tag in item.get("tags") or [] if isinstance(tag, str)) if t),
             language=_text(item.get("language")) or language))
     return Feed(_text(document.get("title")), absolute(_text(document.get("home_page_url")), base), language,
-                tuple(entries))
+                tuple(entries), _address(document.get("feed_url")))
+
+
+def _address(value: object) -> str | None:
+    """``value`` when it is an absolute web address, else ``None``."""
+    text = _text(value)
+    return text if text and text.lower().startswith(("http://", "https://")) else None

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from audioguide.ingest.imports import Imported, free_slug, import_parsed, load_s
 from audioguide.ingest.siteimport import source_name
 from audioguide.ingest.sites import list_posts, skipped_line
 from audioguide.ingest.web import Fetched, Fetcher, Limits, is_url
-from audioguide.ingest.webimport import ACCEPT, entry_article, entry_guid, page_article_of
+from audioguide.ingest.webimport import ACCEPT, entry_article, entry_guid, feed_file_address, page_article_of
 from audioguide.layout import IMPORTED, SYNC_STATE, scripts_in
 from audioguide.models import Article
 from audioguide.settings import ShowConfig, Source
@@ -68,6 +68,9 @@ class Offer:
     guid: str | None
     read: Callable[[], Article]
     """Its article (may fetch its page)."""
+    aliases: tuple[str, ...] = ()
+    """Guids its script may have from before (a feed file's entries were known by the file's
+    absolute path)."""
 
 
 @dataclass
@@ -123,9 +126,10 @@ def save_state(root: Path, state: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _feed_offers(feed: Feed, address: str, fetcher: Fetcher) -> Iterator[Offer]:
+def _feed_offers(feed: Feed, address: str, fetcher: Fetcher, old_address: str | None = None) -> Iterator[Offer]:
     for entry in feed.entries:
         guid = entry_guid(entry, address)
+        old = entry_guid(entry, old_address) if old_address else None
         label = entry.label()
         if guid is None:
             raise InputError("has no id and no link, so its episode could not be kept in step with it",
@@ -133,7 +137,8 @@ def _feed_offers(feed: Feed, address: str, fetcher: Fetcher) -> Iterator[Offer]:
         yield Offer(guid, stamps.value_digest([entry.title, entry.content, entry.summary, entry.link,
                                                str(entry.published), list(entry.authors), list(entry.tags)], 32),
                     label, entry.link or guid, guid,
-                    lambda entry=entry: entry_article(entry, feed, fetcher))  # type: ignore[misc]
+                    lambda entry=entry: entry_article(entry, feed, fetcher),  # type: ignore[misc]
+                    (old,) if old and old != guid else ())
 
 
 def _folder_offers(folder: Path, root: Path, synced: Synced) -> Iterator[Offer]:
@@ -171,7 +176,8 @@ def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher,
     if path.is_file() and path.suffix.lower() in FEED_EXTENSIONS:
         data = path.read_bytes()
         if looks_like_feed(data):
-            return list(_feed_offers(parse_feed(data, path=path), str(path), fetcher))
+            feed = parse_feed(data, path=path)
+            return list(_feed_offers(feed, feed_file_address(feed, path, root), fetcher, old_address=str(path)))
     raise InputError("is neither an address, a feed file nor a folder of posts", path=path,
                      fix=f"Fix sources.{source.name} in audioguide.toml")
 
@@ -199,7 +205,7 @@ class _Scripts:
                     self.by_key.setdefault(key, path)
 
     def find(self, offer: Offer) -> Path | None:
-        for key in (offer.guid, offer.source):
+        for key in (offer.guid, *offer.aliases, offer.source):
             if key and key in self.by_key and self.by_key[key].is_file():
                 return self.by_key[key]
         return None
@@ -220,22 +226,24 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
         return
     article = offer.read()
     episodes = found.episodes
+    # a guid, once published, stays: a script found by its source or an older guid keeps its own
+    guid = offer.guid if existing is None else load_script(existing).meta.guid
     if existing is None:
         slug = free_slug(scripts.derive(article, show).meta.slug, found.slugs)
         done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=slug, guid=offer.guid)
         synced.new.append(done.path)
     else:
         base = episodes / IMPORTED / existing.name
-        if unchanged_since_import(article, show, episodes, existing, offer.source, offer.guid):
+        if unchanged_since_import(article, show, episodes, existing, offer.source, guid):
             synced.unchanged += 1
             done = Imported(existing, "unchanged")
         elif base.is_file() and existing.read_text("utf-8-sig") == base.read_text("utf-8"):
             done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
-                                 replace=True, guid=offer.guid)
+                                 replace=True, guid=guid)
             synced.updated.append(done.path)
         elif force:
             done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
-                                 force=True, guid=offer.guid)
+                                 force=True, guid=guid)
             synced.updated.append(done.path)
         else:
             synced.kept.append(existing)
@@ -281,17 +289,20 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
                 del entries[offer.id]
     for key in seen & set(entries):
         entries[key].pop("gone", None)
-    synced.gone = _gone(entries, root, sorted(set(entries) - seen))
+    held = {entries[key].get("slug") for key in seen & set(entries)}
+    synced.gone = _gone(entries, root, sorted(set(entries) - seen), held)
     return synced
 
 
-def _gone(entries: dict[str, Any], root: Path, keys: list[str]) -> list[str]:
+def _gone(entries: dict[str, Any], root: Path, keys: list[str], held: Container[str | None] = ()) -> list[str]:
     """The slugs of the entries ``keys`` (no longer offered) whose scripts are still there,
-    marked gone in the state; entries without a script are forgotten."""
+    marked gone in the state; entries without a script, or whose script an entry still offered
+    holds (``held``: the same entry under its new id), are forgotten: an entry still in its
+    source is never taken down."""
     slugs = []
     for key in keys:
         slug = entries[key].get("slug")
-        if slug and (root / "episodes" / f"{slug}.md").is_file():
+        if slug and slug not in held and (root / "episodes" / f"{slug}.md").is_file():
             entries[key]["gone"] = True
             slugs.append(slug)
         else:

@@ -12,6 +12,7 @@ stable guid. One entry that fails is reported on one line and the others are sti
 from __future__ import annotations
 
 import logging
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, FeedEntry, looks_like
 from audioguide.ingest.imports import Imported, free_slug, import_article, import_parsed
 from audioguide.ingest.markdown import parse_markdown
 from audioguide.ingest.readers import url_given
+from audioguide.ingest.siteimport import source_name
 from audioguide.ingest.text import parse_text
 from audioguide.ingest.web import HTML_TYPES, Fetched, Fetcher, FetchError, Limits, address_problem, decode_page, is_url
 from audioguide.layout import scripts_in
@@ -70,9 +72,10 @@ def import_target(target: str, show: ShowConfig, episodes: Path, options: Option
         if path.suffix.lower() in FEED_EXTENSIONS and path.is_file():
             data = path.read_bytes()
             if path.suffix.lower() != ".xml" or looks_like_feed(data):
+                feed = parse_feed(data, path=path)
                 with Fetcher(limits) as fetcher:
-                    return import_feed(parse_feed(data, path=path), str(path.resolve()), show, episodes,
-                                       options, fetcher)
+                    return import_feed(feed, feed_file_address(feed, path, episodes.parent), show, episodes,
+                                       options, fetcher, old_address=str(path.resolve()))
         return [Outcome(str(path), import_article(path, show, episodes, slug=options.slug, force=options.force,
                                                   replace=options.replace))]
     with Fetcher(limits) as fetcher:
@@ -135,9 +138,26 @@ def entry_guid(entry: FeedEntry, feed_address: str) -> str | None:
     return f"{feed_address}#{entry.id}"
 
 
+def feed_file_address(feed: Feed, path: Path, project: Path) -> str:
+    """What the guids of a feed file's entries start with: the address the feed states for itself,
+    else the file's path relative to the project (:func:`source_name`). It was the file's absolute
+    path, so moving or cloning the project gave every episode a new guid, and ``sync --prune``
+    took down episodes still in the feed."""
+    return feed.self_url or source_name(path, project)
+
+
+def kept_guid(entry: FeedEntry, guid: str, old_address: str | None, guids: Container[str | None]) -> str:
+    """``guid``, or the entry's guid as made from ``old_address`` (a feed file's absolute path, as
+    guids were made before :func:`feed_file_address`) when a script has that one: a published
+    guid never changes."""
+    old = entry_guid(entry, old_address) if old_address else None
+    return old if old is not None and old != guid and old in guids else guid
+
+
 def import_feed(feed: Feed, address: str, show: ShowConfig, episodes: Path, options: Options,
-                fetcher: Fetcher) -> list[Outcome]:
-    """Import every entry of ``feed`` (read from ``address``), each on its own (see the module)."""
+                fetcher: Fetcher, old_address: str | None = None) -> list[Outcome]:
+    """Import every entry of ``feed`` (read from ``address``; its guids were made from
+    ``old_address`` before, see :func:`kept_guid`), each on its own (see the module)."""
     if options.slug is not None:
         raise InputError("--slug names one script, and a feed makes one per entry",
                          fix="Leave out --slug; each entry's script is named after its title")
@@ -150,6 +170,7 @@ def import_feed(feed: Feed, address: str, show: ShowConfig, episodes: Path, opti
         label = entry.label()
         try:
             guid = entry_guid(entry, address)
+            guid = guid and kept_guid(entry, guid, old_address, set(known.values()))
             if guid is None:
                 raise InputError("has no id and no link, so its episode could not be kept in step with it",
                                  path=label, fix="Give each entry a <guid>, <id> or \"id\" in the feed")
