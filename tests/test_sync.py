@@ -11,6 +11,7 @@ served by a real local HTTP server that honours ``If-None-Match``.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -286,3 +287,26 @@ def test_a_guid_made_from_the_absolute_path_before_is_kept(tone_project: Path) -
     result = cli_runner().invoke(cli, ["-C", str(project), "import", str(project / "feeds" / "main.xml")])
     assert result.exit_code == 0, result.stderr  # import finds it too
     assert list(by_guid(project)) == [old]
+
+
+def test_syncing_one_source_keeps_the_others_state(tone_project: Path) -> None:
+    """``sync LOCATION`` dropped every other source's state from .cache/sync.json (a post deleted
+    from them was never said to be gone), and a source's name from [sources] was refused as a
+    path that does not exist."""
+    project = feed_file_project(tone_project)
+    posts = project / "posts"
+    posts.mkdir()
+    for name in ("walk", "swim"):
+        (posts / f"{name}.md").write_text(f"---\ntitle: A {name}\ndate: 2026-01-02\n---\n\nWe {name} by the river.\n")
+    toml = project / "audioguide.toml"
+    toml.write_text(toml.read_text() + 'posts = "posts"\n')
+    assert sync(project, "--no-render")[0] == 0
+    state = json.loads((project / ".cache" / "sync.json").read_text())
+    code, out, err = sync(project, "main", "--no-render")
+    assert code == 0, err
+    assert "main: 0 new, 0 updated, 1 unchanged" in out
+    assert sync(project, str(project / "nowhere"), "--no-render")[0] == 1
+    assert json.loads((project / ".cache" / "sync.json").read_text()) == state
+    (posts / "walk.md").unlink()
+    code, out, err = sync(project, "--no-render")
+    assert "walk: no longer in posts" in err

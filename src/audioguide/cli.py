@@ -225,25 +225,19 @@ def watch(ctx: Context, episodes: tuple[Path, ...], engine: str | None, voice: s
 @pass_ctx
 def sync(ctx: Context, locations: tuple[str, ...], force: bool, prune: bool, no_render: bool) -> None:
     """Import what is new or changed in the sources under [sources] in audioguide.toml (or in
-    LOCATIONS: feed or page addresses, feed files, folders of posts), then render and publish.
+    LOCATIONS: names from [sources], feed or page addresses, feed files, folders of posts), then
+    render and publish.
 
     A script you edited is never overwritten: when its source changed too, sync says so and
     keeps it (--force merges the changes in). An entry that left its source keeps its episode
     unless --prune. Feeds and pages are fetched with conditional GET, so a sync with nothing new
     reads little and renders nothing. Exit code 1 when any source, entry or item failed."""
-    from audioguide.errors import InputError
     from audioguide.pipeline import sync as run_sync
-    from audioguide.settings import Source
     from audioguide.terminal import run_rendering, sync_lines
 
     config = ctx.config()
-    sources = tuple(Source(loc, loc) for loc in locations) or config.sources
-    if not sources:
-        raise InputError("has no [sources]", path=config.root / "audioguide.toml",
-                         fix='add one, such as: [sources] blog = "https://example.com/feed.xml", '
-                             "or give a feed, page or folder: audioguide sync LOCATION")
     report = run_rendering(config, config.output_dir, lambda progress: run_sync(
-        config, sources, force=force, prune=prune, render_after=not no_render, progress_factory=progress),
+        config, locations, force=force, prune=prune, render_after=not no_render, progress_factory=progress),
         quiet=ctx.quiet)
     for line, error in sync_lines(report, config.root):
         click.echo(line, err=error)

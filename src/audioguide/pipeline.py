@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audioguide.errors import InputError
 from audioguide.layout import IMPORTED, Output, scripts_in
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
@@ -22,7 +23,7 @@ from audioguide.publish.unpublish import published, remove, taken_over, unlisted
 from audioguide.render import build
 from audioguide.render.inputs import Overrides
 from audioguide.render.items import ProgressFactory, Report
-from audioguide.settings import Config, Source
+from audioguide.settings import Config
 
 if TYPE_CHECKING:
     from audioguide.ingest.sources import Synced
@@ -109,14 +110,20 @@ class SyncReport:
         return any(s.failed for s in self.sources) or bool(self.render and self.render.failures)
 
 
-def sync(config: Config, sources: tuple[Source, ...], *, force: bool = False, prune: bool = False,
+def sync(config: Config, locations: tuple[str, ...] = (), *, force: bool = False, prune: bool = False,
          render_after: bool = True, progress_factory: ProgressFactory | None = None) -> SyncReport:
-    """Bring the scripts in step with ``sources`` (new and changed entries imported, edited
-    scripts kept unless ``force``), take down what left its source when ``prune``, then render
-    and publish everything (unchanged items are not rendered again)."""
+    """Bring the scripts in step with the sources ``locations`` name (default: every source of
+    ``[sources]``; new and changed entries imported, edited scripts kept unless ``force``), take
+    down what left its source when ``prune``, then render and publish everything (unchanged items
+    are not rendered again)."""
     from audioguide.ingest import sources as syncing  # HTTP, feeds, extraction: only sync needs them (0.2 s)
 
-    results, state = syncing.sync_all(sources, config.root, config.show, force=force)
+    sources = syncing.chosen(config.sources, locations) or config.sources
+    if not sources:
+        raise InputError("has no [sources]", path=config.root / "audioguide.toml",
+                         fix='add one, such as: [sources] blog = "https://example.com/feed.xml", '
+                             "or give a feed, page or folder: audioguide sync LOCATION")
+    results, state = syncing.sync_all(sources, config.root, config.show, force=force, every=not locations)
     report = SyncReport(results)
     if prune:
         gone = {slug for result in results for slug in result.gone}

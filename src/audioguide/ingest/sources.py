@@ -318,10 +318,24 @@ def forget(state: dict[str, Any], slugs: set[str]) -> None:
             del entries[key]
 
 
+def chosen(configured: tuple[Source, ...], locations: tuple[str, ...]) -> tuple[Source, ...]:
+    """The sources ``audioguide sync LOCATION…`` names: a name or a location from ``[sources]``
+    is that source (its state is its own), anything else a source of its own.
+
+    >>> chosen((Source("main", "feeds/main.xml"),), ("main", "feeds/main.xml", "posts"))
+    (Source(name='main', location='feeds/main.xml'), Source(name='main', location='feeds/main.xml'), \
+Source(name='posts', location='posts'))
+    """
+    known = {key: s for s in configured for key in (s.location, s.name)}
+    return tuple(known.get(location, Source(location, location)) for location in locations)
+
+
 def sync_all(sources: tuple[Source, ...], root: Path, show: ShowConfig, *, force: bool = False,
-             limits: Limits | None = None) -> tuple[list[Synced], dict[str, Any]]:
-    """Sync every source; return what each did and the new state (the caller saves it once the
-    scripts are written, with :func:`save_state`)."""
+             limits: Limits | None = None, every: bool = True) -> tuple[list[Synced], dict[str, Any]]:
+    """Sync ``sources``; return what each did and the new state (the caller saves it once the
+    scripts are written, with :func:`save_state`). Only a sync of ``every`` source in ``[sources]``
+    forgets the sources no longer listed: ``sync LOCATION`` lost every other source's state (the
+    posts deleted from them were never said to be gone, their ETags were lost)."""
     state = load_state(root)
     results = []
     found = _Scripts(root / "episodes")  # read once for every source; each adds its new scripts
@@ -329,6 +343,8 @@ def sync_all(sources: tuple[Source, ...], root: Path, show: ShowConfig, *, force
         for source in sources:
             part = state.setdefault(source.name, {})
             results.append(sync_source(source, root, show, part, force=force, fetcher=fetcher, found=found))
-    for name in [n for n in state if n not in {s.name for s in sources}]:
+            if not any(part.get(key) for key in ("entries", "etag", "last_modified")):
+                del state[source.name]  # nothing to remember (a location that failed)
+    for name in [n for n in state if every and n not in {s.name for s in sources}]:
         del state[name]  # a source removed from [sources]
     return results, state
