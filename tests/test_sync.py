@@ -310,3 +310,25 @@ def test_syncing_one_source_keeps_the_others_state(tone_project: Path) -> None:
     (posts / "walk.md").unlink()
     code, out, err = sync(project, "--no-render")
     assert "walk: no longer in posts" in err
+
+
+def test_a_post_two_sources_carry_keeps_one_episode_as_the_first_made_it(tone_project: Path) -> None:
+    """A main feed and a category feed carrying one post (the same link, their own guids): the
+    second source's entry overwrote the first's script with its title and guid, and the two took
+    turns on every sync. Now the script stays the first source's, and the second says so once."""
+    project = feed_file_project(tone_project)
+    main = project / "feeds" / "main.xml"
+    (project / "feeds" / "cats.xml").write_text(
+        main.read_text("utf-8").replace("main-herons", "cats-herons").replace(">Herons<", ">Herons (birds)<"))
+    toml = project / "audioguide.toml"
+    toml.write_text(toml.read_text() + 'cats = "feeds/cats.xml"\n')
+    code, out, err = sync(project, "--no-render")
+    assert code == 0, err
+    assert 'cats: entry 1 ("Herons (birds)") is the same post as episodes/herons.md (from main)' in out
+    assert "1 updated" not in out
+    for _ in range(2):
+        code, out, err = sync(project, "--no-render")
+        assert code == 0, err
+        assert "same post" not in out and "1 updated" not in out and "1 new" not in out
+    assert [(s.meta.title, s.meta.guid) for s in map(scripts.load, (project / "episodes").glob("*.md"))] == [
+        ("Herons", "feeds/main.xml#main-herons")]

@@ -90,6 +90,10 @@ class Synced:
     """The server said nothing changed (``304``)."""
     skipped: str | None = None
     """The line about posts left out (drafts, future posts)."""
+    same: list[tuple[str, Path, str]] = field(default_factory=list)
+    """Entries whose post another source's entry has a script for (a category feed carrying a
+    post of the main feed): the entry, that script and its source. The script stays as that
+    entry made it (its guid, its title); sync says so once."""
 
     @property
     def changed(self) -> bool:
@@ -188,12 +192,19 @@ def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher,
 
 
 class _Scripts:
-    """The scripts in ``episodes/``, found by their source and guid (read once per sync)."""
+    """The scripts in ``episodes/``, found by their source and guid (read once per sync), and
+    which source's entry each belongs to: the first entry synced into it in this sync, else the
+    source whose state names it (``state``)."""
 
-    def __init__(self, episodes: Path) -> None:
+    def __init__(self, episodes: Path, state: dict[str, Any] | None = None) -> None:
         self.episodes = episodes
         self.by_key: dict[str, Path] = {}
         self.slugs: set[str] = set()
+        self.claims: dict[Path, tuple[str, str]] = {}
+        """Script -> the source and entry id synced into it in this sync."""
+        self.held = {entry["slug"]: name for name, part in (state or {}).items() if isinstance(part, dict)
+                     for entry in part.get("entries", {}).values() if entry.get("slug") and not entry.get("gone")}
+        """Slug -> the source whose state names it as an entry's script."""
         for path in scripts_in(episodes):
             self.slugs.add(path.stem)
             try:
@@ -210,8 +221,21 @@ class _Scripts:
                 return self.by_key[key]
         return None
 
-    def add(self, offer: Offer, path: Path) -> None:
+    def owner(self, path: Path, source: str, offer: Offer) -> str | None:
+        """The source of another entry whose script ``path`` is (``None`` when it is the
+        offer's own, or nobody's yet: then it becomes the offer's)."""
+        claimed = self.claims.setdefault(path, (source, offer.id))
+        if claimed != (source, offer.id):
+            return claimed[0]
+        holder = self.held.get(path.stem, source)
+        if holder != source:
+            del self.claims[path]
+            return holder
+        return None
+
+    def add(self, offer: Offer, path: Path, source: str) -> None:
         self.slugs.add(path.stem)
+        self.claims[path] = (source, offer.id)
         for key in (offer.guid, offer.source):
             if key:
                 self.by_key[key] = path
@@ -221,8 +245,17 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
                 synced: Synced) -> None:
     """Bring one offer's script in step with it (see the module docstring)."""
     existing = found.find(offer)
+    owner = None if existing is None else found.owner(existing, synced.source.name, offer)
+    if existing is not None and owner is not None:  # the same post in two feeds (a category's): one episode
+        if known.get("same_as") != existing.stem:  # said once
+            synced.same.append((offer.label, existing, owner))
+        known.clear()
+        known.update(digest=offer.digest, same_as=existing.stem)
+        return
+    known.pop("same_as", None)
     if existing is not None and known.get("digest") == offer.digest:
         synced.unchanged += 1
+        known.update(slug=existing.stem)
         return
     article = offer.read()
     episodes = found.episodes
@@ -249,7 +282,7 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
             synced.kept.append(existing)
             known.update(slug=existing.stem)  # the digest stays old: the next sync says it again
             return
-    found.add(offer, done.path)
+    found.add(offer, done.path, synced.source.name)
     known.update(digest=offer.digest, slug=done.path.stem)
 
 
@@ -289,7 +322,7 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
                 del entries[offer.id]
     for key in seen & set(entries):
         entries[key].pop("gone", None)
-    held = {entries[key].get("slug") for key in seen & set(entries)}
+    held = {entries[key].get("slug") or entries[key].get("same_as") for key in seen & set(entries)}
     synced.gone = _gone(entries, root, sorted(set(entries) - seen), held)
     return synced
 
@@ -308,6 +341,20 @@ def _gone(entries: dict[str, Any], root: Path, keys: list[str], held: Container[
         else:
             del entries[key]
     return slugs
+
+
+def _still_offered(state: dict[str, Any], results: list[Synced]) -> None:
+    """Take the scripts another source's entry still offers out of what is gone (a post that
+    moved to another source, or that two sources carried): an entry still offered is never taken
+    down."""
+    entries = [e for part in state.values() if isinstance(part, dict) for e in part.get("entries", {}).values()]
+    held = {e.get("slug") or e.get("same_as") for e in entries if not e.get("gone")}
+    for result in results:
+        result.gone = [slug for slug in result.gone if slug not in held]
+    for part in state.values():
+        kept = part.get("entries", {}) if isinstance(part, dict) else {}
+        for key in [k for k, v in kept.items() if v.get("gone") and v.get("slug") in held]:
+            del kept[key]
 
 
 def forget(state: dict[str, Any], slugs: set[str]) -> None:
@@ -338,13 +385,14 @@ def sync_all(sources: tuple[Source, ...], root: Path, show: ShowConfig, *, force
     posts deleted from them were never said to be gone, their ETags were lost)."""
     state = load_state(root)
     results = []
-    found = _Scripts(root / "episodes")  # read once for every source; each adds its new scripts
+    found = _Scripts(root / "episodes", state)  # read once for every source; each adds its new scripts
     with Fetcher(limits) as fetcher:
         for source in sources:
             part = state.setdefault(source.name, {})
             results.append(sync_source(source, root, show, part, force=force, fetcher=fetcher, found=found))
             if not any(part.get(key) for key in ("entries", "etag", "last_modified")):
                 del state[source.name]  # nothing to remember (a location that failed)
+    _still_offered(state, results)
     for name in [n for n in state if every and n not in {s.name for s in sources}]:
         del state[name]  # a source removed from [sources]
     return results, state
