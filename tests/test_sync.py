@@ -332,3 +332,32 @@ def test_a_post_two_sources_carry_keeps_one_episode_as_the_first_made_it(tone_pr
         assert "same post" not in out and "1 updated" not in out and "1 new" not in out
     assert [(s.meta.title, s.meta.guid) for s in map(scripts.load, (project / "episodes").glob("*.md"))] == [
         ("Herons", "feeds/main.xml#main-herons")]
+
+
+@pytest.mark.parametrize("state_lost", [False, True])
+def test_a_post_renamed_in_its_folder_keeps_its_script_and_episode(tone_project: Path, state_lost: bool) -> None:
+    """Renaming b/beta.md to b/beta-new-name.md was beta gone and the new file refused as already
+    imported (exit 1 on every sync); --prune took beta's episode down, and the next sync made it
+    a new episode. Now the script follows the post (its slug, guid and episode stay), edits too."""
+    (tone_project / "episodes" / "second-interview.md").unlink()
+    folder = tone_project / "b"
+    folder.mkdir()
+    for name in ("alpha", "beta"):
+        (folder / f"{name}.md").write_text(f"---\ntitle: {name.title()}\ndate: 2026-01-02\n---\n\n{name} text.\n")
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text() + '\n[sources]\nposts = "b"\n')
+    assert sync(tone_project)[0] == 0
+    script = tone_project / "episodes" / "beta.md"
+    script.write_text(script.read_text("utf-8") + "\nA line the author added.\n", "utf-8")
+    edited = script.read_text("utf-8")
+    (folder / "beta.md").rename(folder / "beta-new-name.md")
+    if state_lost:
+        (tone_project / ".cache" / "sync.json").unlink()
+    code, out, err = sync(tone_project, "--prune")
+    assert code == 0, err
+    assert "posts: b/beta.md moved to b/beta-new-name.md; episodes/beta.md follows it" in out
+    assert "Took down" not in out and "Error" not in err and "no longer in" not in err
+    assert script.read_text("utf-8") == edited.replace("source: b/beta.md", "source: b/beta-new-name.md")
+    assert sorted(p.name for p in (tone_project / "episodes").glob("*.md")) == ["alpha.md", "beta.md"]
+    code, out, err = sync(tone_project, "--prune")
+    assert code == 0 and "posts: 0 new, 0 updated, 2 unchanged" in out, err

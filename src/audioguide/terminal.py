@@ -192,6 +192,7 @@ def sync_lines(report: SyncReport, root: Path) -> list[tuple[str, bool]]:
                    "the changes in and keeps your edits)", True) for p in s.kept]
         lines += [(f"{slug}: no longer in {name}; its episode stays published (audioguide sync --prune "
                    "takes it down)", True) for slug in s.gone if slug not in report.pruned]
+        lines += [(f"{name}: {old} moved to {new}; {shown(path)} follows it", False) for old, new, path in s.moved]
         lines += [(f"{name}: {label} is the same post as {shown(path)} (from {owner}): one episode for both", False)
                   for label, path, owner in s.same]
         lines += [(f"{name}: {s.skipped}", True)] if s.skipped else []

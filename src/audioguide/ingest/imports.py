@@ -178,6 +178,19 @@ def unchanged_since_import(parsed: Article, show: ShowConfig, episodes: Path, de
         return False
 
 
+def move_source(episodes: Path, dest: Path, source: str) -> None:
+    """Name ``source`` as the source of the script ``dest`` and of its copy as imported (its post
+    moved): the rest of both stays as it is, the author's edits too."""
+    for path in (dest, episodes / IMPORTED / dest.name):
+        if not path.is_file():
+            continue
+        front, body = split_front_matter(path.read_text("utf-8-sig"), path)
+        if front.get("source") != source:
+            front["source"] = source
+            with output_root(episodes):
+                write_text(path, scripts.compose(front, body))
+
+
 def _warn_language(article: Path | str, parsed: Article, script: Script, show: ShowConfig) -> None:
     """Say so when the article reads as another language than the show's and does not say."""
     language = script.meta.language

@@ -39,13 +39,20 @@ from audioguide import stamps
 from audioguide.errors import AudioguideError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.feeds import FEED_EXTENSIONS, Feed, looks_like_feed, parse_feed
-from audioguide.ingest.imports import Imported, free_slug, import_parsed, load_script, unchanged_since_import
+from audioguide.ingest.imports import (
+    Imported,
+    free_slug,
+    import_parsed,
+    load_script,
+    move_source,
+    unchanged_since_import,
+)
 from audioguide.ingest.siteimport import source_name
 from audioguide.ingest.sites import list_posts, skipped_line
 from audioguide.ingest.web import Fetched, Fetcher, Limits, is_url
 from audioguide.ingest.webimport import ACCEPT, entry_article, entry_guid, feed_file_address, page_article_of
 from audioguide.layout import IMPORTED, SYNC_STATE, scripts_in
-from audioguide.models import Article
+from audioguide.models import Article, Script
 from audioguide.settings import ShowConfig, Source
 from audioguide.writer import write_text
 
@@ -90,6 +97,9 @@ class Synced:
     """The server said nothing changed (``304``)."""
     skipped: str | None = None
     """The line about posts left out (drafts, future posts)."""
+    moved: list[tuple[str, str, Path]] = field(default_factory=list)
+    """Posts moved or renamed in their folder: the old source, the new, and the script that
+    follows it."""
     same: list[tuple[str, Path, str]] = field(default_factory=list)
     """Entries whose post another source's entry has a script for (a category feed carrying a
     post of the main feed): the entry, that script and its source. The script stays as that
@@ -154,6 +164,11 @@ def _folder_offers(folder: Path, root: Path, synced: Synced) -> Iterator[Offer]:
                     lambda article=entry.article: article)  # type: ignore[misc]
 
 
+def path_of(source: Source, root: Path) -> Path:
+    """Where a source that is no address is (a path relative to the project, or absolute)."""
+    return (root / source.location).resolve()
+
+
 def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher, synced: Synced, *,
             conditional: bool = True) -> list[Offer] | None:
     """Everything ``source`` offers now; ``None`` when its server says nothing changed (asked
@@ -170,7 +185,7 @@ def _offers(source: Source, root: Path, state: dict[str, Any], fetcher: Fetcher,
         article = page_article_of(fetched, location)
         return [Offer(location, stamps.digest(fetched.body, 32), location, location, None,
                       lambda: article)]
-    path = (root / location).resolve()
+    path = path_of(source, root)
     if not path.exists():
         what = "a folder of posts, a feed file, or an address starting with https://"
         raise InputError("does not exist", path=path, fix=f"Give {what}" if source.name == source.location
@@ -306,6 +321,8 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
         synced.gone = _gone(entries, root, [k for k, v in entries.items() if v.get("gone")])
         return synced
     found = found or _Scripts(root / "episodes")
+    if path_of(source, root).is_dir():
+        _follow_moves(offers, entries, found, show, synced, path_of(source, root))
     seen: set[str] = set()
     for offer in offers:
         if offer.id in seen:
@@ -325,6 +342,43 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
     held = {entries[key].get("slug") or entries[key].get("same_as") for key in seen & set(entries)}
     synced.gone = _gone(entries, root, sorted(set(entries) - seen), held)
     return synced
+
+
+def _follow_moves(offers: list[Offer], entries: dict[str, Any], found: _Scripts, show: ShowConfig, synced: Synced,
+                  folder: Path) -> None:
+    """A post that left one path of ``folder`` while a post with its text (or its title and date)
+    appeared at another is the same post, moved or renamed: its script keeps its slug, guid and
+    episode, and names the new path as its source. (Each path being its own entry, a rename was
+    the old post gone, ``--prune`` took its episode down, and the new one was refused as already
+    imported, or became another episode.)"""
+    offered = {offer.id for offer in offers}
+    left = {found.episodes / f"{v['slug']}.md": k for k, v in entries.items() if k not in offered and v.get("slug")}
+    root = found.episodes.parent
+    left.update({path: "" for key, path in found.by_key.items() if "://" not in key and path not in left
+                 and (root / key).resolve().is_relative_to(folder) and not (root / key).exists()})
+    left = {path: key for path, key in left.items() if path.is_file()}
+    for offer in offers:
+        if not left or offer.id in entries or found.find(offer) is not None:
+            continue
+        try:
+            new = scripts.derive(offer.read(), show)
+            path = next((p for p in left if _same_post(new, found.episodes, p)), None)
+        except AudioguideError:
+            continue  # said when the offer is synced
+        if path is not None:
+            old = load_script(path).meta.source
+            move_source(found.episodes, path, offer.source)
+            found.by_key[offer.source] = path
+            entries[offer.id] = entries.pop(left.pop(path), None) or {"slug": path.stem}
+            synced.moved.append((str(old), offer.source, path))
+
+
+def _same_post(new: Script, episodes: Path, path: Path) -> bool:
+    """Whether the script ``path`` (as it was imported) was made from the post ``new`` is made
+    from: the same text, or the same title and date."""
+    base = episodes / IMPORTED / path.name
+    old = load_script(base if base.is_file() else path)
+    return old.sections == new.sections or (old.meta.title, old.meta.date) == (new.meta.title, new.meta.date)
 
 
 def _gone(entries: dict[str, Any], root: Path, keys: list[str], held: Container[str | None] = ()) -> list[str]:
