@@ -341,3 +341,18 @@ def test_a_markdown_or_text_file_at_an_address_is_imported(httpserver: HTTPServe
     assert f"url: {httpserver.url_for('/posts/herons.md')}" in herons
     assert "smaller than herons" in (tone_project / "episodes" / "egrets.md").read_text("utf-8")
     assert "A flash of blue" in (tone_project / "episodes" / "kingfishers.md").read_text("utf-8")
+
+
+def test_a_short_articles_own_text_wins_over_the_subscribe_box_around_it() -> None:
+    """A short page's <article> held less than 80 % of trafilatura's text, which had the
+    newsletter box after it too: "Get every new post in your inbox" was read aloud."""
+    page = ('<html><body><main><article><h1>Undated Thoughts</h1><p>A 2019 study found that harbours are '
+            "calming. I agree with it entirely.</p><p>There is nothing like sitting on a bollard and watching "
+            'the water.</p></article><aside class="share"><a href="#">Share on Mastodon</a></aside>'
+            '<div class="subscribe"><h3>Subscribe to the newsletter</h3><p>Get every new post in your inbox. '
+            'No spam, ever.</p><form><input type="email"><button>Subscribe</button></form></div>'
+            "<footer><p>Harbour Blog</p></footer></main></body></html>")
+    article = page_article(page, url="https://blog.example/undated.html")
+    assert [b.text for s in article.sections for b in s.blocks] == [
+        "A 2019 study found that harbours are calming. I agree with it entirely.",
+        "There is nothing like sitting on a bollard and watching the water."]

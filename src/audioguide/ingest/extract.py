@@ -54,6 +54,10 @@ from audioguide.models import Article, Section
 
 COVERAGE = 0.8
 """Share of trafilatura's text the own reader's kept blocks must hold to be read instead."""
+ARTICLE_COVERAGE = 0.5
+"""The same share for an ``<article>`` (or ``[itemprop=articleBody]``, ``[role=article]``) that
+holds the page's title: the article itself, whose own text wins over what trafilatura adds from
+around it (a short page's "Subscribe to the newsletter" box was read aloud)."""
 SHORT = 24
 """Blocks with fewer letters than this must equal one of trafilatura's blocks, not just appear
 inside one (``Share`` appears inside ``shared``)."""
@@ -334,7 +338,8 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
         their_title, theirs = _sections(_as_html(found[0]), title)
         title = title or their_title
         kept, coverage = _kept(own, theirs)
-        if coverage < COVERAGE:  # the container was not the article: trafilatura's text, where the page has it
+        # the container was not the article: trafilatura's text, where the page has it
+        if coverage < (ARTICLE_COVERAGE if _is_article(root, heading) else COVERAGE):
             page = _kept(theirs, own if root is soup.body or root is soup else _walk(soup.body or soup))[0]
             kept = page if _size(page) > _size(kept) else kept  # not when trafilatura ran the page into one block
         own = kept
@@ -347,6 +352,13 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
             raise no_text(source)
         raise InputError("no article found in the page", path=url, fix=NO_ARTICLE_FIX)
     return _build(own, title, source, facts)
+
+
+def _is_article(root: Tag, heading: Tag | None) -> bool:
+    """Whether the content container is an article element holding the page's title heading (not
+    a teaser card, nor the page's ``<main>``)."""
+    marked = root.name == "article" or root.get("itemprop") == "articleBody" or root.get("role") == "article"
+    return marked and heading is not None and any(parent is root for parent in heading.parents)
 
 
 def _their_title(facts: Any, own: tuple[Section, ...]) -> str | None:
