@@ -361,3 +361,22 @@ def test_a_post_renamed_in_its_folder_keeps_its_script_and_episode(tone_project:
     assert sorted(p.name for p in (tone_project / "episodes").glob("*.md")) == ["alpha.md", "beta.md"]
     code, out, err = sync(tone_project, "--prune")
     assert code == 0 and "posts: 0 new, 0 updated, 2 unchanged" in out, err
+
+
+def test_a_conflict_in_sync_gives_a_fix_that_works_for_sync(tone_project: Path) -> None:
+    """``sync --force`` said to "import with --force again (or pass --replace to drop your
+    edits)": sync has no --replace."""
+    (tone_project / "episodes" / "second-interview.md").unlink()
+    (tone_project / "b").mkdir()
+    post = tone_project / "b" / "herons.md"
+    post.write_text("---\ntitle: Herons\ndate: 2026-01-02\n---\n\nHerons stand very still.\n")
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text() + '\n[sources]\nposts = "b"\n')
+    assert sync(tone_project, "--no-render")[0] == 0
+    script = tone_project / "episodes" / "herons.md"
+    script.write_text(script.read_text("utf-8").replace("very still", "quite still"), "utf-8")
+    post.write_text(post.read_text("utf-8").replace("very still", "perfectly still"), "utf-8")
+    code, out, err = sync(tone_project, "--force", "--no-render")
+    assert code == 1
+    assert "then run audioguide sync --force again (or delete herons.md and sync again" in err
+    assert "--replace" not in err and "import with" not in err

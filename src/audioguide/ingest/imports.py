@@ -137,14 +137,16 @@ def import_article(article: Path, show: ShowConfig, episodes: Path, *, slug: str
 
 def import_parsed(parsed: Article, source: str, show: ShowConfig, episodes: Path, *, where: Path | str,
                   slug: str | None = None, force: bool = False, replace: bool = False,
-                  guid: str | None = None, keep_unchanged: bool = False) -> Imported:
+                  guid: str | None = None, keep_unchanged: bool = False, by_sync: bool = False) -> Imported:
     """Import the article ``parsed``, read from ``source`` (a path or address, named ``where`` in
     messages), into ``episodes``; ``guid`` is its feed entry's id, kept as the episode's guid.
 
     Refused (exit 2): without ``force`` or ``replace``, a script with that slug exists or the
     article is already imported (with ``keep_unchanged``, an import whose article has not changed
     since is ``unchanged`` instead); even with ``force``, a script with that slug made from another
-    article (``replace`` overwrites it), or edits that conflict with the article's changes."""
+    article (``replace`` overwrites it), or edits that conflict with the article's changes. The
+    fixes these refusals give name ``audioguide sync``'s options when it is ``by_sync`` (it has
+    no ``--replace`` or ``--slug``)."""
     script = scripts.derive(parsed, show, slug=slug, source=source, guid=guid)
     dest = inside(episodes, f"{script.meta.slug}.md")
     twin = already_imported(episodes, script, dest) if episodes.is_dir() else None
@@ -152,7 +154,9 @@ def import_parsed(parsed: Article, source: str, show: ShowConfig, episodes: Path
         dest = twin[0]  # the article's own script, whatever its title says now
     elif twin is not None and not force:
         raise InputError(f"is already imported as {twin[0].name} ({twin[1]})", path=where,
-                         fix=f"Edit {twin[0].name}, or pass --force to import it again as another episode")
+                         fix=f"Edit {twin[0].name}" + ("; sync does not make one text two episodes (is the post in "
+                                                        "its source twice?)" if by_sync else
+                                                        ", or pass --force to import it again as another episode"))
     if not dest.exists():
         _warn_language(where, parsed, script, show)
         return _write(episodes, dest, scripts.dumps(script), "wrote")
@@ -162,7 +166,7 @@ def import_parsed(parsed: Article, source: str, show: ShowConfig, episodes: Path
         raise InputError("already exists", path=dest,
                          fix="Pass --force to update it from the article (your edits are kept), "
                              "or --slug to choose another name")
-    return _update(parsed, show, episodes, dest, source, replace=replace, guid=guid)
+    return _update(parsed, show, episodes, dest, source, replace=replace, guid=guid, by_sync=by_sync)
 
 
 def unchanged_since_import(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str,
@@ -210,12 +214,13 @@ def _write(episodes: Path, dest: Path, text: str, action: str, imported: str | N
 
 
 def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, source: str, *,
-            replace: bool, guid: str | None = None) -> Imported:
+            replace: bool, guid: str | None = None, by_sync: bool = False) -> Imported:
     """Re-import into the existing script ``dest``, keeping the author's edits (see the module)."""
     current = scripts.load(dest)
     if current.meta.source is not None and not same_source(current.meta.source, source, episodes) and not replace:
         raise InputError(f"was imported from {current.meta.source}, not from this article", path=dest,
-                         fix="Pass --slug to import it under another name, or --replace to overwrite it")
+                         fix=f"Set source: {source} in it, then run audioguide sync --force again" if by_sync else
+                         "Pass --slug to import it under another name, or --replace to overwrite it")
     fresh = scripts.derive(parsed, show, slug=current.meta.slug, source=source, date=current.meta.date,
                            guid=guid)
     new_text = scripts.dumps(fresh)
@@ -226,9 +231,11 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
     if not base_path.is_file():
         raise InputError("was imported before audioguide kept a copy of each import, so your edits "
                          "cannot be told from the article's changes", path=dest,
-                         fix="Pass --replace to take the article as it is now (your edits are lost), "
+                         fix=f"Delete {dest.name} and sync again to take the article as it is now (your edits are "
+                             "lost)" if by_sync else
+                             "Pass --replace to take the article as it is now (your edits are lost), "
                              "or import it under another name with --slug and move your edits across")
-    base_text, resolved = _merge_base(episodes, dest, ours_text, base_path.read_text("utf-8"))
+    base_text, resolved = _merge_base(episodes, dest, ours_text, base_path.read_text("utf-8"), _again(by_sync))
     if base_text == new_text:  # the article has not changed since it was imported (or since the conflict)
         return Imported(dest, "resolved" if resolved else "unchanged")
     if ours_text == base_text:  # never edited: the article as it is now, with no edits to keep
@@ -248,7 +255,8 @@ def _update(parsed: Article, show: ShowConfig, episodes: Path, dest: Path, sourc
             f"was not updated: your edits and the article's changes touch the same paragraphs in "
             f"{conflicts} place{'s' if conflicts > 1 else ''}", path=dest,
             fix=f"Resolve the <<<<<<< … >>>>>>> blocks in {pending.relative_to(episodes.parent)} and copy it "
-                f"over {dest.name}, then import with --force again (or pass --replace to drop your edits)")
+                f"over {dest.name}, then {_again(by_sync)} again (or " + (
+                    f"delete {dest.name} and sync again" if by_sync else "pass --replace") + " to drop your edits)")
     scripts.parse(merged, dest)  # the merge is a valid script before it replaces the author's
     return _write(episodes, dest, merged, "updated", imported=new_text, kept=tuple(kept))
 
@@ -263,7 +271,12 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _merge_base(episodes: Path, dest: Path, ours_text: str, base_text: str) -> tuple[str, bool]:
+def _again(by_sync: bool) -> str:
+    """How the author runs the re-import again, once they have resolved a conflict."""
+    return "run audioguide sync --force" if by_sync else "import with --force"
+
+
+def _merge_base(episodes: Path, dest: Path, ours_text: str, base_text: str, again: str) -> tuple[str, bool]:
     """The text the merge starts from, and whether it is the article as a conflict left it.
 
     After a conflict, a script its author has changed since is their resolution: the article as it
@@ -278,8 +291,7 @@ def _merge_base(episodes: Path, dest: Path, ours_text: str, base_text: str) -> t
         return base_text, False
     if any(line.startswith((OURS_MARK, THEIRS_MARK)) for line in ours_text.splitlines()):
         raise InputError("still has the <<<<<<< and >>>>>>> lines of the conflict", path=dest,
-                         fix="Keep the words you want from each side, delete the marker lines, and import "
-                             "with --force again")
+                         fix=f"Keep the words you want from each side, delete the marker lines, and {again} again")
     if _digest(ours_text) == before or not isinstance(article, str):
         return base_text, False
     with output_root(episodes):

@@ -278,7 +278,8 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
     guid = offer.guid if existing is None else load_script(existing).meta.guid
     if existing is None:
         slug = free_slug(scripts.derive(article, show).meta.slug, found.slugs)
-        done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=slug, guid=offer.guid)
+        done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=slug, guid=offer.guid,
+                             by_sync=True)
         synced.new.append(done.path)
     else:
         base = episodes / IMPORTED / existing.name
@@ -287,11 +288,11 @@ def _sync_offer(offer: Offer, known: dict[str, Any], found: _Scripts, show: Show
             done = Imported(existing, "unchanged")
         elif base.is_file() and existing.read_text("utf-8-sig") == base.read_text("utf-8"):
             done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
-                                 replace=True, guid=guid)
+                                 replace=True, guid=guid, by_sync=True)
             synced.updated.append(done.path)
         elif force:
             done = import_parsed(article, offer.source, show, episodes, where=offer.label, slug=existing.stem,
-                                 force=True, guid=guid)
+                                 force=True, guid=guid, by_sync=True)
             synced.updated.append(done.path)
         else:
             synced.kept.append(existing)
