@@ -380,3 +380,16 @@ def test_a_conflict_in_sync_gives_a_fix_that_works_for_sync(tone_project: Path) 
     assert code == 1
     assert "then run audioguide sync --force again (or delete herons.md and sync again" in err
     assert "--replace" not in err and "import with" not in err
+
+
+def test_a_source_whose_every_entry_fails_still_gets_its_line_and_its_errors_name_it(tone_project: Path) -> None:
+    """When every entry of a source failed, its "b: N new…" line was left out, and an error about
+    an entry ("entry 4 ("Two"): has the same id…") did not say which source it was in."""
+    (tone_project / "b").mkdir()
+    (tone_project / "b" / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n")
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text() + '\n[sources]\nposts = "b"\n')
+    code, out, err = sync(tone_project, "--no-render")
+    assert code == 1
+    assert "posts: 0 new, 0 updated, 0 unchanged, 1 failed" in out
+    assert "Error: posts: " in err and "broken.md" in err

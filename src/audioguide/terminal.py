@@ -183,9 +183,10 @@ def sync_lines(report: SyncReport, root: Path) -> list[tuple[str, bool]]:
         name = s.source.name
         if s.not_modified:
             lines.append((f"{name}: nothing new (the server says it has not changed)", False))
-        elif not s.failed or s.new or s.updated or s.unchanged:
+        elif s.read or not s.failed:  # (said also when every entry failed)
             counts = [f"{len(s.new)} new", f"{len(s.updated)} updated", f"{s.unchanged} unchanged"]
             counts += [f"{len(s.kept)} kept as you edited"] if s.kept else []
+            counts += [f"{len(s.failed)} failed"] if s.failed else []
             lines.append((f"{name}: " + ", ".join(counts), False))
         lines += [(f"Wrote {shown(p)}", False) for p in s.new] + [(f"Updated {shown(p)}", False) for p in s.updated]
         lines += [(f"Kept your edits in {shown(p)}: its source changed too (audioguide sync --force merges "
@@ -196,7 +197,7 @@ def sync_lines(report: SyncReport, root: Path) -> list[tuple[str, bool]]:
         lines += [(f"{name}: {label} is the same post as {shown(path)} (from {owner}): one episode for both", False)
                   for label, path, owner in s.same]
         lines += [(f"{name}: {s.skipped}", True)] if s.skipped else []
-        lines += [(f"Error: {e.format_message()}", True) for e in s.failed]
+        lines += [(f"Error: {name}: {e.format_message()}", True) for e in s.failed]  # which feed's entry 4
     lines += [(f"Took down {slug}: its entry left its source", False) for slug in report.pruned]
     if report.render is not None:
         lines += [(f"Failed: {naming(error, where).format_message()}", True)

@@ -95,6 +95,8 @@ class Synced:
     failed: list[AudioguideError] = field(default_factory=list)
     not_modified: bool = False
     """The server said nothing changed (``304``)."""
+    read: bool = False
+    """The source itself was read (its entries may still have failed, every one of them)."""
     skipped: str | None = None
     """The line about posts left out (drafts, future posts)."""
     moved: list[tuple[str, str, Path]] = field(default_factory=list)
@@ -321,6 +323,7 @@ def sync_source(source: Source, root: Path, show: ShowConfig, state: dict[str, A
         synced.not_modified = True
         synced.gone = _gone(entries, root, [k for k, v in entries.items() if v.get("gone")])
         return synced
+    synced.read = True
     found = found or _Scripts(root / "episodes")
     if path_of(source, root).is_dir():
         _follow_moves(offers, entries, found, show, synced, path_of(source, root))
