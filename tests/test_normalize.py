@@ -771,3 +771,22 @@ def test_capitals_for_emphasis_are_read_as_words(written: str, said: str) -> Non
 def test_what_a_writer_saw_misread(written: str, said: str) -> None:
     """English misreadings found by a writer (round 12, bug 8)."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "one.five M users, two.five k staff and seven B parameters"
+    ("We have 1.5M users, 2.5k staff and 7B parameters.",
+     "We have one point five million users, two point five thousand staff and seven billion parameters."),
+    ("Also 3.2K fans, 1.5bn views and 100k rows, 10-20k in all.",
+     "Also three point two thousand fans, one point five billion views and one hundred thousand rows, "
+     "ten to twenty thousand in all."),
+    # units and money keep their readings
+    ("It weighs 2.5 kg, runs 5 km, uses 3.5 GB and costs $1.5M.",
+     "It weighs two point five kilograms, runs five kilometers, uses three point five gigabytes and costs "
+     "one point five million dollars."),
+    # a label and a race distance are not amounts
+    ("Meet at Gate 7B after she ran 10K, or a 5K run.", "Meet at Gate seven B after she ran ten K, or a five K run."),
+])
+def test_a_scale_letter_after_a_number_is_said(written: str, said: str) -> None:
+    """Round 13, bug 1: a decimal with k, M or B was read "one.five M"."""
+    assert normalize(written, "en") == said

@@ -74,6 +74,7 @@ from audioguide.speech.normalize.numbers import (
     expand_ranges,
     expand_ratios,
     expand_roman_numerals,
+    expand_scales,
 )
 from audioguide.speech.normalize.tables import ACRONYM_WORDS, ORDINAL_LEADS
 from audioguide.speech.normalize.units import expand_units
@@ -88,7 +89,7 @@ __all__ = [
     "expand_acronyms", "expand_cardinals", "expand_currency", "expand_dashes", "expand_dates",
     "expand_decimals", "expand_emails", "expand_fractions", "expand_name_ranges", "expand_negatives",
     "expand_number_symbols", "expand_ordinals", "expand_parentheses", "expand_percentages",
-    "expand_phone_numbers", "expand_ranges", "expand_ratios", "expand_roman_numerals",
+    "expand_phone_numbers", "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
     "expand_symbols", "expand_times", "expand_units", "expand_urls", "expand_years",
     "heading_text", "is_english", "list_item_text", "normalize", "normalize_whitespace",
     "remove_emoji", "remove_quotes", "spell_digits", "spell_int", "spell_number",
@@ -118,6 +119,7 @@ ENGLISH_STEPS: list[Step] = [
     expand_currency,
     expand_percentages,
     expand_units,
+    expand_scales,
     expand_fractions,
     expand_ranges,
     expand_years,
@@ -134,7 +136,7 @@ ENGLISH_STEPS: list[Step] = [
     cleanup_punctuation,
 ]
 """The English pipeline, in order: cleanup, addresses, abbreviations, numbers with a shape
-(phone numbers, dates, times, money, percentages, units), plain numbers, letters, symbols,
+(phone numbers, dates, times, money, percentages, units, scales), plain numbers, letters, symbols,
 then punctuation."""
 
 

@@ -14,12 +14,12 @@ from audioguide.speech.normalize.common import (
     spell_number,
     spell_ordinal,
 )
-from audioguide.speech.normalize.tables import COUNTED, REGNAL, ROMAN_VALUES, VULGAR
+from audioguide.speech.normalize.tables import COUNTED, REGNAL, ROMAN_VALUES, SCALES, VULGAR
 
 __all__ = [
     "expand_cardinals", "expand_decimals", "expand_fractions", "expand_negatives",
     "expand_number_symbols", "expand_ordinals", "expand_percentages", "expand_phone_numbers",
-    "expand_ranges", "expand_ratios", "expand_roman_numerals",
+    "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -99,6 +99,38 @@ def expand_percentages(text: str) -> str:
         return words + " percent"
 
     return re.sub(rf"(?<![\w.,])(?P<a>[-−]?(?:{NUM}))(?:\s?%?\s?[-–]\s?(?P<b>{NUM}))?\s?%",
+                  say, text)
+
+
+_RACE = r"(?:ran|run|runs|running|walk|walked|race|raced)"
+"""Words around a distance in thousands of meters: "ran 10K", "a 5K run" ("ten K", not "ten thousand")."""
+_LABEL_BEFORE = r"(?:[A-Z][a-z]*|seat|gate|room|flat|apartment|unit|platform|row|suite|terminal|bus|route)"
+"""Words a number and one letter label something after ("Gate 7B", "seat 12B"): not "seven billion"."""
+
+
+def expand_scales(text: str) -> str:
+    """A number with a scale letter and no currency: ``1.5M`` "one point five million", ``2.5k``,
+    ``3.2K``, ``7B``, ``1.5bn``, ``10-20k`` (money, ``$1.5M``, is read by :func:`.expand_currency`,
+    units such as ``5 km`` or ``3.5 GB`` by :func:`.expand_units`, both before). A whole number
+    with one letter after a capitalised word or a place ("Gate 7B") is a label, a ``K`` by a race
+    a distance ("ran 10K").
+
+    >>> expand_scales("1.5M users, 2.5k staff, 7B parameters, 1.5bn views, 10-20k rows, ran 10K, Gate 7B")
+    'one point five million users, two point five thousand staff, seven billion parameters, one point five billion views, ten to twenty thousand rows, ran 10K, Gate 7B'
+    """
+    def say(m: re.Match[str]) -> str:
+        amount, scale = m.group("a"), m.group("scale")
+        before = m.string[:m.start()]
+        whole = "." not in amount and not m.group("b")
+        if whole and len(scale) == 1 and re.search(rf"\b{_LABEL_BEFORE}\s+$", before):
+            return m.group()
+        if scale in "kK" and (re.search(rf"\b{_RACE}\s+(?:a\s+|the\s+)?$", before, re.IGNORECASE)
+                              or re.match(rf"\s+{_RACE}\b", m.string[m.end():], re.IGNORECASE)):
+            return m.group()
+        low = f"{spell_number(m.group('b'))} to " if m.group("b") else ""
+        return f"{low}{spell_number(amount)} {SCALES[scale]}"
+
+    return re.sub(rf"(?<![\w.,\-−])(?:(?P<b>{NUM})\s?[-–]\s?)?(?P<a>{NUM})(?P<scale>bn|mn|tn|[kKMB])(?![\w'’])",
                   say, text)
 
 
