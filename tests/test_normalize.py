@@ -790,3 +790,17 @@ def test_what_a_writer_saw_misread(written: str, said: str) -> None:
 def test_a_scale_letter_after_a_number_is_said(written: str, said: str) -> None:
     """Round 13, bug 1: a decimal with k, M or B was read "one.five M"."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "Confirmed by two studies. two" / "Later, three twice.four" / "says so, six, too"
+    ("Confirmed by two studies.[2] Later,[3] twice.[4][5]", "Confirmed by two studies. Later, twice."),
+    ("He says so [6] too, as [2, 3] and [4–6] do.", "He says so too, as and do."),
+    ("The study¹ confirmed it, twice.²", "The study confirmed it, twice."),
+    ("A note[^1] in Markdown.", "A note in Markdown."),
+    # a link's text and an interval are not citations; a power after a number is no footnote
+    ("See [2](https://x.io) in [0, 1] of 40 m².", "See two in, zero, one, of forty square meters."),
+])
+def test_citation_marks_are_not_read(written: str, said: str) -> None:
+    """Round 13, bug 2: footnote and citation marks were read as numbers."""
+    assert normalize(written, "en") == said

@@ -667,8 +667,19 @@ def test_html_superscripts_that_are_not_notes_are_read(tmp_path: Path) -> None:
     body = ("<p>The square measures 40 m<sup>2</sup>, and the 1<sup>st</sup> stall sells bread.</p>"
             "<p>Water is H<sub>2</sub>O, and the link <a href=\"#map\">map</a> shows the square and its stalls.</p>")
     assert texts(_page(tmp_path, body, "Squares")) == [
-        "The square measures 40 m2, and the 1st stall sells bread.",
+        "The square measures 40 m², and the 1st stall sells bread.",
         "Water is H2O, and the link map shows the square and its stalls."]
+
+
+def test_html_superscript_numbers_are_powers_or_notes(tmp_path: Path) -> None:
+    """Round 13, bug 2: a note marker no generator labelled was glued to the text ("until 1895,2",
+    "a year.3", "study4") and a power read as one number (``10<sup>6</sup>`` as "106")."""
+    body = ('<p>The bridge stood until 1895,<sup>2</sup> when it fell. It took a year.<a href="#fn3"><sup>3</sup>'
+            '</a> A later study<sup>4</sup> agreed, in 1901<a href="#fn5"><sup>5</sup></a>.</p>'
+            "<p>A million is 10<sup>6</sup>, energy is E = mc<sup>2</sup> and 10<sup>-3</sup> is small.</p>")
+    assert texts(_page(tmp_path, body, "Notes")) == [
+        "The bridge stood until 1895, when it fell. It took a year. A later study agreed, in 1901.",
+        "A million is 10⁶, energy is E = mc² and 10⁻³ is small."]
 
 
 def test_html_table_caption_keeps_its_rows_in_a_page(tmp_path: Path) -> None:

@@ -49,7 +49,15 @@ from audioguide.ingest.blocks import (
     title_from_stem,
 )
 from audioguide.ingest.facts import absolute, article_meta
-from audioguide.ingest.html import INLINE_TAGS, HtmlWalker, content_root, html_text, page_facts, title_heading
+from audioguide.ingest.html import (
+    INLINE_TAGS,
+    HtmlWalker,
+    content_root,
+    html_text,
+    page_facts,
+    superscripts,
+    title_heading,
+)
 from audioguide.models import Article, Section
 
 COVERAGE = 0.8
@@ -90,9 +98,9 @@ def _classes(tag: Tag) -> set[str]:
 
 def _drop_notes(soup: BeautifulSoup) -> None:
     """Remove footnotes, as the Markdown reader leaves them out: the markers in the text (a
-    ``<sup>`` link to ``#…``, or a link a generator marks as a note: kramdown, Pandoc,
-    markdown-it, WordPress, Wikipedia, Substack), which would be read glued to the word before them
-    ("1894" and note 1 heard as "18941"), the notes at the end, and their back-links (↩)."""
+    ``<sup>`` link to ``#…``, a link to ``#…`` around a ``<sup>``, or a link a generator marks as a
+    note: kramdown, Pandoc, markdown-it, WordPress, Wikipedia, Substack), which would be read glued
+    to the word before them ("1894" and note 1 heard as "18941"), the notes at the end, and their back-links (↩)."""
     for tag in soup.find_all(True):
         if not isinstance(tag, Tag) or tag.decomposed:
             continue
@@ -105,7 +113,8 @@ def _drop_notes(soup: BeautifulSoup) -> None:
             tag.decompose()
         elif tag.name == "a" and str(tag.get("href", "")).startswith("#") and NOTE_MARK.fullmatch(
                 tag.get_text().strip()) and (role == "doc-noteref" or "footnote" in str(tag.get("rel", ""))
-                                             or classes & _NOTE_CLASSES or tag.find_parent("sup") is not None):
+                                             or classes & _NOTE_CLASSES or tag.find_parent("sup") is not None
+                                             or tag.find("sup") is not None):
             sup = tag.find_parent("sup")
             (sup if sup is not None and sup.get_text().strip() == tag.get_text().strip() else tag).decompose()
 
@@ -325,6 +334,7 @@ def page_article(html: str, *, url: str | None = None, source: Path | None = Non
     soup = BeautifulSoup(normalise_newlines(html), "lxml")
     _hide_hidden(soup)
     _drop_notes(soup)
+    superscripts(soup)
     root = content_root(soup)
     heading = title_heading(root, is_page=root is soup.body or root is soup)
     own = _walk(root, heading)
@@ -395,6 +405,7 @@ def fragment_sections(html: str) -> tuple[Section, ...]:
     soup = BeautifulSoup(normalise_newlines(html), "lxml")
     _hide_hidden(soup)
     _drop_notes(soup)
+    superscripts(soup)
     return _walk(soup.body or soup)
 
 

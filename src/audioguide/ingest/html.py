@@ -8,6 +8,7 @@ parser.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,41 @@ def nodes_text(
                 stack.extend(reversed(current.contents))
                 stack.append(" ")
     return collapse("".join(parts)), deferred
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
+
+
+def _text_before(tag: Tag, size: int = 8) -> str:
+    """The last few characters of text before ``tag`` in its line (up to the block it is in)."""
+    text = ""
+    for node in tag.previous_elements:
+        if _is_text(node):
+            text = str(node) + text
+        elif isinstance(node, Tag) and node.name not in INLINE_TAGS:
+            break
+        if len(text) >= size:
+            break
+    return text
+
+
+def superscripts(root: Tag) -> None:
+    """Superscript numbers (``<sup>6</sup>``) read as what they are, not glued to the text before
+    them (``10<sup>6</sup>`` was "106", ``study<sup>4</sup>`` "study four"): after a number, or a
+    symbol of a letter or two (``mc<sup>2</sup>``, ``m<sup>2</sup>``), a power, written in
+    superscript digits (``10⁶``, ``mc²``, ``m²``: the normaliser reads powers and square units);
+    after a word or a punctuation mark, the marker of a note no generator labelled as one
+    (``1895,<sup>2</sup>``), left out as the labelled ones are. Others (``1<sup>st</sup>``) stay.
+    """
+    for sup in root.find_all("sup"):
+        text = sup.get_text().strip() if isinstance(sup, Tag) and not sup.decomposed else ""
+        if not re.fullmatch(r"[-−]?\d{1,3}", text):
+            continue
+        before = _text_before(sup)
+        if re.search(r"(?:\d|(?<![^\W\d_])[^\W\d_]{1,2})$", before):
+            sup.replace_with(text.translate(_SUPERSCRIPT))
+        elif re.search(r"(?:[^\W\d_]|[.,;:!?)\"'”’])$", before):
+            sup.decompose()
 
 
 def _ol_numbers(ol: Tag) -> dict[int, int]:
@@ -334,6 +370,7 @@ def parse_html(text: str, source: Path | None = None) -> Article:
     the file name.
     """
     soup = BeautifulSoup(normalise_newlines(text), "lxml")
+    superscripts(soup)
     root = content_root(soup)
     heading = title_heading(root, is_page=root is soup.body or root is soup)
     builder = ArticleBuilder()
@@ -350,4 +387,5 @@ def parse_html(text: str, source: Path | None = None) -> Article:
 def walk_fragment(builder: ArticleBuilder, html: str) -> None:
     """Add the blocks of an HTML fragment (a raw HTML block inside Markdown) to ``builder``."""
     soup = BeautifulSoup(html, "lxml")
+    superscripts(soup)
     HtmlWalker(builder).walk(soup.body or soup)

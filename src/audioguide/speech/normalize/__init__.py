@@ -21,7 +21,7 @@ Conventions the steps share:
   middle of a sentence, so pysbd still finds the same sentences.
 
 For languages other than English only the language-neutral steps run
-(:data:`NEUTRAL_STEPS`): markup and emoji removal, whitespace, punctuation spacing.
+(:data:`NEUTRAL_STEPS`): footnote marks, markup and emoji removal, whitespace, punctuation spacing.
 
 The steps live in modules by concern (:mod:`.markup`, :mod:`.web`, :mod:`.abbreviations`,
 :mod:`.dates`, :mod:`.money`, :mod:`.units`, :mod:`.numbers`), the words and patterns they
@@ -57,6 +57,7 @@ from audioguide.speech.normalize.markup import (
     expand_dashes,
     expand_parentheses,
     normalize_whitespace,
+    remove_citations,
     remove_emoji,
     remove_quotes,
     strip_markup,
@@ -92,7 +93,7 @@ __all__ = [
     "expand_phone_numbers", "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
     "expand_symbols", "expand_times", "expand_units", "expand_urls", "expand_years",
     "heading_text", "is_english", "list_item_text", "normalize", "normalize_whitespace",
-    "remove_emoji", "remove_quotes", "spell_digits", "spell_int", "spell_number",
+    "remove_citations", "remove_emoji", "remove_quotes", "spell_digits", "spell_int", "spell_number",
     "spell_ordinal", "spell_year", "strip_markup",
 ]
 
@@ -100,10 +101,11 @@ __all__ = [
 # The pipeline
 # --------------------------------------------------------------------------------------------
 
-NEUTRAL_STEPS: list[Step] = [strip_markup, remove_emoji, normalize_whitespace, cleanup_punctuation]
-"""Steps that insert no words: run for every language."""
+NEUTRAL_STEPS: list[Step] = [remove_citations, strip_markup, remove_emoji, normalize_whitespace, cleanup_punctuation]
+"""Steps that insert no words: run for every language (footnote marks are dropped in any)."""
 
 ENGLISH_STEPS: list[Step] = [
+    remove_citations,
     strip_markup,
     remove_emoji,
     normalize_whitespace,

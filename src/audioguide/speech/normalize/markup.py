@@ -15,9 +15,30 @@ from audioguide.speech.normalize.common import SPACE_BEFORE_MARK
 from audioguide.speech.normalize.tables import PUNCT_RANK
 
 __all__ = [
-    "cleanup_punctuation", "expand_dashes", "expand_parentheses", "normalize_whitespace",
-    "remove_emoji", "remove_quotes", "strip_markup",
+    "SUPERSCRIPT_DIGITS", "cleanup_punctuation", "expand_dashes", "expand_parentheses", "normalize_whitespace",
+    "remove_citations", "remove_emoji", "remove_quotes", "strip_markup",
 ]
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+"""The superscript digits, 0 to 9: a footnote mark after a word, a power after a number."""
+_CITATION = re.compile(
+    r"(?<=[^\s()])\s*\[(?:[1-9]\d{0,2}(?:\s*[,–-]\s*[1-9]\d{0,2})*|\^[^\]\s]+)\](?!\()"
+    rf"|(?:(?<=[^\W\d_]{{3}})|(?<=[.,;:!?)\"'”’]))[{SUPERSCRIPT_DIGITS}]+(?:,[{SUPERSCRIPT_DIGITS}]+)*"
+)
+
+
+def remove_citations(text: str) -> str:
+    """Footnote and citation marks are not read: ``[2]``, ``[4][5]``, ``[2, 3]``, ``[4–6]``,
+    Markdown's ``[^1]``, and superscript digits after a word or a mark (``study¹``). Superscript
+    digits after a number or a letter or two are powers (``10⁶``, ``mc²``, ``km²``) and stay; so
+    do a bracketed link text (``[2](url)``), an index after a bracket (``f()[1]``) and brackets that
+    open the text (a reference list's ``[1] Smith``). It runs before :func:`strip_markup`, which would
+    read ``[4][5]`` as a Markdown reference link and keep its "4".
+
+    >>> remove_citations("Confirmed by two studies.[2] Later,[3] twice.[4][5] He says so [6] too; the study¹ of 10⁶ m².")
+    'Confirmed by two studies. Later, twice. He says so too; the study of 10⁶ m².'
+    """
+    return _CITATION.sub("", text)
 
 _BLOCK_TAGS = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|"
                          r"blockquote|hr)\b[^>]*>", re.IGNORECASE)
