@@ -39,3 +39,22 @@ def test_english_abbreviations_before_a_number_end_no_sentence(written: str, sai
 def test_other_languages_keep_their_abbreviations_in_the_sentence(
         language: str, written: str, sentences: list[str]) -> None:
     assert split_sentences(written, language) == sentences
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # each was cut in two after the period or question mark
+    ("He lives at 12 Main St., near the park.", ["He lives at twelve Main Street, near the park."]),
+    ("See https://example.com/search?q=cats for cats. Or www.example.org/a!b today.",
+     ["See example dot com for cats.", "Or example dot org today."]),
+    ("It runs C# and .NET on Linux.", ["It runs C sharp and .NET on Linux."]),
+    ("Send it by Fri. Nov. 30. We met at 3:00 a.m. GMT. Then came Pt. Reyes and Ft. Worth.",
+     ["Send it by Friday November thirtieth.", "We met at three A.M G.M.T.",
+      "Then came Point Reyes and Fort Worth."]),
+    ("Ask Lt. Col. Reed. Mr. and Mrs. Li came.", ["Ask Lieutenant Colonel Reed.", "Mister and Missus Li came."]),
+    # a weekday and an a.m. may still end a sentence
+    ("We meet on Fri. Then we rest at 9 a.m. Later we go.",
+     ["We meet on Friday.", "Then we rest at nine A.M.", "Later we go."]),
+])
+def test_english_sentences_do_not_end_inside_a_name_or_an_address(written: str, said: list[str]) -> None:
+    """Round 13, bug 3."""
+    assert [spoken for spoken, _ in block_sentences(Block("paragraph", written), "en")] == said

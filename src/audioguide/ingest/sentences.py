@@ -16,8 +16,13 @@ CHUNK = 2000
 """pysbd is quadratic in its input: longer blocks are cut into pieces of about this size first."""
 
 
-_HELD = "\ue000"
-"""Stands for a period that ends no sentence while pysbd splits (a private-use character)."""
+_HELD = {".": "\ue000", "?": "\ue001", "!": "\ue002"}
+"""What stands for a mark that ends no sentence while pysbd splits (private-use characters)."""
+_UNHELD = str.maketrans({held: mark for mark, held in _HELD.items()})
+_URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)\S+?(?=[.,;:!?)\]}\"'”’]*(?:\s|$))")
+"""An address: its periods, question marks (a query) and exclamation marks end no sentence."""
+_NO_END = re.compile(r"\.(?=[,;:])|(?:^|(?<=\s))\.(?=[^\W\d_])")
+"""A period before a comma or a colon ("Main St., near"), or one that starts a name (".NET")."""
 
 # Abbreviations pysbd's rules lack, by language (without their period). A sentence does not end
 # at one when what follows is not a capital letter ("n.º 5", "W 1364 r. założono", "Mo.–Fr.").
@@ -53,26 +58,32 @@ def _known(language: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | Non
     return pattern(ABBREVIATIONS.get(code, ())), pattern(TITLES.get(code, ()))
 
 
-def _hold_periods(text: str, language: str, abbreviations: re.Pattern[str] | None) -> str:
-    """``text`` with the period of each abbreviation that ends no sentence held out of pysbd's
-    sight: before anything but a capital letter, and always after a title, but never at the end.
+def _hold_periods(text: str, language: str, abbreviations: re.Pattern[str] | None,
+                  titles: re.Pattern[str] | None = None) -> str:
+    """``text`` with the marks that end no sentence held out of pysbd's sight: the period of each
+    abbreviation before anything but a capital letter, and always after a title (``titles`` too),
+    but never at the end; the marks inside an address, a period before a comma, or one that starts
+    a name.
 
-    >>> _hold_periods("en la C/ Mayor, n.º 5, con el Sr. García y el Dr.", "es", None).count(_HELD)
+    >>> _hold_periods("en la C/ Mayor, n.º 5, con el Sr. García y el Dr.", "es", None).count(_HELD["."])
     2
     """
     held = [m.end() - 1 for m in re.finditer(r"\.(?=[ºª])", text)]
-    known, titles = _known(language)
+    held += [m.start() for m in _NO_END.finditer(text)]
+    held += [m.start() + i for m in _URL.finditer(text) for i, c in enumerate(m.group()) if c in _HELD]
+    known, own_titles = _known(language)
     for pattern in (abbreviations, known):
         for m in pattern.finditer(text) if pattern else ():
             after = text[m.end():].lstrip()
             if m.group().endswith(".") and after and not after[0].isupper():
                 held.append(m.end() - 1)
-    for m in titles.finditer(text) if titles else ():
-        if text[m.end():].strip():
-            held.append(m.end() - 1)
+    for pattern in (own_titles, titles):
+        for m in pattern.finditer(text) if pattern else ():
+            if text[m.end():].strip():
+                held.append(m.end() - 1)
     chars = list(text)
     for at in held:
-        chars[at] = _HELD
+        chars[at] = _HELD.get(chars[at], chars[at])
     return "".join(chars)
 
 
@@ -104,13 +115,15 @@ def _chunks(text: str) -> list[str]:
     return [*pieces, text]
 
 
-def split_sentences(text: str, language: str = "en",
-                    abbreviations: re.Pattern[str] | None = None) -> list[str]:
+def split_sentences(text: str, language: str = "en", abbreviations: re.Pattern[str] | None = None,
+                    titles: re.Pattern[str] | None = None) -> list[str]:
     """Sentences of ``text``, using pysbd's rule set for the language (English as fallback).
 
     A sentence does not end at an abbreviation pysbd does not know, from :data:`ABBREVIATIONS`,
-    :data:`TITLES` or ``abbreviations`` (the speech normaliser's, matched with their period),
-    unless a capital letter follows it.
+    or ``abbreviations`` (the speech normaliser's, matched with their period), unless a capital
+    letter follows it, nor ever at one of :data:`TITLES` or ``titles`` (the normaliser's titles
+    before a name); nor inside an address ("?q=cats"), at a period before a comma ("Main St.,")
+    or at one that starts a name (".NET").
 
     >>> split_sentences("Dr. Smith arrived. He was late!")
     ['Dr. Smith arrived.', 'He was late!']
@@ -118,8 +131,8 @@ def split_sentences(text: str, language: str = "en",
     ['Está en la C/ Mayor, n.º 5.', 'Pregunte por el Sr. García.']
     """
     segmenter = _segmenter(language)
-    text = _hold_periods(text, language, abbreviations)
+    text = _hold_periods(text, language, abbreviations, titles)
     return [
-        s.strip().replace(_HELD, ".")
+        s.strip().translate(_UNHELD)
         for chunk in _chunks(text) for s in segmenter.segment(chunk) if s.strip()
     ]

@@ -25,6 +25,7 @@ from audioguide.models import Block, Script, Section, Utterance
 from audioguide.settings import VoiceConfig
 from audioguide.speech.normalize import (
     ABBREVIATION_RE,
+    NO_END_RE,
     heading_text,
     is_english,
     list_item_text,
@@ -49,7 +50,9 @@ def block_sentences(block: Block, language: str, lexicon: Lexicon = Lexicon(),
     normalised for the engine (numbers, dates, abbreviations, URLs…), and list items get an
     ordinal lead-in.
     """
-    sentences = split_sentences(block.text, language, ABBREVIATION_RE if is_english(language) else None)
+    english = is_english(language)
+    sentences = split_sentences(block.text, language, ABBREVIATION_RE if english else None,
+                                NO_END_RE if english else None)
     out = []
     for n, sentence in enumerate(sentences):
         written = sentence

@@ -35,6 +35,7 @@ from collections.abc import Callable
 
 from audioguide.speech.normalize.abbreviations import (
     ABBREVIATION_RE,
+    NO_END_RE,
     expand_abbreviations,
     expand_acronyms,
     expand_symbols,
@@ -85,7 +86,7 @@ Step = Callable[[str], str]
 """One normalisation step: text in, text out."""
 
 __all__ = [
-    "ABBREVIATION_RE", "ACRONYM_WORDS", "ENGLISH_STEPS", "NEUTRAL_STEPS", "Step", "cleanup_punctuation",
+    "ABBREVIATION_RE", "ACRONYM_WORDS", "ENGLISH_STEPS", "NEUTRAL_STEPS", "NO_END_RE", "Step", "cleanup_punctuation",
     "expand_abbreviations",
     "expand_acronyms", "expand_cardinals", "expand_currency", "expand_dashes", "expand_dates",
     "expand_decimals", "expand_emails", "expand_fractions", "expand_name_ranges", "expand_negatives",

@@ -9,13 +9,19 @@ from audioguide.speech.normalize.dictionary import said_as_word
 from audioguide.speech.normalize.tables import (
     ABBREVIATIONS,
     ACRONYM_WORDS,
+    MONTH_ABBR,
+    MONTHS,
     PER_SHORT,
     PER_WORDS,
     SPELLED_WORDS,
     SYMBOL_WORDS,
+    TIME_ZONES,
+    TITLE_BEFORE,
+    TITLES,
+    WEEKDAY_ABBR,
 )
 
-__all__ = ["ABBREVIATION_RE", "expand_abbreviations", "expand_acronyms", "expand_symbols"]
+__all__ = ["ABBREVIATION_RE", "NO_END_RE", "expand_abbreviations", "expand_acronyms", "expand_symbols"]
 
 # --------------------------------------------------------------------------------------------
 # Abbreviations
@@ -28,6 +34,14 @@ ABBREVIATION_RE = re.compile(
 )
 """Any abbreviation of :data:`ABBREVIATIONS`, with its period; the sentence splitter does not end
 a sentence at one (``split_sentences(abbreviations=ABBREVIATION_RE)``)."""
+NO_END_RE = re.compile(
+    rf"(?<![\w.])(?:(?:{'|'.join(TITLES)})\.{TITLE_BEFORE}"
+    rf"|(?:{'|'.join(WEEKDAY_ABBR)})\.(?=,?\s+(?:{'|'.join(MONTHS)}|{'|'.join(MONTH_ABBR)}|\d))"
+    rf"|[ap]\.\s?m\.(?=\s+(?:{TIME_ZONES})\b))"
+)
+"""Abbreviations a sentence never ends at, though a capital or a number follows: a title before a
+name ("Lt. Col. Reed", "Pt. Reyes"), a weekday before a date ("Fri. Nov. 30"), "a.m." before a time
+zone ("3:00 a.m. GMT") (``split_sentences(titles=NO_END_RE)``)."""
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 

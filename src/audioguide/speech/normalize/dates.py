@@ -11,7 +11,7 @@ from audioguide.speech.normalize.common import (
     spell_ordinal,
     spell_year,
 )
-from audioguide.speech.normalize.tables import MONTH_ABBR, MONTHS, WEEKDAY_ABBR, WEEKDAYS
+from audioguide.speech.normalize.tables import MONTH_ABBR, MONTHS, TIME_ZONES, WEEKDAY_ABBR, WEEKDAYS
 
 __all__ = ["expand_dates", "expand_name_ranges", "expand_times", "expand_years"]
 
@@ -129,11 +129,13 @@ _AMPM = r"(?P<ampm>[aApP]\.?\s?[mM]\b\.?)"
 
 
 def _say_ampm(m: re.Match[str]) -> str:
-    """" A.M" / " P.M" for the matched suffix, keeping a period that ends the sentence."""
+    """" A.M" / " P.M" for the matched suffix, keeping a period that ends the sentence (not one
+    before a time zone: "3 a.m. GMT")."""
     if not m.group("ampm"):
         return ""
     spoken = " A.M" if m.group("ampm")[0] in "aA" else " P.M"
-    if m.group("ampm").endswith(".") and sentence_ends_at(m.string, m.end()):
+    zone = re.match(rf"\s+(?:{TIME_ZONES})\b", m.string[m.end():])
+    if m.group("ampm").endswith(".") and sentence_ends_at(m.string, m.end()) and not zone:
         spoken += "."
     return spoken
 

@@ -43,6 +43,18 @@ MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug":
 # Abbreviations (abbreviations.expand_abbreviations)
 # --------------------------------------------------------------------------------------------
 
+# Titles and place names before a name ("Lt. Col. Reed", "Pt. Reyes"): a sentence never ends at
+# one (abbreviations.NO_END_RE).
+TITLES = {"Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor", "Mt": "Mount", "Sen": "Senator",
+          "Rep": "Representative", "Gov": "Governor", "Gen": "General", "Capt": "Captain", "Lt": "Lieutenant",
+          "Col": "Colonel", "Maj": "Major", "Sgt": "Sergeant", "Cpl": "Corporal", "Adm": "Admiral",
+          "Rev": "Reverend", "Pt": "Point", "Ft": "Fort"}
+TITLE_BEFORE = r"(?=\s+(?:[A-Z&]|and\s))"
+"""What follows a title's period: a name, or another title ("Mr. and Mrs. Li", "Mr. & Mrs. Li")."""
+TIME_ZONES = ("UTC|GMT|CET|CEST|EET|EEST|WET|WEST|BST|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|AKDT|HST|"
+              "AEST|AEDT|ACST|AWST|NZST|NZDT|JST|KST|SGT|HKT")
+"""Time zones written after a time ("3:00 a.m. GMT"): the a.m. ends no sentence before one."""
+
 # (pattern, spoken, may end a sentence). The pattern is matched at a word start.
 ABBREVIATIONS: list[tuple[str, str, bool]] = [
     (r"e\.\s?g\.", "for example", False),
@@ -57,19 +69,7 @@ ABBREVIATIONS: list[tuple[str, str, bool]] = [
     (r"viz\.", "namely", False),
     (r"w/o(?!\w)", "without", False),
     (r"w/(?=\s)", "with", False),
-    (r"Mr\.", "Mister", False),
-    (r"Mrs\.", "Missus", False),
-    (r"Ms\.", "Miz", False),
-    (r"Prof\.", "Professor", False),
-    (r"Mt\.", "Mount", False),
-    (r"Sen\.(?=\s+[A-Z])", "Senator", False),
-    (r"Rep\.(?=\s+[A-Z])", "Representative", False),
-    (r"Gov\.(?=\s+[A-Z])", "Governor", False),
-    (r"Gen\.(?=\s+[A-Z])", "General", False),
-    (r"Capt\.(?=\s+[A-Z])", "Captain", False),
-    (r"Lt\.(?=\s+[A-Z])", "Lieutenant", False),
-    (r"Sgt\.(?=\s+[A-Z])", "Sergeant", False),
-    (r"Rev\.(?=\s+[A-Z])", "Reverend", False),
+    *[(rf"{abbr}\.{TITLE_BEFORE}", spoken, False) for abbr, spoken in TITLES.items()],
     (r"Jr\.", "Junior", True),
     (r"Sr\.", "Senior", True),
     (r"Inc\.", "Incorporated", True),
