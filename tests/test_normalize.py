@@ -250,7 +250,7 @@ def test_expand_dates(before: str, after: str) -> None:
     ("9:05", "nine oh five"),
     ("9:00", "nine o'clock"),
     ("14:05", "fourteen oh five"),
-    ("14:00", "fourteen hundred"),
+    ("14:00", "two P.M"),
     ("9:30am", "nine thirty A.M"),
     ("9:30 PM", "nine thirty P.M"),
     ("5 pm", "five P.M"),
@@ -803,4 +803,19 @@ def test_a_scale_letter_after_a_number_is_said(written: str, said: str) -> None:
 ])
 def test_citation_marks_are_not_read(written: str, said: str) -> None:
     """Round 13, bug 2: footnote and citation marks were read as numbers."""
+    assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "eight hundred to sixteen hundred and twenty hundred to twenty-four to zero zero daily"
+    ("Open 08:00–16:00 and 20:00–24:00 daily.", "Open eight A.M to four P.M and eight P.M to midnight daily."),
+    ("It starts at 08:00 UTC, lunch is at 12:00, the 15:45 train is late.",
+     "It starts at eight A.M U.T.C, lunch is at noon, the fifteen forty-five train is late."),
+    ("Doors open at 9:00 and close at 00:00.", "Doors open at nine o'clock and close at midnight."),
+    # "forty-five to thirty"
+    ("She ran 10K in 45:30.", "She ran ten K in forty-five minutes and thirty seconds."),
+    ("A 16:9 screen, odds of 3:2.", "A sixteen to nine screen, odds of three to two."),
+])
+def test_24_hour_times_on_the_hour_and_minutes_taken(written: str, said: str) -> None:
+    """Round 13, bug 4."""
     assert normalize(written, "en") == said

@@ -145,13 +145,35 @@ _TAKEN_WORDS = frozenset({"in", "of", "was", "is", "took", "takes", "ran", "runs
 """Words before an ``h:mm:ss`` that make it a time taken (a race, a film), not a time of day."""
 
 
-def expand_times(text: str) -> str:
-    """Clock times: ``9:30`` "nine thirty", ``9:05`` "nine oh five", ``14:00`` "fourteen
-    hundred", ``9:00`` "nine o'clock", ``9:30am`` / ``3.30pm`` / ``5 pm`` with "A.M"/"P.M"; and times taken:
-    ``ran 3:47:12`` "three hours, forty-seven minutes and twelve seconds" (after "in", "was", "ran"…).
+def _on_the_hour(hour: int, leading_zero: bool) -> str:
+    """A time on the hour as it is said: "midnight", "noon", a 24-hour time in the afternoon or
+    written with a leading zero with "A.M"/"P.M" ("16:00" "four P.M", "08:00" "eight A.M": "sixteen
+    hundred" is military), others "nine o'clock"."""
+    if hour in (0, 24):
+        return "midnight"
+    if hour == 12:
+        return "noon"
+    if hour > 12:
+        return f"{spell_int(hour - 12)} P.M"
+    return f"{spell_int(hour)} A.M" if leading_zero else f"{spell_int(hour)} o'clock"
 
-    >>> expand_times("From 9:30am to 5 p.m. or 14:05 and 9:00.")
-    "From nine thirty A.M to five P.M or fourteen oh five and nine o'clock."
+
+def _minutes_taken(m: re.Match[str]) -> str:
+    """``45:30`` "forty-five minutes and thirty seconds": more minutes than a clock has hours."""
+    minutes, seconds = int(m.group("m")), int(m.group("s"))
+    words = f"{spell_int(minutes)} minutes"
+    return words + (f" and {spell_int(seconds)} second{'s' if seconds != 1 else ''}" if seconds else "")
+
+
+def expand_times(text: str) -> str:
+    """Clock times: ``9:30`` "nine thirty", ``9:05`` "nine oh five", ``14:00`` "two P.M",
+    ``08:00`` "eight A.M", ``00:00`` and ``24:00`` "midnight", ``12:00`` "noon", ``9:00``
+    "nine o'clock", ``9:30am`` / ``3.30pm`` / ``5 pm`` with "A.M"/"P.M"; and times taken:
+    ``ran 3:47:12`` "three hours, forty-seven minutes and twelve seconds" (after "in", "was", "ran"…),
+    ``45:30`` "forty-five minutes and thirty seconds" (no clock has 45 hours; ``24:00`` is midnight).
+
+    >>> expand_times("From 9:30am to 5 p.m. or 14:05 and 9:00, 08:00–16:00, 20:00-24:00; ran in 45:30.")
+    "From nine thirty A.M to five P.M or fourteen oh five and nine o'clock, eight A.M–four P.M, eight P.M-midnight; ran in forty-five minutes and thirty seconds."
     >>> expand_times("She ran it in 3:47:12, and set off at 10:30:15.")
     'She ran it in three hours, forty-seven minutes and twelve seconds, and set off at ten thirty and fifteen seconds.'
     """
@@ -159,13 +181,10 @@ def expand_times(text: str) -> str:
         hour, minute = int(m.group("h")), int(m.group("m"))
         ampm = _say_ampm(m)
         hour_words = spell_int(hour)
-        if minute == 0:
-            if ampm:
-                words = hour_words
-            elif hour > 12 or m.group("h").startswith("0"):
-                words = f"{hour_words} hundred"
-            else:
-                words = f"{hour_words} o'clock"
+        if minute == 0 and not ampm:
+            words = _on_the_hour(hour, m.group("h").startswith("0"))
+        elif minute == 0:
+            words = hour_words
         elif minute < 10:
             words = f"{hour_words} oh {spell_int(minute)}"
         else:
@@ -189,7 +208,8 @@ def expand_times(text: str) -> str:
     # h:mm:ss after "in", "was", "ran"… (or of 24 hours or more) is a time taken, not a clock
     text = re.sub(rf"(?<![\w:.,])(?P<h>\d{{1,2}}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:]|\.\d|\s?{_AMPM})",
                   duration, text)
-    text = re.sub(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
+    text = re.sub(r"(?<![\w:.,])(?!24:00)(?P<m>2[4-9]|[3-9]\d|\d{3}):(?P<s>[0-5]\d)(?![\d:]|\.\d|,\d{3})", _minutes_taken, text)
+    text = re.sub(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3]|24(?=:00)):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
                   rf"(?![\d:]|\.\d|,\d{{3}})(?:\s?{_AMPM})?", clock, text)
     # British style, a period between hour and minutes, only with am/pm: "3.30pm"
     text = re.sub(rf"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])\.(?P<m>[0-5]\d)(?P<s>)\s?{_AMPM}", clock, text)
