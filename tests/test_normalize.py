@@ -819,3 +819,19 @@ def test_citation_marks_are_not_read(written: str, said: str) -> None:
 def test_24_hour_times_on_the_hour_and_minutes_taken(written: str, said: str) -> None:
     """Round 13, bug 4."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "Over one hundred items sold and five percent failed": the signs were dropped
+    ("Over >100 items sold and <5% failed.",
+     "Over more than one hundred items sold and less than five percent failed."),
+    ("It needs >= 3 and <= 7, or ≥ 2 and ≤ 9.",
+     "It needs at least three and at most seven, or at least two and at most nine."),
+    ("Fish & chips <3", "Fish and chips three"),  # a heart, as before
+    # between two operands they compare
+    ("If x > 3 and y >= 2, then 2 < 5.", "If x is greater than three and y is greater than or equal to two, "
+                                          "then two is less than five."),
+])
+def test_comparison_signs_before_a_number_are_said(written: str, said: str) -> None:
+    """Round 13, bug 5."""
+    assert normalize(written, "en") == said

@@ -14,7 +14,7 @@ from audioguide.speech.normalize.common import (
     spell_number,
     spell_ordinal,
 )
-from audioguide.speech.normalize.tables import COUNTED, REGNAL, ROMAN_VALUES, SCALES, VULGAR
+from audioguide.speech.normalize.tables import COUNTED, QUALIFIERS, REGNAL, ROMAN_VALUES, SCALES, VULGAR
 
 __all__ = [
     "expand_cardinals", "expand_decimals", "expand_fractions", "expand_negatives",
@@ -27,12 +27,26 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
-def expand_number_symbols(text: str) -> str:
-    """Symbols that qualify a number: ``#1``, ``~5``, ``≈``, ``±``, ``3x``, ``4x4``.
+def _qualifier(m: re.Match[str]) -> str:
+    """"more than" for ``>`` before a number, unless an operand comes before it ("x > 3", "2 < 5")
+    or it is a heart ("<3" ending a sentence)."""
+    before = m.string[:m.start()].split()
+    if before and re.fullmatch(r"[^\W\d_]|[\d.,]*\d|.*[)\]]", before[-1]):
+        return m.group()
+    if m.group() == "<" and re.match(r"3\s*(?:$|[^\w\s%.,])|3[.!?]?\s*$", m.string[m.end():]):
+        return m.group()
+    return QUALIFIERS[m.group(1)] + " "
 
-    >>> expand_number_symbols("#1 is ~5 times, 3x faster, a 4x4 grid, ±2, 3 * 2")
-    'number 1 is about 5 times, 3 times faster, a 4 by 4 grid, plus or minus 2, 3 times 2'
+
+def expand_number_symbols(text: str) -> str:
+    """Symbols that qualify a number: ``#1``, ``~5``, ``≈``, ``±``, ``3x``, ``4x4``, ``>100``
+    "more than 100", ``<5%``, ``>=``/``≥`` "at least", ``<=``/``≤`` "at most" (a comparison
+    between two operands, ``x > 3``, is read by :func:`.expand_symbols`).
+
+    >>> expand_number_symbols("#1 is ~5 times, 3x faster, a 4x4 grid, ±2, 3 * 2, >100 sold, <5%, needs ≥ 3, x > 3")
+    'number 1 is about 5 times, 3 times faster, a 4 by 4 grid, plus or minus 2, 3 times 2, more than 100 sold, less than 5%, needs at least 3, x > 3'
     """
+    text = re.sub(r"(?<![\w)\]<>=])(>=|<=|[<>≥≤])\s?(?=[-−]?[$€£¥]?\.?\d)", _qualifier, text)
     text = re.sub(r"(?<![\w&])#\s?(?=\d)", "number ", text)
     text = re.sub(r"(?<!\w)[~≈]\s?(?=[\d$€£¥.])", "about ", text)
     text = re.sub(r"±\s?", "plus or minus ", text)

@@ -259,6 +259,8 @@ SPELLED_WORDS = frozenset({"IT", "WHO", "LA", "AD", "ER", "MS", "OS", "MA", "MI"
 SYMBOL_WORDS = [
     (r"\s*&\s*", " and "),
     (r"\s*\+\s*", " plus "),
+    (r"\s*>=\s*", " is greater than or equal to "),
+    (r"\s*<=\s*", " is less than or equal to "),
     (r"\s*=\s*", " equals "),
     (r"\s*≠\s*", " is not equal to "),
     (r"\s*≤\s*", " is less than or equal to "),
@@ -280,6 +282,11 @@ SYMBOL_WORDS = [
     (r"(?<=\w)_(?=\w)", " "),
     (r"_", " "),
 ]
+
+# A comparison sign before a number and after no operand ("sold >100", "<5% failed"): its words
+# (numbers.expand_number_symbols); between two operands ("x > 3") it is read by SYMBOL_WORDS.
+QUALIFIERS = {">": "more than", "<": "less than", ">=": "at least", "≥": "at least", "<=": "at most",
+              "≤": "at most"}
 
 # "/mo" -> "per month": short forms and the words a "per" may be followed by.
 PER_SHORT = {"mo": "month", "yr": "year", "wk": "week", "hr": "hour", "min": "minute",
