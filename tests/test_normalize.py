@@ -835,3 +835,20 @@ def test_24_hour_times_on_the_hour_and_minutes_taken(written: str, said: str) ->
 def test_comparison_signs_before_a_number_are_said(written: str, said: str) -> None:
     """Round 13, bug 5."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "seven km or s with five mg or kg"
+    ("It flies at 7 km/s with 5 mg/kg, at 100 km/h.",
+     "It flies at seven kilometers per second with five milligrams per kilogram, at one hundred kilometers per hour."),
+    ("So 10 / 2 = 5.", "So ten divided by two equals five."),  # "ten or two"
+    ("The 2026/27 season, the 2009/10 one and 1999/2000.",  # "twenty twenty-six over twenty-seven"
+     "The twenty twenty-six to twenty-seven season, the two thousand nine to ten one and nineteen ninety-nine to "
+     "two thousand."),
+    ("A 50/50 chance.", "A fifty-fifty chance."),  # "fifty over fifty"
+    ("Rated 10/10. The score was 7/10.", "Rated ten out of ten. The score was seven out of ten."),  # "seven tenths"
+    ("Add 3/10 of the flour and 3/5 stars.", "Add three tenths of the flour and three out of five stars."),
+])
+def test_a_slash_between_numbers_and_units_is_said(written: str, said: str) -> None:
+    """Round 13, bug 6."""
+    assert normalize(written, "en") == said

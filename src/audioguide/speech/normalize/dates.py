@@ -68,9 +68,20 @@ def _say_month_day(month: int, day: int, year: int | None) -> str:
     return f"{words}, {spell_year(year)}" if year is not None else words
 
 
+def _season(m: re.Match[str]) -> str:
+    """A year and the next, ``2026/27`` or ``2026/2027`` (a season, a school or tax year): "twenty
+    twenty-six to twenty-seven"; other numbers are left to the fraction step."""
+    first, second = int(m.group(1)), m.group(2)
+    if len(second) == 4 and int(second) == first + 1:
+        return f"{spell_year(first)} to {spell_year(int(second))}"
+    if len(second) == 2 and int(second) == (first + 1) % 100:
+        return f"{spell_year(first)} to {spell_int(int(second)) if second[0] != '0' else 'oh ' + spell_int(int(second))}"
+    return m.group()
+
+
 def expand_dates(text: str) -> str:
     """Dates as said aloud: US ``3/4/2025`` (month first), ISO ``2025-03-04`` (or ``2025/03/04``),
-    ``4 March 2025``, ``March 4, 2025`` and ``March 2025``.
+    ``4 March 2025``, ``March 4, 2025`` and ``March 2025``; a year and the next, ``2026/27``.
 
     Numeric dates are read month first; a first number above 12 makes it day first.
 
@@ -111,6 +122,7 @@ def expand_dates(text: str) -> str:
     def month_year(m: re.Match[str]) -> str:
         return f"{MONTHS[_month_number(m.group('month')) - 1]} {spell_year(int(m.group('year')))}"
 
+    text = re.sub(r"(?<![\w/.,-])(1[1-9]\d\d|20\d\d)/(\d{4}|\d{2})(?![\w/]|[.,]\d)", _season, text)
     text = re.sub(r"(?<![\w/.-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
     text = re.sub(r"(?<![\w/.-])(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?![\w/-]|\.\d)", iso, text)
     text = re.sub(rf"(?<![\w.,])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?\b{_MONTH_NAME}"

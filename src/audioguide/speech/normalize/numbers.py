@@ -45,6 +45,8 @@ def expand_number_symbols(text: str) -> str:
 
     >>> expand_number_symbols("#1 is ~5 times, 3x faster, a 4x4 grid, ±2, 3 * 2, >100 sold, <5%, needs ≥ 3, x > 3")
     'number 1 is about 5 times, 3 times faster, a 4 by 4 grid, plus or minus 2, 3 times 2, more than 100 sold, less than 5%, needs at least 3, x > 3'
+    >>> expand_number_symbols("10 / 2 = 5")
+    '10 divided by 2 = 5'
     """
     text = re.sub(r"(?<![\w)\]<>=])(>=|<=|[<>≥≤])\s?(?=[-−]?[$€£¥]?\.?\d)", _qualifier, text)
     text = re.sub(r"(?<![\w&])#\s?(?=\d)", "number ", text)
@@ -52,6 +54,7 @@ def expand_number_symbols(text: str) -> str:
     text = re.sub(r"±\s?", "plus or minus ", text)
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[x×]\s?(?=\d)", r"\1 by ", text)
     text = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", text)
+    text = re.sub(r"(?<=\d)\s+[/÷]\s+(?=\d)", " divided by ", text)
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[x×](?![\w])", r"\1 times", text)
     return text
 
@@ -148,6 +151,10 @@ def expand_scales(text: str) -> str:
                   say, text)
 
 
+_RATED = r"rated|rates|rating|ratings|scored|scores|score|scoring|grade|graded|marks|gave it|gives it|reviews?"
+"""Words a score follows ("Rated 10/10", "The score was 7/10")."""
+
+
 def _say_fraction(numerator: int, denominator: int) -> str:
     """"one half", "three quarters", "two thirds", "five over sixteen"."""
     if denominator == 2:
@@ -163,16 +170,19 @@ def _say_fraction(numerator: int, denominator: int) -> str:
 
 def expand_fractions(text: str) -> str:
     """Fractions: ``1/2`` "one half", ``3/4`` "three quarters", ``2½`` "two and a half",
-    ``24/7`` "twenty-four seven". A score (a decimal, or stars or points, over a whole number)
-    is "out of": ``4.5/5`` "four point five out of five".
+    ``24/7`` "twenty-four seven", ``50/50`` "fifty-fifty". A score (a decimal, or stars or points,
+    over a whole number; 5/5, 10/10 or 100/100; one a few words after "rated" or "score") is "out
+    of": ``4.5/5`` "four point five out of five".
 
-    >>> expand_fractions("Add 1/2 cup, 2½ hours, 3/4 done, open 24/7, 5/16 inch")
-    'Add one half cup, two and a half hours, three quarters done, open twenty-four seven, five over sixteen inch'
-    >>> expand_fractions("Rated 4.5/5 stars, 8/10 points.")
-    'Rated four point five out of five stars, eight out of ten points.'
+    >>> expand_fractions("Add 1/2 cup, 2½ hours, 3/4 done, open 24/7, 5/16 inch, a 50/50 chance")
+    'Add one half cup, two and a half hours, three quarters done, open twenty-four seven, five over sixteen inch, a fifty-fifty chance'
+    >>> expand_fractions("Rated 4.5/5 stars, 8/10 points, 10/10. The score was 7/10.")
+    'Rated four point five out of five stars, eight out of ten points, ten out of ten. The score was seven out of ten.'
     """
     def score(m: re.Match[str]) -> str:
-        if "." not in m.group(1) and not re.match(r"\s+(?:stars?|points?)\b", m.string[m.end():]):
+        rated = re.search(rf"\b(?:{_RATED})\b\W+(?:\w+\W+){{0,2}}$", m.string[:m.start()], re.IGNORECASE)
+        if "." not in m.group(1) and not rated and not m.group(1) == m.group(2) in ("5", "10", "100") and \
+                not re.match(r"\s+(?:stars?|points?)\b", m.string[m.end():]):
             return m.group()
         return f"{spell_number(m.group(1))} out of {spell_number(m.group(2))}"
 
@@ -188,6 +198,8 @@ def expand_fractions(text: str) -> str:
         numerator, denominator = int(m.group(1)), int(m.group(2))
         if (numerator, denominator) == (24, 7):
             return "twenty-four seven"
+        if (numerator, denominator) == (50, 50):
+            return "fifty-fifty"
         if denominator == 0:
             return m.group()
         return _say_fraction(numerator, denominator)

@@ -13,25 +13,27 @@ _UNIT_ALT = "|".join(re.escape(u).replace(r"\ ", r"\s?").replace("°", r"°\s?")
                      for u in sorted(UNITS, key=len, reverse=True))
 _UNIT_RE = re.compile(
     rf"(?<![\w.,])(?P<a>[-−]?(?:{NUM}))(?:\s?[-–]\s?(?P<b>{NUM}))?\s?(?P<unit>{_UNIT_ALT})"
-    r"(?![\w°²³/])(?P<dot>\.(?=\s+[a-z]))?"
+    rf"(?:/(?P<per>{_UNIT_ALT}|s)(?![\w°²³/]))?(?![\w°²³/])(?P<dot>\.(?=\s+[a-z]))?"
 )
+"""A number (or range) and its unit, or a unit per unit (``km/s``, ``mg/kg``; ``s`` a second)."""
 
 
 def expand_units(text: str) -> str:
     """Measurements with the unit in full, singular or plural to match the number.
 
-    >>> expand_units("5 km, 3kg, 1 ft, 72°F, -5 °C, 2GB and 10-20 min")
-    'five kilometers, three kilograms, one foot, seventy-two degrees Fahrenheit, minus five degrees Celsius, two gigabytes and ten to twenty minutes'
+    >>> expand_units("5 km, 3kg, 1 ft, 72°F, -5 °C, 2GB and 10-20 min, 7 km/s, 5 mg/kg")
+    'five kilometers, three kilograms, one foot, seventy-two degrees Fahrenheit, minus five degrees Celsius, two gigabytes and ten to twenty minutes, seven kilometers per second, five milligrams per kilogram'
     >>> expand_units('He is 5\\'11" tall')
     'He is five feet eleven inches tall'
     """
     def say(m: re.Match[str]) -> str:
         unit = re.sub(r"\s+", " ", m.group("unit")).replace("° ", "°")
         one, many = UNITS[unit]
+        per = f" per {UNITS[m.group('per')][0] if m.group('per') in UNITS else 'second'}" if m.group("per") else ""
         words = spell_number(m.group("a"))
         if m.group("b"):
-            return f"{words} to {spell_number(m.group('b'))} {many}"
-        return f"{words} {one if m.group('a').lstrip('-−') == '1' else many}"
+            return f"{words} to {spell_number(m.group('b'))} {many}{per}"
+        return f"{words} {one if m.group('a').lstrip('-−') == '1' else many}{per}"
 
     def feet_inches(m: re.Match[str]) -> str:
         feet, inches = int(m.group(1)), int(m.group(2))
