@@ -852,3 +852,16 @@ def test_comparison_signs_before_a_number_are_said(written: str, said: str) -> N
 def test_a_slash_between_numbers_and_units_is_said(written: str, said: str) -> None:
     """Round 13, bug 6."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "ten six and ten ⁶ cells, or one point five by ten nine atoms, three e eight … one e-five"
+    ("There are 10^6 and 10⁶ cells, or 1.5 × 10^9 atoms, 3e8 and 1e-5.",
+     "There are ten to the sixth and ten to the sixth cells, or one point five times ten to the ninth atoms, "
+     "three times ten to the eighth and one times ten to the minus five."),
+    ("Then x^2 and x², and E = mc².", "Then x squared and x squared, and E equals m c squared."),  # "x two", "x²"
+    ("A 5 m² room and a 4x4 grid.", "A five square meters room and a four by four grid."),
+])
+def test_powers_are_said(written: str, said: str) -> None:
+    """Round 13, bug 7."""
+    assert normalize(written, "en") == said

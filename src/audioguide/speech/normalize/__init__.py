@@ -73,6 +73,7 @@ from audioguide.speech.normalize.numbers import (
     expand_ordinals,
     expand_percentages,
     expand_phone_numbers,
+    expand_powers,
     expand_ranges,
     expand_ratios,
     expand_roman_numerals,
@@ -91,7 +92,7 @@ __all__ = [
     "expand_acronyms", "expand_cardinals", "expand_currency", "expand_dashes", "expand_dates",
     "expand_decimals", "expand_emails", "expand_fractions", "expand_name_ranges", "expand_negatives",
     "expand_number_symbols", "expand_ordinals", "expand_parentheses", "expand_percentages",
-    "expand_phone_numbers", "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
+    "expand_phone_numbers", "expand_powers", "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
     "expand_symbols", "expand_times", "expand_units", "expand_urls", "expand_years",
     "heading_text", "is_english", "list_item_text", "normalize", "normalize_whitespace",
     "remove_citations", "remove_emoji", "remove_quotes", "spell_digits", "spell_int", "spell_number",
@@ -122,6 +123,7 @@ ENGLISH_STEPS: list[Step] = [
     expand_currency,
     expand_percentages,
     expand_units,
+    expand_powers,
     expand_scales,
     expand_fractions,
     expand_ranges,
@@ -139,7 +141,7 @@ ENGLISH_STEPS: list[Step] = [
     cleanup_punctuation,
 ]
 """The English pipeline, in order: cleanup, addresses, abbreviations, numbers with a shape
-(phone numbers, dates, times, money, percentages, units, scales), plain numbers, letters, symbols,
+(phone numbers, dates, times, money, percentages, units, powers, scales), plain numbers, letters, symbols,
 then punctuation."""
 
 

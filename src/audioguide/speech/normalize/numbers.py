@@ -14,12 +14,13 @@ from audioguide.speech.normalize.common import (
     spell_number,
     spell_ordinal,
 )
+from audioguide.speech.normalize.markup import SUPERSCRIPT_DIGITS
 from audioguide.speech.normalize.tables import COUNTED, QUALIFIERS, REGNAL, ROMAN_VALUES, SCALES, VULGAR
 
 __all__ = [
     "expand_cardinals", "expand_decimals", "expand_fractions", "expand_negatives",
     "expand_number_symbols", "expand_ordinals", "expand_percentages", "expand_phone_numbers",
-    "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
+    "expand_powers", "expand_ranges", "expand_ratios", "expand_roman_numerals", "expand_scales",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -52,6 +53,7 @@ def expand_number_symbols(text: str) -> str:
     text = re.sub(r"(?<![\w&])#\s?(?=\d)", "number ", text)
     text = re.sub(r"(?<!\w)[~≈]\s?(?=[\d$€£¥.])", "about ", text)
     text = re.sub(r"±\s?", "plus or minus ", text)
+    text = re.sub(rf"(?<=\d)\s?[x×]\s?(?=10(?:\^|[⁻{SUPERSCRIPT_DIGITS}]))", " times ", text)
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[x×]\s?(?=\d)", r"\1 by ", text)
     text = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", text)
     text = re.sub(r"(?<=\d)\s+[/÷]\s+(?=\d)", " divided by ", text)
@@ -149,6 +151,40 @@ def expand_scales(text: str) -> str:
 
     return re.sub(rf"(?<![\w.,\-−])(?:(?P<b>{NUM})\s?[-–]\s?)?(?P<a>{NUM})(?P<scale>bn|mn|tn|[kKMB])(?![\w'’])",
                   say, text)
+
+
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS + "⁻", "0123456789-")
+
+
+def _say_power(exponent: str) -> str:
+    """"squared", "cubed", "to the sixth", "to the minus five"."""
+    n = int(exponent.translate(_FROM_SUPERSCRIPT).replace("−", "-"))
+    if n in (2, 3):
+        return "squared" if n == 2 else "cubed"
+    return f"to the minus {spell_int(-n)}" if n < 0 else f"to the {spell_ordinal(n)}"
+
+
+def expand_powers(text: str) -> str:
+    """Powers and scientific notation: ``10^6`` and ``10⁶`` "ten to the sixth", ``x^2`` and ``x²``
+    "x squared", ``mc²`` "m c squared", ``3e8`` "three times ten to the eighth" (not a code such as
+    ``1E00-1EFF``). Square and cubic units after a number (``5 m²``) are read before, by
+    :func:`.expand_units`.
+
+    >>> expand_powers("10^6 and 10⁶ cells, one point five times 10^9, 3e8 and 1e-5, x^2, x², E = mc², 10⁻³")
+    'ten to the sixth and ten to the sixth cells, one point five times ten to the ninth, three times ten to the eighth and one times ten to the minus five, x squared, x squared, E = m c squared, ten to the minus three'
+    """
+    def power(m: re.Match[str]) -> str:
+        base = m.group("base")
+        base = spell_number(base) if base[0].isdigit() else " ".join(base)
+        return f"{base} {_say_power(m.group('exp') or m.group('sup'))}"
+
+    def scientific(m: re.Match[str]) -> str:
+        return f"{spell_number(m.group(1))} times ten {_say_power(m.group(2))}"
+
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([-+−]?[1-9]\d{0,2})(?!\w|-\w|[.,]\d)", scientific,
+                  text)
+    return re.sub(rf"(?<![\w.,])(?P<base>{NUM}|[A-Za-z]{{1,2}})"
+                  rf"(?:\^(?P<exp>[-−]?\d+)|(?P<sup>[⁻]?[{SUPERSCRIPT_DIGITS}]+))(?![\w^])", power, text)
 
 
 _RATED = r"rated|rates|rating|ratings|scored|scores|score|scoring|grade|graded|marks|gave it|gives it|reviews?"
