@@ -865,3 +865,16 @@ def test_a_slash_between_numbers_and_units_is_said(written: str, said: str) -> N
 def test_powers_are_said(written: str, said: str) -> None:
     """Round 13, bug 7."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "From ten, the twelfth of June, twenty twenty-six, June tenth-twelve, and the nineteen thirties, forties"
+    ("From 10–12 June 2026, June 10-12, and the 1930s–40s.",
+     "From the tenth to the twelfth of June, twenty twenty-six, June tenth to twelfth, and the nineteen thirties "
+     "to forties."),
+    ("On 1st-3rd May and May 1–3, 2026.",
+     "On the first to the third of May and May first to third, twenty twenty-six."),
+])
+def test_ranges_of_days_and_decades_are_said(written: str, said: str) -> None:
+    """Round 13, bug 9."""
+    assert normalize(written, "en") == said

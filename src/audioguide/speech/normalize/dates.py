@@ -81,12 +81,15 @@ def _season(m: re.Match[str]) -> str:
 
 def expand_dates(text: str) -> str:
     """Dates as said aloud: US ``3/4/2025`` (month first), ISO ``2025-03-04`` (or ``2025/03/04``),
-    ``4 March 2025``, ``March 4, 2025`` and ``March 2025``; a year and the next, ``2026/27``.
+    ``4 March 2025``, ``March 4, 2025`` and ``March 2025``, ranges of days (``10–12 June``,
+    ``June 10-12``); a year and the next, ``2026/27``.
 
     Numeric dates are read month first; a first number above 12 makes it day first.
 
     >>> expand_dates("On 3/4/2025 and 2025-03-04, or 4 March 2025, or Mar 4th, 2025.")
     'On March fourth, twenty twenty-five and March fourth, twenty twenty-five, or the fourth of March, twenty twenty-five, or March fourth, twenty twenty-five.'
+    >>> expand_dates("From 10–12 June 2026 or June 10-12.")
+    'From the tenth to the twelfth of June, twenty twenty-six or June tenth to twelfth.'
     """
     def numeric(m: re.Match[str]) -> str:
         first, second, year_text = int(m.group(1)), int(m.group(2)), m.group(3)
@@ -105,18 +108,22 @@ def expand_dates(text: str) -> str:
         return _say_month_day(month, day, year)
 
     def day_month(m: re.Match[str]) -> str:
-        day = int(m.group("day"))
-        if not 1 <= day <= 31:
+        day, first = int(m.group("day")), int(m.group("first") or 1)
+        if not (1 <= day <= 31 and 1 <= first <= 31):
             return m.group()
         article = "" if re.search(r"\bthe\s+$", m.string[: m.start()], re.IGNORECASE) else "the "
-        words = f"{article}{spell_ordinal(day)} of {MONTHS[_month_number(m.group('month')) - 1]}"
+        days = f"{spell_ordinal(first)} to the {spell_ordinal(day)}" if m.group("first") else spell_ordinal(day)
+        words = f"{article}{days} of {MONTHS[_month_number(m.group('month')) - 1]}"
         return f"{words}, {spell_year(int(m.group('year')))}" if m.group("year") else words
 
     def month_day(m: re.Match[str]) -> str:
-        day = int(m.group("day"))
-        if not 1 <= day <= 31:
+        day, last = int(m.group("day")), int(m.group("last") or 1)
+        if not (1 <= day <= 31 and 1 <= last <= 31):
             return m.group()
         year = int(m.group("year")) if m.group("year") else None
+        if m.group("last"):
+            words = f"{MONTHS[_month_number(m.group('month')) - 1]} {spell_ordinal(day)} to {spell_ordinal(last)}"
+            return f"{words}, {spell_year(year)}" if year is not None else words
         return _say_month_day(_month_number(m.group("month")), day, year)
 
     def month_year(m: re.Match[str]) -> str:
@@ -125,9 +132,11 @@ def expand_dates(text: str) -> str:
     text = re.sub(r"(?<![\w/.,-])(1[1-9]\d\d|20\d\d)/(\d{4}|\d{2})(?![\w/]|[.,]\d)", _season, text)
     text = re.sub(r"(?<![\w/.-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w/]|\.\d)", numeric, text)
     text = re.sub(r"(?<![\w/.-])(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?![\w/-]|\.\d)", iso, text)
-    text = re.sub(rf"(?<![\w.,])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?\b{_MONTH_NAME}"
+    text = re.sub(rf"(?<![\w.,])(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?{_DASH})?"
+                  rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?\b{_MONTH_NAME}"
                   r"(?:,?\s+(?P<year>\d{4})\b(?![.,]\d))?", day_month, text)
-    text = re.sub(rf"\b{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\w:]|[.,]\d)"
+    text = re.sub(rf"\b{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+                  rf"(?:{_DASH}(?P<last>\d{{1,2}})(?:st|nd|rd|th)?)?(?![\w:]|[.,]\d)"
                   r"(?:,?\s+(?P<year>\d{4})\b(?![.,]\d))?", month_day, text)
     text = re.sub(rf"\b{_MONTH_NAME},?\s+(?P<year>\d{{4}})\b(?![.,]\d)", month_year, text)
     return text
@@ -239,22 +248,22 @@ def expand_years(text: str) -> str:
 
     A four-digit number from 1100 to 2099 standing alone (no thousands comma, no unit or
     symbol after it, not after "number") is read as a year; decades like ``1990s`` and
-    ``'90s`` are read as such.
+    ``'90s`` are read as such, and a range of them (``1930s–40s``).
 
     >>> expand_years("In 1999, 2005 and 2025; the 1990s and '80s, not 1,999 or 2500.")
     'In nineteen ninety-nine, two thousand five and twenty twenty-five; the nineteen nineties and eighties, not 1,999 or 2500.'
     """
-    def decade(m: re.Match[str]) -> str:
-        digits = m.group(1)
-        if len(digits) == 4:
-            return plural_last_word(spell_year(int(digits)))
-        return plural_last_word(spell_int(int(digits)))
+    def say_decades(m: re.Match[str]) -> str:
+        words = [plural_last_word(spell_year(int(digits)) if len(digits) == 4 else spell_int(int(digits)))
+                 for digits in (m.group(1), m.group(2)) if digits]
+        return " to ".join(words)
 
     def year(m: re.Match[str]) -> str:
         if re.search(r"\b(?:number|numbers|No\.?)\s*$", m.string[: m.start()], re.IGNORECASE):
             return m.group()
         return spell_year(int(m.group()))
 
-    text = re.sub(r"(?<![\w.,])'?(1[1-9]\d0|20\d0|[1-9]0)'?s\b", decade, text)
+    decade = r"'?(1[1-9]\d0|20\d0|[1-9]0)'?s\b"
+    text = re.sub(rf"(?<![\w.,]){decade}(?:{_DASH}{decade})?", say_decades, text)
     return re.sub(r"(?<![\w.,$€£¥#\-−])(?:1[1-9]\d\d|20\d\d)(?![\w%°]|[.,]\d|\s?%)",
                   year, text)
