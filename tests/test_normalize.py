@@ -878,3 +878,15 @@ def test_powers_are_said(written: str, said: str) -> None:
 def test_ranges_of_days_and_decades_are_said(written: str, said: str) -> None:
     """Round 13, bug 9."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    # "Charles V and Henry V fought there; Pope Pius X too."
+    ("Charles V and Henry V fought there; Pope Pius X too.",
+     "Charles the fifth and Henry the fifth fought there; Pope Pius the tenth too."),
+    ("Take Vitamin C, Plan B or Type I now, said John V. Smith; tell John I know.",
+     "Take Vitamin C, Plan B or Type one now, said John V. Smith; tell John I know."),
+])
+def test_a_one_letter_regnal_number_is_read_inside_a_sentence(written: str, said: str) -> None:
+    """Round 13, bug 10."""
+    assert normalize(written, "en") == said

@@ -340,10 +340,11 @@ def expand_roman_numerals(text: str) -> str:
     """Roman numerals after a name: "World War II" -> "World War two", "Henry VIII" ->
     "Henry the eighth", "Super Bowl LVIII" -> "Super Bowl fifty-eight". Only numerals up to
     LXXXIX after a capitalised word are read; a lone
-    ``I`` is read only after counting words like "Part" or "War".
+    ``I`` is read only after counting words like "Part" or "War" or before punctuation, a lone
+    ``V`` or ``X`` after a ruler's name anywhere (not as an initial, "V. Smith").
 
-    >>> expand_roman_numerals("World War II, Henry VIII and Part I, but I know")
-    'World War two, Henry the eighth and Part one, but I know'
+    >>> expand_roman_numerals("World War II, Henry VIII and Part I, but I know; Charles V and Pius X too")
+    'World War two, Henry the eighth and Part one, but I know; Charles the fifth and Pius the tenth too'
     """
     def say(m: re.Match[str]) -> str:
         name, numeral = m.group(1), m.group(2)
@@ -352,8 +353,10 @@ def expand_roman_numerals(text: str) -> str:
         regnal = re.fullmatch(REGNAL, name) is not None
         if value is None or not (counted or regnal):
             return m.group()
+        after = m.string[m.end():]
+        initial = numeral == "I" or after.startswith(".")  # "John I said", "John V. Smith"
         if len(numeral) == 1 and not counted and not sentence_ends_at(m.string, m.end()) and \
-                not re.match(r"[,;:)]", m.string[m.end():m.end() + 1]):
+                not re.match(r"[,;:)]", after) and (initial or not regnal):
             return m.group()
         words = f"the {spell_ordinal(value)}" if regnal else spell_int(value)
         return f"{name} {words}"
