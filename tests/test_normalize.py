@@ -890,3 +890,12 @@ def test_ranges_of_days_and_decades_are_said(written: str, said: str) -> None:
 def test_a_one_letter_regnal_number_is_read_inside_a_sentence(written: str, said: str) -> None:
     """Round 13, bug 10."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("We close on Monday, 1 March.", "We close on Monday, the first of March."),  # the period was lost
+    ("From 1 Mar. to 3 Apr. and in May.", "From the first of March to the third of April and in May."),
+])
+def test_a_date_keeps_the_period_that_ends_its_sentence(written: str, said: str) -> None:
+    """Round 13, bug 15: Piper got the sentence without its final punctuation."""
+    assert normalize(written, "en") == said

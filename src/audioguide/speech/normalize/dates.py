@@ -47,8 +47,10 @@ def expand_name_ranges(text: str) -> str:
 # Dates
 # --------------------------------------------------------------------------------------------
 
-_MONTH_NAME = ("(?P<month>" + "|".join(MONTHS) + "|" + "|".join(sorted(MONTH_ABBR, key=len,
-                                                                      reverse=True)) + r")\.?")
+_MONTH_NAME = ("(?P<month>" + "|".join(MONTHS) + "|(?:" + "|".join(sorted(MONTH_ABBR, key=len, reverse=True))
+               + r")\.?)")
+"""A month's name, or its abbreviation with or without its period (a period after a full name ends
+the sentence: it is not taken)."""
 
 
 def _month_number(name: str) -> int:
@@ -114,7 +116,9 @@ def expand_dates(text: str) -> str:
         article = "" if re.search(r"\bthe\s+$", m.string[: m.start()], re.IGNORECASE) else "the "
         days = f"{spell_ordinal(first)} to the {spell_ordinal(day)}" if m.group("first") else spell_ordinal(day)
         words = f"{article}{days} of {MONTHS[_month_number(m.group('month')) - 1]}"
-        return f"{words}, {spell_year(int(m.group('year')))}" if m.group("year") else words
+        if m.group("year"):
+            return f"{words}, {spell_year(int(m.group('year')))}"
+        return words + ("." if m.group().endswith(".") and sentence_ends_at(m.string, m.end()) else "")
 
     def month_day(m: re.Match[str]) -> str:
         day, last = int(m.group("day")), int(m.group("last") or 1)
