@@ -899,3 +899,8 @@ def test_a_one_letter_regnal_number_is_read_inside_a_sentence(written: str, said
 def test_a_date_keeps_the_period_that_ends_its_sentence(written: str, said: str) -> None:
     """Round 13, bug 15: Piper got the sentence without its final punctuation."""
     assert normalize(written, "en") == said
+
+
+def test_letters_joined_by_an_ampersand_are_spelled() -> None:
+    """Round 13, bug 13: "AT&T" was "At and T"."""
+    assert normalize("AT&T and P&G sold R&D to BB&T.", "en") == "A.T and T and P and G sold R and D to B.B and T."

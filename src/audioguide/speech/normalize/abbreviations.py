@@ -124,11 +124,14 @@ def expand_acronyms(text: str) -> str:
     (:mod:`.dictionary`) tells them from acronyms. Plurals and possessives (``APIs``,
     ``FBI's``) are left as written: espeak-ng and Google read those as letters plus "s".
     Runs of three or more capitalised words with a word among them (shouting) are lowercased.
+    Letters joined by ``&`` are letters and "and" (``AT&T`` "A.T and T", not the word "at").
 
     >>> expand_acronyms("The FBI and NASA told US, not us: I said IT APIs are OK.")
     'The F.B.I and Nasa told U.S, not us: I said I.T APIs are okay.'
     >>> expand_acronyms("Entry is FREE, but do NOT touch the HOT stove at the BBC.")
     'Entry is free, but do not touch the hot stove at the B.B.C.'
+    >>> expand_acronyms("AT&T, R&D and S&P")
+    'A.T and T, R and D and S and P'
     """
     shouted = not re.search(r"[a-z]", text)
 
@@ -155,6 +158,8 @@ def expand_acronyms(text: str) -> str:
             return m.group()
         return _dot_letters(word)
 
+    text = re.sub(r"(?<![\w.&])([A-Z]{1,3})\s?&\s?([A-Z]{1,3})(?![\w&])",
+                  lambda m: f"{_dot_letters(m.group(1))} and {_dot_letters(m.group(2))}", text)
     text = re.sub(r"(?<![\w.])((?:[A-Z]\.){1,}[A-Z])(\.)?(?![\w])", dotted, text)
     text = re.sub(r"\b[A-Z]{2,}(?:[ ,]+[A-Z]{2,}){2,}\b", shouting, text)
     return re.sub(r"(?<![\w.'])([A-Z]{2,8})(s|'s)?(?![\w']|\.[A-Za-z])", letters, text)
