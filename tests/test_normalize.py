@@ -904,3 +904,12 @@ def test_a_date_keeps_the_period_that_ends_its_sentence(written: str, said: str)
 def test_letters_joined_by_an_ampersand_are_spelled() -> None:
     """Round 13, bug 13: "AT&T" was "At and T"."""
     assert normalize("AT&T and P&G sold R&D to BB&T.", "en") == "A.T and T and P and G sold R and D to B.B and T."
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("Built in 1066 AD.", "Built in ten sixty-six A.D."),  # "one thousand sixty-six A.D"
+    ("From AD 1066 to 1450 CE, and in 44 BC.", "From A.D ten sixty-six to fourteen fifty C.E, and in forty-four B.C."),
+])
+def test_a_number_with_an_era_is_a_year(written: str, said: str) -> None:
+    """Round 13, bug 12."""
+    assert normalize(written, "en") == said

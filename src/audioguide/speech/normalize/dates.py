@@ -252,10 +252,13 @@ def expand_years(text: str) -> str:
 
     A four-digit number from 1100 to 2099 standing alone (no thousands comma, no unit or
     symbol after it, not after "number") is read as a year; decades like ``1990s`` and
-    ``'90s`` are read as such, and a range of them (``1930s–40s``).
+    ``'90s`` are read as such, and a range of them (``1930s–40s``). Any number with an era
+    (``1066 AD``, ``AD 1066``, ``44 BC``) is a year.
 
     >>> expand_years("In 1999, 2005 and 2025; the 1990s and '80s, not 1,999 or 2500.")
     'In nineteen ninety-nine, two thousand five and twenty twenty-five; the nineteen nineties and eighties, not 1,999 or 2500.'
+    >>> expand_years("In 1066 AD, AD 1066 and 44 BC")
+    'In ten sixty-six AD, AD ten sixty-six and forty-four BC'
     """
     def say_decades(m: re.Match[str]) -> str:
         words = [plural_last_word(spell_year(int(digits)) if len(digits) == 4 else spell_int(int(digits)))
@@ -267,6 +270,9 @@ def expand_years(text: str) -> str:
             return m.group()
         return spell_year(int(m.group()))
 
+    era = r"(?:AD|BCE?|CE|A\.D\.|B\.C\.)"
+    text = re.sub(rf"(?<![\w.,$€£¥#\-−])\d{{1,4}}(?=\s{era}(?!\w))|(?<=\bAD\s)\d{{1,4}}\b(?![.,]\d)",
+                  lambda m: spell_year(int(m.group())), text)
     decade = r"'?(1[1-9]\d0|20\d0|[1-9]0)'?s\b"
     text = re.sub(rf"(?<![\w.,]){decade}(?:{_DASH}{decade})?", say_decades, text)
     return re.sub(r"(?<![\w.,$€£¥#\-−])(?:1[1-9]\d\d|20\d\d)(?![\w%°]|[.,]\d|\s?%)",
