@@ -913,3 +913,15 @@ def test_letters_joined_by_an_ampersand_are_spelled() -> None:
 def test_a_number_with_an_era_is_a_year(written: str, said: str) -> None:
     """Round 13, bug 12."""
     assert normalize(written, "en") == said
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("About 1 000 000 people.", "About one million people."),  # "one zero zero zero zero zero zero"
+    ("It costs 12 500 € and 3 000.", "It costs twelve thousand five hundred euros and three thousand."),
+    # two numbers, or a phone number, stay apart
+    ("Call 555 123 4567 in 2020 300 times.",
+     "Call five five five, one two three, four five six seven in twenty twenty three hundred times."),
+])
+def test_digit_groups_split_by_spaces_are_one_number(written: str, said: str) -> None:
+    """Round 13, bug 14."""
+    assert normalize(written, "en") == said

@@ -42,13 +42,16 @@ def _qualifier(m: re.Match[str]) -> str:
 def expand_number_symbols(text: str) -> str:
     """Symbols that qualify a number: ``#1``, ``~5``, ``≈``, ``±``, ``3x``, ``4x4``, ``>100``
     "more than 100", ``<5%``, ``>=``/``≥`` "at least", ``<=``/``≤`` "at most" (a comparison
-    between two operands, ``x > 3``, is read by :func:`.expand_symbols`).
+    between two operands, ``x > 3``, is read by :func:`.expand_symbols`); digit groups split by
+    spaces are one number (``1 000 000``).
 
     >>> expand_number_symbols("#1 is ~5 times, 3x faster, a 4x4 grid, ±2, 3 * 2, >100 sold, <5%, needs ≥ 3, x > 3")
     'number 1 is about 5 times, 3 times faster, a 4 by 4 grid, plus or minus 2, 3 times 2, more than 100 sold, less than 5%, needs at least 3, x > 3'
-    >>> expand_number_symbols("10 / 2 = 5")
-    '10 divided by 2 = 5'
+    >>> expand_number_symbols("10 / 2 = 5, 1 000 000 people, 555 123 4567")
+    '10 divided by 2 = 5, 1000000 people, 555 123 4567'
     """
+    # digit groups split by plain spaces, "1 000 000" (not two numbers: "555 123 4567", "in 2020 300")
+    text = re.sub(r"(?<![\d,.])(?<!\d )\d{1,3}(?: \d{3})+(?!\d|[.,]\d| \d)", lambda m: m.group().replace(" ", ""), text)
     text = re.sub(r"(?<![\w)\]<>=])(>=|<=|[<>≥≤])\s?(?=[-−]?[$€£¥]?\.?\d)", _qualifier, text)
     text = re.sub(r"(?<![\w&])#\s?(?=\d)", "number ", text)
     text = re.sub(r"(?<!\w)[~≈]\s?(?=[\d$€£¥.])", "about ", text)
