@@ -1,5 +1,13 @@
-"""Behaviour unchanged, proven: the sample project rendered (as an episode, then as a guide) with
-``variation = 0`` reproduces, byte for byte, the output recorded before the code was restructured.
+"""Behaviour unchanged, proven: the sample project rendered (as an episode, then as a guide)
+reproduces, byte for byte, the output recorded before the code was restructured.
+
+The voice is the tone engine (:mod:`audioguide.speech.engines.tone`: integer arithmetic and
++ - × ÷ only, no randomness), not Piper: Piper's samples depend on the processor ONNX Runtime runs
+on (its kernels for AVX2 and AVX-512 round differently), so a golden recorded with Piper on one
+machine failed on another with the same code and packages (2026-11-29: every audio digest, the
+true peak by 0.1 dB and the Opus size). Everything after the voice — planning, mixing,
+mastering, encoding, tags, records, feed, pages, guide files — is still held to the byte;
+Piper's own output is judged by the speech tests (recall, loudness, seamless joins).
 
 Text files (feed, records, pages, transcripts, chapters, guide page, manifest) are kept in
 ``tests/data/golden/sample/`` so a difference reads as a diff; audio, archives, artwork, scripts
@@ -22,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Rendered, copy_project, repeatable
+from tests.conftest import copy_tone_project
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "sample"
 BINARY = {".mp3", ".m4b", ".zip", ".jpg", ".png", ".opus", ".css", ".js"}
@@ -33,14 +41,10 @@ DIGESTS = "binary-sha256.json"
 pytestmark = pytest.mark.slow
 
 
-def render_sample(root: Path, cache_from: Path | None = None) -> Path:
-    """Render the repository's sample project into ``root/output``: the episode, then the guide.
-
-    ``cache_from`` is a sentence cache of the same voice to start from (a lossless copy of what
-    Piper said, so the output is the same bytes; it only saves the synthesis)."""
-    repeatable(copy_project(root))
-    if cache_from is not None and cache_from.is_dir():
-        shutil.copytree(cache_from, root / ".cache")
+def render_sample(root: Path) -> Path:
+    """Render the repository's sample project with the tone engine into ``root/output``: the
+    episode, then the guide."""
+    copy_tone_project(root)
     env = {**os.environ, "AUDIOGUIDE_CACHE": str(root / ".cache")}
     for extra in ([], ["--guide"]):
         subprocess.run([sys.executable, "-m", "audioguide", "-q", "-C", str(root), "render", *extra],
@@ -63,9 +67,8 @@ def snapshot(out: Path) -> tuple[dict[str, str], dict[str, str]]:
     return texts, digests
 
 
-def test_sample_output_matches_golden(rendered_sample: Rendered, tmp_path: Path) -> None:
-    cache = rendered_sample.config.root / ".cache" / "audioguide"
-    texts, digests = snapshot(render_sample(tmp_path / "project", cache_from=cache))
+def test_sample_output_matches_golden(tmp_path: Path) -> None:
+    texts, digests = snapshot(render_sample(tmp_path / "project"))
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for rel, text in texts.items():
