@@ -222,3 +222,39 @@ def test_the_posts_facts_reach_the_feed_tags_and_page(tone_project: Path) -> Non
     assert source is not None and "Written by Carla Reis" in source.get_text()
     link = source.find("a")
     assert link is not None and link["href"] == "https://example.org/blog/why-the-tram-came-back"
+
+
+@pytest.mark.parametrize(("front", "day"), [
+    ("date: 04.07.2026", dt.date(2026, 7, 4)),  # German: 4 July (it was read as 7 April)
+    ("date: 4.7.2026", dt.date(2026, 7, 4)),
+    ("date: 04/07/2026\nlang: en-GB", dt.date(2026, 7, 4)),
+    ("date: 04/07/2026\nlang: en-US", dt.date(2026, 4, 7)),
+    ("date: 11/20/2026", dt.date(2026, 11, 20)),  # only one reading
+])
+def test_an_articles_numeric_date_is_read_in_its_writers_order(tmp_path: Path, front: str, day: dt.date) -> None:
+    """``import`` of a post dated ``04.07.2026`` gave a script dated 2026-04-07."""
+    post = tmp_path / "post.md"
+    post.write_text(f"---\ntitle: Harbour\n{front}\n---\n\nThe harbour is old.\n", "utf-8")
+    meta = read_article(post).meta
+    assert (meta.date, meta.published) == (day, None)
+
+
+def test_an_articles_ambiguous_date_without_a_language_is_not_guessed(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Harbour\ndate: 04/07/2026\n---\n\nThe harbour is old.\n", "utf-8")
+    assert read_article(post).meta.date is None
+    assert "04/07/2026" in caplog.text and "post.md" in caplog.text
+
+
+def test_a_scripts_dotted_date_is_day_first_and_an_ambiguous_one_refused(tone_project: Path) -> None:
+    """A script dated ``04.07.2026`` was published on 7 April; ``04/07/2026`` was guessed the same way."""
+    from audioguide.ingest import script as scripts
+
+    script = tone_project / "episodes" / "dotted.md"
+    script.write_text("---\ntitle: Dotted\ndate: 04.07.2026\n---\n\nText.\n", "utf-8")
+    assert scripts.load(script).meta.date == dt.date(2026, 7, 4)
+    script.write_text("---\ntitle: Slashed\ndate: 04/07/2026\n---\n\nText.\n", "utf-8")
+    code, _, err = _run(tone_project, "render", str(script))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "dotted.md" in err and "04/07/2026" in err and "YYYY-MM-DD" in err

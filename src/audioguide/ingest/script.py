@@ -265,8 +265,7 @@ def _date(data: dict[str, Any], problems: list[str]) -> tuple[dt.date, dt.dateti
         return dt.date.today(), None
     moment = facts.when(data["date"])
     if moment is None:
-        problems.append(f"date {data['date']!r} is not a date: write YYYY-MM-DD, or a time as "
-                        "2026-11-20T08:24:31-07:00")
+        problems.append(facts.not_a_date(data["date"]))
         return dt.date.today(), None
     return moment
 
@@ -281,7 +280,7 @@ def _article_facts(data: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     for key in ("author", "authors"):
         if key in data and not facts.names(data[key]):
             problems.append(f"{key} must be a name or a list of names")
-    found = facts.article_meta(data)
+    found = facts.article_meta(data, quiet=True)
     return {"authors": found.authors, "url": found.url, "tags": found.tags, "draft": found.draft,
             "language": found.language, "description": found.description}
 
