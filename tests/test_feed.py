@@ -368,3 +368,37 @@ def test_small_setting_mistakes_get_the_exact_fix(tmp_path: Path) -> None:
     path.write_text("---\ntitle: Café\n---\n\nHello.\n", "utf-8")
     with pytest.raises(InputError, match="add 'slug: cafe' to the front matter, or rename the file"):
         scripts.load(path)
+
+
+def _last_build(root: Path) -> str:
+    return etree.parse(str(root / "output" / "feed.xml")).findtext("channel/lastBuildDate")
+
+
+def test_last_build_date_is_when_the_feeds_content_last_changed(tone_project: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was always the newest item's pubDate: an episode's new title left it as it was, so apps
+    that go by it kept the old title."""
+    from tests.conftest import short_sample
+
+    short_sample(tone_project)
+    feed = tone_project / "output" / "feed.xml"
+    run = cli_runner()
+
+    def render_at(day: dt.date) -> None:
+        moment = dt.datetime.combine(day, dt.time(9), dt.UTC)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+        result = run.invoke(cli, ["-C", str(tone_project), "render"])
+        assert result.exit_code == 0, result.stderr
+
+    render_at(dt.date(2027, 1, 4))
+    assert _last_build(tone_project) == "Mon, 04 Jan 2027 09:00:00 +0000"
+    written = feed.stat().st_mtime_ns
+    render_at(dt.date(2027, 2, 1))  # nothing changed: the feed is left alone
+    assert feed.stat().st_mtime_ns == written and _last_build(tone_project).startswith("Mon, 04 Jan 2027")
+    script = tone_project / "episodes" / "second-interview.md"
+    script.write_text(script.read_text("utf-8").replace("title: ", "title: Updated ", 1), "utf-8")
+    render_at(dt.date(2027, 3, 1))
+    assert _last_build(tone_project) == "Mon, 01 Mar 2027 09:00:00 +0000"
+    script.write_text(script.read_text("utf-8").replace("title: Updated ", "title: ", 1), "utf-8")
+    render_at(dt.date(2020, 1, 1))  # a clock behind the newest item: never before it
+    assert _last_build(tone_project) == "Wed, 25 Nov 2026 06:00:00 +0000"

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import gc
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import replace
+from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,9 +165,9 @@ def publish(config: Config, out_dir: Path) -> None:
         return
     stale = {p for p in paths if before.get(keys[p]) != digests[keys[p]]}
     with _fewer_collections():
-        scheduled = _publish(config, out, cover, paths, texts, stale)
-    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests, "scheduled": scheduled},
-                                             indent=1) + "\n")
+        scheduled, feed = _publish(config, out, cover, paths, texts, stale, state.get("feed"))
+    write_text(out.publish_state, json.dumps({"settings": settings, "records": digests, "scheduled": scheduled,
+                                              "feed": feed}, indent=1) + "\n")
     faults.point("published")
 
 
@@ -174,10 +177,11 @@ def _when(record: EpisodeRecord) -> str:
 
 
 def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts: dict[Path, bytes],
-             stale: set[Path]) -> dict[str, str]:
+             stale: set[Path], feed_before: object) -> tuple[dict[str, str], str | None]:
     """The episodes' files (of the ``stale`` records, and those without a page), the feed and
     the show page; an episode dated later is left out of the feed and the show page until then
-    (scheduled). Those scheduled, by slug, with when they are due."""
+    (scheduled). Those scheduled, by slug, with when they are due, and the feed's content digest
+    (:func:`_write_feed`; ``feed_before`` is the last one's)."""
     # only now: these import feedgen and Jinja2, which an up-to-date check does not need
     from audioguide.publish.episodes import EpisodeFiles
     from audioguide.publish.feed import build_feed, feed_order, item_dates, kept_guid
@@ -194,12 +198,14 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
                     "(at the first render or sync after it)", slug, when)
     episodes = [r for r in episodes if r.slug not in scheduled]
     feed_url = base + FEED if episodes else ""  # the pages above are of episodes: there is a feed
+    feed = None
     if episodes:
         guid = kept_guid(out.root, FEED, base + FEED, config.show.guid)
         show = dataclasses.replace(config.show, guid=guid)
-        write_bytes(out.feed, build_feed(dataclasses.replace(config, show=show), episodes, cover_url=base + cover.name,
-                                         urls={r.slug: f"{base}episodes/{r.mp3}" for r in episodes}),
-                    durable=True)
+        feed = _write_feed(out.feed, build_feed(dataclasses.replace(config, show=show), episodes,
+                                                cover_url=base + cover.name,
+                                                urls={r.slug: f"{base}episodes/{r.mp3}" for r in episodes}),
+                           feed_before)
     else:  # no episodes (a project of guides only, or every episode gone): no empty podcast
         out.feed.unlink(missing_ok=True)
     faults.point("feed-written")
@@ -207,7 +213,38 @@ def _publish(config: Config, out: Output, cover: Path, paths: list[Path], texts:
     newest_first = feed_order(episodes, item_dates(episodes), config.show.type)  # the page shows what the feed says
     write_show_page(Pages(config.show, cover=cover.name, feed_url=feed_url), newest_first,
                     out.root, load_guides(out.root))
-    return scheduled
+    return scheduled, feed
+
+
+_LAST_BUILD = re.compile(rb"<lastBuildDate>([^<]*)</lastBuildDate>")
+
+
+def build_time() -> dt.datetime:
+    """Now, or the moment ``SOURCE_DATE_EPOCH`` gives (seconds since 1970, the reproducible-builds
+    convention for a build's timestamps): the same inputs then give the same bytes, as tests need."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+
+
+def _write_feed(path: Path, feed: bytes, before: object) -> str:
+    """Write ``feed`` (from :func:`~audioguide.publish.feed.build_feed`) unless its content is
+    the content last written (``before``, the digest returned then); return its digest.
+
+    RSS 2.0's ``lastBuildDate`` is "the last time the content of the channel changed", and apps
+    use it to tell whether to read the items again: it was the newest item's ``pubDate``, so an
+    episode's new title or description left it as it was. Now a changed feed says the time of
+    this render (:func:`build_time`; never before its newest item, the date ``build_feed`` puts
+    there), and an unchanged one is not written at all, so it keeps the time of its last change.
+    Comparing digests keeps a large show's unchanged publish as fast as before."""
+    content = _digest(feed)
+    if content == before and path.is_file():
+        return content
+    if found := _LAST_BUILD.search(feed):
+        newest = parsedate_to_datetime(found[1].decode())
+        now = format_datetime(max(build_time(), newest)).encode()
+        feed = feed[:found.start(1)] + now + feed[found.end(1):]
+    write_bytes(path, feed, durable=True)
+    return content
 
 
 @contextlib.contextmanager
