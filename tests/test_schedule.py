@@ -72,3 +72,24 @@ def test_a_scheduled_episode_takes_its_number_when_it_is_listed(show: Path, monk
     code, out, err = _run(show, "render")
     assert code == 0 and "Rendered 0 episodes" in out, err
     assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 3, "Olives": 4, "Soon": 5}
+
+
+def test_rendering_one_episode_moves_the_scheduled_one_past_it(show: Path) -> None:  # noqa: F811
+    """``render episodes/olives.md`` gave olives number 4 and left the scheduled episode at 4 too
+    (its record, its MP3's track and its page) until a full render moved it."""
+    from mutagen.id3 import ID3
+
+    later = dt.date.today() + dt.timedelta(days=300)
+    _write(show, "soon", later.isoformat())
+    assert _run(show, "render")[0] == 0
+    soon = show / "output" / "episodes" / "soon"
+    assert json.loads(soon.with_suffix(".json").read_text("utf-8"))["number"] == 4
+    olives = _write(show, "olives", (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    code, out, err = _run(show, "render", str(olives))
+    assert code == 0, err
+    assert _feed_numbers(show) == {"Bread": 1, "Cheese": 2, "Wine": 3, "Olives": 4}
+    assert json.loads(soon.with_suffix(".json").read_text("utf-8"))["number"] == 5
+    assert str(ID3(soon.with_suffix(".mp3"))["TRCK"]) == "5"
+    assert "Episode 5" in soon.with_suffix(".html").read_text("utf-8")
+    code, out, _ = _run(show, "render")  # a full render finds nothing to do
+    assert code == 0 and "Rendered 0 episodes" in out

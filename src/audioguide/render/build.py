@@ -332,7 +332,20 @@ def numbered(loaded: Loaded, everything: list[Script], guids: Mapping[str, str],
             log.warning("episode %r was number %d and is now %d: %s", slug, number, numbers[slug],
                         "its script's episode: says so" if own.get(slug) == numbers[slug] else
                         f"another script's episode: gives it {number}")
-    return loaded, numbers
+    return loaded + moved_scheduled(loaded, everything, episodes, numbers, guids), numbers
+
+
+def moved_scheduled(loaded: Loaded, everything: list[Script], episodes: Mapping[str, PublishedEpisode],
+                    numbers: Mapping[str, int], guids: Mapping[str, str]) -> Loaded:
+    """The scheduled episodes not among ``loaded`` whose number changes (a scheduled episode is
+    numbered again at each render, after the listed ones: :func:`episode_numbers`), to be
+    rendered (tagged again, from the sentence cache) with the others. Rendering only the episode
+    that took a scheduled one's number left both with it (the scheduled one's record, MP3 track
+    and page) until a render of everything."""
+    rendering = {s.meta.slug for _, s in loaded}
+    return [(s.path, remembered_guid(s, guids)) for s in everything
+            if s.path is not None and s.meta.slug not in rendering and s.meta.slug in episodes
+            and episodes[s.meta.slug].scheduled and episodes[s.meta.slug].number != numbers.get(s.meta.slug)]
 
 
 def render(config: Config, paths: list[Path] | None = None, overrides: Overrides = Overrides(), *,
