@@ -1,5 +1,6 @@
 """Captions with the characters markup uses: WebVTT read back by Chromium's own parser, SubRip
-by the ``srt`` library, so that a sentence such as "Is 3 < 5?" is shown as it was written."""
+by the ``srt`` library, so that a sentence such as "Is 3 < 5?" is shown as it was written; and
+long sentences as cards that fit a player (two lines of 32 characters at most)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 import srt as subrip
+import webvtt
 
 from audioguide.models import Cue
 from audioguide.publish.transcripts import captions
@@ -31,7 +33,7 @@ PAGE = """<!doctype html><meta charset="utf-8"><title>captions</title><link rel=
 CUE_TEXTS = """() => {
   const track = document.getElementById('t');
   if (track.readyState !== 2) return null;  // not loaded (yet)
-  return Array.from(track.track.cues, c => c.getCueAsHTML().textContent);
+  return Array.from(track.track.cues, c => c.getCueAsHTML().textContent.replace(/\\n/g, " "));
 }"""
 
 
@@ -55,4 +57,34 @@ def test_subrip_cues_parse_with_their_times_and_text() -> None:
     parsed = list(subrip.parse(srt_text))
     assert [(s.start.total_seconds(), s.end.total_seconds()) for s in parsed] == [(c.start, c.end) for c in CUES]
     # SubRip cannot escape "-->": it is written as an arrow; nothing else is changed
-    assert [s.content for s in parsed] == [t.replace("-->", "→") for t in SHOWN]
+    assert [" ".join(s.content.split("\n")) for s in parsed] == [t.replace("-->", "→") for t in SHOWN]
+
+
+LONG = ("When you are invited back for a second interview, the employer has usually narrowed the field to "
+        "a handful of candidates, and the conversation will go deeper than before \u2014 into how you would "
+        "handle the team's real problems, what you expect from the role in your first six months, whether "
+        "your salary expectations fit their budget; and, quite often, whether the people you would work "
+        "with every day can picture you among them.")
+
+
+def test_a_long_sentence_is_shown_as_cards_of_two_short_lines(tmp_path: Any) -> None:
+    """A 380-character sentence was one cue on one line for 21.8 seconds."""
+    cues = (Cue("Hello.", 0.5, 1.0), Cue(LONG, 1.2, 23.0), Cue("Goodbye.", 23.4, 24.0))
+    vtt, srt_text = captions(cues)
+    parsed = list(subrip.parse(srt_text, ignore_errors=False))
+    (tmp_path / "c.vtt").write_text(vtt, "utf-8")
+    read = webvtt.read(str(tmp_path / "c.vtt"))
+    assert [c.text for c in read] == [s.content for s in parsed]
+    assert [(c.start_in_seconds, c.end_in_seconds) for c in read] == [
+        (int(s.start.total_seconds()), int(s.end.total_seconds())) for s in parsed]
+    long = parsed[1:-1]
+    assert len(long) >= 6
+    for card in parsed:
+        lines = card.content.split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 32 for line in lines), card.content
+    assert " ".join(" ".join(s.content.split("\n")) for s in long) == LONG
+    # the sentence's time, shared: no gaps, no overlaps, in order
+    assert long[0].start.total_seconds() == 1.2 and long[-1].end.total_seconds() == 23.0
+    assert all(a.end == b.start and a.start < a.end for a, b in zip(long, long[1:], strict=False))
+    # cut at clause ends where one is in reach
+    assert long[0].content.endswith("interview,") and any(s.content.endswith("budget; and,") for s in long)
