@@ -228,10 +228,47 @@ def test_nothing_outside_root_or_hidden(site: Site, path: str) -> None:
 
 
 def test_only_get_and_head(site: Site) -> None:
-    for method in ("POST", "PUT", "DELETE", "OPTIONS"):
+    for method in ("POST", "PUT", "DELETE"):
         status, headers, _ = site.request(method, "/feed.xml")
         assert status == 405
-        assert set(headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+        assert set(headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("path", ["/episodes/x.vtt", "/episodes/x.srt", "/episodes/x.json", "/feed.xml",
+                                  "/episodes/x.mp3", "/missing"])
+def test_browser_players_elsewhere_may_read_the_files(site: Site, path: str) -> None:
+    """No CORS header was sent and OPTIONS was 405: a web player on another site could not load
+    the transcripts or chapters (the Podcasting 2.0 transcript spec asks for CORS)."""
+    for method in ("GET", "HEAD"):
+        _, headers, _ = site.request(method, path)
+        assert headers["access-control-allow-origin"] == "*"
+    status, headers, body = site.request("OPTIONS", path, {"Origin": "https://player.example",
+                                                           "Access-Control-Request-Method": "GET",
+                                                           "Access-Control-Request-Headers": "range"})
+    assert status == 204 and body == b""
+    assert headers["access-control-allow-origin"] == "*"
+    assert "GET" in headers["access-control-allow-methods"]
+    assert "range" in headers["access-control-allow-headers"].lower()
+
+
+def test_the_site_is_served_under_the_path_of_its_base_url(tmp_path: Path) -> None:
+    """With base_url http://127.0.0.1:8767/podcast/, serve said "subscribe to
+    http://127.0.0.1:8767/podcast/feed.xml" and answered that address 404."""
+    from werkzeug.test import Client
+
+    root, mp3 = build_site(tmp_path)
+    client = Client(make_app(root, serve_module.base_path("http://127.0.0.1:8767/podcast/")))
+    for prefix in ("/podcast", ""):
+        response = client.get(f"{prefix}/feed.xml")
+        assert response.status_code == 200 and b"<rss" in response.data
+        response = client.get(f"{prefix}/episodes/x.mp3")
+        assert response.status_code == 200 and response.data == mp3
+        response.close()
+        assert b"<h1>Show</h1>" in client.get(f"{prefix}/").data
+    response = client.get("/podcast")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/podcast/")
+    assert client.get("/podcast/../../secret.txt").status_code == 404
+    assert client.get("/podcastx/feed.xml").status_code == 404
 
 
 def test_access_log(site: Site, caplog: pytest.LogCaptureFixture) -> None:

@@ -10,7 +10,12 @@ this module decides *which* file a URL may reach:
   target lies outside the root are 404.
 * No hidden files: any path component starting with ``.`` is 404, which also hides the
   ``.<name>.<random>.part`` files of atomic writes, so a half-written file is never served.
-* Only ``GET`` and ``HEAD`` (405 otherwise).
+* Only ``GET`` and ``HEAD`` (405 otherwise), and ``OPTIONS``: the CORS preflight.
+* Every response says ``Access-Control-Allow-Origin: *``: a browser player on another site may
+  fetch the transcripts and chapters (the Podcasting 2.0 transcript spec asks for it; the site is
+  public anyway).
+* The site is served at ``/`` and under the path of ``show.base_url`` (``/podcast/`` for
+  ``http://host:8000/podcast/``): the addresses written into the feed and the pages work here.
 
 Each request is logged as one line on the ``audioguide.serve`` logger.
 """
@@ -27,7 +32,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.security import safe_join
@@ -84,6 +89,18 @@ FEED_TYPE = "application/rss+xml"
 
 ALLOWED_METHODS = ("GET", "HEAD")
 
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Accept-Ranges, Content-Length, Content-Range, ETag",
+}
+"""Sent with every response: the files are public, and a web player elsewhere reads them."""
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Range, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+"""The answer to a CORS preflight (``OPTIONS``): a player may ask for a byte range."""
+
 
 def mime_type(relative: str) -> str:
     """The Content-Type (without charset) to send for the file at ``relative`` in the root."""
@@ -132,14 +149,30 @@ def _resolve(root: str, url_path: str) -> str | Response:
     return served
 
 
-def make_app(root: Path) -> WSGIApplication:
-    """A WSGI application serving the files under ``root`` (see the module docstring)."""
+def _unprefixed(path: str, prefix: str) -> str | Response:
+    """``path`` with the site's ``prefix`` (``/podcast/``) taken off, or a redirect from the
+    prefix without its slash; any other path as it is (the site is served at ``/`` too)."""
+    if prefix == "/" or not path.startswith(prefix.rstrip("/")):
+        return path
+    if path == prefix.rstrip("/"):
+        return redirect(quote(prefix), code=301)
+    return path[len(prefix) - 1:] if path.startswith(prefix) else path
+
+
+def make_app(root: Path, prefix: str = "/") -> WSGIApplication:
+    """A WSGI application serving the files under ``root`` at ``/`` and at ``prefix`` (the
+    path of ``show.base_url``; see the module docstring)."""
     root_real = os.path.realpath(root)
 
     def respond(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status=204, headers=PREFLIGHT_HEADERS)
         if request.method not in ALLOWED_METHODS:
-            raise MethodNotAllowed(valid_methods=list(ALLOWED_METHODS))
-        target = _resolve(root_real, request.path)
+            raise MethodNotAllowed(valid_methods=[*ALLOWED_METHODS, "OPTIONS"])
+        path = _unprefixed(request.path, prefix)
+        if isinstance(path, Response):
+            return path
+        target = _resolve(root_real, path)
         if isinstance(target, Response):
             return target
         response = send_from_directory(root_real, target, request.environ,
@@ -158,6 +191,7 @@ def make_app(root: Path) -> WSGIApplication:
             response = respond(request)
         except HTTPException as exc:
             response = exc.get_response(environ)
+        response.headers.extend(CORS_HEADERS)
         body = response(environ, start_response)
         if request.method == "HEAD" or response.status_code in (304, 412):
             response.close()  # no body goes out: close the file now, not at garbage collection
@@ -214,8 +248,9 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def create_server(root: Path, host: str = "127.0.0.1", port: int = 8000) -> BaseWSGIServer:
-    """A threaded werkzeug server for ``root``, bound and listening but not yet serving.
+def create_server(root: Path, host: str = "127.0.0.1", port: int = 8000, prefix: str = "/") -> BaseWSGIServer:
+    """A threaded werkzeug server for ``root`` (at ``/`` and at ``prefix``: :func:`make_app`),
+    bound and listening but not yet serving.
 
     Call ``serve_forever()`` on it (``shutdown()`` from another thread stops it). ``port=0``
     picks a free port; the chosen one is ``server.port``. A port in use is a
@@ -223,7 +258,7 @@ def create_server(root: Path, host: str = "127.0.0.1", port: int = 8000) -> Base
     """
     sock = _bind(host, port)
     try:
-        server = make_server(host, port, make_app(root), threaded=True,
+        server = make_server(host, port, make_app(root, prefix), threaded=True,
                              request_handler=_QuietHandler, fd=sock.fileno())
     finally:
         sock.close()  # werkzeug keeps its own duplicate of the descriptor
@@ -265,6 +300,16 @@ def check_built(root: Path) -> None:
                     "feed.xml; run audioguide render to build the site", root)
 
 
+def base_path(base_url: str | None) -> str:
+    """The path of ``show.base_url``, where the feed says the files are, with its slashes.
+
+    >>> base_path("http://127.0.0.1:8767/podcast"), base_path("https://pods.example.org/"), base_path(None)
+    ('/podcast/', '/', '/')
+    """
+    path = unquote(urlsplit(base_url or "").path).strip("/")
+    return f"/{path}/" if path else "/"
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,
           base_url: str | None = None) -> None:
     """Serve ``root`` on ``host:port`` until Ctrl-C; log where, and the feed URL to subscribe to.
@@ -274,7 +319,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,
     """
     root = Path(root)
     check_built(root)
-    server = create_server(root, host, port)
+    server = create_server(root, host, port, base_path(base_url))
     local = _url(host, server.port)
     log.info("Serving %s at %s (Ctrl-C to stop)", root, local)
     if (root / FEED).is_file():
