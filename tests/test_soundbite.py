@@ -161,3 +161,22 @@ def test_the_samples_lede_is_heard_where_the_record_says(rendered_sample: Render
         clip = samples[int(bite.start * 16000):int((bite.start + bite.duration) * 16000)]
         heard = transcribe((clip * 32768).astype("<i2").tobytes())
         assert word_recall(said, heard) >= 0.7, f"{path.name}: heard {heard!r} for {said!r}"
+
+
+def test_a_chapter_never_starts_inside_the_sentence_before_it(tone_project: Path) -> None:
+    """With ``section_pause: 0`` chapter "Second" began at 3.011 s, inside the previous sentence
+    (which ended at 3.209 s): a player jumping to it spoke that sentence's last words."""
+    script = tone_project / "episodes" / "tight.md"
+    script.write_text("---\ntitle: Tight\nsection_pause: 0\nparagraph_pause: 0\n---\n\n"
+                      "The first chapter has a sentence.\n\n## Second\n\nAnd the second one has another.\n\n"
+                      "## Third\n\nThe third says the last.\n", "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(script)])
+    assert result.exit_code == 0, result.stderr
+    record = json.loads((tone_project / "output" / "episodes" / "tight.json").read_text("utf-8"))
+    cues, chapters = record["cues"], record["chapters"]
+    assert [c["title"] for c in chapters] == ["Introduction", "Second", "Third"]
+    for chapter in chapters[1:]:
+        heading = next(c for c in cues if c["text"] == chapter["title"])
+        before = [c for c in cues if c["start"] < heading["start"]][-1]
+        assert before["end"] <= chapter["start"] <= heading["start"], (chapter, before, heading)
+    assert all(a["end"] == b["start"] for a, b in zip(chapters, chapters[1:], strict=False))

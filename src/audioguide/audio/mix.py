@@ -6,6 +6,7 @@ Input: the utterances and the audio the engine made for each. Output: one mono 4
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -276,15 +277,23 @@ class Timeline:
         self.pos += int(0.5 * RATE)
 
     def chapters(self, chapter_titles: list[str]) -> tuple[Chapter, ...]:
-        """Each section's chapter: from just before its first word to just before the next's."""
+        """Each section's chapter: from just before its first word to just before the next's,
+        but never before the end of the sentence before it (with ``section_pause: 0`` the gap
+        is shorter than :data:`CHAPTER_PREROLL`, and a chapter began inside the last words of
+        the one before, which a player jumping to it then spoke)."""
         duration = self.pos / RATE
         starts = sorted(self.section_starts.items())
-        chapters = []
-        for i, (section, start) in enumerate(starts):
-            begin = 0.0 if i == 0 else max(0.0, start - CHAPTER_PREROLL)
-            end = max(0.0, starts[i + 1][1] - CHAPTER_PREROLL) if i + 1 < len(starts) else duration
-            chapters.append(Chapter(chapter_titles[section], round(begin, 3), round(end, 3)))
-        return tuple(chapters)
+        cue_starts = [c.start for c in self.cues]  # in time order
+
+        def after_previous(start: float) -> float:
+            before = bisect.bisect_left(cue_starts, start) - 1
+            return self.cues[before].end if before >= 0 else 0.0
+
+        begins = [0.0 if i == 0 else max(0.0, start - CHAPTER_PREROLL, after_previous(start))
+                  for i, (_, start) in enumerate(starts)]
+        return tuple(Chapter(chapter_titles[section], round(begin, 3),
+                             round(begins[i + 1] if i + 1 < len(starts) else duration, 3))
+                     for i, ((section, _), begin) in enumerate(zip(starts, begins, strict=True)))
 
 
 def mix(utterances: list[Utterance], audios: Iterable[Audio], bed: MusicBed,
