@@ -402,3 +402,22 @@ def test_last_build_date_is_when_the_feeds_content_last_changed(tone_project: Pa
     script.write_text(script.read_text("utf-8").replace("title: Updated ", "title: ", 1), "utf-8")
     render_at(dt.date(2020, 1, 1))  # a clock behind the newest item: never before it
     assert _last_build(tone_project) == "Wed, 25 Nov 2026 06:00:00 +0000"
+
+
+def test_an_episode_without_a_description_is_described_by_its_opening(tone_project: Path) -> None:
+    """Its ``<description>`` was its title, so apps showed the title twice."""
+    script = tone_project / "episodes" / "bare.md"
+    script.write_text("---\ntitle: The harbour at dawn\ndate: 2026-11-26\n---\n\n"
+                      "Welcome to Career Conversations. Today: The harbour at dawn\n\n[pause 0.5s]\n\n"
+                      "The boats come in before six. The gulls know it first.\n\n"
+                      "By seven the market is loud. " + "It goes on. " * 30 + "\n\n## Later\n\nMore.\n", "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(script)])
+    assert result.exit_code == 0, result.stderr
+    feed = etree.parse(str(tone_project / "output" / "feed.xml"))
+    item = next(i for i in feed.findall("channel/item") if i.findtext("title") == "The harbour at dawn")
+    said = item.findtext("description")
+    assert said.startswith("The boats come in before six. The gulls know it first. By seven the market is loud.")
+    assert said.endswith("It goes on.") and len(said) <= 280
+    assert "Welcome" not in said
+    record = json.loads((tone_project / "output" / "episodes" / "bare.json").read_text("utf-8"))
+    assert record["description"] == said  # the tags and the pages have it from there

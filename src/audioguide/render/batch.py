@@ -22,7 +22,7 @@ from audioguide.layout import RECORD, Output
 from audioguide.models import Script, Utterance
 from audioguide.render import guides
 from audioguide.render.assembly import Assembly
-from audioguide.render.inputs import Overrides, as_guide, engine_choice
+from audioguide.render.inputs import Overrides, as_guide, described, engine_choice
 from audioguide.render.items import (
     Pending,
     Progress,
@@ -72,6 +72,7 @@ class Batch:
         name, settings = engine_choice(self.config, script, overrides)
         synth = pool.get(name, settings)
         guide = as_guide(script, overrides)
+        script = script if guide else described(self.config, script)
         number = None if guide else numbers.get(script.meta.slug)  # a guide's stops are its own numbers
         work = Pending(path, script, utterances, synth, number, guide, "")
         work.key = build_key(self.config, script, utterances, synth, number=number, cover=self.cover,

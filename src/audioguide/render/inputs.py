@@ -19,6 +19,7 @@ from audioguide.errors import AudioguideError, EngineError, InputError
 from audioguide.ingest import script as scripts
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.readers import not_yet_a_url, read_article
+from audioguide.ingest.sentences import split_sentences
 from audioguide.layout import PLANS, RECORD, Output, scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
@@ -191,6 +192,40 @@ def number_episodes(items: list[Script], published: Mapping[str, int]) -> dict[s
     for s in sorted((s for s in items if s.meta.slug not in numbers), key=lambda s: (s.meta.date, s.meta.slug)):
         numbers[s.meta.slug] = next(free)
     return numbers
+
+
+DESCRIPTION_LIMIT = 280
+"""Characters of an episode's own opening text that stand for its description (at a sentence's end)."""
+
+
+def described(config: Config, script: Script) -> Script:
+    """``script`` with a description when its front matter gives none: its opening sentences, up
+    to :data:`DESCRIPTION_LIMIT` characters and ending at a sentence's end, past the show's intro
+    line (and outro). It was the title: the feed's ``<description>`` then said the title again,
+    right under it in every app, and so did the MP3's tags and the pages."""
+    if script.meta.description:
+        return script
+    fill = {"show": config.show.title, "title": script.meta.title}
+    said = {" ".join(_filled(line, fill).split()) for line in (config.show.intro, config.show.outro)}
+    language = script.meta.language or config.show.language
+    texts = (" ".join(b.text.split()) for section in script.sections for b in section.blocks if b.kind == "paragraph")
+    sentences = (s for text in texts if text and text not in said
+                 for s in split_sentences(text[:DESCRIPTION_LIMIT * 4], language))
+    out = ""
+    for sentence in sentences:
+        if out and len(out) + len(sentence) + 1 > DESCRIPTION_LIMIT:
+            break
+        out = f"{out} {sentence}".strip()
+    if len(out) > DESCRIPTION_LIMIT + 40:  # one long sentence: cut between words
+        out = out[:DESCRIPTION_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return replace(script, meta=replace(script.meta, description=out))
+
+
+def _filled(line: str, fill: Mapping[str, str]) -> str:
+    try:
+        return line.format(**fill)
+    except (KeyError, IndexError, ValueError):
+        return line
 
 
 def episode_voice(config: Config, script: Script) -> VoiceConfig:
