@@ -59,6 +59,33 @@ def test_the_intro_music_and_the_title_are_passed_even_without_the_intro_line() 
     assert bite is not None and bite.title == "After it."  # the music ends at 5.5 s
 
 
+def _chapters(cues: list[Cue], *heads: int) -> tuple[Chapter, ...]:
+    """Chapters that start 0.2 s before each of the ``heads`` cues (their headings)."""
+    starts = [0.0, *(cues[h].start - 0.2 for h in heads)]
+    ends = [*starts[1:], cues[-1].end + 3]
+    return tuple(Chapter(f"Chapter {i}", a, b) for i, (a, b) in enumerate(zip(starts, ends, strict=True)))
+
+
+def test_the_lede_stays_in_one_chapter_and_reads_no_heading() -> None:
+    """The lede ran from the opening chapter's last sentence over the next chapter's heading."""
+    cues = _cues(("Welcome to The Walks.", 1.5), ("Today: The old harbour", 1.8), ("The harbour is old.", 6.0),
+                 ("At dawn", 1.0), ("Fishermen land their catch at dawn.", 9.0), ("The market follows.", 7.0),
+                 (OUTRO, 2.0))
+    bite = _choose(cues, chapters=_chapters(cues, 3))
+    assert bite is not None and bite.title == "Fishermen land their catch at dawn."
+    assert bite.start == pytest.approx(cues[4].start - 0.2)  # not the heading "At dawn"
+    assert bite.start + bite.duration == pytest.approx(cues[5].end + soundbite.TAIL)
+
+
+def test_the_opening_under_the_intro_music_is_the_lede_when_its_chapter_needs_it() -> None:
+    """Past the music, the opening chapter had too little for a lede, which then ran into the next."""
+    cues = _cues(("An opening line.", 1.0), ("Said under the music.", 8.0), ("After it.", 8.0),
+                 ("Next", 1.0), ("A long second chapter.", 30.0), start=2.6)
+    bite = _choose(cues, intro="", title="Something else", chapters=_chapters(cues, 3))
+    assert bite is not None and bite.title == "An opening line."
+    assert bite.start + bite.duration <= cues[3].start
+
+
 def test_no_lede_when_the_body_is_shorter_than_15_s() -> None:
     assert _choose(_cues(("Welcome to The Walks.", 1.5), ("Short.", 3.0), ("Brief.", 3.0), (OUTRO, 2.0))) is None
 

@@ -401,7 +401,7 @@ def highlight(config: Config, script: Script, made: EpisodeAudio) -> Soundbite |
     fill = {"show": config.show.title, "title": script.meta.title}
     return soundbite.choose(made.cues, duration=made.duration, intro_end=made.intro_end,
                             intro=config.show.intro.format(**fill), outro=config.show.outro.format(**fill),
-                            title=script.meta.title, quote=script.meta.soundbite)
+                            title=script.meta.title, quote=script.meta.soundbite, chapters=made.chapters)
 
 
 def episode_record(episode: RenderedEpisode, number: int | None, *, opus: OpusFile | None = None,
