@@ -423,3 +423,19 @@ def test_an_episode_without_a_description_is_described_by_its_opening(tone_proje
     assert "Welcome" not in said
     record = json.loads((tone_project / "output" / "episodes" / "bare.json").read_text("utf-8"))
     assert record["description"] == said  # the tags and the pages have it from there
+
+
+def test_a_locked_feed_names_its_owner_and_a_moved_one_its_new_address(tmp_path: Path) -> None:
+    """``[show] locked`` and ``new_feed_url`` did not exist: podcast:locked was always "no"."""
+    config = small_config(tmp_path, locked=True, new_feed_url="https://new.example.org/show/feed.xml")
+    records = [record("one", 5, 1)]
+    channel = etree.fromstring(build_feed(config, records, cover_url="https://x.example/c.jpg",
+                                          urls={"one": "https://x.example/one.mp3"})).find("channel")
+    ns = {"podcast": PODCAST_NS, "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
+    locked = channel.find("podcast:locked", ns)
+    assert (locked.text, locked.get("owner")) == ("yes", "ada@example.org")
+    assert channel.findtext("itunes:new-feed-url", namespaces=ns) == "https://new.example.org/show/feed.xml"
+    with pytest.raises(ConfigError, match="show.locked needs show.owner_email"):
+        small_config(tmp_path, locked=True, owner_email="")
+    with pytest.raises(ConfigError, match="new_feed_url"):
+        small_config(tmp_path, new_feed_url="feed.xml")

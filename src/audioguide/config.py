@@ -166,7 +166,7 @@ def show_extra_problems(show: ShowConfig) -> list[str]:
     cast = PERSON_ROLES["Cast"]
     if show.host and person_group(show.host_role, "Cast") is None:
         problems.append(f"show.host_role {show.host_role!r} is not a Cast role (choose from {', '.join(cast)})")
-    for key in ("host_href", "host_img", "funding_url", "license_url"):
+    for key in ("host_href", "host_img", "funding_url", "license_url", "new_feed_url"):
         value = getattr(show, key)
         if value and not WEB_URL.match(value):
             problems.append(f"show.{key} {value!r} must be an address starting with http:// or https://")
@@ -199,6 +199,9 @@ def show_extra_problems(show: ShowConfig) -> list[str]:
         problems.append(f"show.season must be a season number from 1, or 0 for none, not {show.season}")
     if show.season_name and not show.season:
         problems.append("show.season_name is set but show.season is 0; set the season's number too")
+    if show.locked and not show.owner_email:
+        problems.append("show.locked needs show.owner_email: podcast:locked names the owner, whom a host "
+                        "asks before the feed may move")
     return problems
 
 

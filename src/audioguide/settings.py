@@ -81,6 +81,10 @@ class ShowConfig:
     season: int = _doc("The season every episode belongs to (itunes:season, podcast:season); 0 for "
                        "none.", 0)
     season_name: str = _doc("The season's name (podcast:season name), optional.", "")
+    new_feed_url: str = _doc("Where the feed now lives, when the show moves to another address or host "
+                             "(itunes:new-feed-url): apps move their subscriptions there; empty for none.", "")
+    locked: bool = _doc("podcast:locked yes: other podcast hosts must not import the feed (a move then needs "
+                        "the owner, owner_email, to unlock it); false writes no.", False)
 
 
 @dataclass(frozen=True)

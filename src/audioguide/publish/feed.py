@@ -94,7 +94,10 @@ class ShowExtension(BaseExtension):  # type: ignore[misc]
         channel = rss.find("channel")
         etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if self.explicit else "false"
         etree.SubElement(channel, f"{{{PODCAST_NS}}}guid").text = self.guid
-        etree.SubElement(channel, f"{{{PODCAST_NS}}}locked").text = "yes" if self.locked else "no"
+        locked = etree.SubElement(channel, f"{{{PODCAST_NS}}}locked")
+        locked.text = "yes" if self.locked else "no"
+        if self.locked and self.show is not None:  # the spec: the owner, who may unlock it for a move
+            locked.set("owner", self.show.owner_email)
         if self.show is not None:
             channel_extras(channel, self.show)
         return rss
@@ -311,6 +314,9 @@ def build_feed(config: Config, records: list[EpisodeRecord], *, cover_url: str,
     fg.podcast.itunes_summary(show.description or show.title)
     ext: ShowExtension = fg.audioguide
     ext.explicit, ext.guid, ext.show = show.explicit, show.guid or podcast_guid(feed_url), show
+    ext.locked = show.locked
+    if show.new_feed_url:
+        fg.podcast.itunes_new_feed_url(show.new_feed_url)
     if records:
         fg.lastBuildDate(max(dates.values()))
     ordered = feed_order(records, dates, show.type)
