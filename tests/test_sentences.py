@@ -58,3 +58,13 @@ def test_other_languages_keep_their_abbreviations_in_the_sentence(
 def test_english_sentences_do_not_end_inside_a_name_or_an_address(written: str, said: list[str]) -> None:
     """Round 13, bug 3."""
     assert [spoken for spoken, _ in block_sentences(Block("paragraph", written), "en")] == said
+
+
+def test_long_text_is_cut_between_words_and_a_long_url_stays_whole() -> None:
+    """A 600-segment URL was cut every 2,000 characters, its pieces read as "seven or seg two
+    hundred ninety-eight or seg…" for minutes; now it stays whole and only its host is said."""
+    url = "https://example.com/" + "/".join(f"seg{i}" for i in range(600))
+    said = [spoken for spoken, _ in block_sentences(Block("paragraph", f"The text is here. See {url} for more."), "en")]
+    assert said == ["The text is here.", "See example dot com for more."]
+    words = " ".join(f"word{i}" for i in range(1500))  # no sentence end: cut at whitespace only
+    assert " ".join(split_sentences(words)) == words

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 CHUNK = 2000
 """pysbd is quadratic in its input: longer blocks are cut into pieces of about this size first."""
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+_SPACE = re.compile(r"\s")
 
 
 _HELD = {".": "\ue000", "?": "\ue001", "!": "\ue002"}
@@ -100,16 +102,25 @@ def _segmenter(language: str) -> Segmenter:
 
 
 def _chunks(text: str) -> list[str]:
-    """``text`` cut after sentence-ending punctuation (or, failing that, at spaces) into pieces
-    of at most about :data:`CHUNK` characters."""
+    """``text`` cut after sentence-ending punctuation (or, failing that, at the last whitespace)
+    into pieces of about :data:`CHUNK` characters. A word is never cut: a long token (a URL of
+    thousands of characters) stays whole in a longer piece, so the normaliser still sees the
+    whole address and says only its host, instead of reading its pieces as words and numbers
+    (pysbd is quick on a token without spaces)."""
     pieces: list[str] = []
     while len(text) > CHUNK:
         window = text[:CHUNK]
-        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = max((m.start() for m in _SENTENCE_END.finditer(window)), default=-1)
         if cut < CHUNK // 4:
-            cut = window.rfind(" ")
-        if cut < CHUNK // 4:
-            cut = CHUNK - 1
+            cut = max((m.start() for m in _SPACE.finditer(window)), default=-1)
+        if cut < CHUNK // 4:  # a long token ends the window: cut after it, at its sentence's end if near
+            after = _SPACE.search(text, CHUNK)
+            if after is None:
+                break
+            end = _SENTENCE_END.search(text, after.start(), after.start() + CHUNK)
+            if end is None and len(text) <= after.start() + CHUNK:  # the rest is its last sentence
+                break
+            cut = end.start() if end else after.start()
         pieces.append(text[: cut + 1])
         text = text[cut + 1 :]
     return [*pieces, text]
