@@ -222,6 +222,10 @@ def test_expand_number_symbols(before: str, after: str) -> None:
     ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
     ("pages 10-20", "pages 10-20"),
     ("2025-03-04", "2025-03-04"),
+    # were read as a range "five hundred fifty-five to zero one two three" and as numbers
+    ("Call 555-0123 today.", "Call five five five, zero one two three today."),
+    ("Call +49 30 1234567 today.", "Call plus four nine, three zero, one two three four five six seven today."),
+    ("1990-1995, 3-1, 100-200, 555-0123-4", "1990-1995, 3-1, 100-200, 555-0123-4"),
 ])
 def test_expand_phone_numbers(before: str, after: str) -> None:
     check(nz.expand_phone_numbers, before, after)
@@ -655,6 +659,10 @@ def test_pipeline_paragraph_has_only_words() -> None:
     ("x = 5 + 3 * 2", "x equals five plus three times two"),
     ("It's 5'11\" tall.", "It's five feet eleven inches tall."),
     ("Call 1-800-555-0199.", "Call one, eight zero zero, five five five, zero one nine nine."),
+    ("Call 555-0123 or +49 30 1234567.",
+     "Call five five five, zero one two three or plus four nine, three zero, one two three four five six seven."),
+    ("Pages 10-20, years 1990-1995, a 3-1 win.",
+     "Pages ten to twenty, years nineteen ninety to nineteen ninety-five, a three to one win."),
     ("Save 20%–30% now.", "Save twenty to thirty percent now."),
     ("In the '90s and the 1990's.", "In the nineties and the nineteen nineties."),
     ("He's the No. 1 player since Jan. 2020.",

@@ -68,7 +68,10 @@ _PHONE_US = re.compile(
     r"(?<![\w+.-])(?:(\+\d{1,3}|1(?=[\s.-]))[\s.-]?)?(\(\d{3}\)|\d{3})[\s.-]?(\d{3})[\s.-](\d{4})"
     r"(?![\w-]|\.\d)"
 )
-_PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}(?![\w-]|\.\d)")
+_PHONE_LOCAL = re.compile(r"(?<![\w+.,\-−])(\d{3})-(\d{4})(?![\w\-−]|[.,]\d)")
+"""A local number, ``555-0123``: three digits, a hyphen, four (a range is not written so)."""
+_PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d+\)?){2,5}(?![\w-]|\.\d)")
+"""After a country code (``+49``) every group is digits of a phone number, however long."""
 
 
 def expand_phone_numbers(text: str) -> str:
@@ -76,8 +79,8 @@ def expand_phone_numbers(text: str) -> str:
 
     >>> expand_phone_numbers("Call 555-123-4567 or +1 (555) 123-4567.")
     'Call five five five, one two three, four five six seven or plus one, five five five, one two three, four five six seven.'
-    >>> expand_phone_numbers("1-800-555-0199")
-    'one, eight zero zero, five five five, zero one nine nine'
+    >>> expand_phone_numbers("1-800-555-0199, 555-0123, +49 30 1234567")
+    'one, eight zero zero, five five five, zero one nine nine, five five five, zero one two three, plus four nine, three zero, one two three four five six seven'
     """
     def say_groups(groups: list[str]) -> str:
         spoken = []
@@ -95,7 +98,7 @@ def expand_phone_numbers(text: str) -> str:
             return m.group()
         return say_groups(groups)
 
-    return _PHONE_INTL.sub(intl, _PHONE_US.sub(us, text))
+    return _PHONE_LOCAL.sub(us, _PHONE_INTL.sub(intl, _PHONE_US.sub(us, text)))
 
 
 def expand_ratios(text: str) -> str:
