@@ -343,6 +343,10 @@ def test_expand_percentages(before: str, after: str) -> None:
     ("the '90s", "the '90s"),
     ("5 miles", "5 miles"),
     ("3 in the box", "3 in the box"),
+    # was "one one half T S P"; a kitchen unit in full, singular after "1" and "a"
+    ("Mix 1 1/2 tsp salt.", "Mix one and a half teaspoons salt."),
+    ("1 tbsp oil, 2 Tbsp. butter, ½ tsp pepper, a tsp of sugar",
+     "one tablespoon oil, two tablespoons butter, one half teaspoon pepper, a teaspoon of sugar"),
 ])
 def test_expand_units(before: str, after: str) -> None:
     check(nz.expand_units, before, after)
@@ -358,6 +362,7 @@ def test_expand_units(before: str, after: str) -> None:
     ("½", "one half"),
     ("2½ hours", "two and a half hours"),
     ("and/or", "and/or"),
+    ("1 1/2 cups and 2 3/4 miles", "one and a half cups and two and three quarters miles"),  # was "one one half"
 ])
 def test_expand_fractions(before: str, after: str) -> None:
     check(nz.expand_fractions, before, after)

@@ -11,7 +11,7 @@ from num2words import num2words
 from audioguide.speech.normalize.tables import DIGIT_WORDS
 
 __all__ = [
-    "NUM", "SPACE_BEFORE_MARK", "plural_last_word", "sentence_ends_at", "spell_digits", "spell_int", "spell_number",
+    "NUM", "SPACE_BEFORE_MARK", "plural_last_word", "sentence_ends_at", "spell_digits", "spell_fraction", "spell_int", "spell_number",
     "spell_ordinal", "spell_year",
 ]
 
@@ -57,6 +57,28 @@ def spell_digits(digits: str) -> str:
     'four five six seven'
     """
     return " ".join(DIGIT_WORDS[int(d)] for d in digits if d.isdigit())
+
+
+def spell_fraction(numerator: int, denominator: int, whole: int | None = None) -> str:
+    """"one half", "three quarters", "two thirds", "five over sixteen"; with a whole number
+    "one and a half", "two and three quarters".
+
+    >>> spell_fraction(3, 4), spell_fraction(1, 2, 1), spell_fraction(5, 16, 2)
+    ('three quarters', 'one and a half', 'two and five over sixteen')
+    """
+    if denominator == 2:
+        name = "half" if numerator == 1 else "halves"
+    elif denominator == 4:
+        name = "quarter" if numerator == 1 else "quarters"
+    elif 3 <= denominator <= 10:
+        name = spell_ordinal(denominator) + ("" if numerator == 1 else "s")
+    else:
+        name = ""
+    if not name:
+        words = f"{spell_int(numerator)} over {spell_int(denominator)}"
+    else:
+        words = f"{'a' if whole is not None and numerator == 1 else spell_int(numerator)} {name}"
+    return words if whole is None else f"{spell_int(whole)} and {words}"
 
 
 def spell_year(year: int) -> str:

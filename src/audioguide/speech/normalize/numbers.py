@@ -10,6 +10,7 @@ from audioguide.speech.normalize.common import (
     NUM,
     sentence_ends_at,
     spell_digits,
+    spell_fraction,
     spell_int,
     spell_number,
     spell_ordinal,
@@ -197,27 +198,14 @@ _RATED = r"rated|rates|rating|ratings|scored|scores|score|scoring|grade|graded|m
 """Words a score follows ("Rated 10/10", "The score was 7/10")."""
 
 
-def _say_fraction(numerator: int, denominator: int) -> str:
-    """"one half", "three quarters", "two thirds", "five over sixteen"."""
-    if denominator == 2:
-        name = "half" if numerator == 1 else "halves"
-    elif denominator == 4:
-        name = "quarter" if numerator == 1 else "quarters"
-    elif 3 <= denominator <= 10:
-        name = spell_ordinal(denominator) + ("" if numerator == 1 else "s")
-    else:
-        return f"{spell_int(numerator)} over {spell_int(denominator)}"
-    return f"{spell_int(numerator)} {name}"
-
-
 def expand_fractions(text: str) -> str:
-    """Fractions: ``1/2`` "one half", ``3/4`` "three quarters", ``2½`` "two and a half",
+    """Fractions: ``1/2`` "one half", ``3/4`` "three quarters", ``2½`` and ``2 1/2`` "two and a half",
     ``24/7`` "twenty-four seven", ``50/50`` "fifty-fifty". A score (a decimal, or stars or points,
     over a whole number; 5/5, 10/10 or 100/100; one a few words after "rated" or "score") is "out
     of": ``4.5/5`` "four point five out of five".
 
-    >>> expand_fractions("Add 1/2 cup, 2½ hours, 3/4 done, open 24/7, 5/16 inch, a 50/50 chance")
-    'Add one half cup, two and a half hours, three quarters done, open twenty-four seven, five over sixteen inch, a fifty-fifty chance'
+    >>> expand_fractions("Add 1/2 cup, 1 1/2 cups, 2½ hours, 3/4 done, open 24/7, 5/16 inch, a 50/50 chance")
+    'Add one half cup, one and a half cups, two and a half hours, three quarters done, open twenty-four seven, five over sixteen inch, a fifty-fifty chance'
     >>> expand_fractions("Rated 4.5/5 stars, 8/10 points, 10/10. The score was 7/10.")
     'Rated four point five out of five stars, eight out of ten points, ten out of ten. The score was seven out of ten.'
     """
@@ -229,12 +217,13 @@ def expand_fractions(text: str) -> str:
         return f"{spell_number(m.group(1))} out of {spell_number(m.group(2))}"
 
     def vulgar(m: re.Match[str]) -> str:
-        numerator, denominator = VULGAR[m.group(2)]
-        words = _say_fraction(numerator, denominator)
-        if m.group(1):
-            article = "a " + words.split(" ", 1)[1] if numerator == 1 else words
-            return f"{spell_int(int(m.group(1)))} and {article}"
-        return words
+        return spell_fraction(*VULGAR[m.group(2)], int(m.group(1)) if m.group(1) else None)
+
+    def mixed(m: re.Match[str]) -> str:
+        numerator, denominator = int(m.group(2)), int(m.group(3))
+        if not 0 < numerator < denominator <= 10:  # a named part of one only: not "5 15/16"
+            return m.group()
+        return spell_fraction(numerator, denominator, int(m.group(1)))
 
     def slash(m: re.Match[str]) -> str:
         numerator, denominator = int(m.group(1)), int(m.group(2))
@@ -244,10 +233,11 @@ def expand_fractions(text: str) -> str:
             return "fifty-fifty"
         if denominator == 0:
             return m.group()
-        return _say_fraction(numerator, denominator)
+        return spell_fraction(numerator, denominator)
 
     text = re.sub(r"(?<![\w.])(\d+)?\s?([½¼¾⅓⅔⅛])", vulgar, text)
     text = re.sub(r"(?<![\w/.,])(\d+(?:\.\d+)?)/(\d+)(?![\w/]|[.,]\d)", score, text)
+    text = re.sub(r"(?<![\w/.,])(\d+) (\d+)/(\d+)(?![\w/]|[.,]\d)", mixed, text)
     return re.sub(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)", slash, text)
 
 
