@@ -738,6 +738,10 @@ def test_what_was_misread_by_a_new_user(written: str, said: str) -> None:
      "My marathon time was three hours, forty-seven minutes and twelve seconds this year."),
     ("The film runs 1:30:00.", "The film runs one hour and thirty minutes."),
     ("The ferry left at 10:30:15.", "The ferry left at ten thirty and fifteen seconds."),
+    # show notes' timestamps were "midnight and twelve seconds" and "zero twelve and thirty seconds"
+    ("At 00:00:12 the intro, at 00:12:30 the guest.",
+     "At twelve seconds the intro, at twelve minutes and thirty seconds the guest."),
+    ("Run time 2:03:45 here.", "Run time two hours, three minutes and forty-five seconds here."),
 ])
 def test_a_time_taken_is_said_as_one(written: str, said: str) -> None:
     """``3:47:12`` was read as a clock: "three forty-seven and twelve seconds"."""

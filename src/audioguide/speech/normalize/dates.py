@@ -194,7 +194,8 @@ def expand_times(text: str) -> str:
     """Clock times: ``9:30`` "nine thirty", ``9:05`` "nine oh five", ``14:00`` "two P.M",
     ``08:00`` "eight A.M", ``00:00`` and ``24:00`` "midnight", ``12:00`` "noon", ``9:00``
     "nine o'clock", ``9:30am`` / ``3.30pm`` / ``5 pm`` with "A.M"/"P.M"; and times taken:
-    ``ran 3:47:12`` "three hours, forty-seven minutes and twelve seconds" (after "in", "was", "ran"…),
+    ``ran 3:47:12`` "three hours, forty-seven minutes and twelve seconds" (after "in", "was", "ran"…,
+    or with no hours: the timestamps of show notes, ``00:12:30`` "twelve minutes and thirty seconds"),
     ``45:30`` "forty-five minutes and thirty seconds" (no clock has 45 hours; ``24:00`` is midnight).
 
     >>> expand_times("From 9:30am to 5 p.m. or 14:05 and 9:00, 08:00–16:00, 20:00-24:00; ran in 45:30.")
@@ -224,13 +225,13 @@ def expand_times(text: str) -> str:
 
     def duration(m: re.Match[str]) -> str:
         before = m.string[:m.start()].rstrip().rsplit(" ", 1)[-1].lower()
-        if before not in _TAKEN_WORDS and int(m.group("h")) < 24:  # a clock, as it is read below
+        if before not in _TAKEN_WORDS and 0 < int(m.group("h")) < 24:  # a clock, as it is read below
             return m.group(0)
         amounts = zip((int(m.group("h")), int(m.group("m")), int(m.group("s"))), ("hour", "minute", "second"), strict=True)
-        parts = [f"{spell_int(n)} {unit}{'s' if n != 1 else ''}" for n, unit in amounts if n]
-        return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else m.group(0)
+        parts = [f"{spell_int(n)} {unit}{'s' if n != 1 else ''}" for n, unit in amounts if n] or ["zero seconds"]
+        return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
-    # h:mm:ss after "in", "was", "ran"… (or of 24 hours or more) is a time taken, not a clock
+    # h:mm:ss after "in", "was", "ran"… (or of 0 or of 24 hours or more) is a time taken, not a clock
     text = re.sub(rf"(?<![\w:.,])(?P<h>\d{{1,2}}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:]|\.\d|\s?{_AMPM})",
                   duration, text)
     text = re.sub(r"(?<![\w:.,])(?!24:00)(?P<m>2[4-9]|[3-9]\d|\d{3}):(?P<s>[0-5]\d)(?![\d:]|\.\d|,\d{3})", _minutes_taken, text)
