@@ -32,13 +32,13 @@ from tests.test_render import HEADINGS
 def test_stops_numbered_as_the_headings_with_an_unnumbered_introduction(
         rendered_tone_guide: RenderedGuide) -> None:
     """The default: the introduction has no number, the headings are stops 1-4 (as the plaques
-    an article describes), and file names, track numbers and titles say so."""
+    an article describes), and file names and titles say so; track numbers are 1/5 to 5/5."""
     folder = rendered_tone_guide.folder
     files = sorted(p.name for p in folder.glob("[0-9][0-9]-*.mp3"))
     assert [f[:3] for f in files] == ["00-", "01-", "02-", "03-", "04-"]
     for n, (name, heading) in enumerate(zip(files, HEADINGS, strict=True)):
         tags = ID3(folder / name)
-        assert str(tags["TRCK"]) == f"{n}/5"
+        assert str(tags["TRCK"]) == f"{n + 1}/5"  # the place in the guide, as players sort
         assert str(tags["TALB"]) == "Is getting a second interview a good sign?"
         assert str(tags["TIT2"]) == (heading if n == 0 else f"{n}. {heading}")
         assert tags.getall("APIC")

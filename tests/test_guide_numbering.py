@@ -105,9 +105,9 @@ def test_every_output_numbers_the_stops_as_announced(tmp_path: Path, introductio
     assert [s.cues[0].text for s in guide.stops] == spoken
     assert [s.file for s in guide.stops] == files
     assert sorted(p.name for p in folder.glob("[0-9][0-9]-*.mp3")) == files
-    for stop, title in zip(guide.stops, titles, strict=True):
-        tags = ID3(folder / stop.file)
-        assert (str(tags["TRCK"]), str(tags["TIT2"])) == (f"{stop.number}/3", title)
+    for position, (stop, title) in enumerate(zip(guide.stops, titles, strict=True), start=1):
+        tags = ID3(folder / stop.file)  # the track is the place in the guide: 0/3 ... 2/3 before
+        assert (str(tags["TRCK"]), str(tags["TIT2"])) == (f"{position}/3", title)
     playlist = (folder / "garden.m3u8").read_text().splitlines()
     assert [line.split(",", 1)[1] for line in playlist if line.startswith("#EXTINF")] == titles
     feed = podcastparser.parse(BASE + "guides/garden/feed.xml", io.BytesIO((folder / "feed.xml").read_bytes()))
@@ -136,7 +136,7 @@ def test_only_an_untitled_opening_is_an_introduction(tmp_path: Path) -> None:
             (TOUR, "stop 1", [StopNumber(1, True), StopNumber(2, True), StopNumber(3, True)]),
             (headed, "unnumbered", [StopNumber(1, True), StopNumber(2, True), StopNumber(3, True)]),
             (headed, "stop 0", [StopNumber(1, True), StopNumber(2, True), StopNumber(3, True)])):
-        assert stop_numbers(_script(text, tmp_path), setting) == want
+        assert stop_numbers(_script(text, tmp_path), setting, "en") == want
 
 
 def _script(text: str, folder: Path) -> Script:
@@ -227,7 +227,7 @@ def test_check_finds_what_is_wrong_in_a_guide(tmp_path: Path) -> None:
     expected = [
         "guides/garden/garden.mp3: stores its chapters out of time order",
         "guides/garden/garden.m4b: is missing",
-        f"guides/garden/{guide.stops[2].file}: track number is '7/3', not '2/3'",
+        f"guides/garden/{guide.stops[2].file}: track number is '7/3', not '3/3'",
         f"guides/garden/{guide.stops[1].file}: has {guide.stops[1].size + 100} bytes",
         f"guides/garden/feed.xml item 2 ('1. The Gate'): enclosure length is {guide.stops[1].size}",
         "guides/garden/garden.m3u8: does not list the stops' files in order",
@@ -353,13 +353,41 @@ def test_two_headings_with_one_plaque_number_are_refused_and_the_other_guides_re
     assert not (guides / "dup").exists() and (guides / "fine" / "guide.json").is_file()
 
 
-def test_plaque_numbers_of_their_own_are_named_plainly(tone_project: Path, caplog) -> None:
-    """``## 101. The Thinker`` was told to change [guide] introduction, which could not help."""
+def test_plaque_numbers_of_their_own_are_the_stop_numbers(tone_project: Path, caplog) -> None:
+    """``## 101. The Thinker``, ``## 102. The Kiss`` were stops 1 and 2 with a warning, and the
+    keypad answered 101 with "There is no stop 101". Headings that all carry a number, each above
+    the one before, are numbered so everywhere; the track tag stays the place in the guide."""
     path = tone_project / "episodes" / "rodin.md"
     path.write_text("---\ntitle: Rodin\nkind: guide\n---\n\nWelcome.\n\n## 101. The Thinker\n\nA man.\n\n"
-                    "## 102. The Kiss\n\nTwo.\n", "utf-8")
+                    "## 102. The Kiss\n\nTwo.\n\n## 205. The Gates of Hell\n\nA door.\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="audioguide"):
+        assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    assert "rodin.md" not in caplog.text
+    folder = tone_project / "output" / "guides" / "rodin"
+    guide = GuideRecord.from_json(json.loads((folder / "guide.json").read_text("utf-8")))
+    assert [(s.number, s.title, s.file, s.cues[0].text) for s in guide.stops] == [
+        (0, "Introduction", "000-introduction.mp3", "Introduction."),
+        (101, "The Thinker", "101-the-thinker.mp3", "Stop 101. The Thinker."),
+        (102, "The Kiss", "102-the-kiss.mp3", "Stop 102. The Kiss."),
+        (205, "The Gates of Hell", "205-the-gates-of-hell.mp3", "Stop 205. The Gates of Hell.")]
+    assert [str(ID3(folder / s.file)["TRCK"]) for s in guide.stops] == ["1/4", "2/4", "3/4", "4/4"]
+    playlist = (folder / "rodin.m3u8").read_text("utf-8")
+    assert [line.split(",", 1)[1] for line in playlist.splitlines() if line.startswith("#EXTINF")] == [
+        "Introduction", "101. The Thinker", "102. The Kiss", "205. The Gates of Hell"]
+    feed = podcastparser.parse(BASE, io.BytesIO((folder / "feed.xml").read_bytes()))
+    assert [e.get("number") for e in feed["episodes"]] == [None, 101, 102, 205]
+    page = BeautifulSoup((folder / "index.html").read_text("utf-8"), "html.parser")
+    assert [a["id"] for a in page.select("article[id^=stop-]")] == ["stop-0", "stop-101", "stop-102", "stop-205"]
+    assert page.select_one("#stop-205 .stop-number").get_text(strip=True) == "205"
+    code, out, err = run(tone_project, "check")
+    assert code == 0, err
+    # Numbers out of order, or a heading without one, keep the count 1, 2, ... and its warning
+    path.write_text(path.read_text("utf-8").replace("## 205.", "## 100."), "utf-8")
     with caplog.at_level(logging.WARNING, logger="audioguide"):
         assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
     assert (f"{path}: the heading '101. The Thinker' is stop 1, not 101: stops are numbered 1, 2, ... in the "
-            "order of the headings; number the headings so") in caplog.text
-    assert "introduction" not in caplog.text
+            "order of the headings unless every heading carries its own number, each above the one before; "
+            "number the headings so") in caplog.text
+    assert "[guide] introduction" not in caplog.text
+    guide = GuideRecord.from_json(json.loads((folder / "guide.json").read_text("utf-8")))
+    assert [s.number for s in guide.stops] == [0, 1, 2, 3]

@@ -446,3 +446,32 @@ def test_a_returning_visitor_is_told_the_guide_was_updated(browser: Any, walk: W
         context.close()
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.browser
+def test_keypad_plays_a_plaque_numbered_stop(browser: Any, walk: Walk) -> None:
+    """A museum's plaques numbered 101, 102, 205: typing 101 answered "There is no stop 101"."""
+    guide_dir = walk.out / "guides" / "plaques"
+    record = make_guide(guide_dir)
+    record = dataclasses.replace(record, stops=tuple(
+        dataclasses.replace(s, number=n) for s, n in zip(record.stops, (101, 102, 205), strict=True)))
+    config = parse_config({"show": {"title": "City Walks", "base_url": walk.url}}, walk.out.parent)
+    build_guide_page(config, record, guide_dir, base_url=config.show.base_url, cover="../../cover.jpg")
+    page = browser.new_page()
+    errors = page_errors(page)
+    page.goto(walk.url.replace(f"/guides/{SLUG}/", "/guides/plaques/"), wait_until="load")
+    for key in "205":
+        page.get_by_role("button", name=key, exact=True).click()
+    page.get_by_role("button", name="Play this stop").click()
+    _wait_playing(page, 205)
+    assert _playing(page) == ["stop-205"] and page.evaluate("location.hash") == "#stop-205"
+    page.fill("#keypad-input", "101")
+    page.keyboard.press("Enter")
+    _wait_playing(page, 101)
+    assert _playing(page) == ["stop-101"]
+    page.fill("#keypad-input", "1")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('keypad-status').textContent.startsWith('There is no')")
+    assert page.inner_text("#keypad-status") == "There is no stop 1. The stops are 101 to 205."
+    assert errors == []
+    page.close()

@@ -10,6 +10,7 @@ guide publishes beside its audio (playlist, archive, transcripts, feed, page) is
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 import re
@@ -47,25 +48,45 @@ class StopNumber:
     numbered: bool
 
 
-def stop_numbers(script: Script, introduction: str) -> list[StopNumber]:
+def stop_numbers(script: Script, introduction: str, language: str) -> list[StopNumber]:
     """The number of each section of ``script`` as a stop, by ``[guide] introduction``.
 
     Only an untitled opening section is an introduction: ``unnumbered`` gives it no number (0,
     unspoken) and ``stop 0`` the number 0, so the headings are stops 1, 2, ... as on the
     plaques; ``stop 1`` counts it as stop 1. A script that opens with a heading counts from 1.
+    Headings that all carry a plaque number of their own (``101. The Thinker``, ``102. The
+    Kiss``; :func:`plaque_numbers`), from 1 and above the introduction's, are numbered so instead: a museum's
+    plaques are the numbers its visitors type and hear.
     """
     intro = bool(script.sections) and script.sections[0].heading is None
     first = 0 if intro and introduction != "stop 1" else 1
-    return [StopNumber(first + i, not (i == 0 and intro and introduction == "unnumbered"))
-            for i in range(len(script.sections))]
+    counted = [StopNumber(first + i, not (i == 0 and intro and introduction == "unnumbered"))
+               for i in range(len(script.sections))]
+    plaques = plaque_numbers(script, language)
+    if not plaques or plaques[0] < 1 or (intro and counted[0].number >= plaques[0]):
+        return counted
+    return counted[:1] * intro + [StopNumber(number, True) for number in plaques]
 
 
-def stop_locations(script: Script, introduction: str, radius: float) -> list[Location | None]:
+def plaque_numbers(script: Script, language: str) -> list[int] | None:
+    """The numbers the headings of ``script`` carry (:func:`~audioguide.wording.heading_number`)
+    when every heading carries one and they increase in the order of the headings; ``None``
+    otherwise (a heading without one, numbers out of order, or the same number twice, which
+    :func:`duplicate_numbers` refuses)."""
+    headed = [s for s in script.sections if s.heading is not None]
+    found = [heading_number(s.heading or "", language) for s in headed]
+    numbers = [f[0] for f in found if f is not None]
+    if not numbers or len(numbers) != len(found) or any(b <= a for a, b in itertools.pairwise(numbers)):
+        return None
+    return numbers
+
+
+def stop_locations(script: Script, introduction: str, radius: float, language: str) -> list[Location | None]:
     """Where each section of ``script`` is as a stop, with ``radius`` (``[guide] radius``) for
     those that give none: its ``[location]`` line or front matter entry by heading (already on
     the section) or by stop number. A number no stop has, or a stop located twice, is an error
     naming the stop; it is found before anything is spoken."""
-    numbers = stop_numbers(script, introduction)
+    numbers = stop_numbers(script, introduction, language)
     found = [s.location for s in script.sections]
     index = {n.number: i for i, n in enumerate(numbers)}
     problems = []
@@ -91,7 +112,7 @@ def guide_problem(script: Script, introduction: str, radius: float, language: st
     spoken: stops numbered alike (:func:`duplicate_numbers`), or what :func:`stop_locations`
     would raise; ``None`` for a script that can be one."""
     try:
-        stop_locations(script, introduction, radius)
+        stop_locations(script, introduction, radius, language)
     except InputError as exc:
         return exc
     return duplicate_numbers(script, language)
@@ -100,7 +121,7 @@ def guide_problem(script: Script, introduction: str, radius: float, language: st
 def announcer(script: Script, introduction: str, language: str = "en") -> HeadingText:
     """What opens each stop of ``script``: "Stop 2. The Hall." in the guide's ``language``
     (:func:`~audioguide.wording.stop_word`; an unnumbered stop: its title)."""
-    numbers = stop_numbers(script, introduction)
+    numbers = stop_numbers(script, introduction, language)
     word = stop_word(language)
 
     def announce(index: int, section: Section) -> str:
@@ -123,17 +144,18 @@ def stop_title(section: Section, number: StopNumber, language: str) -> str:
 def numbering_problems(script: Script, introduction: str, language: str) -> list[str]:
     """Headings that carry a number other than their stop's (``101. The Thinker`` as stop 1, or
     ``1. The Gate`` as stop 2 when the introduction is counted as stop 1), each with the fix; the
-    title keeps its number. Stops are numbered 1, 2, ... in order: a plaque numbering of its own
-    (101, 102...) is not followed."""
+    title keeps its number. A plaque numbering of its own (101, 102...) is followed only when
+    every heading carries its number and each is above the one before (:func:`stop_numbers`)."""
     intro = bool(script.sections) and script.sections[0].heading is None
     problems = []
-    for section, n in zip(script.sections, stop_numbers(script, introduction), strict=True):
+    for section, n in zip(script.sections, stop_numbers(script, introduction, language), strict=True):
         found = heading_number(section.heading, language) if section.heading and n.numbered else None
         if found and found[0] != n.number:
             hint = (f", or change [guide] introduction (now {introduction!r})"
                     if intro and abs(found[0] - n.number) == 1 else "")
             problems.append(f"the heading {section.heading!r} is stop {n.number}, not {found[0]}: stops are "
-                            f"numbered 1, 2, ... in the order of the headings; number the headings so{hint}")
+                            "numbered 1, 2, ... in the order of the headings unless every heading carries its own "
+                            f"number, each above the one before; number the headings so{hint}")
     return problems
 
 
@@ -184,7 +206,7 @@ def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> pr
     language = script.meta.language or config.show.language
     for problem in numbering_problems(script, config.guide.introduction, language):
         log.warning("%s: %s", script.path, problem)
-    groups = _stops(script, utterances, language, stop_numbers(script, config.guide.introduction))
+    groups = _stops(script, utterances, language, stop_numbers(script, config.guide.introduction, language))
     if not groups:
         raise InputError("the script has no stops to speak", path=script.path)
     a = config.audio
@@ -240,21 +262,21 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
     language = meta.language or config.show.language
     names = Output(out_dir).guide_names(meta.slug)
     guide_dir = Output(out_dir).guide(meta.slug)
-    numbers = stop_numbers(script, config.guide.introduction)
-    places = stop_locations(script, config.guide.introduction, config.guide.radius)
+    numbers = stop_numbers(script, config.guide.introduction, language)
+    places = stop_locations(script, config.guide.introduction, config.guide.radius, language)
     if len(numbers) != len(made.stops):  # every section is announced, so every one is a stop
         raise BuildError(f"{len(made.stops)} stops rendered for {len(numbers)} sections",
                          fix="Report this as a bug")
     stops: list[StopRecord] = []
     highest = max((n.number for n in numbers), default=0)
-    for n, place, stop in zip(numbers, places, made.stops, strict=True):
+    for position, (n, place, stop) in enumerate(zip(numbers, places, made.stops, strict=True), start=1):
         name = f"{stop_number_text(n.number, highest)}-{slugify(stop.title, limit=40)}.mp3"
         dest = guide_dir / name
         made_stop = StopRecord(n.number, stop.title, name, 0, stop.duration, stop.cues, n.numbered, place)
         with atomic_path(dest) as tmp:
             shutil.copyfile(work / stop.file, tmp)
             write_tags(tmp, Tags(title=made_stop.heading, artist=config.show.author,
-                                 album=meta.title, date=meta.date, track=n.number,
+                                 album=meta.title, date=meta.date, track=position,
                                  track_total=len(made.stops), description=meta.description,
                                  language=language, cover=cover), ())
         stops.append(dataclasses.replace(made_stop, size=dest.stat().st_size))

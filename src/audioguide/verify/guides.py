@@ -1,6 +1,6 @@
 """An audio guide's own files, beyond its feed (which :mod:`~audioguide.verify.check` checks by
 the podcast rules): the record ``guide.json``; each stop's MP3 (present, the length the record
-and the feed state, tagged with its number in order and the cover); the feed's items against the
+and the feed state, tagged with its place in the guide and the cover); the feed's items against the
 stops (one per stop, in order, with ``pubDate`` rising and ``itunes:episode`` the stop number);
 the playlist; the ZIP; the whole guide as MP3 and M4B (present, as long as the stops, chapters in
 time order, cover art); and the page (every stop there with its player).
@@ -36,8 +36,8 @@ def check_guide(site: SiteCheck, record_path: Path) -> None:
     folder = record_path.parent
     check_numbers(site, folder, guide)
     highest = max((s.number for s in guide.stops), default=0)
-    for stop in guide.stops:
-        check_stop(site, folder, stop, len(guide.stops), highest)
+    for position, stop in enumerate(guide.stops, start=1):
+        check_stop(site, folder, stop, position, len(guide.stops), highest)
     check_feed_items(site, guide)
     check_playlist(site, folder, guide)
     check_archive(site, folder, guide)
@@ -73,26 +73,26 @@ def _tags(path: Path) -> Any:
 
 
 def check_numbers(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
-    """Stops count up by one from 1, or from 0 for an introduction (numbered "stop 0", or
-    unnumbered); only that introduction may be unnumbered."""
-    first = guide.stops[0].number if guide.stops else 1
-    if first not in (0, 1):
-        site.add(site.rel(folder / GUIDE_RECORD), f"the first stop is number {first}, not 0 or 1",
-                 RENDER_GUIDE)
-        return
+    """Stop numbers increase in the guide's order, each used once, as the headings give them (1,
+    2, ... or a plaque numbering of their own such as 101, 102, ...); only an introduction
+    before them, number 0, may be unnumbered."""
     for i, stop in enumerate(guide.stops):
         where = site.rel(folder / stop.file)
-        if stop.number != first + i:
-            site.add(where, f"is stop {stop.number} but is number {i + 1} in the guide's order "
-                     f"(stops count from {first})", RENDER_GUIDE)
-        elif not stop.numbered and stop.number != 0:
+        if i and stop.number <= guide.stops[i - 1].number:
+            site.add(where, f"is stop {stop.number} after stop {guide.stops[i - 1].number}: stops are "
+                     "numbered in increasing order, each once", RENDER_GUIDE)
+        elif stop.number < 0:
+            site.add(where, f"is stop {stop.number}; stop numbers start at 0", RENDER_GUIDE)
+        elif not stop.numbered and (i or stop.number != 0):
             site.add(where, f"stop {stop.number} is marked unnumbered; only an introduction "
                      "before stop 1 may be", RENDER_GUIDE)
 
 
-def check_stop(site: SiteCheck, folder: Path, stop: StopRecord, total: int, highest: int) -> None:
+def check_stop(site: SiteCheck, folder: Path, stop: StopRecord, position: int, total: int,
+               highest: int) -> None:
     """A stop's MP3: named by its number, present, of the recorded size and duration, tagged
-    with its number (``number/total``) and title, with cover art."""
+    with its place in the guide (``position/total``, counting from 1: players sort by it, and a
+    plaque numbering such as 101 would not count up to the total) and its title, with cover art."""
     path = folder / stop.file
     where = site.rel(path)
     start = stop_number_text(stop.number, highest) + "-"
@@ -109,9 +109,9 @@ def check_stop(site: SiteCheck, folder: Path, stop: StopRecord, total: int, high
                  RENDER_GUIDE)
     tags = _tags(path)
     track = str(tags["TRCK"]) if tags is not None and "TRCK" in tags else ""
-    if track != f"{stop.number}/{total}":
-        site.add(where, f"track number is {track or 'missing'!r}, not '{stop.number}/{total}'",
-                 RENDER_GUIDE)
+    if track != f"{position}/{total}":
+        site.add(where, f"track number is {track or 'missing'!r}, not '{position}/{total}' (its place "
+                 "in the guide)", RENDER_GUIDE)
     title = str(tags["TIT2"]) if tags is not None and "TIT2" in tags else ""
     if title != stop.heading:
         site.add(where, f"title tag is {title!r}, not {stop.heading!r}", RENDER_GUIDE)
