@@ -273,6 +273,26 @@ def test_the_introduction_is_announced_and_titled_in_the_guides_language(tone_pr
         ("Einführung", "Einführung."), ("Der Saal", "Station 1. Der Saal.")]
     playlist = (tone_project / "output" / "guides" / "saal" / "saal.m3u8").read_text("utf-8")
     assert "Einführung" in playlist and "Introduction" not in playlist
+    # The whole guide's chapter list is titled in German, and the M4B's tracks are German: its
+    # MP3 said "Chapters", its audio was 'und' and its chapter track 'eng'
+    folder = tone_project / "output" / "guides" / "saal"
+    assert [str(t.sub_frames["TIT2"]) for t in ID3(folder / "saal.mp3").getall("CTOC")] == ["Kapitel"]
+    assert track_languages(folder / "saal.m4b") == ["deu", "deu"]
+
+
+def track_languages(path: Path) -> list[str]:
+    """The language of each track of an MP4 (its ``mdhd`` box), as ffmpeg prints it."""
+    from mutagen.mp4._atom import Atoms
+
+    with path.open("rb") as file:
+        found = []
+        for mdhd in Atoms(file)[b"moov"].findall(b"mdhd", True):
+            file.seek(mdhd.offset + 8)
+            version = file.read(1)
+            file.seek(mdhd.offset + 12 + (28 if version == b"\x01" else 16))
+            packed = int.from_bytes(file.read(2), "big")
+            found.append("".join(chr(((packed >> shift) & 31) + 0x60) for shift in (10, 5, 0)))
+        return found
 
 
 def test_a_renamed_stop_leaves_no_files_whatever_its_number_width_and_the_authors_files_stay(

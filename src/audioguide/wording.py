@@ -1,5 +1,6 @@
 """Words the spoken and written guide uses around its stops, by language: "Stop 2." and
-"Introduction" ("Étape 2.", "Einführung"), and how a stop's file name is numbered."""
+"Introduction" ("Étape 2.", "Einführung"), the title of an MP3's chapter list ("Kapitel"), and
+how a stop's file name is numbered."""
 
 from __future__ import annotations
 
@@ -35,6 +36,23 @@ def introduction_word(language: str) -> str:
     ('Einführung', 'Introduction')
     """
     return INTRODUCTION_WORDS.get(base_language(language), "Introduction")
+
+
+CHAPTERS_WORDS: dict[str, str] = {"en": "Chapters", "fr": "Chapitres", "de": "Kapitel", "es": "Capítulos",
+                                  "it": "Capitoli", "nl": "Hoofdstukken", "pt": "Capítulos", "da": "Kapitler",
+                                  "sv": "Kapitel", "nb": "Kapitler", "pl": "Rozdziały", "cs": "Kapitoly",
+                                  "fi": "Luvut"}
+"""The title of an MP3's table of contents (its CTOC frames), which players show above the
+chapter list, by language. Other languages say "Chapters"."""
+
+
+def chapters_word(language: str) -> str:
+    """:data:`CHAPTERS_WORDS` for ``language`` (``de-CH`` is German).
+
+    >>> chapters_word("de-CH"), chapters_word("ja")
+    ('Kapitel', 'Chapters')
+    """
+    return CHAPTERS_WORDS.get(base_language(language), "Chapters")
 
 
 def stop_number_text(number: int, highest: int) -> str:

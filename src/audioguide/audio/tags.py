@@ -19,6 +19,7 @@ them all, in order, one level down.
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from mutagen.id3._tags import save_frame
 from mutagen.mp4 import MP4, MP4Cover
 
 from audioguide.models import Chapter
+from audioguide.wording import chapters_word
 
 
 @dataclass(frozen=True)
@@ -96,17 +98,21 @@ class Toc:
     title: str
 
 
-def tables_of_contents(chapter_ids: list[str]) -> list[Toc]:
+def tables_of_contents(chapter_ids: list[str], language: str = "en") -> list[Toc]:
     """The CTOC frames that list ``chapter_ids`` in order: the top-level table first, then every
     sub-table in the order a reader meets them (depth first), none listing more than
-    :data:`TOC_LIMIT` entries.
+    :data:`TOC_LIMIT` entries; titled in ``language`` (:func:`~audioguide.wording.chapters_word`),
+    as players show them.
 
     >>> [(t.element_id, len(t.children), t.title) for t in tables_of_contents(["a", "b"])]
     [('toc', 2, 'Chapters')]
     >>> [(t.element_id, len(t.children), t.title)
     ...  for t in tables_of_contents([f"chp{i}" for i in range(300)])]
     [('toc', 2, 'Chapters'), ('toc1.1', 255, 'Chapters 1-255'), ('toc1.2', 45, 'Chapters 256-300')]
+    >>> [t.title for t in tables_of_contents([f"chp{i}" for i in range(300)], "de")]
+    ['Kapitel', 'Kapitel 1-255', 'Kapitel 256-300']
     """
+    word = chapters_word(language)
     level = [(cid, i, i) for i, cid in enumerate(chapter_ids)]  # element ID, chapters spanned
     tables: dict[str, Toc] = {}
     depth = 0
@@ -116,7 +122,7 @@ def tables_of_contents(chapter_ids: list[str]) -> list[Toc]:
         for n, start in enumerate(range(0, len(level), TOC_LIMIT), start=1):
             group = level[start:start + TOC_LIMIT]
             first, last = group[0][1], group[-1][2]
-            toc = Toc(f"toc{depth}.{n}", tuple(e[0] for e in group), f"Chapters {first + 1}-{last + 1}")
+            toc = Toc(f"toc{depth}.{n}", tuple(e[0] for e in group), f"{word} {first + 1}-{last + 1}")
             tables[toc.element_id] = toc
             grouped.append((toc.element_id, first, last))
         level = grouped
@@ -128,7 +134,7 @@ def tables_of_contents(chapter_ids: list[str]) -> list[Toc]:
             if child in tables:
                 visit(tables[child])
 
-    visit(Toc(TOP_TOC, tuple(e[0] for e in level), "Chapters"))
+    visit(Toc(TOP_TOC, tuple(e[0] for e in level), word))
     return out
 
 
@@ -196,6 +202,25 @@ def tag_m4b(path: Path, tags: Tags) -> None:
         audio["covr"] = [MP4Cover(tags.cover.read_bytes(),
                                   imageformat=MP4Cover.FORMAT_PNG if png else MP4Cover.FORMAT_JPEG)]
     audio.save()
+    _set_track_languages(path, tags.language)
+
+
+def _set_track_languages(path: Path, language: str) -> None:
+    """Mark every track of the MP4 at ``path`` as in ``language``, as TLAN marks the MP3s: ffmpeg
+    leaves the audio ``und`` and its chapter text track ``eng`` (QuickTime's language 0), and
+    has no option for the latter. Each track's ``mdhd`` box holds it, after the version and its
+    times, as three ISO 639-2/T letters of 5 bits each (ISO/IEC 14496-12, 8.4.2)."""
+    from mutagen.mp4._atom import Atoms  # mutagen reads MP4 boxes with it; no public name
+
+    code = _iso639_2(language)
+    packed = struct.pack(">H", sum((ord(c) - 0x60) << (10 - 5 * i) for i, c in enumerate(code)))
+    with path.open("r+b") as file:
+        boxes = Atoms(file)
+        for mdhd in boxes[b"moov"].findall(b"mdhd", True):
+            file.seek(mdhd.offset + 8)
+            version = file.read(1)
+            file.seek(mdhd.offset + 8 + 4 + (28 if version == b"\x01" else 16))
+            file.write(packed)
 
 
 def _clock(seconds: float) -> str:
@@ -284,7 +309,7 @@ def write_tags(path: Path, tags: Tags, chapters: tuple[Chapter, ...]) -> None:
                      data=tags.cover.read_bytes()))
     ids = [f"chp{i}" for i in range(len(chapters))]
     if chapters:
-        for toc in tables_of_contents(ids):
+        for toc in tables_of_contents(ids, tags.language):
             top = CTOCFlags.TOP_LEVEL if toc.element_id == TOP_TOC else 0
             id3.add(CTOC(element_id=toc.element_id, flags=top | CTOCFlags.ORDERED,
                          child_element_ids=list(toc.children),
