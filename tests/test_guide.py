@@ -121,10 +121,10 @@ def test_playlist_zip_and_record(rendered_tone_guide: RenderedGuide) -> None:
     lines = (folder / record.playlist).read_text().splitlines()
     assert lines[0] == "#EXTM3U"
     assert [line for line in lines if not line.startswith("#")] == [s.file for s in record.stops]
-    with zipfile.ZipFile(folder / record.archive) as zf:
-        assert zf.namelist() == [s.file for s in record.stops] + [record.playlist]
+    with zipfile.ZipFile(folder / record.archive) as zf:  # in one folder: unzipped, they spread out
+        assert zf.namelist() == [f"{record.slug}/{name}" for name in [s.file for s in record.stops] + [record.playlist]]
         for stop in record.stops:
-            assert zf.read(stop.file) == (folder / stop.file).read_bytes()
+            assert zf.read(f"{record.slug}/{stop.file}") == (folder / stop.file).read_bytes()
 
 
 def test_guide_feed_is_a_serial_podcast_in_stop_order(rendered_tone_guide: RenderedGuide) -> None:

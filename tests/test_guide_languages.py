@@ -137,7 +137,7 @@ def test_each_language_has_its_own_stops_playlist_archive_audiobook_and_feed(lan
         playlist = (folder / f"{slug}.m3u8").read_text("utf-8").splitlines()
         assert [line for line in playlist if not line.startswith("#")] == [s.file for s in record.stops]
         with zipfile.ZipFile(folder / f"{slug}.zip") as archive:
-            assert archive.namelist() == [s.file for s in record.stops] + [f"{slug}.m3u8"]
+            assert archive.namelist() == [f"{slug}/{s.file}" for s in record.stops] + [f"{slug}/{slug}.m3u8"]
         assert [c.title for c in MP4(folder / f"{slug}.m4b").chapters] == titles
         feed = podcastparser.parse(f"http://127.0.0.1:8000/guides/{slug}/feed.xml",
                                    io.BytesIO((folder / "feed.xml").read_bytes()))

@@ -90,6 +90,17 @@ class GuideNames:
     """The route of the located stops (GPX 1.1), when the guide has any."""
 
 
+def archive_member(slug: str, name: str) -> str:
+    """Where the file ``name`` of the guide ``slug`` is inside its ZIP: in a folder named after
+    the guide, so that unzipping it beside other files makes one folder, not a spread of
+    ``01-…mp3`` files.
+
+    >>> archive_member("old-town", "01-the-bridge.mp3")
+    'old-town/01-the-bridge.mp3'
+    """
+    return f"{slug}/{name}"
+
+
 @dataclass(frozen=True)
 class Output:
     """Paths inside one output folder (``output/`` or ``--out``)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from audioguide import __version__
 from audioguide.guide.page import build_guide_page, gpx_name, page_language, stop_anchor, stop_name, stop_url
 from audioguide.guide.route import gpx
-from audioguide.layout import FEED, GUIDE_FOLDER, GUIDE_RECORD, Output
+from audioguide.layout import FEED, GUIDE_FOLDER, GUIDE_RECORD, Output, archive_member
 from audioguide.models import Chapter, EpisodeRecord, GuideRecord, StopRecord
 from audioguide.publish.feed import build_feed, kept_guid, published
 from audioguide.publish.locations import Place, add_locations
@@ -33,13 +33,14 @@ def _playlist(guide_title: str, stops: list[StopRecord]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _archive(guide_dir: Path, files: list[str], date: dt.date) -> bytes:
-    """A ZIP of the stop files with fixed timestamps, so an unchanged guide gives the same bytes."""
+def _archive(guide_dir: Path, slug: str, files: list[str], date: dt.date) -> bytes:
+    """A ZIP of the stop files with fixed timestamps, so an unchanged guide gives the same bytes,
+    in a folder named after the guide (:func:`~audioguide.layout.archive_member`)."""
     buf = io.BytesIO()
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for name in files:
-            info = zipfile.ZipInfo(name, date_time=stamp)
+            info = zipfile.ZipInfo(archive_member(slug, name), date_time=stamp)
             info.external_attr = 0o644 << 16
             zf.writestr(info, (guide_dir / name).read_bytes())
     return buf.getvalue()
@@ -93,7 +94,7 @@ def publish_guide(config: Config, guide: GuideRecord, guide_dir: Path, cover: Pa
     serial feed, and its page, for a guide whose audio is in ``guide_dir``."""
     write_text(guide_dir / guide.playlist, _playlist(guide.title, list(guide.stops)))
     write_bytes(guide_dir / guide.archive,
-                _archive(guide_dir, [s.file for s in guide.stops] + [guide.playlist], guide.date))
+                _archive(guide_dir, guide.slug, [s.file for s in guide.stops] + [guide.playlist], guide.date))
     base = config.show.base_url
     guide_url = f"{base}guides/{guide.slug}/"
     cover_url = base + cover.name

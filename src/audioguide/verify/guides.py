@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from audioguide.layout import FEED, GUIDE_RECORD, INDEX
+from audioguide.layout import FEED, GUIDE_RECORD, INDEX, archive_member
 from audioguide.models import GuideRecord, StopRecord
 from audioguide.publish.podcast import ITUNES_NS
 from audioguide.verify.context import SiteCheck, child, children, clean, text
@@ -181,20 +181,22 @@ def check_playlist(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
 
 
 def check_archive(site: SiteCheck, folder: Path, guide: GuideRecord) -> None:
-    """The ZIP holds every stop and the playlist, each the same bytes as the file beside it."""
+    """The ZIP holds every stop and the playlist in a folder named after the guide, each the
+    same bytes as the file beside it."""
     path = folder / guide.archive
     if not _present(site, path, "every stop for offline listening"):
         return
-    wanted = [s.file for s in guide.stops] + [guide.playlist]
+    files = [s.file for s in guide.stops] + [guide.playlist]
+    wanted = [archive_member(guide.slug, name) for name in files]
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
             if names != wanted:
                 site.add(site.rel(path), f"holds {', '.join(names) or 'nothing'}, not the stops "
-                         "and the playlist in order", RENDER_GUIDE)
+                         f"and the playlist in order in the folder {guide.slug}/", RENDER_GUIDE)
                 return
-            stale = [n for n in names
-                     if (folder / n).is_file() and zf.read(n) != (folder / n).read_bytes()]
+            stale = [n for n, member in zip(files, names, strict=True)
+                     if (folder / n).is_file() and zf.read(member) != (folder / n).read_bytes()]
     except (zipfile.BadZipFile, OSError) as exc:
         site.add(site.rel(path), f"is not a readable ZIP ({exc})", RENDER_GUIDE)
         return
