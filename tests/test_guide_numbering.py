@@ -411,3 +411,20 @@ def test_plaque_numbers_of_their_own_are_the_stop_numbers(tone_project: Path, ca
     assert "[guide] introduction" not in caplog.text
     guide = GuideRecord.from_json(json.loads((folder / "guide.json").read_text("utf-8")))
     assert [s.number for s in guide.stops] == [0, 1, 2, 3]
+
+
+def test_a_heading_without_letters_is_a_stop_file_and_a_placeholder_location_is_named(
+        tone_project: Path, caplog) -> None:
+    """``## ???`` gave the file ``02-episode.mp3`` (a guide has stops, not episodes), and
+    ``[location 0, 0]``, in the Gulf of Guinea and most likely a placeholder, was taken silently."""
+    path = tone_project / "episodes" / "odd.md"
+    path.write_text("---\ntitle: Odd\nkind: guide\n---\n\n## The Gate\n\n[location 0, 0]\n\nA gate.\n\n"
+                    "## ???\n\n[location 0.0, 0.0]\n\nWhat is it.\n\n## The Yard\n\n[location 52.1, 4.3]\n\n"
+                    "A yard.\n", "utf-8")
+    with caplog.at_level(logging.WARNING, logger="audioguide"):
+        assert cli_runner().invoke(cli, ["-C", str(tone_project), "render", str(path)]).exit_code == 0
+    record = json.loads((tone_project / "output" / "guides" / "odd" / "guide.json").read_text("utf-8"))
+    assert [s["file"] for s in record["stops"]] == ["01-the-gate.mp3", "02-stop.mp3", "03-the-yard.mp3"]
+    warned = [r.getMessage() for r in caplog.records if "0, 0" in r.getMessage()]
+    assert warned == [f"{path}: stops 1 (The Gate), 2 (???) located at 0, 0, in the Gulf of Guinea: a "
+                      "placeholder? Give the stop's coordinates, or remove its location"]

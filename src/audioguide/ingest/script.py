@@ -68,18 +68,21 @@ and they are ignored."""
 KNOWN_KEYS = SCRIPT_KEYS | facts.FACT_KEYS | GENERATOR_KEYS
 
 
-def slugify(text: str, limit: int = 60) -> str:
+def slugify(text: str, limit: int = 60, fallback: str = "episode") -> str:
     """A file-safe slug: ASCII letters, digits and single hyphens, cut at a word, at most ``limit``
-    chars. Other scripts are transliterated (anyascii): every title of a show in Greek, Japanese
-    or Arabic was ``episode``, and the second one's import was refused.
+    chars; ``fallback`` for a text with none (``???``). Other scripts are transliterated
+    (anyascii): every title of a show in Greek, Japanese or Arabic was ``episode``, and the
+    second one's import was refused.
 
     >>> slugify("Is getting a second interview a good sign?"), slugify("Αθήνα το καλοκαίρι")
     ('is-getting-a-second-interview-a-good-sign', 'athina-to-kalokairi')
+    >>> slugify("???"), slugify("???", fallback="stop")
+    ('episode', 'stop')
     """
     from anyascii import anyascii
 
     words = "".join(c for c in text if not unicodedata.category(c).startswith("S"))  # no emoji names
-    return leading_words(re.findall(r"[a-z0-9]+", anyascii(words).lower()), limit, "-") or "episode"
+    return leading_words(re.findall(r"[a-z0-9]+", anyascii(words).lower()), limit, "-") or fallback
 
 
 def leading_words(words: list[str], limit: int, sep: str = " ") -> str:

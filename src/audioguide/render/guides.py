@@ -159,6 +159,21 @@ def numbering_problems(script: Script, introduction: str, language: str) -> list
     return problems
 
 
+def placeholder_locations(script: Script, introduction: str, radius: float, language: str) -> list[str]:
+    """One warning naming the stops located at 0, 0 (``[location 0, 0]``): a valid place, but in
+    the Gulf of Guinea, so most likely a placeholder, which would draw the route map across the
+    world and offer the stop to nobody; none when no stop is there."""
+    places = stop_locations(script, introduction, radius, language)
+    numbers = stop_numbers(script, introduction, language)
+    stops = [f"{n.number} ({section.title(language)})" if n.numbered else repr(section.title(language))
+             for section, n, place in zip(script.sections, numbers, places, strict=True)
+             if place is not None and place.lat == 0 and place.lon == 0]
+    if not stops:
+        return []
+    return [f"{'stop' if len(stops) == 1 else 'stops'} {', '.join(stops)} located at 0, 0, in the Gulf of "
+            "Guinea: a placeholder? Give the stop's coordinates, or remove its location"]
+
+
 def duplicate_numbers(script: Script, language: str) -> InputError | None:
     """Two headings that carry one plaque number (``2. The Hall``, ``2. The Yard``): a visitor
     typing 2 would hear the first whichever plaque they stand at. An error naming both headings,
@@ -204,7 +219,8 @@ def load_record(folder: Path) -> GuideRecord:
 def guide_job(config: Config, script: Script, utterances: list[Utterance]) -> produce.GuideJob:
     """The stops to master, from ``utterances`` (the script planned with :func:`announcer`)."""
     language = script.meta.language or config.show.language
-    for problem in numbering_problems(script, config.guide.introduction, language):
+    for problem in [*numbering_problems(script, config.guide.introduction, language),
+                    *placeholder_locations(script, config.guide.introduction, config.guide.radius, language)]:
         log.warning("%s: %s", script.path, problem)
     groups = _stops(script, utterances, language, stop_numbers(script, config.guide.introduction, language))
     if not groups:
@@ -270,7 +286,7 @@ def write_guide(config: Config, script: Script, made: produce.GuideAudio, work: 
     stops: list[StopRecord] = []
     highest = max((n.number for n in numbers), default=0)
     for position, (n, place, stop) in enumerate(zip(numbers, places, made.stops, strict=True), start=1):
-        name = f"{stop_number_text(n.number, highest)}-{slugify(stop.title, limit=40)}.mp3"
+        name = f"{stop_number_text(n.number, highest)}-{slugify(stop.title, limit=40, fallback='stop')}.mp3"
         dest = guide_dir / name
         made_stop = StopRecord(n.number, stop.title, name, 0, stop.duration, stop.cues, n.numbered, place)
         with atomic_path(dest) as tmp:
