@@ -647,3 +647,26 @@ def test_browser_keyboard_reaches_next_stop(browser: Any, guide: Guide) -> None:
     _wait_playing(page, 2)
     _audio(page, 2, "a.pause()")
     page.close()
+
+
+def test_french_labels_set_a_narrow_space_before_the_colon_and_name_the_introduction() -> None:
+    """A French page said "Étape 1: Le Cutty Sark" and "Vous êtes près de l’étape 1: …" (French
+    sets a narrow no-break space before a colon), and labelled the introduction's QR code "Code
+    QR de Introduction"."""
+    from audioguide.guide.page import stop_name, stop_views
+    from audioguide.translations import translations
+
+    stops = (StopRecord(0, "Introduction", "00-introduction.mp3", 1, 1.0, (), numbered=False),
+             StopRecord(1, "Le Cutty Sark", "01-le-cutty-sark.mp3", 1, 1.0, ()))
+    guide = GuideRecord(slug="greenwich", title="Greenwich", description="", language="fr",
+                        date=dt.date(2026, 5, 1), stops=stops, full_mp3="g.mp3", full_m4b="g.m4b",
+                        full_duration=2.0, chapters=(), playlist="g.m3u8", archive="g.zip")
+    intro, first = stop_views(guide, "https://example.org/", "fr")
+    assert stop_name(stops[1], "fr") == "Étape 1\u202f: Le Cutty Sark"
+    assert first.said == "l’étape 1\u202f: Le Cutty Sark" and first.label_prefix == "Étape 1\u202f: "
+    assert 'aria-label="Code QR de l’introduction\u202f: https://example.org/guides/greenwich/#stop-0"' in intro.qr
+    assert "Code QR de l’étape 1\u202f: " in first.qr
+    assert translations("fr").gettext("You are near {stop}.").format(stop=first.said) == (
+        "Vous êtes près de l’étape 1\u202f: Le Cutty Sark.")
+    assert stop_name(stops[1], "en") == "Stop 1: Le Cutty Sark"  # English keeps its colon
+    assert 'aria-label="QR code for the introduction: ' in stop_views(guide, "https://example.org/", "en")[0].qr

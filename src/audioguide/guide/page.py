@@ -274,12 +274,26 @@ def page_language(config: Config, guide: GuideRecord) -> str:
 
 def stop_name(stop: StopRecord, language: str) -> str:
     """How labels name a stop in ``language``: ``Stop 2: The Hall`` (``Station 2: …`` in
-    German), an unnumbered one by its title."""
-    return f"{_numbered(stop, translations(language))}: {stop.title}" if stop.numbered else stop.title
+    German, ``Étape 2 : …`` in French), an unnumbered one by its title."""
+    words = translations(language)
+    return _labelled(_numbered(stop, words), stop.title, words) if stop.numbered else stop.title
 
 
 def _numbered(stop: StopRecord, words: NullTranslations) -> str:
     return words.gettext("Stop %(number)s") % {"number": stop.number}
+
+
+def _labelled(label: str, title: str, words: NullTranslations) -> str:
+    """``label: title`` as the language writes it (French puts a narrow no-break space before
+    the colon: ``Étape 1 : Le Cutty Sark``)."""
+    return words.gettext("%(stop)s: %(title)s") % {"stop": label, "title": title}
+
+
+def _qr_label(stop: StopRecord, short: str, url: str, words: NullTranslations) -> str:
+    """A stop's QR code for screen readers; the unnumbered introduction's title would not fit."""
+    if stop.numbered:
+        return words.gettext("QR code for %(stop)s: %(url)s") % {"stop": short, "url": url}
+    return words.gettext("QR code for the introduction: %(url)s") % {"url": url}
 
 
 def _short(stop: StopRecord, words: NullTranslations) -> str:
@@ -299,11 +313,11 @@ def stop_views(guide: GuideRecord, base_url: str, language: str = "en") -> tuple
         views.append(StopView(
             number=str(stop.number) if stop.numbered else "", anchor=stop_anchor(stop.number),
             title=stop.title, name=stop_name(stop, language),
-            label_prefix=f"{_numbered(stop, words)}: " if stop.numbered else "",
-            said=f"{short}: {stop.title}" if stop.numbered else stop.title, short=short,
+            label_prefix=_labelled(_numbered(stop, words), "", words) if stop.numbered else "",
+            said=_labelled(short, stop.title, words) if stop.numbered else stop.title, short=short,
             file=quote(stop.file), size=file_size(stop.size, language),
             duration_iso=iso_duration(stop.duration), duration_text=clock(stop.duration),
-            url=url, qr=qr_svg(url, words.gettext("QR code for %(stop)s: %(url)s") % {"stop": short, "url": url}),
+            url=url, qr=qr_svg(url, _qr_label(stop, short, url, words)),
             cues=cue_views(stop), place=place_view(stop),
             next=(NextView(str(following.number), stop_anchor(following.number), following.title,
                            stop_name(following, language))
