@@ -428,3 +428,17 @@ def test_a_heading_without_letters_is_a_stop_file_and_a_placeholder_location_is_
     warned = [r.getMessage() for r in caplog.records if "0, 0" in r.getMessage()]
     assert warned == [f"{path}: stops 1 (The Gate), 2 (???) located at 0, 0, in the Gulf of Guinea: a "
                       "placeholder? Give the stop's coordinates, or remove its location"]
+
+
+def test_a_guide_rendered_before_the_track_and_zip_changes_is_rendered_again(tmp_path: Path, monkeypatch) -> None:
+    """Guides rendered before their track tags counted 1 to N and their ZIP had a folder were up to
+    date, so ``check`` failed them with a fix ('render again') that did nothing."""
+    from audioguide.render import items
+
+    root = make_project(tmp_path / "walk")
+    monkeypatch.setattr(items, "GUIDE_FORMAT", 1)
+    before = json.loads(json.dumps(rendered(root).to_json()))
+    key = json.loads((root / "output/guides/garden/guide.json").read_text())["build_key"]
+    monkeypatch.setattr(items, "GUIDE_FORMAT", 2)
+    assert rendered(root).to_json() == before
+    assert json.loads((root / "output/guides/garden/guide.json").read_text())["build_key"] != key

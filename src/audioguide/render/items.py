@@ -40,6 +40,9 @@ from audioguide.writer import atomic_path, write_bytes, write_text
 
 BUILD_FORMAT = 2
 """Bumped when the way files are made changes, so old outputs are rebuilt."""
+GUIDE_FORMAT = 2
+"""The same for guides alone (their keys hold it where an episode's hold ``False``): 2 since a
+stop's track tag is its place in the guide, the ZIP has a folder and the chapters a language."""
 BUILD_KEY = "build_key"
 """The field of a record (and of ``guide.json``) holding the stamp of what it was built from."""
 
@@ -161,7 +164,7 @@ def build_key(config: Config, script: Script, utterances: list[Utterance], synth
     music = config.audio.music.strip()
     data = {
         "format": BUILD_FORMAT,
-        "guide": guide_mode,
+        "guide": GUIDE_FORMAT if guide_mode else False,
         "sentences": [[k, round(u.pause_after, 4), u.section, u.caption]
                       for k, u in zip(synth.keys(utterances), utterances, strict=True)],
         "chapters": script.chapter_titles(config.show.language),
