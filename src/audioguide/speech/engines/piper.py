@@ -228,6 +228,11 @@ class LoadedVoice:
         return piper_parts.decode(self._decoder, self.parts, latents)
 
 
+REDOWNLOAD = (f"download the voice again, a complete .onnx file with its .onnx.json beside it, "
+              f"or leave voice empty for {BUNDLED}")
+"""The fix for a voice file or config that is there but cannot be loaded (cut short, damaged)."""
+
+
 @functools.lru_cache(maxsize=4)
 def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: bool = True) -> LoadedVoice:
     try:
@@ -238,8 +243,16 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: b
         raise EngineError("the Piper engine is not installed", fix="pip install 'audioguide[piper]'") from exc
     from audioguide.speech.engines import piper_parts
 
+    config_path = model_path.with_name(model_path.name + ".json")
+    try:
+        config = PiperConfig.from_dict(json.loads(voice_config))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # valid JSON, not a voice's config
+        missing = f"no {exc} in it" if isinstance(exc, KeyError) else str(exc)
+        raise EngineError(f"Piper voice config {config_path} is not a complete voice config ({missing})",
+                          fix=REDOWNLOAD) from exc
+
     def piper_voice(session: Any) -> Any:
-        return PiperVoice(config=PiperConfig.from_dict(json.loads(voice_config)), session=session,
+        return PiperVoice(config=config, session=session,
                           espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=model_path.parent)
 
     if in_parts:
@@ -254,7 +267,13 @@ def _cached_voice(model_path: Path, voice_config: str, threads: int, in_parts: b
             except Exception as exc:  # noqa: BLE001 - a damaged part: run the voice whole
                 log.warning("could not load %s in two parts (%s): running it whole", model_path.name, exc)
                 piper_parts.forget(parts)
-    return LoadedVoice(piper_voice(piper_parts.session(model_path, threads)))  # the whole graph
+    try:
+        whole = piper_parts.session(model_path, threads)
+    except Exception as exc:  # noqa: BLE001 - ONNX Runtime's errors have no common type of their own
+        reason = str(exc).rsplit(":", 1)[-1].strip().rstrip(".") or type(exc).__name__
+        raise EngineError(f"Piper voice file {model_path} is damaged or not a voice (ONNX Runtime: {reason})",
+                          fix=REDOWNLOAD) from exc
+    return LoadedVoice(piper_voice(whole))  # the whole graph
 
 
 def _loaded_voice(model_path: Path, voice_config: str, threads: int, in_parts: bool = True) -> LoadedVoice:
@@ -319,7 +338,7 @@ class PiperEngine:
         try:
             self.voice_config: dict[str, Any] = json.loads(self.config_path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            raise EngineError(f"cannot read Piper voice config {self.config_path}: {exc}") from exc
+            raise EngineError(f"cannot read Piper voice config {self.config_path}: {exc}", fix=REDOWNLOAD) from exc
         self.sample_rate = int(self.voice_config.get("audio", {}).get("sample_rate", 22050))
         self._voice: Any = None
         self._syn_config: Any = None
