@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import struct
+import zlib
 from pathlib import Path
 
 import feedparser
@@ -45,6 +47,18 @@ PEOPLE = """people:
 def _image(path: Path, size: tuple[int, int], colour: tuple[int, int, int] = (200, 40, 40),
            fmt: str = "JPEG", mode: str = "RGB") -> Path:
     Image.new(mode, size, colour if mode == "RGB" else (*colour, 128)).save(path, format=fmt)
+    return path
+
+
+def _png_header(path: Path, side: int) -> Path:
+    """A PNG that says it is ``side`` x ``side`` pixels and has no pixels: what Pillow reads
+    first, and all it needs to refuse an image too large to read (a real one of 30000 x 30000 px
+    is a few hundred kB, and takes minutes to make)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", b"") + chunk(b"IEND", b""))
     return path
 
 
@@ -205,6 +219,8 @@ def test_check_finds_an_episode_artwork_apple_would_refuse(credited: Path) -> No
     (lambda p: _image(p, (1600, 1200)), "cover image is 1600x1200, not square"),
     (lambda p: _image(p, (800, 800)), "cover image is 800 px wide, not 1400-3000"),
     (lambda p: p.write_bytes(b"not an image"), "cover image cannot be read as an image"),
+    (lambda p: _png_header(p, 30000), "cover image has over 89 million pixels"),  # Pillow: a decompression bomb
+    (lambda p: _png_header(p, 10000), "cover image has over 89 million pixels"),  # Pillow: only a warning
 ])
 def test_artwork_apple_would_refuse_stops_only_its_episode(
         tone_project: Path, make: object, needle: str) -> None:
@@ -221,3 +237,16 @@ def test_artwork_apple_would_refuse_stops_only_its_episode(
     episodes = tone_project / "output" / "episodes"
     assert (episodes / "harbour.mp3").is_file(), "the other episode still renders"
     assert not list(episodes.glob("second-interview.*"))
+
+
+def test_a_show_image_too_large_to_read_is_refused_before_anything_is_spoken(tone_project: Path) -> None:
+    _png_header(tone_project / "huge.png", 30000)
+    toml = tone_project / "audioguide.toml"
+    toml.write_text(toml.read_text("utf-8").replace("[show]\n", '[show]\nimage = "huge.png"\n', 1), "utf-8")
+    result = cli_runner().invoke(cli, ["-C", str(tone_project), "render"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {tone_project / 'huge.png'}: cover image has over 89 million pixels, too many to read safely. "
+        "Scale it down to a square of 1400-3000 px, then point show.image at it, or leave show.image empty to "
+        "generate one."]
+    assert not (tone_project / ".cache" / "audioguide").exists() and not (tone_project / "output" / "episodes").exists()

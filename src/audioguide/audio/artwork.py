@@ -15,6 +15,7 @@ import hashlib
 import io
 import logging
 import textwrap
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def prepare_cover(path: Path, *, setting: str = "show.image",
     if not path.is_file():
         raise InputError("cover image does not exist", path=path, fix=fix)
     try:
-        with Image.open(path) as img:
+        with _opened(path) as img:
             img.load()
             fmt, mode, (w, h) = img.format, img.mode, img.size
             if w != h:
@@ -178,7 +179,12 @@ def prepare_cover(path: Path, *, setting: str = "show.image",
             if fmt in ("JPEG", "PNG") and mode == "RGB" and w <= MAX_SIZE and path.stat().st_size <= MAX_BYTES:
                 return path.read_bytes(), "png" if fmt == "PNG" else "jpg"
             rgb = _flatten(img)
-    except (UnidentifiedImageError, OSError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InputError(f"cover image has over {(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels, too many "
+                         "to read safely", path=path,
+                         fix=f"Scale it down to a square of {MIN_SIZE}-{MAX_SIZE} px, then point {setting} at it, "
+                         f"or {otherwise}") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:  # Pillow's for bad data
         raise InputError("cover image cannot be read as an image", path=path, fix=fix) from exc
     if w > MAX_SIZE:
         rgb = rgb.resize((MAX_SIZE, MAX_SIZE), Image.Resampling.LANCZOS)
@@ -187,6 +193,18 @@ def prepare_cover(path: Path, *, setting: str = "show.image",
         log.info("%s: %d kB; published as a %s of %d kB (apps ask for under %d kB)", path,
                  path.stat().st_size // 1000, ext.upper(), len(data) // 1000, MAX_BYTES // 1000)
     return data, ext
+
+
+def _opened(path: Path) -> Image.Image:
+    """The image at ``path``, opened (its header read). Pillow refuses an image of more than
+    twice ``Image.MAX_IMAGE_PIXELS`` (a decompression bomb: a small PNG of 30000 x 30000 px
+    would take gigabytes once read) and only warns of one above it; here both are refused, so
+    that any such image is one error with the fix rather than a warning line and a slow read.
+    (Warning filters are global: a render thread opening another image meanwhile is refused
+    the same way, which is the rule anyway.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        return Image.open(path)
 
 
 def _small_enough(rgb: Image.Image, fmt: str) -> tuple[bytes, str]:
