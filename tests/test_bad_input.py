@@ -21,7 +21,7 @@ from audioguide.cli import cli
 from audioguide.ingest.readers import read_article
 from audioguide.ingest.script import load
 from tests.clirunner import cli_runner
-from tests.conftest import SAMPLE_ARTICLE
+from tests.conftest import SAMPLE_ARTICLE, short_sample
 
 DATA = Path(__file__).parent / "data" / "bad"
 INBOX = "inbox"
@@ -267,3 +267,23 @@ def test_hidden_files_in_episodes_are_not_scripts(tone_project: Path) -> None:
     assert "Rendered 1 episode, 0 failed" in out
     code, out, err = _run(tone_project, ["cache"])
     assert code == 0, err
+
+
+def test_a_link_loop_or_a_broken_link_in_episodes_fails_only_itself(tone_project: Path) -> None:
+    """``ln -s loop.md episodes/loop.md`` was a traceback (``RuntimeError: Symlink loop``) that
+    stopped the render, ``spoken`` and ``watch``; a link to nothing said "No such file or
+    directory" of a file the user can see. Each is one line saying which, and the rest renders."""
+    episodes = short_sample(tone_project) / "episodes"
+    (episodes / "loop.md").symlink_to("loop.md")
+    (episodes / "gone.md").symlink_to("moved-away.md")
+    code, out, err = _run(tone_project, ["render"])
+    assert code == 1 and "Traceback" not in err, err
+    assert f"Failed: {episodes / 'gone.md'}: is a broken link: moved-away.md does not exist. Point the link at the " \
+           "file it stands for, or remove it." in err.splitlines()
+    assert f"Failed: {episodes / 'loop.md'}: is a link that leads back to itself (a link loop). Point the link " \
+           "at the file it stands for, or remove it." in err.splitlines()
+    assert out.startswith("Rendered 1 episode, 2 failed")
+    code, out, err = _run(tone_project, ["render", str(episodes / "loop.md")])
+    assert code == 2 and err.startswith(f"Error: {episodes / 'loop.md'}: is a link that leads back to itself")
+    code, out, err = _run(tone_project, ["spoken"])
+    assert "Traceback" not in err and "loop.md: is a link that leads back to itself" in err, err

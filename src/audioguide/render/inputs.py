@@ -69,6 +69,24 @@ def check_out(config: Config, out: Path) -> None:
                          "or leave it out to write to output/")
 
 
+def link_problem(path: Path) -> InputError | None:
+    """What is wrong with ``path`` when it is a symbolic link that leads to no file: one whose
+    target is gone, or a loop (``ln -s loop.md loop.md``); ``None`` for any other path. Read
+    through, such a link was "cannot be read (No such file or directory)" or, resolved, a
+    traceback (``RuntimeError: Symlink loop``) that stopped every other item."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        return InputError(f"is a broken link: {os.readlink(path)} does not exist", path=path,
+                          fix="Point the link at the file it stands for, or remove it")
+    except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, OSError (ELOOP) since
+        return InputError("is a link that leads back to itself (a link loop)", path=path,
+                          fix="Point the link at the file it stands for, or remove it")
+    return None
+
+
 def is_script(path: Path, episodes: Path) -> bool:
     """Episode scripts are the ``.md`` files in ``episodes/``; any other file is an article,
     whose front matter belongs to its site generator and is read leniently."""
@@ -87,8 +105,8 @@ def gather(config: Config, paths: list[Path]) -> list[Path]:
         for p in paths:
             not_yet_a_url(p)
             if not p.exists():
-                raise InputError("does not exist", path=p,
-                                 fix="Give an episode script in episodes/ or an article file")
+                raise link_problem(p) or InputError("does not exist", path=p,
+                                                    fix="Give an episode script in episodes/ or an article file")
             if p.is_dir():
                 raise InputError("is a folder", path=p, fix="Give an episode script or article file")
         return paths
@@ -106,6 +124,9 @@ a script kept elsewhere (a guide's ``[location]`` lines were read aloud as an ar
 
 def load_input(path: Path, config: Config) -> Script:
     """An episode script, or an article turned into one on the fly."""
+    said = link_problem(path)
+    if said is not None:
+        raise said
     if not is_script(path, config.episodes_dir) and not (path.suffix.lower() == ".md" and _says_script(path)):
         article: Article = read_article(path)
         return scripts.derive(article, config.show, source=str(path))

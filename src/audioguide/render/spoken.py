@@ -86,7 +86,7 @@ def shown(path: Path) -> Path:
     """``path`` as the user would type it here: from the working folder when it is inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, or a link loop (which its error names)
         return path
 
 
