@@ -55,6 +55,28 @@ def test_outside_any_project_render_says_so_and_creates_nothing(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("make", "said"), [
+    (lambda toml: toml.symlink_to("moved-away.toml"), "is a broken link: moved-away.toml does not exist"),
+    (lambda toml: toml.symlink_to(toml.name), "is a link that leads back to itself (a link loop)"),
+    (lambda toml: toml.mkdir(), "is a folder, not a file"),
+])
+def test_a_settings_file_that_cannot_be_read_is_not_passed_over_for_the_project_above(
+        tone_project: Path, monkeypatch: pytest.MonkeyPatch, make: object, said: str) -> None:
+    """A project inside another: its ``audioguide.toml`` there but unreadable was passed over,
+    and every command worked on the project above it (rendering, pruning, unpublishing there)."""
+    inner = tone_project / "inner"
+    (inner / "episodes").mkdir(parents=True)
+    make(inner / "audioguide.toml")  # type: ignore[operator]
+    for where, given in ((inner / "episodes", []), (inner, ["-C", str(inner)])):
+        monkeypatch.chdir(where)
+        for command in (["render"], ["cache", "--prune"], ["unpublish", "second-interview"], ["voices"]):
+            code, out, err = run(*given, *command)
+            assert code == 2 and err.count("\n") == 1, (command, err)
+            assert err.startswith(f"Error: {inner / 'audioguide.toml'}: {said}. "), err
+            assert "audioguide init writes one" in err
+    assert not (tone_project / "output").exists() and not (tone_project / ".cache").exists()
+
+
 def test_voices_outside_a_project_lists_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run("voices", "--engine", "tone")

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from audioguide.errors import ConfigError, InputError
-from audioguide.layout import CONFIG_NAME
+from audioguide.layout import CONFIG_NAME, link_problem
 from audioguide.lexicon import parse_lexicon
 from audioguide.people import PERSON_ROLES, TEXT_LIMIT, WEB_URL, person_group
 from audioguide.publish.podcast import (
@@ -292,10 +292,15 @@ def _folder_url(url: str) -> str:
 def load_config(root: Path) -> Config:
     """Load ``root/audioguide.toml``; a folder without one gets the defaults."""
     path = root / CONFIG_NAME
+    said = unusable(path)
+    if said is not None:
+        raise said
     if not path.exists():
         return parse_config({}, root)
     try:  # utf-8-sig: Windows Notepad starts the UTF-8 it saves with an invisible byte-order mark
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ConfigError([f"cannot be read ({exc.strerror}); make it readable"], path=path) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError([f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"],
                           path=path) from exc
@@ -304,12 +309,32 @@ def load_config(root: Path) -> Config:
     return parse_config(data, root, path)
 
 
+SETTINGS_FIX = "replace it with the project's settings file (audioguide init writes one)"
+
+
+def unusable(path: Path) -> InputError | None:
+    """What keeps the ``audioguide.toml`` at ``path`` from being read although something is
+    there: a broken link, a link loop, a folder; ``None`` for a file, or nothing. Such a one
+    is the project's all the same: skipped, every command worked on the project in a folder
+    above (rendering, pruning and unpublishing there), or on the defaults."""
+    said = link_problem(path, fix=SETTINGS_FIX)
+    if said is None and path.exists() and not path.is_file():
+        said = InputError("is a folder, not a file" if path.is_dir() else "is not a file", path=path,
+                          fix=f"move it out of the way and put the project's settings in a file {path.name} "
+                              "(audioguide init writes one)")
+    return said
+
+
 def find_root(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding ``audioguide.toml``, if any."""
+    """The nearest folder at or above ``start`` holding ``audioguide.toml``, if any; one that
+    is there but cannot be read stops the search (:func:`unusable`)."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
+        said = unusable(folder / CONFIG_NAME)
+        if said is not None:
+            raise said
     return None
 
 
@@ -326,6 +351,9 @@ def project_root(given: Path | None, cwd: Path, *, required: bool = True) -> Pat
         if not given.is_dir():
             raise InputError("does not exist" if not given.exists() else "is not a folder", path=given,
                              fix="check the folder given to -C, or make a project there with: audioguide init DIR")
+        said = unusable(given / CONFIG_NAME)
+        if said is not None:
+            raise said
         if required and not (given / CONFIG_NAME).is_file():
             raise InputError(f"has no {CONFIG_NAME}", path=given,
                              fix=f"audioguide init {given} makes it a project, or give -C the project's folder")

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from audioguide.errors import BuildError
+from audioguide.errors import BuildError, InputError
 from audioguide.writer import inside
 
 CONFIG_NAME = "audioguide.toml"
@@ -25,6 +25,25 @@ def is_hidden(path: Path) -> bool:
     """Whether ``path`` is a file that nothing reads as input: a hidden one (an editor's lock,
     swap or temporary file, macOS's ``._`` copies) or an editor's backup (``name~``, ``#name#``)."""
     return path.name.startswith((".", "#")) or path.name.endswith("~")
+
+
+LINK_FIX = "Point the link at the file it stands for, or remove it"
+
+
+def link_problem(path: Path, fix: str = LINK_FIX) -> InputError | None:
+    """What is wrong with ``path`` when it is a symbolic link that leads to no file: one whose
+    target is gone, or a loop (``ln -s loop.md loop.md``); ``None`` for any other path. Read
+    through, such a link was "cannot be read (No such file or directory)" or, resolved, a
+    traceback (``RuntimeError: Symlink loop``) that stopped every other item."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        return InputError(f"is a broken link: {os.readlink(path)} does not exist", path=path, fix=fix)
+    except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, OSError (ELOOP) since
+        return InputError("is a link that leads back to itself (a link loop)", path=path, fix=fix)
+    return None
 
 
 def scripts_in(folder: Path) -> list[Path]:

@@ -20,7 +20,7 @@ from audioguide.ingest import script as scripts
 from audioguide.ingest.frontmatter import split_front_matter
 from audioguide.ingest.readers import not_yet_a_url, read_article
 from audioguide.ingest.sentences import split_sentences
-from audioguide.layout import PLANS, RECORD, Output, scripts_in
+from audioguide.layout import PLANS, RECORD, Output, link_problem, scripts_in
 from audioguide.models import Article, Script, Utterance
 from audioguide.render.guides import announcer
 from audioguide.settings import Config, VoiceConfig, same_language
@@ -67,24 +67,6 @@ def check_out(config: Config, out: Path) -> None:
     raise InputError(f"{said}: the site would be written among your own files", path=out,
                      fix="give --out a folder of its own (an empty one, or one made by an earlier --out), "
                          "or leave it out to write to output/")
-
-
-def link_problem(path: Path) -> InputError | None:
-    """What is wrong with ``path`` when it is a symbolic link that leads to no file: one whose
-    target is gone, or a loop (``ln -s loop.md loop.md``); ``None`` for any other path. Read
-    through, such a link was "cannot be read (No such file or directory)" or, resolved, a
-    traceback (``RuntimeError: Symlink loop``) that stopped every other item."""
-    if not path.is_symlink():
-        return None
-    try:
-        path.resolve(strict=True)
-    except FileNotFoundError:
-        return InputError(f"is a broken link: {os.readlink(path)} does not exist", path=path,
-                          fix="Point the link at the file it stands for, or remove it")
-    except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, OSError (ELOOP) since
-        return InputError("is a link that leads back to itself (a link loop)", path=path,
-                          fix="Point the link at the file it stands for, or remove it")
-    return None
 
 
 def is_script(path: Path, episodes: Path) -> bool:
