@@ -207,8 +207,24 @@ def test_an_interrupt_in_the_mastering_thread_after_the_record_names_the_episode
     result = render(root, "record-written=interrupt")
     assert result.returncode == 130, result.stderr
     line = interrupted_line(result.stderr)
-    assert MP3 in line and RECORD in line and "feed.xml" not in line
+    assert MP3 in line and RECORD in line and "feed.xml" in line  # the finished episode is published
     consistent(root / "output", states, "interrupt after the record")
+    assert snapshot(root / "output") == states.after
+
+
+@pytest.mark.parametrize("point", ["mp3-renamed", "record-written"])
+def test_ctrl_c_once_an_episode_is_in_place_publishes_it(states: States, tmp_path: Path, point: str) -> None:
+    """Ctrl-C as an episode's new MP3 goes into place: the step is finished (its record) and
+    the episode published before the render exits. The feed used to give the old MP3's length,
+    and its transcripts, chapters and page the old text, while the new MP3 was served."""
+    root = copy_of(states.base, tmp_path / "p")
+    proc = render_until_paused(root, point, tmp_path / "ready")
+    stderr = interrupt(proc)
+    assert proc.returncode == 130, stderr
+    line = interrupted_line(stderr)
+    for name in (MP3, RECORD, "feed.xml", f"episodes/{SLUG}.vtt", f"episodes/{SLUG}.html"):
+        assert name in line, line
+    assert snapshot(root / "output") == states.after
 
 
 def test_a_fault_spec_naming_no_point_is_refused() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audioguide.errors import InputError
+from audioguide.errors import AudioguideError, InputError
 from audioguide.layout import IMPORTED, Output, scripts_in
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
@@ -24,6 +24,7 @@ from audioguide.render import build
 from audioguide.render.inputs import Overrides
 from audioguide.render.items import ProgressFactory, Report
 from audioguide.settings import Config
+from audioguide.writer import written
 
 if TYPE_CHECKING:
     from audioguide.ingest.sources import Synced
@@ -47,8 +48,12 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
 
         publish_guide(config, record, folder, cover())
 
-    report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,
-                          progress_factory=progress_factory)
+    try:
+        report = build.render(config, paths, overrides, cover=cover, publish_guide=guide_published,
+                              progress_factory=progress_factory)
+    except KeyboardInterrupt:
+        publish_finished(config, out_dir)
+        raise
     if report.written_guides:  # a guide in several languages: each page lists all of them
         from audioguide.guide.files import link_languages
 
@@ -66,6 +71,21 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
             log.warning("%s", item)
     report.seconds = time.monotonic() - started
     return report
+
+
+def publish_finished(config: Config, out_dir: Path) -> None:
+    """After Ctrl-C (or SIGTERM) stopped a render: publish the items it finished before it was
+    stopped (the step under way is waited for, so each item is either finished, its MP3 and
+    record both new, or left as it was). Their new MP3s were in place while ``feed.xml``, the
+    pages, transcripts and chapters still described the old ones (the feed gave the old length).
+    Publishing is quick, and does nothing when no record changed; when this render wrote
+    nothing, not even that is done, so ``output/`` stays as it was."""
+    if not written(out_dir):
+        return
+    try:
+        publish.publish(config, out_dir)
+    except (AudioguideError, OSError) as exc:  # said, and the interrupt still ends the render
+        log.warning("the feed and pages were not brought up to date (%s): run audioguide render again", exc)
 
 
 def take_down(config: Config, slugs: list[str]) -> list[Path]:
@@ -87,7 +107,6 @@ def warm_up(config: Config, overrides: Overrides = Overrides()) -> None:
     """Load the show's voice (``[voice]``, or the command line's) ahead of the first sentence:
     what ``audioguide watch`` does while it waits, so that the first edit is as quick as the
     next. A voice that cannot load is left for the render to report."""
-    from audioguide.errors import AudioguideError
     from audioguide.render.inputs import engine_choice
     from audioguide.speech.engines import warm_up as load
 
