@@ -87,3 +87,31 @@ def test_a_read_only_output_is_one_line_for_render_and_unpublish(tone_project: P
             assert result.stderr.count("\n") == 1, (args, result.stderr)
             assert "output/" in result.stderr and "Make that folder writable" in result.stderr, result.stderr
     assert render(root).returncode == 0
+
+
+def test_a_read_only_episodes_folder_is_named_not_the_file_staged_for_it(tone_project: Path) -> None:
+    """The file that could not be moved into place was named by its staged copy
+    (``.output.staging/.copy.opus.2251-3.part``: gone by then, in a folder that is writable)."""
+    root = two_episodes(tone_project)
+    runner = cli_runner()
+    assert runner.invoke(cli, ["-C", str(root), "render"]).exit_code == 0
+    script = root / "episodes" / "second-interview.md"
+    script.write_text(script.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    with read_only(root / "output" / "episodes"):
+        result = runner.invoke(cli, ["-C", str(root), "render"])
+    assert result.exit_code == 1, result.stderr
+    [failed] = result.stderr.splitlines()
+    assert failed.startswith(f"Failed: {script}: {root / 'output' / 'episodes' / 'second-interview.'}"), failed
+    assert ".part" not in failed and "staging" not in failed and "Make that folder writable" in failed
+
+
+def test_a_feed_that_cannot_be_written_fails_the_render_with_its_summary(tone_project: Path) -> None:
+    """The episodes were rendered, then the feed did not fit: that was an ``Error:`` line and no
+    summary, as if nothing had been done."""
+    root = short_sample(tone_project)
+    result = render(root, "feed-written=readonly")
+    assert result.returncode == 1, result.stderr
+    [failed] = result.stderr.splitlines()
+    assert failed.startswith("Failed: ") and "Read-only file system" in failed, failed
+    assert result.stdout.startswith("Rendered 1 episode, 1 failed"), result.stdout
+    assert render(root).returncode == 0

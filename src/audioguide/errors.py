@@ -81,7 +81,9 @@ def unwritable(error: OSError) -> AudioguideError | None:
     fix = UNWRITABLE.get(error.errno or 0)
     if fix is None:
         return None
-    where = error.filename if error.filename is not None else "a file"
+    # a rename (a file staged outside output/, moved into place) names the staged file first and
+    # its destination second: the destination's folder is the one that refused it
+    where = next((name for name in (error.filename2, error.filename) if name is not None), "a file")
     return BuildError(f"could not be written or removed ({error.strerror})", path=where,
                       fix=f"{fix}, then run the command again")
 

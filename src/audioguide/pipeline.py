@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from audioguide.errors import AudioguideError, InputError
+from audioguide.errors import AudioguideError, InputError, unwritable
 from audioguide.layout import IMPORTED, Output, scripts_in
 from audioguide.models import GuideRecord
 from audioguide.publish import publish
@@ -65,12 +65,25 @@ def render(config: Config, paths: list[Path] | None = None, overrides: Overrides
             log.warning("episode %r took over %r (its guid and number): the files of %r were removed",
                      report.taken_over[old], old, old)
     else:
-        publish.publish(config, out_dir)
+        publish_rendered(config, out_dir, report)
     if config.episodes_dir.is_dir():
         for item in unlisted(config.episodes_dir, out_dir):
             log.warning("%s", item)
     report.seconds = time.monotonic() - started
     return report
+
+
+def publish_rendered(config: Config, out_dir: Path, report: Report) -> None:
+    """Publish the feed and site; a file of theirs that does not fit (a read-only ``output/``,
+    a full disk) is a failure of the render, listed with the items' (the summary line ends
+    the render whatever happened), not an error that left the items just rendered unsaid."""
+    try:
+        publish.publish(config, out_dir)
+    except OSError as exc:
+        said = unwritable(exc)
+        if said is None:
+            raise
+        report.failures.append((str(said.path), said))
 
 
 def publish_finished(config: Config, out_dir: Path) -> None:

@@ -215,8 +215,11 @@ def _place(tmp_path: Path | str, dest: Path | str, *, staged: bool) -> None:
         try:
             _copy(tmp_path, near)
             os.replace(near, dest)
+        except OSError as failed:  # said of the file it was to become, not of its hidden copy
+            raise OSError(failed.errno, failed.strerror, str(dest)) from failed
         finally:
-            near.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # gone, or a read-only folder where it was never made
+                near.unlink()
 
 
 def _copy(src: Path | str, dst: Path) -> None:
