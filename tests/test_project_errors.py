@@ -34,6 +34,25 @@ def test_a_latin_1_config_is_asked_to_be_saved_as_utf_8(tone_project: Path) -> N
     assert err.count("\n") == 1 and "audioguide.toml" in err and "save it as UTF-8" in err, err
 
 
+@pytest.mark.parametrize("text", ["", " \n\n\t\n", "\ufeff"])
+def test_an_empty_config_is_refused_not_read_as_every_default(tone_project: Path, text: str) -> None:
+    """An emptied ``audioguide.toml`` re-rendered everything with the Piper voice, as "Untitled show"."""
+    (tone_project / "audioguide.toml").write_text(text, "utf-8")
+    for command in (["render"], ["cache"], ["voices"]):
+        code, _, err = run("-C", str(tone_project), *command)
+        assert code == 2, (command, err)
+        assert err == (f"Error: {tone_project / 'audioguide.toml'}: is empty; restore it (from version control or "
+                       "a backup), or delete it and run audioguide init to write a new one.\n"), err
+    assert not (tone_project / "output").exists() and not (tone_project / ".cache").exists()
+
+
+def test_a_config_of_comments_only_is_read_as_the_defaults(tone_project: Path) -> None:
+    (tone_project / "audioguide.toml").write_text("# every setting as it comes\n", "utf-8")
+    code, out, err = run("-C", str(tone_project), "voices", "--engine", "tone")
+    assert code == 0, err
+    assert "engine piper" in out
+
+
 def test_a_project_folder_that_does_not_exist_is_refused_and_not_made(tmp_path: Path) -> None:
     typo = tmp_path / "typo-dir"
     for command in (["render"], ["import", str(tmp_path / "a.txt")], ["check"], ["cache"]):

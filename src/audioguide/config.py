@@ -298,7 +298,8 @@ def load_config(root: Path) -> Config:
     if not path.exists():
         return parse_config({}, root)
     try:  # utf-8-sig: Windows Notepad starts the UTF-8 it saves with an invisible byte-order mark
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError([f"cannot be read ({exc.strerror}); make it readable"], path=path) from exc
     except UnicodeDecodeError as exc:
@@ -306,6 +307,12 @@ def load_config(root: Path) -> Config:
                           path=path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"is not valid TOML ({exc}); fix the syntax"], path=path) from exc
+    if not text.strip():
+        # a file emptied by accident (a failed save, '> audioguide.toml') read as every default:
+        # the piper voice and "Untitled show", every episode rendered again and the feed retitled.
+        # One holding only comments is read as the defaults: it says so on purpose.
+        raise ConfigError(["is empty; restore it (from version control or a backup), or delete it and run "
+                           "audioguide init to write a new one"], path=path)
     return parse_config(data, root, path)
 
 
