@@ -86,6 +86,17 @@ def test_the_opening_under_the_intro_music_is_the_lede_when_its_chapter_needs_it
     assert bite.start + bite.duration <= cues[3].start
 
 
+def test_an_episode_of_short_chapters_still_has_a_lede_across_them() -> None:
+    """No chapter lasts 15 s: the lede runs over the headings rather than leaving the episode
+    without a soundbite (the feed's podcast:soundbite and the pages' highlight button)."""
+    cues = _cues(("Welcome to The Walks.", 1.5), ("Today: The old harbour", 1.8), ("The harbour is old.", 5.0),
+                 ("At dawn", 1.0), ("Fishermen land their catch.", 5.0), ("Market", 1.0),
+                 ("The market follows.", 5.0), (OUTRO, 2.0))
+    bite = _choose(cues, chapters=_chapters(cues, 3, 5))
+    assert bite is not None and bite.title == "The harbour is old."
+    assert 15 <= bite.duration <= 60
+
+
 def test_no_lede_when_the_body_is_shorter_than_15_s() -> None:
     assert _choose(_cues(("Welcome to The Walks.", 1.5), ("Short.", 3.0), ("Brief.", 3.0), (OUTRO, 2.0))) is None
 

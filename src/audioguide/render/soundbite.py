@@ -4,7 +4,9 @@ By default it is the **lede**: the first whole sentences of the body, after the 
 the lines that introduce the episode (the show's intro line, and any sentence naming the
 episode's title), until they last :data:`MIN_SECONDS`, within one chapter and without its
 heading. When they do not last that long before the next chapter, the opening sentences heard
-under the intro music are taken too; failing that, the first chapter whose sentences do. A
+under the intro music are taken too; failing that, the first chapter whose sentences do; and
+when no chapter is that long (an episode of short sections), the lede runs on across them,
+their headings included, as an episode without chapters would have it. A
 script may name the sentence to start from instead (``soundbite:`` in its front matter;
 :func:`audioguide.ingest.quotes.find_quote`). Either way it ends with a whole sentence, before
 the show's outro line and the next chapter's heading, and lasts at most :data:`MAX_SECONDS`.
@@ -77,7 +79,7 @@ def choose(cues: Sequence[Cue], *, duration: float, intro_end: float = 0.0, intr
            outro: str = "", title: str = "", quote: str | None = None,
            chapters: Sequence[Chapter] = ()) -> Soundbite | None:
     """The episode's soundbite (see the module docstring), from its ``cues`` and ``chapters``;
-    ``None`` when no chapter has :data:`MIN_SECONDS` of sentences for a lede.
+    ``None`` when the body has less than :data:`MIN_SECONDS` of sentences for a lede.
 
     ``quote`` (the script's ``soundbite:``) must start in one of the cues: it was checked
     against the script when it was read, so a miss here is a mismatch to report.
@@ -100,6 +102,10 @@ def choose(cues: Sequence[Cue], *, duration: float, intro_end: float = 0.0, intr
         start, length = _span(cues, candidate, _stop(heads, candidate, end), duration)
         if length >= MIN_SECONDS:
             return Soundbite(round(start, 3), round(min(length, MAX_SECONDS), 3), title_of(cues[candidate].text))
+    if first < end:  # every chapter is shorter than a soundbite: the lede runs on across them, headings too
+        start, length = _span(cues, first, end, duration)
+        if length >= MIN_SECONDS:
+            return Soundbite(round(start, 3), round(min(length, MAX_SECONDS), 3), title_of(cues[first].text))
     return None
 
 
