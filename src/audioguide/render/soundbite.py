@@ -94,19 +94,23 @@ def choose(cues: Sequence[Cue], *, duration: float, intro_end: float = 0.0, intr
         start, length = _span(cues, found, _stop(heads, found, max(end, found + 1)), duration)
         if length < MIN_SECONDS:
             log.warning("the soundbite from %r lasts only %.1f s (less than %g s)", quote, length, MIN_SECONDS)
-        return Soundbite(round(start, 3), round(min(length, MAX_SECONDS), 3), title_of(cues[found].text))
+        return _bite(cues, found, start, length)
     opening = body_span(cues, intro_end=0.0, intro=intro, outro=outro, title=title)[0]
-    for candidate in dict.fromkeys([first, opening, *(h + 1 for h in heads if h >= first)]):
-        if candidate >= end or candidate in heads:
+    within = [(c, _stop(heads, c, end)) for c in (first, opening, *(h + 1 for h in heads if h >= first))
+              if c not in heads]
+    # every chapter shorter than a soundbite: the lede runs on across them, headings too
+    for candidate, stop in dict.fromkeys([*within, (first, end)]):
+        if candidate >= end:
             continue
-        start, length = _span(cues, candidate, _stop(heads, candidate, end), duration)
+        start, length = _span(cues, candidate, stop, duration)
         if length >= MIN_SECONDS:
-            return Soundbite(round(start, 3), round(min(length, MAX_SECONDS), 3), title_of(cues[candidate].text))
-    if first < end:  # every chapter is shorter than a soundbite: the lede runs on across them, headings too
-        start, length = _span(cues, first, end, duration)
-        if length >= MIN_SECONDS:
-            return Soundbite(round(start, 3), round(min(length, MAX_SECONDS), 3), title_of(cues[first].text))
+            return _bite(cues, candidate, start, length)
     return None
+
+
+def _bite(cues: Sequence[Cue], first: int, start: float, length: float) -> Soundbite:
+    """The soundbite from cue ``first``, at most :data:`MAX_SECONDS` long, titled by that cue."""
+    return Soundbite(round(start, 3), round(min(length, MAX_SECONDS), 3), title_of(cues[first].text))
 
 
 def _stop(heads: Sequence[int], first: int, end: int) -> int:
